@@ -1,0 +1,152 @@
+#include "core/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace vh {
+namespace fs = std::filesystem;
+
+Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) return Status::NotFound(path + ": cannot read: " + ec.message());
+  if (size > max_bytes) return Status::TooLarge(path + ": larger than " + std::to_string(max_bytes));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": cannot open");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<HostPort> ParseHostPort(const std::string& s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::InvalidArgument("bad_config", "expected \"host:port\"");
+  }
+  HostPort hp;
+  hp.host = s.substr(0, colon);
+  if (hp.host.size() > 2 && hp.host.front() == '[' && hp.host.back() == ']') {
+    hp.host = hp.host.substr(1, hp.host.size() - 2);
+  }
+  std::string port = s.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::InvalidArgument("bad_config", "port is not a number");
+  }
+  long p = std::stol(port);
+  if (p > 65535) return Status::InvalidArgument("bad_config", "port out of range");
+  hp.port = static_cast<uint16_t>(p);
+  return hp;
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  auto text = ReadFile(path, 1 << 20);
+  if (!text.ok()) return text.status();
+  JsonLimits lim;
+  lim.max_bytes = 1 << 20;
+  lim.allow_comments = true;
+  auto doc = ParseJson(*text, lim);
+  auto bad = [&](const std::string& ptr, const std::string& why) {
+    return Status::InvalidArgument("bad_config", path + ": " + ptr + ": " + why);
+  };
+  if (!doc.ok()) return bad("", doc.status().message());
+  const Json& j = *doc;
+  if (!j.is_object()) return bad("", "expected an object");
+
+  Config c;
+  c.file = path;
+  c.dir = fs::absolute(fs::path(path)).parent_path().lexically_normal().string();
+  c.raw = j;
+  auto resolve = [&](const std::string& p) {
+    fs::path fp(p);
+    return (fp.is_absolute() ? fp : fs::path(c.dir) / fp).lexically_normal().string();
+  };
+  static const char* kKnown[] = {"listen", "metrics_listen", "policy", "data_dir", "keys_dir",
+                                 "tls", "threads", "audit", "retention", "adapters", "comment"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool known = false;
+    for (const char* k : kKnown) known = known || it.key() == k;
+    if (!known) return bad("/" + it.key(), "unknown key");
+  }
+  auto str = [&](const Json& obj, const std::string& key, const std::string& ptr,
+                 std::string* out) -> Status {
+    if (!obj.contains(key)) return bad(ptr, "missing");
+    if (!obj[key].is_string() || obj[key].get<std::string>().empty()) {
+      return bad(ptr, "expected a non-empty string");
+    }
+    *out = obj[key].get<std::string>();
+    return Status::Ok();
+  };
+  std::string listen, metrics;
+  VH_RETURN_IF_ERROR(str(j, "listen", "/listen", &listen));
+  VH_RETURN_IF_ERROR(str(j, "metrics_listen", "/metrics_listen", &metrics));
+  auto hp = ParseHostPort(listen);
+  if (!hp.ok()) return bad("/listen", hp.status().message());
+  c.listen = *hp;
+  hp = ParseHostPort(metrics);
+  if (!hp.ok()) return bad("/metrics_listen", hp.status().message());
+  c.metrics_listen = *hp;
+  VH_RETURN_IF_ERROR(str(j, "policy", "/policy", &c.policy));
+  VH_RETURN_IF_ERROR(str(j, "data_dir", "/data_dir", &c.data_dir));
+  VH_RETURN_IF_ERROR(str(j, "keys_dir", "/keys_dir", &c.keys_dir));
+  c.policy = resolve(c.policy);
+  c.data_dir = resolve(c.data_dir);
+  c.keys_dir = resolve(c.keys_dir);
+  if (!j.contains("tls")) return bad("/tls", "missing");
+  const Json& tls = j["tls"];
+  if (!tls.is_object()) return bad("/tls", "expected an object");
+  for (auto it = tls.begin(); it != tls.end(); ++it) {
+    if (it.key() != "cert" && it.key() != "key" && it.key() != "client_ca" && it.key() != "crl") {
+      return bad("/tls/" + it.key(), "unknown key");
+    }
+  }
+  VH_RETURN_IF_ERROR(str(tls, "cert", "/tls/cert", &c.tls.cert));
+  VH_RETURN_IF_ERROR(str(tls, "key", "/tls/key", &c.tls.key));
+  VH_RETURN_IF_ERROR(str(tls, "client_ca", "/tls/client_ca", &c.tls.client_ca));
+  VH_RETURN_IF_ERROR(str(tls, "crl", "/tls/crl", &c.tls.crl));
+  c.tls.cert = resolve(c.tls.cert);
+  c.tls.key = resolve(c.tls.key);
+  c.tls.client_ca = resolve(c.tls.client_ca);
+  c.tls.crl = resolve(c.tls.crl);
+
+  auto positive_int = [&](const Json& obj, const char* key, const std::string& ptr, int* out,
+                          int min) -> Status {
+    if (!obj.contains(key)) return Status::Ok();
+    if (!obj[key].is_number_integer() || obj[key].get<long long>() < min ||
+        obj[key].get<long long>() > 1000000000) {
+      return bad(ptr, "expected an integer >= " + std::to_string(min));
+    }
+    *out = obj[key].get<int>();
+    return Status::Ok();
+  };
+  VH_RETURN_IF_ERROR(positive_int(j, "threads", "/threads", &c.threads, 0));
+  if (j.contains("audit")) {
+    const Json& a = j["audit"];
+    if (!a.is_object()) return bad("/audit", "expected an object");
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      if (it.key() != "checkpoint_every" && it.key() != "checkpoint_seconds") {
+        return bad("/audit/" + it.key(), "unknown key");
+      }
+    }
+    VH_RETURN_IF_ERROR(positive_int(a, "checkpoint_every", "/audit/checkpoint_every",
+                                    &c.audit_checkpoint_every, 1));
+    VH_RETURN_IF_ERROR(positive_int(a, "checkpoint_seconds", "/audit/checkpoint_seconds",
+                                    &c.audit_checkpoint_seconds, 1));
+  }
+  if (j.contains("retention")) {
+    const Json& r = j["retention"];
+    if (!r.is_object()) return bad("/retention", "expected an object");
+    for (auto it = r.begin(); it != r.end(); ++it) {
+      if (it.key() != "sweep_seconds") return bad("/retention/" + it.key(), "unknown key");
+    }
+    VH_RETURN_IF_ERROR(positive_int(r, "sweep_seconds", "/retention/sweep_seconds",
+                                    &c.retention_sweep_seconds, 1));
+  }
+  if (j.contains("adapters")) {
+    if (!j["adapters"].is_array()) return bad("/adapters", "expected an array");
+    c.adapters = j["adapters"];
+  }
+  return c;
+}
+
+}  // namespace vh

@@ -1,0 +1,54 @@
+#pragma once
+// The gateway configuration file (examples/gateway.json).
+//
+// Keys (CONTRACT.md "Setup"): listen ("host:port"), metrics_listen,
+// policy (covenant file), data_dir, keys_dir, tls {cert, key, client_ca, crl}.
+// Optional: threads (0 = one per core), audit {checkpoint_every,
+// checkpoint_seconds}, retention {sweep_seconds}, adapters (owned by
+// adapters/, kept here as raw JSON).
+// Relative paths are resolved against the configuration file's directory.
+//
+// LoadConfig returns InvalidArgument naming the file, the key and the problem
+// ("examples/gateway.json: /tls/crl: missing"); it checks shapes, not whether
+// the files exist (the module that opens a file names it when it cannot).
+
+#include <cstdint>
+#include <string>
+
+#include "core/json.h"
+#include "core/status.h"
+
+namespace vh {
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+
+struct TlsConfig {
+  std::string cert, key, client_ca, crl;
+};
+
+struct Config {
+  std::string file;  // as given
+  std::string dir;   // its directory, absolute
+  HostPort listen;
+  HostPort metrics_listen;
+  std::string policy;
+  std::string data_dir;
+  std::string keys_dir;
+  TlsConfig tls;
+  int threads = 0;
+  int audit_checkpoint_every = 1000;
+  int audit_checkpoint_seconds = 60;
+  int retention_sweep_seconds = 3600;
+  Json adapters = Json::array();
+  Json raw;  // the whole document, for modules that own further sections
+};
+
+Result<Config> LoadConfig(const std::string& path);
+Result<HostPort> ParseHostPort(const std::string& s);
+// Reads a whole file; NotFound/Unavailable naming the path on failure.
+Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes);
+
+}  // namespace vh

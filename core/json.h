@@ -1,0 +1,49 @@
+#pragma once
+// Untrusted JSON in, without exceptions.
+//
+// ParseJson checks size and nesting depth before handing the text to
+// nlohmann (whose recursive parser would otherwise exhaust the stack on
+// "[[[[..."), then parses with exceptions off. Invalid UTF-8 is refused by
+// the parser. Errors are InvalidArgument with reason "malformed_json" or
+// TooLarge; the message says where, never what the input contained.
+//
+// DumpJson serialises without throwing: invalid UTF-8 in strings (which can
+// only come from our own code) is replaced rather than thrown.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/limits.h"
+#include "core/status.h"
+
+namespace vh {
+
+using Json = nlohmann::json;
+
+struct JsonLimits {
+  std::size_t max_bytes = limits::kMaxBodyBytes;
+  std::size_t max_depth = limits::kMaxJsonDepth;
+  bool allow_comments = false;
+};
+
+Result<Json> ParseJson(std::string_view text, const JsonLimits& lim = {});
+
+// The nesting depth of `text` (strings skipped), or max+1 when it goes past max.
+std::size_t JsonDepth(std::string_view text, std::size_t max);
+
+std::string DumpJson(const Json& j, int indent = -1);
+
+// {"error": {"code": reason, "message": message}}
+std::string ErrorBody(std::string_view reason, std::string_view message);
+
+// Object shape checks for request bodies. On failure the Status names the
+// JSON path (e.g. "/subjects/0/ref") and reason "unknown_field",
+// "missing_field" or "wrong_type" (Unprocessable, 422).
+Status RequireObject(const Json& j, std::string_view path);
+Status CheckKnownKeys(const Json& j, std::string_view path,
+                      std::initializer_list<std::string_view> allowed);
+
+}  // namespace vh

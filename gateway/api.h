@@ -1,0 +1,61 @@
+#pragma once
+// The gateway's transport-free request and response: what every handler sees.
+// No Beast here; gateway/server.cc converts to and from the wire.
+//
+// An ApiRequest is built once per HTTP request after the TLS handshake; its
+// Identity was read from the verified client certificate (CONTRACT.md
+// "Identities") and is passed by value.
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+
+namespace vh::gw {
+
+// The roles of CONTRACT.md (certificate OU).
+inline constexpr const char* kRoleSupplier = "supplier";
+inline constexpr const char* kRoleParticipant = "participant";
+inline constexpr const char* kRoleCoordinator = "coordinator";
+inline constexpr const char* kRolePrivacyOfficer = "privacy-officer";
+inline constexpr const char* kRoleAdmin = "admin";
+bool IsKnownRole(const std::string& role);
+
+struct Identity {
+  std::string partner;      // subject O
+  std::string role;         // subject OU
+  std::string cn;           // subject CN: the person or system (audit actor)
+  std::string oin;          // subject serialNumber
+  std::string fingerprint;  // SHA-256 of the DER certificate, hex
+  std::string remote;       // "ip:port" of the peer
+};
+
+struct ApiRequest {
+  std::string method;                        // "GET", "POST", ...
+  std::string path;                          // without the query string
+  std::map<std::string, std::string> query;  // percent-decoded; last value wins
+  std::vector<std::string> params;           // captures of {..} in the route pattern
+  std::string route;                         // the matched pattern, for metrics and logs
+  std::string body;
+  Identity identity;
+  std::string request_id;                    // for log correlation
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+
+  static ApiResponse FromJson(int status, const Json& j);
+  // The contract's error body, with the HTTP code mapped from Status::code().
+  static ApiResponse FromStatus(const Status& s);
+};
+
+int HttpStatusFor(Code code);
+
+using Handler = std::function<ApiResponse(const ApiRequest&)>;
+
+}  // namespace vh::gw

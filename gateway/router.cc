@@ -1,0 +1,117 @@
+#include "gateway/router.h"
+
+#include <algorithm>
+
+namespace vh::gw {
+namespace {
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    std::size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    if (j > i) out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+}  // namespace
+
+bool IsKnownRole(const std::string& role) {
+  return role == kRoleSupplier || role == kRoleParticipant || role == kRoleCoordinator ||
+         role == kRolePrivacyOfficer || role == kRoleAdmin;
+}
+
+int HttpStatusFor(Code code) {
+  switch (code) {
+    case Code::kOk: return 200;
+    case Code::kInvalidArgument: return 400;
+    case Code::kUnauthenticated: return 401;
+    case Code::kPermissionDenied: return 403;
+    case Code::kNotFound: return 404;
+    case Code::kMethodNotAllowed: return 405;
+    case Code::kConflict: return 409;
+    case Code::kTooLarge: return 413;
+    case Code::kUnprocessable: return 422;
+    case Code::kHeadersTooLarge: return 431;
+    case Code::kUnavailable: return 503;
+    case Code::kTimeout: return 504;
+    case Code::kInternal: return 500;
+  }
+  return 500;
+}
+
+ApiResponse ApiResponse::FromJson(int status, const Json& j) {
+  ApiResponse r;
+  r.status = status;
+  r.body = DumpJson(j);
+  return r;
+}
+
+ApiResponse ApiResponse::FromStatus(const Status& s) {
+  ApiResponse r;
+  r.status = HttpStatusFor(s.code());
+  r.body = ErrorBody(s.reason(), s.message());
+  return r;
+}
+
+void Router::Add(std::string method, std::string pattern, std::vector<std::string> roles,
+                 Handler handler) {
+  Route r;
+  r.method = std::move(method);
+  r.segments = Split(pattern);
+  r.pattern = std::move(pattern);
+  r.roles = std::move(roles);
+  r.handler = std::move(handler);
+  routes_.push_back(std::move(r));
+}
+
+bool Router::MatchSegments(const Route& r, const std::vector<std::string>& segs,
+                           std::vector<std::string>* params) {
+  if (r.segments.size() != segs.size()) return false;
+  params->clear();
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    const std::string& p = r.segments[i];
+    if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
+      params->push_back(segs[i]);
+    } else if (p != segs[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Router::Match Router::Find(const std::string& method, const std::string& path,
+                           const std::string& role) const {
+  Match m;
+  auto segs = Split(path);
+  std::vector<std::string> params;
+  const Route* path_match = nullptr;
+  for (const Route& r : routes_) {
+    if (!MatchSegments(r, segs, &params)) continue;
+    path_match = &r;
+    if (r.method != method) continue;
+    m.route = r.pattern;
+    m.params = params;
+    bool allowed = std::find(r.roles.begin(), r.roles.end(), "*") != r.roles.end() ||
+                   std::find(r.roles.begin(), r.roles.end(), role) != r.roles.end();
+    if (!allowed) {
+      m.status = Status::PermissionDenied("role '" + role + "' may not call " + method + " " +
+                                          r.pattern);
+      return m;
+    }
+    m.handler = &r.handler;
+    return m;
+  }
+  if (path_match) {
+    m.route = path_match->pattern;
+    m.status = Status::Make(Code::kMethodNotAllowed, "method_not_allowed",
+                            method + " is not allowed on " + path_match->pattern);
+  } else {
+    m.status = Status::NotFound("no such route");
+  }
+  return m;
+}
+
+}  // namespace vh::gw

@@ -1,0 +1,44 @@
+#pragma once
+// Router: method + path pattern + allowed roles -> Handler.
+//
+// Patterns are literal segments and "{name}" captures, e.g.
+// "/v1/meetings/{id}/dossier". Match() returns 404 when no pattern matches
+// the path, 405 when one matches but not with this method, 403 when the role
+// is not among the route's roles ("*" = any role). Routes are added at start
+// and read concurrently afterwards (no locking; REQUIRES: no Add after
+// serving starts).
+
+#include <string>
+#include <vector>
+
+#include "gateway/api.h"
+
+namespace vh::gw {
+
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, std::vector<std::string> roles,
+           Handler handler);
+
+  struct Match {
+    const Handler* handler = nullptr;  // null when status is not ok
+    std::string route;                 // the pattern matched ("" when none)
+    std::vector<std::string> params;
+    Status status;                     // NotFound, MethodNotAllowed, PermissionDenied or ok
+  };
+  Match Find(const std::string& method, const std::string& path, const std::string& role) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    std::vector<std::string> roles;
+    Handler handler;
+  };
+  static bool MatchSegments(const Route& r, const std::vector<std::string>& segs,
+                            std::vector<std::string>* params);
+  std::vector<Route> routes_;
+};
+
+}  // namespace vh::gw

@@ -1,0 +1,67 @@
+#include "core/json.h"
+
+#include <gtest/gtest.h>
+
+namespace vh {
+namespace {
+
+TEST(JsonTest, ParsesValidObject) {
+  auto r = ParseJson(R"({"a": [1, 2, {"b": "c"}]})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)["a"][2]["b"], "c");
+}
+
+TEST(JsonTest, RefusesMalformedWithOffsetNotContent) {
+  auto r = ParseJson(R"({"geheim": "Jansen", )");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().reason(), "malformed_json");
+  EXPECT_EQ(r.status().message().find("Jansen"), std::string::npos);
+  EXPECT_NE(r.status().message().find("near byte"), std::string::npos);
+}
+
+TEST(JsonTest, RefusesDeepNestingWithoutRecursing) {
+  std::string deep(100000, '[');
+  auto r = ParseJson(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("nested deeper"), std::string::npos);
+  EXPECT_EQ(JsonDepth(R"({"a": "[[[[[["})", 3), 1u);
+}
+
+TEST(JsonTest, RefusesOversized) {
+  JsonLimits lim;
+  lim.max_bytes = 10;
+  auto r = ParseJson(R"({"a": "0123456789"})", lim);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kTooLarge);
+}
+
+TEST(JsonTest, RefusesInvalidUtf8) {
+  std::string bad = "{\"a\": \"\xff\xfe\"}";
+  EXPECT_FALSE(ParseJson(bad).ok());
+}
+
+TEST(JsonTest, CommentsOnlyWhenAllowed) {
+  std::string text = "// note\n{\"a\": 1 /* x */}";
+  EXPECT_FALSE(ParseJson(text).ok());
+  JsonLimits lim;
+  lim.allow_comments = true;
+  EXPECT_TRUE(ParseJson(text, lim).ok());
+}
+
+TEST(JsonTest, UnknownKeyNamesPath) {
+  Json j = {{"a", 1}, {"zz", 2}};
+  Status s = CheckKnownKeys(j, "/body", {"a", "b"});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Code::kUnprocessable);
+  EXPECT_EQ(s.reason(), "unknown_field");
+  EXPECT_EQ(s.message(), "/body/zz: unknown field");
+}
+
+TEST(JsonTest, ErrorBodyShape) {
+  auto j = Json::parse(ErrorBody("not_found", "no such meeting"));
+  EXPECT_EQ(j["error"]["code"], "not_found");
+  EXPECT_EQ(j["error"]["message"], "no such meeting");
+}
+
+}  // namespace
+}  // namespace vh
