@@ -1,0 +1,69 @@
+#pragma once
+// The audit log's keys in keys_dir (issue 4 item 1). Hex text, files 0600 in
+// a 0700 directory (crypto/key_file.h):
+//   audit-store.key   256-bit SQLCipher raw key of audit.db; or, instead,
+//   audit-store.kdf   {"kdf":"argon2id13","opslimit":..,"memlimit":..,"salt":hex}
+//                     when the store key is derived from a passphrase file
+//                     (config `audit.store_passphrase_file`) with Argon2id
+//   audit-sign.key    Ed25519 secret key (64 bytes) for checkpoints
+//   audit-sign.pub    its public key (0644)
+//   pseudonym.key     256-bit key for subject pseudonyms and value MACs
+//   case-store.key    256-bit SQLCipher raw key of the case store (store/)
+//
+// InitKeys creates what is missing and never overwrites. LoadAuditKeys
+// refuses (Unavailable, reason "key_file", naming the file, never its
+// content) a missing, malformed or group/other-accessible key file.
+// Keys live in SecretBytes and are wiped when dropped.
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/status.h"
+#include "crypto/secret_bytes.h"
+
+namespace vh::audit {
+
+inline constexpr const char* kStoreKeyFile = "audit-store.key";
+inline constexpr const char* kStoreKdfFile = "audit-store.kdf";
+inline constexpr const char* kSignKeyFile = "audit-sign.key";
+inline constexpr const char* kSignPubFile = "audit-sign.pub";
+inline constexpr const char* kPseudonymKeyFile = "pseudonym.key";
+inline constexpr const char* kCaseStoreKeyFile = "case-store.key";
+
+struct AuditKeys {
+  crypto::SecretBytes store_key;       // 32 bytes
+  crypto::SecretBytes sign_secret;     // crypto::kSignSecretBytes
+  std::vector<uint8_t> sign_public;    // crypto::kSignPublicBytes
+  crypto::SecretBytes pseudonym_key;   // 32 bytes
+
+  // Fresh random keys (tests, benchmarks).
+  static AuditKeys Random();
+  AuditKeys Clone() const;
+};
+
+// The passphrase file named by config `audit.store_passphrase_file`
+// (relative to the config file), or "" when none.
+std::string PassphraseFilePath(const Config& config);
+
+// Creates in config.keys_dir what is missing; writes one line per file
+// created or kept to `out` (names only).
+Status InitKeys(const Config& config, std::ostream& out);
+Result<AuditKeys> LoadAuditKeys(const Config& config);
+// Only the public key (for verification by someone without the secret keys
+// besides the store key). The store key is still needed to read audit.db.
+Result<std::vector<uint8_t>> LoadSignPublicKey(const std::string& keys_dir);
+
+// Argon2id (libsodium crypto_pwhash, ALG_ARGON2ID13) of a passphrase file's
+// content (trailing newline stripped) into a 32-byte key.
+struct KdfParams {
+  uint64_t opslimit = 0;
+  uint64_t memlimit = 0;
+  std::vector<uint8_t> salt;  // crypto_pwhash_SALTBYTES
+};
+Result<crypto::SecretBytes> DeriveKeyFromPassphraseFile(const std::string& passphrase_file,
+                                                        const KdfParams& params);
+
+}  // namespace vh::audit

@@ -1,0 +1,495 @@
+#include "audit/audit_log.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "audit/verifier.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "crypto/hex.h"
+
+namespace vh::audit {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kInsertEvent =
+    "INSERT INTO events(seq, time, type, actor_partner, meeting, subject, supplier, recipient, "
+    "body, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);";
+constexpr const char* kInsertCheckpoint =
+    "INSERT INTO checkpoints(seq, hash, time, sig) VALUES (?1, ?2, ?3, ?4);";
+
+std::string_view AsView(const crypto::Hash& h) {
+  return std::string_view(reinterpret_cast<const char*>(h.data()), h.size());
+}
+bool ToHash(const std::string& blob, crypto::Hash* out) {
+  if (blob.size() != out->size()) return false;
+  std::copy(blob.begin(), blob.end(), out->begin());
+  return true;
+}
+
+Status Unavailable(const std::string& why) {
+  return Status::Unavailable("audit_unavailable", "audit log cannot write: " + why);
+}
+
+// Sub-keys, so that a pseudonym and a value MAC can never collide.
+crypto::SecretBytes SubKey(const crypto::SecretBytes& master, std::string_view purpose) {
+  crypto::Hash h = crypto::KeyedDigest(master, "vh-audit-subkey", purpose);
+  crypto::SecretBytes k(h.data(), h.size());
+  sodium_memzero(h.data(), h.size());
+  return k;
+}
+
+struct Head {
+  int64_t seq = 0;
+  crypto::Hash hash{};
+};
+
+Result<Head> ReadHead(db::Database& db) {
+  auto st = db.Prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1;");
+  if (!st.ok()) return st.status();
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  Head h;
+  if (*row) {
+    h.seq = st->Int(0);
+    if (!ToHash(st->Blob(1), &h.hash)) {
+      return Status::Unavailable("audit_corrupt", db.path() + ": event " + std::to_string(h.seq) +
+                                                      ": stored hash malformed");
+    }
+  }
+  return h;
+}
+
+Result<int64_t> ReadLastCheckpointSeq(db::Database& db) {
+  auto st = db.Prepare("SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT 1;");
+  if (!st.ok()) return st.status();
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  return *row ? st->Int(0) : int64_t{0};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AuditLog>> AuditLog::Open(const Config& config, const Clock& clock) {
+  auto keys = LoadAuditKeys(config);
+  if (!keys.ok()) return keys.status();
+  AuditLogOptions o;
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  o.db_path = (fs::path(config.data_dir) / "audit.db").string();
+  o.checkpoint_path = (fs::path(config.data_dir) / "audit.checkpoints").string();
+  o.checkpoint_every = config.audit_checkpoint_every;
+  o.checkpoint_seconds = config.audit_checkpoint_seconds;
+  return OpenWith(std::move(*keys), o, clock);
+}
+
+Result<std::unique_ptr<AuditLog>> AuditLog::OpenWith(AuditKeys keys,
+                                                     const AuditLogOptions& options,
+                                                     const Clock& clock) {
+  VH_RETURN_IF_ERROR(crypto::InitCrypto());
+  if (keys.store_key.size() != crypto::kKeyBytes ||
+      keys.pseudonym_key.size() != crypto::kKeyBytes ||
+      keys.sign_secret.size() != crypto::kSignSecretBytes ||
+      keys.sign_public.size() != crypto::kSignPublicBytes) {
+    return Status::Internal("audit keys have the wrong sizes");
+  }
+  std::unique_ptr<AuditLog> log(new AuditLog(std::move(keys), options, clock));
+  VH_RETURN_IF_ERROR(log->Init());
+  return log;
+}
+
+AuditLog::AuditLog(AuditKeys keys, AuditLogOptions options, const Clock& clock)
+    : keys_(std::move(keys)), options_(std::move(options)), clock_(clock) {
+  pseudonym_key_ = SubKey(keys_.pseudonym_key, "subject-pseudonym");
+  mac_key_ = SubKey(keys_.pseudonym_key, "value-mac");
+}
+
+Status AuditLog::Init() {
+  db::Database::Options dbo;
+  dbo.busy_timeout_ms = options_.busy_timeout_ms;
+  auto w = db::Database::Open(options_.db_path, keys_.store_key, dbo);
+  if (!w.ok()) return w.status();
+  writer_db_ = std::move(*w);
+  VH_RETURN_IF_ERROR(EnsureSchema(*writer_db_));
+  auto r = db::Database::Open(options_.db_path, keys_.store_key, dbo);
+  if (!r.ok()) return r.status();
+  reader_db_ = std::move(*r);
+
+  // The tail since the last checkpoint must chain onto it, and the
+  // checkpoint file must not remember more than the store holds: otherwise
+  // signing a new checkpoint would bless a tampered or rolled-back log.
+  VH_RETURN_IF_ERROR(CheckTail());
+
+  auto head = ReadHead(*writer_db_);
+  if (!head.ok()) return head.status();
+  last_seq_ = head->seq;
+  last_checkpoint_time_ = std::chrono::steady_clock::now();
+  VH_RETURN_IF_ERROR(SyncCheckpointFile());
+
+  writer_ = std::thread([this] { WriterLoop(); });
+  // A checkpoint at start covers whatever a crash left uncovered.
+  return CheckpointNow();
+}
+
+Status AuditLog::CheckTail() {
+  auto file = ReadCheckpointFile(options_.checkpoint_path);
+  if (!file.ok()) return file.status();
+  auto st = writer_db_->Prepare("SELECT seq, hash, time, sig FROM checkpoints ORDER BY seq DESC LIMIT 1;");
+  if (!st.ok()) return st.status();
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  Checkpoint last;
+  if (*row) {
+    last.seq = st->Int(0);
+    ToHash(st->Blob(1), &last.hash);
+    last.time = st->Text(2);
+    std::string sig = st->Blob(3);
+    last.signature.assign(sig.begin(), sig.end());
+    if (!CheckpointSignatureValid(keys_.sign_public, last)) {
+      return Status::Unavailable("audit_corrupt",
+                                 options_.db_path + ": checkpoint at event " +
+                                     std::to_string(last.seq) +
+                                     " has an invalid signature; run `vhgate audit verify`");
+    }
+  }
+  for (const auto& cp : file->checkpoints) {
+    if (cp.seq > last.seq) {
+      return Status::Unavailable(
+          "audit_corrupt", options_.checkpoint_path + " remembers a checkpoint at event " +
+                               std::to_string(cp.seq) + " that " + options_.db_path +
+                               " does not have (truncated or rolled back); run `vhgate audit "
+                               "verify`");
+    }
+  }
+  // Events after the last checkpoint must chain onto it.
+  auto ev = writer_db_->Prepare(
+      "SELECT seq, time, type, actor_partner, meeting, subject, supplier, recipient, body, "
+      "prev_hash, hash FROM events WHERE seq >= ?1 ORDER BY seq;");
+  if (!ev.ok()) return ev.status();
+  ev->Bind(1, last.seq);
+  crypto::Hash running = last.hash;
+  int64_t expect = last.seq;
+  bool first = last.seq > 0;
+  for (;;) {
+    auto r = ev->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    int64_t seq = ev->Int(0);
+    crypto::Hash stored{}, prev{};
+    ToHash(ev->Blob(10), &stored);
+    ToHash(ev->Blob(9), &prev);
+    auto corrupt = [&](const std::string& why) {
+      return Status::Unavailable("audit_corrupt", options_.db_path + ": event " +
+                                                      std::to_string(seq) + ": " + why +
+                                                      "; run `vhgate audit verify`");
+    };
+    if (first) {
+      first = false;
+      if (seq != last.seq || stored != last.hash) return corrupt("does not match its checkpoint");
+      continue;
+    }
+    if (seq != expect + 1) return corrupt("sequence gap");
+    if (prev != running) return corrupt("previous hash does not match");
+    crypto::Hash h = ChainHash(
+        prev, CanonicalEvent(seq, ev->Text(1), ev->Text(2), ev->Text(3), ev->Text(4), ev->Text(5),
+                             ev->Text(6), ev->Text(7), ev->Text(8)));
+    if (h != stored) return corrupt("hash does not match its content");
+    running = h;
+    expect = seq;
+  }
+  if (first) {
+    return Status::Unavailable("audit_corrupt", options_.db_path + ": checkpoint at event " +
+                                                    std::to_string(last.seq) +
+                                                    " but the event is missing (truncated)");
+  }
+  return Status::Ok();
+}
+
+Status AuditLog::SyncCheckpointFile() {
+  // Appends the store's checkpoints the file lacks (a crash between commit
+  // and file append, or a checkpoint file write that failed).
+  auto file = ReadCheckpointFile(options_.checkpoint_path);
+  if (!file.ok()) return file.status();
+  int64_t file_last = 0;
+  for (const auto& cp : file->checkpoints) file_last = std::max(file_last, cp.seq);
+  auto st = writer_db_->Prepare(
+      "SELECT seq, hash, time, sig FROM checkpoints WHERE seq > ?1 ORDER BY seq;");
+  if (!st.ok()) return st.status();
+  st->Bind(1, file_last);
+  for (;;) {
+    auto r = st->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    Checkpoint cp;
+    cp.seq = st->Int(0);
+    ToHash(st->Blob(1), &cp.hash);
+    cp.time = st->Text(2);
+    std::string sig = st->Blob(3);
+    cp.signature.assign(sig.begin(), sig.end());
+    VH_RETURN_IF_ERROR(AppendCheckpointFile(options_.checkpoint_path, cp));
+    file_last = cp.seq;
+  }
+  file_last_seq_ = file_last;
+  return Status::Ok();
+}
+
+AuditLog::~AuditLog() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+Status AuditLog::Append(Event event) { return AppendWithSeq(std::move(event)).status(); }
+
+Result<int64_t> AuditLog::AppendWithSeq(Event event) {
+  if (!IsKnownEventType(event.type)) {
+    return Status::InvalidArgument("bad_event", "unknown audit event type");
+  }
+  Pending p;
+  p.event = std::move(event);
+  auto fut = p.done.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return Unavailable("closing");
+    pending_.push_back(std::move(p));
+  }
+  cv_.notify_one();
+  return fut.get();
+}
+
+Status AuditLog::CheckpointNow() {
+  std::promise<Status> done;
+  auto fut = done.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return Unavailable("closing");
+    checkpoint_waiters_.push_back(std::move(done));
+  }
+  cv_.notify_one();
+  return fut.get();
+}
+
+void AuditLog::WriterLoop() {
+  for (;;) {
+    std::vector<Pending> batch;
+    std::vector<std::promise<Status>> cp_waiters;
+    bool stop = false;
+    bool time_due = false;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      auto ready = [&] { return !pending_.empty() || stopping_ || !checkpoint_waiters_.empty(); };
+      if (options_.checkpoint_seconds > 0) {
+        auto due = last_checkpoint_time_ + std::chrono::seconds(options_.checkpoint_seconds);
+        cv_.wait_until(lock, due, ready);
+        time_due = std::chrono::steady_clock::now() >= due;
+      } else {
+        cv_.wait(lock, ready);
+      }
+      std::size_t n = std::min(pending_.size(), options_.max_batch);
+      batch.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(pending_.front()));
+        pending_.pop_front();
+      }
+      cp_waiters.swap(checkpoint_waiters_);
+      stop = stopping_ && pending_.empty();
+    }
+    bool force = !cp_waiters.empty() || stop || time_due;
+    if (batch.empty() && !force) continue;
+    Status s = CommitBatch(batch, force);
+    for (auto& w : cp_waiters) w.set_value(s);
+    if (time_due) last_checkpoint_time_ = std::chrono::steady_clock::now();
+    if (stop) break;
+  }
+}
+
+Status AuditLog::CommitBatch(std::vector<Pending>& batch, bool force_checkpoint) {
+  int64_t first_seq = 0;
+  std::optional<Checkpoint> cp;
+  Status s = WriteBatch(batch, force_checkpoint, &first_seq, &cp);
+  if (!s.ok()) {
+    LogError("audit_write_failed", {{"events", batch.size()}, {"reason", s.reason()}});
+    for (auto& p : batch) p.done.set_value(s);
+    return s;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i].done.set_value(first_seq + static_cast<int64_t>(i));
+  }
+  if (cp) {
+    last_checkpoint_time_ = std::chrono::steady_clock::now();
+    // The events are committed; a checkpoint file that cannot be written is
+    // retried at the next checkpoint and at start (SyncCheckpointFile).
+    Status fs = SyncCheckpointFile();
+    if (!fs.ok()) LogError("audit_checkpoint_file_failed", {{"reason", fs.reason()}});
+  }
+  return Status::Ok();
+}
+
+Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
+                            int64_t* first_seq, std::optional<Checkpoint>* signed_cp) {
+  db::Database& db = *writer_db_;
+  Status s = db.Begin();
+  if (!s.ok()) return Unavailable(s.message());
+  auto fail = [&](const Status& st) {
+    db.Rollback();
+    return Unavailable(st.message());
+  };
+  // Re-read the head under the write lock: another process may have appended.
+  auto head = ReadHead(db);
+  if (!head.ok()) return fail(head.status());
+  auto last_cp = ReadLastCheckpointSeq(db);
+  if (!last_cp.ok()) return fail(last_cp.status());
+
+  std::string time = FormatUtc(clock_.Now());
+  int64_t seq = head->seq;
+  crypto::Hash prev = head->hash;
+  *first_seq = seq + 1;
+  if (!batch.empty()) {
+    auto ins = db.Prepare(kInsertEvent);
+    if (!ins.ok()) return fail(ins.status());
+    for (auto& p : batch) {
+      ++seq;
+      const Event& e = p.event;
+      std::string body = EventBody(e);
+      crypto::Hash h = ChainHash(prev, CanonicalEvent(seq, time, e.type, e.actor.partner, e.meeting,
+                                                      e.subject, e.supplier, e.recipient, body));
+      ins->Bind(1, seq)
+          .Bind(2, time)
+          .Bind(3, e.type)
+          .Bind(4, e.actor.partner)
+          .Bind(5, e.meeting)
+          .Bind(6, e.subject)
+          .Bind(7, e.supplier)
+          .Bind(8, e.recipient)
+          .Bind(9, body)
+          .BindBlob(10, AsView(prev))
+          .BindBlob(11, AsView(h));
+      Status r = ins->Run();
+      if (!r.ok()) return fail(r);
+      prev = h;
+    }
+  }
+  bool due = seq > *last_cp &&
+             (force_checkpoint ||
+              (options_.checkpoint_every > 0 && seq - *last_cp >= options_.checkpoint_every));
+  if (due) {
+    *signed_cp = SignCheckpoint(keys_.sign_secret, seq, prev, time);
+    auto ins = db.Prepare(kInsertCheckpoint);
+    if (!ins.ok()) return fail(ins.status());
+    const auto& sig = (*signed_cp)->signature;
+    ins->Bind(1, seq)
+        .BindBlob(2, AsView(prev))
+        .Bind(3, time)
+        .BindBlob(4, std::string_view(reinterpret_cast<const char*>(sig.data()), sig.size()));
+    Status r = ins->Run();
+    if (!r.ok()) return fail(r);
+  }
+  s = db.Commit();
+  if (!s.ok()) return fail(s);
+  last_seq_ = seq;
+  return Status::Ok();
+}
+
+int64_t AuditLog::last_seq() const { return last_seq_.load(); }
+
+std::string AuditLog::SubjectPseudonym(std::string_view bsn_or_ref) const {
+  // A BSN written with spaces, dots or dashes is the same BSN.
+  std::string digits;
+  bool only_digits = !bsn_or_ref.empty();
+  for (char c : bsn_or_ref) {
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+    } else if (c != ' ' && c != '.' && c != '-') {
+      only_digits = false;
+      break;
+    }
+  }
+  std::string input;
+  if (only_digits && (digits.size() == 8 || digits.size() == 9)) {
+    if (digits.size() == 8) digits.insert(digits.begin(), '0');
+    input = "bsn:" + digits;
+  } else {
+    input = "ref:" + std::string(bsn_or_ref);
+  }
+  crypto::Hash h = crypto::KeyedDigest(pseudonym_key_, "subject", input);
+  sodium_memzero(input.data(), input.size());
+  sodium_memzero(digits.data(), digits.size());
+  return crypto::ToHex(h.data(), h.size());
+}
+
+std::string AuditLog::ValueMac(std::string_view field, const Json& value) const {
+  std::string msg(field);
+  msg.push_back('\0');
+  msg += DumpJson(value);
+  crypto::Hash h = crypto::KeyedDigest(mac_key_, "value", msg);
+  sodium_memzero(msg.data(), msg.size());
+  return crypto::ToHex(h.data(), h.size());
+}
+
+Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
+  std::string sql =
+      "SELECT seq, time, type, body, prev_hash, hash FROM events WHERE seq > ?1";
+  std::vector<std::string> binds;
+  auto add = [&](const std::string& clause, const std::string& value, int times) {
+    std::string c = clause;
+    for (int i = 0; i < times; ++i) {
+      binds.push_back(value);
+      auto pos = c.find('#');
+      c.replace(pos, 1, "?" + std::to_string(binds.size() + 1));
+    }
+    sql += " AND " + c;
+  };
+  if (!f.subject.empty()) add("subject = #", f.subject, 1);
+  if (!f.meeting.empty()) add("meeting = #", f.meeting, 1);
+  if (!f.type.empty()) add("type = #", f.type, 1);
+  if (!f.partner.empty()) {
+    add("(actor_partner = # OR supplier = # OR recipient = #)", f.partner, 3);
+  }
+  if (!f.scope_partner.empty()) add("(supplier = # OR recipient = #)", f.scope_partner, 2);
+  if (f.from) add("time >= #", FormatUtc(*f.from), 1);
+  if (f.to) add("time < #", FormatUtc(*f.to), 1);
+  std::size_t limit = f.chronological_all
+                          ? kMaxReportEvents
+                          : std::clamp<std::size_t>(f.limit, 1, limits::kMaxAuditPageSize);
+  sql += " ORDER BY seq LIMIT " + std::to_string(limit + 1) + ";";
+
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  auto st = reader_db_->Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, f.after_seq);
+  for (std::size_t i = 0; i < binds.size(); ++i) st->Bind(static_cast<int>(i + 2), binds[i]);
+  QueryPage page;
+  for (;;) {
+    auto r = st->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    if (page.events.size() == limit) {
+      page.next_cursor = page.events.back().seq;
+      break;
+    }
+    StoredEvent e;
+    e.seq = st->Int(0);
+    e.time = st->Text(1);
+    e.event.type = st->Text(2);
+    Status ps = ParseEventBody(st->Text(3), &e.event);
+    if (!ps.ok()) {
+      return Status::Unavailable("audit_corrupt", "event " + std::to_string(e.seq) +
+                                                      ": body unreadable; run `vhgate audit verify`");
+    }
+    ToHash(st->Blob(4), &e.prev_hash);
+    ToHash(st->Blob(5), &e.hash);
+    page.events.push_back(std::move(e));
+  }
+  return page;
+}
+
+Result<VerifyReport> AuditLog::Verify() const {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  return VerifyStore(*reader_db_, keys_.sign_public, options_.checkpoint_path);
+}
+
+}  // namespace vh::audit

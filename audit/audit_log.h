@@ -1,0 +1,175 @@
+#pragma once
+// AuditLog: the encrypted, tamper-evident, append-only audit log
+// (CONTRACT.md "Audit log", issue 4). See audit/README.md for the design.
+//
+// Storage: one SQLCipher database `<data_dir>/audit.db` opened with the raw
+// audit store key, WAL + synchronous=FULL; plus a plain, append-only
+// checkpoint file `<data_dir>/audit.checkpoints` of signed (seq, hash, time)
+// lines, so that truncating the database or rolling it back to an older copy
+// shows (audit/checkpoint.h).
+//
+// Durability and group commit: Append() hands the event to one writer thread
+// and blocks until the transaction holding it has committed (fsync'd). The
+// writer takes every pending event into one transaction, so N concurrent
+// callers share one fsync. An OK from Append() means the event is on disk;
+// callers must not reveal what the event records before that.
+//
+// Fail closed: when the store cannot write (disk full, read-only, locked past
+// the busy timeout, closed) Append() returns Unavailable (HTTP 503, reason
+// "audit_unavailable") and the event is not in the log; the caller refuses
+// the request. A later Append() tries again.
+//
+// Chain: hash = BLAKE2b-256(prev_hash ‖ CanonicalEvent) (audit/event.h).
+// Checkpoints: every `audit.checkpoint_every` events or
+// `audit.checkpoint_seconds` seconds, at Open and at close, the writer signs
+// (seq, hash, time) with the Ed25519 audit key, stores it in the database in
+// the same transaction as the events, and appends it to the checkpoint file.
+//
+// Open() refuses to start (Unavailable naming the key file or store) when a
+// key file is missing, has group/other permissions, or is malformed, when the
+// store cannot be opened with the key, or when the events after the last
+// checkpoint do not chain onto it (run `vhgate audit verify`).
+//
+// Thread-safety: all public members are safe to call concurrently. Several
+// processes may append to one store (the head is re-read under the write
+// lock). Destruction drains pending appends, writes a final checkpoint and
+// joins the writer; REQUIRES: no call is in progress.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "audit/audit_keys.h"
+#include "audit/checkpoint.h"
+#include "audit/event.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/json.h"
+#include "core/status.h"
+#include "db/database.h"
+
+namespace vh::audit {
+
+// Filters of GET /v1/audit/events and `vhgate audit query`. Empty = any.
+struct QueryFilter {
+  std::string subject;        // pseudonym (hex); `bsn` is turned into one by the caller
+  std::string partner;        // actor, supplier or recipient
+  std::string scope_partner;  // role scoping: only events this partner supplied or received
+  std::string meeting;
+  std::string type;
+  std::optional<TimePoint> from, to;  // time >= from, time < to
+  int64_t after_seq = 0;              // the cursor: events with seq > after_seq
+  std::size_t limit = 100;            // capped at limits::kMaxAuditPageSize
+  bool chronological_all = false;     // ignore limit (reports); still bounded by kMaxReportEvents
+};
+
+struct QueryPage {
+  std::vector<StoredEvent> events;  // ascending seq
+  int64_t next_cursor = 0;          // 0 when there is no further page
+};
+
+inline constexpr std::size_t kMaxReportEvents = 100000;
+
+struct VerifyReport {
+  bool intact = false;
+  int64_t events = 0;       // events checked
+  int64_t checkpoints = 0;  // checkpoints checked (database and file)
+  std::optional<Checkpoint> last_checkpoint;
+  int64_t first_bad_seq = 0;  // 0 when intact or not attributable to one event
+  std::string problem;        // "" when intact; else names the first failure and why
+};
+
+struct AuditLogOptions {
+  std::string db_path;
+  std::string checkpoint_path;
+  int checkpoint_every = 1000;   // events; <= 0 disables the count trigger
+  int checkpoint_seconds = 60;   // <= 0 disables the time trigger
+  std::size_t max_batch = 4096;  // events per transaction at most
+  int busy_timeout_ms = 5000;    // a store locked longer than this fails the append
+};
+
+class AuditLog {
+ public:
+  // Loads the keys from config.keys_dir (audit/audit_keys.h) and opens
+  // <data_dir>/audit.db and <data_dir>/audit.checkpoints.
+  static Result<std::unique_ptr<AuditLog>> Open(const Config& config, const Clock& clock);
+  static Result<std::unique_ptr<AuditLog>> OpenWith(AuditKeys keys, const AuditLogOptions& options,
+                                                    const Clock& clock);
+  ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+
+  // Durable (fsync'd commit) before it returns OK; Unavailable when the store
+  // cannot write; InvalidArgument for an unknown event type.
+  Status Append(Event event);
+  // As Append, returning the sequence number given to the event.
+  Result<int64_t> AppendWithSeq(Event event);
+
+  // Keyed BLAKE2b of the normalised BSN (digits only, 9 digits: an 8-digit
+  // BSN gets its leading zero) or, when `bsn_or_ref` is not a BSN, of the
+  // ref as given; hex. Deterministic for one pseudonymisation key.
+  std::string SubjectPseudonym(std::string_view bsn_or_ref) const;
+  // Keyed MAC of the canonical JSON of `value`, bound to `field`; hex.
+  std::string ValueMac(std::string_view field, const Json& value) const;
+
+  // Events matching `filter`, ascending by seq.
+  Result<QueryPage> Query(const QueryFilter& filter) const;
+  // Checks the whole chain, every checkpoint signature and the checkpoint
+  // file against the store (a consistent snapshot).
+  Result<VerifyReport> Verify() const;
+  // Signs a checkpoint of the current head now (no-op when it has one).
+  Status CheckpointNow();
+
+  // The highest committed sequence number (0 when empty).
+  int64_t last_seq() const;
+  const AuditLogOptions& options() const { return options_; }
+
+ private:
+  struct Pending {
+    Event event;
+    std::promise<Result<int64_t>> done;
+  };
+  AuditLog(AuditKeys keys, AuditLogOptions options, const Clock& clock);
+  Status Init();
+  Status CheckTail();
+  Status SyncCheckpointFile();
+  void WriterLoop();
+  // Writes `batch` (may be empty) in one transaction; signs a checkpoint
+  // when due or when `force_checkpoint`. Sets each promise.
+  Status CommitBatch(std::vector<Pending>& batch, bool force_checkpoint);
+  Status WriteBatch(std::vector<Pending>& batch, bool force_checkpoint, int64_t* first_seq,
+                    std::optional<Checkpoint>* signed_cp);
+
+  AuditKeys keys_;
+  AuditLogOptions options_;
+  const Clock& clock_;
+  crypto::SecretBytes pseudonym_key_;  // derived sub-keys of keys_.pseudonym_key
+  crypto::SecretBytes mac_key_;
+
+  std::unique_ptr<db::Database> writer_db_;  // writer thread only (and Init)
+  mutable std::mutex reader_mu_;
+  std::unique_ptr<db::Database> reader_db_;  // guarded by reader_mu_
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> pending_;  // guarded by mu_
+  bool stopping_ = false;        // guarded by mu_
+  std::vector<std::promise<Status>> checkpoint_waiters_;  // guarded by mu_
+  std::thread writer_;
+
+  std::atomic<int64_t> last_seq_{0};
+  int64_t file_last_seq_ = 0;                                   // writer thread
+  std::chrono::steady_clock::time_point last_checkpoint_time_;  // writer thread
+};
+
+}  // namespace vh::audit

@@ -1,0 +1,102 @@
+#pragma once
+// Audit events: what one entry of the audit log says (CONTRACT.md "Audit log",
+// NEN 7513: who, what, when, about whom, on which basis, with what outcome).
+//
+// An Event carries no field values and no direct identifiers: the subject is
+// a keyed pseudonym (AuditLog::SubjectPseudonym) and a disclosed or accepted
+// field carries a keyed MAC of its value (AuditLog::ValueMac). Free text
+// (`detail`, e.g. a decline reason) is stored inside the encrypted store only.
+//
+// A StoredEvent is an Event as committed: with its sequence number, UTC time,
+// the previous event's hash and its own hash
+//   hash = BLAKE2b-256(prev_hash ‖ CanonicalEvent(stored event)).
+// CanonicalEvent is a fixed binary framing (see event.cc) of seq, time, type
+// and the body; it is what verification recomputes, byte for byte.
+//
+// Thread-safety: plain values.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+#include "crypto/primitives.h"
+
+namespace vh::audit {
+
+// The event types of CONTRACT.md, plus the gateway's own.
+inline constexpr const char* kRequestSent = "request_sent";
+inline constexpr const char* kAnswerReceived = "answer_received";
+inline constexpr const char* kFieldWithheld = "field_withheld";
+inline constexpr const char* kDossierDisclosed = "dossier_disclosed";
+inline constexpr const char* kAccessRefused = "access_refused";
+inline constexpr const char* kDeclarationSigned = "declaration_signed";
+inline constexpr const char* kPhaseChanged = "phase_changed";
+inline constexpr const char* kMeetingClosed = "meeting_closed";
+inline constexpr const char* kDataShredded = "data_shredded";
+inline constexpr const char* kPolicyLoaded = "policy_loaded";
+inline constexpr const char* kAuditQuery = "audit_query";
+inline constexpr const char* kRequestDeclined = "request_declined";
+inline constexpr const char* kMeetingCreated = "meeting_created";
+inline constexpr const char* kRetentionExtended = "retention_extended";
+inline constexpr const char* kSupplierFailed = "supplier_failed";
+inline constexpr const char* kAuditOpened = "audit_opened";  // the log itself, at start
+
+// Whether `type` is one of the names above.
+bool IsKnownEventType(std::string_view type);
+
+struct Actor {
+  std::string partner, role, cn, fingerprint, remote;
+};
+
+struct FieldDecision {
+  std::string field;      // covenant field id
+  std::string decision;   // "disclosed" | "withheld" | "accepted" | "requested"
+  std::string rule;       // rule id ("" when none)
+  std::string transform;  // "full" | "presence" | "year" | "age" | "municipality" | ""
+  std::string reason;     // why withheld/denied, "" otherwise
+  std::string value_mac;  // hex keyed MAC of the value, for disclosed/accepted; "" otherwise
+};
+
+struct Event {
+  std::string type;  // one of the k* names above
+  Actor actor;
+  std::string meeting, overlegvorm, purpose;
+  std::string covenant_id, covenant_version, covenant_sha256;
+  std::string subject;  // pseudonym from SubjectPseudonym(), "" when none
+  std::string supplier, recipient;
+  std::vector<FieldDecision> fields;
+  std::string outcome;  // "ok" | "refused" | "error", with an http status where fitting ("refused 403")
+  Json detail = Json::object();  // free text, e.g. a decline reason; encrypted at rest
+};
+
+struct StoredEvent {
+  int64_t seq = 0;        // 1, 2, 3, ... without gaps
+  std::string time;       // FormatUtc of the commit batch's clock reading
+  Event event;
+  crypto::Hash prev_hash{};  // zero for seq 1
+  crypto::Hash hash{};
+};
+
+// The event body without seq, time and type, as canonical JSON (sorted keys,
+// no whitespace). It is what the store keeps besides the indexed columns.
+std::string EventBody(const Event& e);
+// Inverse of EventBody; InvalidArgument when `body` is not one.
+Status ParseEventBody(std::string_view body, Event* e);
+
+// The canonical byte string the chain hashes: a versioned, length-prefixed
+// framing of seq, time, type, actor partner, meeting, subject, supplier,
+// recipient (the indexed columns) and the body.
+std::string CanonicalEvent(int64_t seq, std::string_view time, std::string_view type,
+                           std::string_view actor_partner, std::string_view meeting,
+                           std::string_view subject, std::string_view supplier,
+                           std::string_view recipient, std::string_view body);
+crypto::Hash ChainHash(const crypto::Hash& prev, std::string_view canonical);
+
+// The JSON shown to privacy officers (query results, verify reports).
+Json EventToJson(const StoredEvent& e);
+
+}  // namespace vh::audit

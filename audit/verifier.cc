@@ -1,0 +1,206 @@
+#include "audit/verifier.h"
+
+#include <sqlite3.h>
+
+#include <map>
+
+#include "crypto/hex.h"
+
+namespace vh::audit {
+namespace {
+
+std::string_view Col(sqlite3_stmt* st, int i) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+  int n = sqlite3_column_bytes(st, i);
+  return p ? std::string_view(p, static_cast<std::size_t>(n)) : std::string_view();
+}
+bool ColHash(sqlite3_stmt* st, int i, crypto::Hash* out) {
+  const void* p = sqlite3_column_blob(st, i);
+  int n = sqlite3_column_bytes(st, i);
+  if (!p || n != static_cast<int>(out->size())) return false;
+  std::memcpy(out->data(), p, out->size());
+  return true;
+}
+
+void PutFramed(std::string* out, std::string_view s) {
+  uint64_t n = s.size();
+  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((n >> (i * 8)) & 0xff));
+  out->append(s);
+}
+
+// Holds a read transaction open: one snapshot for the whole verification.
+class ReadTxn {
+ public:
+  explicit ReadTxn(db::Database& db) : db_(db) { ok_ = db_.Exec("BEGIN;").ok(); }
+  ~ReadTxn() {
+    if (ok_) db_.Rollback();
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  db::Database& db_;
+  bool ok_ = false;
+};
+
+}  // namespace
+
+Status EnsureSchema(db::Database& db) {
+  return db.Exec(
+      "CREATE TABLE IF NOT EXISTS events("
+      " seq INTEGER PRIMARY KEY, time TEXT NOT NULL, type TEXT NOT NULL,"
+      " actor_partner TEXT NOT NULL, meeting TEXT NOT NULL, subject TEXT NOT NULL,"
+      " supplier TEXT NOT NULL, recipient TEXT NOT NULL, body TEXT NOT NULL,"
+      " prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS events_subject ON events(subject, seq);"
+      "CREATE INDEX IF NOT EXISTS events_meeting ON events(meeting, seq);"
+      "CREATE INDEX IF NOT EXISTS events_supplier ON events(supplier, seq);"
+      "CREATE INDEX IF NOT EXISTS events_recipient ON events(recipient, seq);"
+      "CREATE TABLE IF NOT EXISTS checkpoints("
+      " seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, time TEXT NOT NULL, sig BLOB NOT NULL);");
+}
+
+Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& sign_public,
+                                 const std::string& checkpoint_path) {
+  VerifyReport rep;
+  auto fail = [&](int64_t seq, std::string why) -> Result<VerifyReport> {
+    rep.intact = false;
+    rep.first_bad_seq = seq;
+    rep.problem = seq > 0 ? "event " + std::to_string(seq) + ": " + why : why;
+    return rep;
+  };
+
+  auto file = ReadCheckpointFile(checkpoint_path);
+  if (!file.ok()) {
+    if (file.status().reason() == "bad_checkpoint") return fail(0, file.status().message());
+    return file.status();
+  }
+
+  ReadTxn txn(db);
+  if (!txn.ok()) return Status::Unavailable("audit_unavailable", db.path() + ": cannot read");
+
+  // Checkpoints in the store: signatures first (cheap, and a forged one
+  // must not vouch for anything).
+  std::map<int64_t, Checkpoint> db_cps;
+  {
+    auto st = db.Prepare("SELECT seq, hash, time, sig FROM checkpoints ORDER BY seq;");
+    if (!st.ok()) return st.status();
+    for (;;) {
+      auto r = st->Step();
+      if (!r.ok()) return r.status();
+      if (!*r) break;
+      Checkpoint cp;
+      cp.seq = st->Int(0);
+      std::string h = st->Blob(1);
+      if (h.size() != cp.hash.size()) {
+        return fail(cp.seq, "checkpoint in the store has a malformed hash");
+      }
+      std::memcpy(cp.hash.data(), h.data(), h.size());
+      cp.time = st->Text(2);
+      std::string sig = st->Blob(3);
+      cp.signature.assign(sig.begin(), sig.end());
+      if (!CheckpointSignatureValid(sign_public, cp)) {
+        return fail(cp.seq, "checkpoint in the store has an invalid signature (forged or altered)");
+      }
+      ++rep.checkpoints;
+      db_cps.emplace(cp.seq, std::move(cp));
+    }
+  }
+  std::map<int64_t, crypto::Hash> file_cps;
+  for (const auto& cp : file->checkpoints) {
+    if (!CheckpointSignatureValid(sign_public, cp)) {
+      return fail(cp.seq, "checkpoint in " + checkpoint_path +
+                              " has an invalid signature (forged or altered)");
+    }
+    auto [it, inserted] = file_cps.emplace(cp.seq, cp.hash);
+    if (!inserted && it->second != cp.hash) {
+      return fail(cp.seq, checkpoint_path + " holds two different checkpoints for this event");
+    }
+    ++rep.checkpoints;
+  }
+
+  // The chain. The hot loop reads columns in place (no copies) and reuses
+  // one buffer for the canonical form.
+  sqlite3_stmt* st = nullptr;
+  const char* sql =
+      "SELECT seq, time, type, actor_partner, meeting, subject, supplier, recipient, body, "
+      "prev_hash, hash FROM events ORDER BY seq;";
+  if (sqlite3_prepare_v2(db.handle(), sql, -1, &st, nullptr) != SQLITE_OK) {
+    return Status::Unavailable("audit_unavailable", db.path() + ": cannot read events");
+  }
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(st, sqlite3_finalize);
+  std::string canon;
+  canon.reserve(4096);
+  crypto::Hash running{};
+  int64_t expect = 1;
+  auto db_cp = db_cps.begin();
+  auto file_cp = file_cps.begin();
+  for (;;) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) {
+      return Status::Unavailable("audit_unavailable",
+                                 db.path() + ": cannot read events: " + sqlite3_errmsg(db.handle()));
+    }
+    int64_t seq = sqlite3_column_int64(st, 0);
+    if (seq < expect) return fail(seq, "sequence number out of order (inserted event)");
+    if (seq > expect) {
+      return fail(expect, "missing: the log jumps from event " + std::to_string(expect - 1) +
+                              " to " + std::to_string(seq) + " (deleted event)");
+    }
+    crypto::Hash prev{}, stored{};
+    if (!ColHash(st, 9, &prev) || !ColHash(st, 10, &stored)) {
+      return fail(seq, "stored hash malformed (changed)");
+    }
+    if (prev != running) {
+      return fail(seq, seq == 1 ? "the first event does not start the chain (inserted event)"
+                                : "its previous hash is not the hash of event " +
+                                      std::to_string(seq - 1) +
+                                      " (inserted, deleted or reordered event)");
+    }
+    canon.clear();
+    PutFramed(&canon, "vh-audit-event-v1");
+    PutFramed(&canon, std::to_string(seq));
+    for (int c = 1; c <= 8; ++c) PutFramed(&canon, Col(st, c));
+    crypto::Hash h = ChainHash(running, canon);
+    if (h != stored) {
+      return fail(seq, "its hash does not match its content (changed or reordered event)");
+    }
+    while (db_cp != db_cps.end() && db_cp->first < seq) ++db_cp;
+    if (db_cp != db_cps.end() && db_cp->first == seq && db_cp->second.hash != h) {
+      return fail(seq, "does not match the signed checkpoint in the store (rewritten chain)");
+    }
+    while (file_cp != file_cps.end() && file_cp->first < seq) ++file_cp;
+    if (file_cp != file_cps.end() && file_cp->first == seq && file_cp->second != h) {
+      return fail(seq, "does not match the signed checkpoint in " + checkpoint_path +
+                           " (rewritten chain or rolled back to another copy)");
+    }
+    running = h;
+    ++expect;
+    ++rep.events;
+  }
+  int64_t last = expect - 1;
+  if (!db_cps.empty() && db_cps.rbegin()->first > last) {
+    return fail(last + 1, "missing: a signed checkpoint in the store covers event " +
+                              std::to_string(db_cps.rbegin()->first) + " but the log ends at " +
+                              std::to_string(last) + " (truncated tail)");
+  }
+  if (!file_cps.empty() && file_cps.rbegin()->first > last) {
+    return fail(last + 1, "missing: " + checkpoint_path + " remembers a checkpoint at event " +
+                              std::to_string(file_cps.rbegin()->first) + " but the log ends at " +
+                              std::to_string(last) + " (truncated or rolled back)");
+  }
+  // Every store checkpoint but the newest must be in the file (the newest may
+  // be missing after a crash between commit and the file append).
+  int64_t newest_db = db_cps.empty() ? 0 : db_cps.rbegin()->first;
+  for (const auto& [seq, cp] : db_cps) {
+    if (seq != newest_db && !file_cps.count(seq)) {
+      return fail(seq, "its checkpoint is in the store but not in " + checkpoint_path +
+                           " (checkpoint file replaced or truncated)");
+    }
+  }
+  if (!db_cps.empty()) rep.last_checkpoint = db_cps.rbegin()->second;
+  rep.intact = true;
+  return rep;
+}
+
+}  // namespace vh::audit
