@@ -62,7 +62,7 @@ Result<Config> LoadConfig(const std::string& path) {
     return (fp.is_absolute() ? fp : fs::path(c.dir) / fp).lexically_normal().string();
   };
   static const char* kKnown[] = {"listen", "metrics_listen", "policy", "data_dir", "keys_dir",
-                                 "tls", "threads", "audit", "retention", "adapters", "comment"};
+                                 "tls", "threads", "audit", "retention", "limits", "adapters", "comment"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
     for (const char* k : kKnown) known = known || it.key() == k;
@@ -141,6 +141,22 @@ Result<Config> LoadConfig(const std::string& path) {
     }
     VH_RETURN_IF_ERROR(positive_int(r, "sweep_seconds", "/retention/sweep_seconds",
                                     &c.retention_sweep_seconds, 1));
+  }
+  if (j.contains("limits")) {
+    const Json& l = j["limits"];
+    if (!l.is_object()) return bad("/limits", "expected an object");
+    for (auto it = l.begin(); it != l.end(); ++it) {
+      if (it.key() != "read_timeout_ms" && it.key() != "max_connections" &&
+          it.key() != "handler_threads") {
+        return bad("/limits/" + it.key(), "unknown key");
+      }
+    }
+    VH_RETURN_IF_ERROR(
+        positive_int(l, "read_timeout_ms", "/limits/read_timeout_ms", &c.read_timeout_ms, 100));
+    VH_RETURN_IF_ERROR(
+        positive_int(l, "max_connections", "/limits/max_connections", &c.max_connections, 1));
+    VH_RETURN_IF_ERROR(
+        positive_int(l, "handler_threads", "/limits/handler_threads", &c.handler_threads, 1));
   }
   if (j.contains("adapters")) {
     if (!j["adapters"].is_array()) return bad("/adapters", "expected an array");

@@ -4,7 +4,8 @@
 // Keys (CONTRACT.md "Setup"): listen ("host:port"), metrics_listen,
 // policy (covenant file), data_dir, keys_dir, tls {cert, key, client_ca, crl}.
 // Optional: threads (0 = one per core), audit {checkpoint_every,
-// checkpoint_seconds}, retention {sweep_seconds}, adapters (owned by
+// checkpoint_seconds}, retention {sweep_seconds}, limits {read_timeout_ms,
+// max_connections, handler_threads}, adapters (owned by
 // adapters/, kept here as raw JSON).
 // Relative paths are resolved against the configuration file's directory.
 //
@@ -42,6 +43,10 @@ struct Config {
   int audit_checkpoint_every = 1000;
   int audit_checkpoint_seconds = 60;
   int retention_sweep_seconds = 3600;
+  // limits {read_timeout_ms, max_connections, handler_threads}; defaults in core/limits.h.
+  int read_timeout_ms = 0;      // 0: limits::kReadTimeout
+  int max_connections = 0;      // 0: limits::kMaxConnections
+  int handler_threads = 0;      // 0: 32 (handlers may wait on the audit group commit)
   Json adapters = Json::array();
   Json raw;  // the whole document, for modules that own further sections
 };

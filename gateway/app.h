@@ -13,6 +13,7 @@
 // Module wiring lives in App::Create, one marked section per module.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
@@ -35,6 +36,10 @@ class App {
 
   // SIGHUP and POST /v1/admin/policy/reload.
   Status ReloadPolicy(const std::string& actor);
+
+  // The OIN the covenant gives `partner`, if any; the TLS layer refuses a
+  // certificate whose serialNumber differs. Thread-safe.
+  std::optional<std::string> ExpectedOin(const std::string& partner) const;
 
   Metrics& metrics() { return metrics_; }
   Services& services() { return services_; }

@@ -1,0 +1,78 @@
+#include "gateway/metrics.h"
+
+#include <sstream>
+
+namespace vh::gw {
+
+void Metrics::CountRequest(const std::string& route, int status,
+                           std::chrono::nanoseconds latency) {
+  double secs = std::chrono::duration<double>(latency).count();
+  std::lock_guard<std::mutex> lock(mu_);
+  ++requests_[{route, status}];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (secs <= kBuckets[i]) ++latency_buckets_[i];
+  }
+  ++latency_count_;
+  latency_sum_ += secs;
+}
+
+void Metrics::CountHandshakeFailure(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++handshake_failures_[reason];
+}
+
+void Metrics::Add(const std::string& name, const std::string& labels, int64_t delta) {
+  std::lock_guard<std::mutex> lock(mu_);
+  custom_[{name, labels}] += delta;
+}
+
+int64_t Metrics::HandshakeFailures(const std::string& reason) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = handshake_failures_.find(reason);
+  return it == handshake_failures_.end() ? 0 : it->second;
+}
+
+std::string Metrics::Render() const {
+  std::ostringstream o;
+  std::lock_guard<std::mutex> lock(mu_);
+  o << "# HELP vhgate_requests_total HTTP requests by route template and status.\n"
+    << "# TYPE vhgate_requests_total counter\n";
+  for (const auto& [k, v] : requests_) {
+    o << "vhgate_requests_total{route=\"" << k.first << "\",status=\"" << k.second << "\"} " << v
+      << "\n";
+  }
+  o << "# HELP vhgate_handshake_failures_total Refused TLS handshakes by reason.\n"
+    << "# TYPE vhgate_handshake_failures_total counter\n";
+  for (const auto& [k, v] : handshake_failures_) {
+    o << "vhgate_handshake_failures_total{reason=\"" << k << "\"} " << v << "\n";
+  }
+  o << "# HELP vhgate_request_duration_seconds Request latency, handler included.\n"
+    << "# TYPE vhgate_request_duration_seconds histogram\n";
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    o << "vhgate_request_duration_seconds_bucket{le=\"" << kBuckets[i] << "\"} "
+      << latency_buckets_[i] << "\n";
+  }
+  o << "vhgate_request_duration_seconds_bucket{le=\"+Inf\"} " << latency_count_ << "\n"
+    << "vhgate_request_duration_seconds_sum " << latency_sum_ << "\n"
+    << "vhgate_request_duration_seconds_count " << latency_count_ << "\n";
+  o << "# HELP vhgate_open_connections Open client connections.\n"
+    << "# TYPE vhgate_open_connections gauge\n"
+    << "vhgate_open_connections " << open_connections_.load() << "\n";
+  o << "# TYPE vhgate_rejected_connections_total counter\n"
+    << "vhgate_rejected_connections_total " << rejected_connections_.load() << "\n";
+  o << "# TYPE vhgate_read_timeouts_total counter\n"
+    << "vhgate_read_timeouts_total " << timeouts_.load() << "\n";
+  std::string last;
+  for (const auto& [k, v] : custom_) {
+    if (k.first != last) {
+      o << "# TYPE " << k.first << " counter\n";
+      last = k.first;
+    }
+    o << k.first;
+    if (!k.second.empty()) o << "{" << k.second << "}";
+    o << " " << v << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace vh::gw

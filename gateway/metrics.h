@@ -1,0 +1,51 @@
+#pragma once
+// Metrics: Prometheus text exposition for the plain-HTTP loopback listener.
+//
+// Labels are route templates ("/v1/meetings/{id}"), status codes, handshake
+// failure reasons and adapter partner ids: never ids of meetings or persons,
+// never values. Thread-safe: counters are atomics or mutex-guarded maps;
+// Render() may run concurrently with updates.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+namespace vh::gw {
+
+class Metrics {
+ public:
+  void CountRequest(const std::string& route, int status, std::chrono::nanoseconds latency);
+  void CountHandshakeFailure(const std::string& reason);
+  void ConnectionOpened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
+  void ConnectionClosed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
+  void CountConnectionRejected() { rejected_connections_.fetch_add(1, std::memory_order_relaxed); }
+  void CountTimeout() { timeouts_.fetch_add(1, std::memory_order_relaxed); }
+  // For modules that count their own events (adapters, audit): name must be a
+  // valid Prometheus metric name; labels are "k=\"v\"" text without personal data.
+  void Add(const std::string& name, const std::string& labels, int64_t delta = 1);
+
+  int64_t open_connections() const { return open_connections_.load(); }
+  int64_t HandshakeFailures(const std::string& reason) const;
+  std::string Render() const;
+
+ private:
+  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, int>, int64_t> requests_;
+  std::map<std::string, int64_t> handshake_failures_;
+  std::map<std::pair<std::string, std::string>, int64_t> custom_;
+  std::array<int64_t, kBuckets.size()> latency_buckets_{};
+  int64_t latency_count_ = 0;
+  double latency_sum_ = 0;
+  std::atomic<int64_t> open_connections_{0};
+  std::atomic<int64_t> rejected_connections_{0};
+  std::atomic<int64_t> timeouts_{0};
+};
+
+}  // namespace vh::gw

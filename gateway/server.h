@@ -1,0 +1,24 @@
+#pragma once
+// The network side of the gateway (Boost.Beast over OpenSSL). The only
+// place that includes Beast/Asio; everything it hands on is an ApiRequest.
+//
+// RunServer: builds the App (covenant, audit, stores), the TLS context, the
+// listeners, and serves until SIGTERM/SIGINT, then stops accepting, lets
+// requests in flight finish (bounded by limits::kDrainTimeout) and returns 0.
+// SIGHUP reloads the covenant. A bad certificate, key, CRL, covenant or
+// store stops the start: RunServer prints one line naming it and returns 1.
+//
+// TLS profile (NCSC "Goed"/"Voldoende"): TLS 1.3, and TLS 1.2 with ECDHE +
+// AEAD suites only; groups X25519, P-256, P-384; no compression, no
+// renegotiation, no 0-RTT. A client certificate is required, verified
+// against client_ca (chain allowed) and the CRL; refused handshakes are
+// counted by reason: no_certificate, unknown_ca, expired, not_yet_valid,
+// revoked, oin_mismatch, protocol_version, no_shared_cipher, timeout, other.
+
+#include "core/config.h"
+
+namespace vh::gw {
+
+int RunServer(const Config& config);
+
+}  // namespace vh::gw
