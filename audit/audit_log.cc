@@ -313,8 +313,13 @@ Status AuditLog::CommitBatch(std::vector<Pending>& batch, bool force_checkpoint)
   Status s = WriteBatch(batch, force_checkpoint, &first_seq, &cp);
   if (!s.ok()) {
     LogError("audit_write_failed", {{"events", batch.size()}, {"reason", s.reason()}});
+    ++stat_failures_;
     for (auto& p : batch) p.done.set_value(s);
     return s;
+  }
+  if (!batch.empty()) {
+    ++stat_commits_;
+    stat_events_ += static_cast<int64_t>(batch.size());
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch[i].done.set_value(first_seq + static_cast<int64_t>(i));
@@ -395,6 +400,10 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
 }
 
 int64_t AuditLog::last_seq() const { return last_seq_.load(); }
+
+AuditLog::Stats AuditLog::stats() const {
+  return Stats{stat_events_.load(), stat_commits_.load(), stat_failures_.load()};
+}
 
 std::string AuditLog::SubjectPseudonym(std::string_view bsn_or_ref) const {
   // A BSN written with spaces, dots or dashes is the same BSN.

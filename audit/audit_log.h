@@ -132,6 +132,14 @@ class AuditLog {
 
   // The highest committed sequence number (0 when empty).
   int64_t last_seq() const;
+
+  // Counters since Open (metrics, tests, benchmark).
+  struct Stats {
+    int64_t events = 0;   // events committed
+    int64_t commits = 0;  // transactions that committed events
+    int64_t failures = 0; // transactions that failed (their events were refused)
+  };
+  Stats stats() const;
   const AuditLogOptions& options() const { return options_; }
 
  private:
@@ -168,6 +176,7 @@ class AuditLog {
   std::thread writer_;
 
   std::atomic<int64_t> last_seq_{0};
+  std::atomic<int64_t> stat_events_{0}, stat_commits_{0}, stat_failures_{0};
   int64_t file_last_seq_ = 0;                                   // writer thread
   std::chrono::steady_clock::time_point last_checkpoint_time_;  // writer thread
 };

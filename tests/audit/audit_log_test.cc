@@ -1,0 +1,334 @@
+#include "audit/audit_log.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <set>
+#include <thread>
+
+#include "audit/verifier.h"
+#include "crypto/hex.h"
+#include "tests/audit/audit_test_util.h"
+
+namespace vh::audit {
+namespace {
+using testing::OptionsIn;
+using testing::SampleEvent;
+using testing::TempDir;
+
+class AuditLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto().ok());
+    keys_ = AuditKeys::Random();
+  }
+  std::unique_ptr<AuditLog> OpenLog(const AuditLogOptions& o) {
+    auto log = AuditLog::OpenWith(keys_.Clone(), o, clock_);
+    EXPECT_TRUE(log.ok()) << log.status().ToString();
+    return log.ok() ? std::move(*log) : nullptr;
+  }
+  TempDir dir_{"log"};
+  FakeClock clock_{testing::T0()};
+  AuditKeys keys_;
+};
+
+TEST_F(AuditLogTest, AppendsAChainThatVerifies) {
+  auto log = OpenLog(OptionsIn(dir_, 10));
+  for (int i = 0; i < 25; ++i) {
+    auto seq = log->AppendWithSeq(SampleEvent(i));
+    ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+    EXPECT_EQ(*seq, i + 1);
+  }
+  auto rep = log->Verify();
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_EQ(rep->events, 25);
+  ASSERT_TRUE(rep->last_checkpoint.has_value());
+  EXPECT_EQ(rep->last_checkpoint->seq, 20);
+}
+
+TEST_F(AuditLogTest, EachHashIsBlake2bOfPreviousHashAndCanonicalEvent) {
+  auto log = OpenLog(OptionsIn(dir_));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(log->Append(SampleEvent(i)).ok());
+  QueryFilter f;
+  auto page = log->Query(f);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), 5u);
+  crypto::Hash prev{};
+  for (const auto& e : page->events) {
+    EXPECT_EQ(e.prev_hash, prev);
+    std::string canon =
+        CanonicalEvent(e.seq, e.time, e.event.type, e.event.actor.partner, e.event.meeting,
+                       e.event.subject, e.event.supplier, e.event.recipient, EventBody(e.event));
+    std::string prev_bytes(reinterpret_cast<const char*>(prev.data()), prev.size());
+    EXPECT_EQ(e.hash, crypto::ContentHash(prev_bytes + canon));
+    prev = e.hash;
+  }
+  EXPECT_EQ(page->events[0].time, "2026-11-23T08:00:00.000Z");
+}
+
+TEST_F(AuditLogTest, ConcurrentAppendsShareCommitsAndGetDistinctSequenceNumbers) {
+  auto log = OpenLog(OptionsIn(dir_, 100));
+  constexpr int kThreads = 16, kEach = 40;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::set<int64_t> seqs;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto s = log->AppendWithSeq(SampleEvent(t * 1000 + i));
+        ASSERT_TRUE(s.ok());
+        std::lock_guard<std::mutex> lock(mu);
+        seqs.insert(*s);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(seqs.size(), static_cast<std::size_t>(kThreads * kEach));
+  EXPECT_EQ(*seqs.begin(), 1);
+  EXPECT_EQ(*seqs.rbegin(), kThreads * kEach);
+  AuditLog::Stats st = log->stats();
+  EXPECT_EQ(st.events, kThreads * kEach);
+  EXPECT_LT(st.commits, st.events) << "no two appends shared a commit";
+  auto rep = log->Verify();
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->intact) << rep->problem;
+}
+
+TEST_F(AuditLogTest, ReopenContinuesTheChainAndClosingSignsACheckpoint) {
+  auto o = OptionsIn(dir_, 1000);
+  {
+    auto log = OpenLog(o);
+    for (int i = 0; i < 7; ++i) ASSERT_TRUE(log->Append(SampleEvent(i)).ok());
+  }
+  auto file = ReadCheckpointFile(o.checkpoint_path);
+  ASSERT_TRUE(file.ok());
+  ASSERT_FALSE(file->checkpoints.empty());
+  EXPECT_EQ(file->checkpoints.back().seq, 7);  // the close checkpoint
+  EXPECT_TRUE(CheckpointSignatureValid(keys_.sign_public, file->checkpoints.back()));
+  auto log = OpenLog(o);
+  auto seq = log->AppendWithSeq(SampleEvent(8));
+  ASSERT_TRUE(seq.ok());
+  EXPECT_EQ(*seq, 8);
+  auto rep = log->Verify();
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_EQ(rep->events, 8);
+}
+
+TEST_F(AuditLogTest, CheckpointsAfterTheConfiguredSeconds) {
+  auto o = OptionsIn(dir_, 0);
+  o.checkpoint_seconds = 1;
+  auto log = OpenLog(o);
+  ASSERT_TRUE(log->Append(SampleEvent(1)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+  auto file = ReadCheckpointFile(o.checkpoint_path);
+  ASSERT_TRUE(file.ok());
+  ASSERT_EQ(file->checkpoints.size(), 1u);
+  EXPECT_EQ(file->checkpoints[0].seq, 1);
+}
+
+TEST_F(AuditLogTest, AForgedCheckpointFailsVerification) {
+  auto o = OptionsIn(dir_, 5);
+  {
+    auto log = OpenLog(o);
+    for (int i = 0; i < 12; ++i) ASSERT_TRUE(log->Append(SampleEvent(i)).ok());
+  }
+  // Someone with the store key but not the signing key adds a checkpoint line.
+  auto file = ReadCheckpointFile(o.checkpoint_path);
+  ASSERT_TRUE(file.ok());
+  auto other = crypto::NewSigningKeyPair();
+  Checkpoint forged = SignCheckpoint(other.secret_key, 12, file->checkpoints.back().hash,
+                                     file->checkpoints.back().time);
+  forged.seq = 10;
+  ASSERT_TRUE(AppendCheckpointFile(o.checkpoint_path, forged).ok());
+  auto db = db::Database::Open(o.db_path, keys_.store_key);
+  ASSERT_TRUE(db.ok());
+  auto rep = VerifyStore(**db, keys_.sign_public, o.checkpoint_path);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->intact);
+  EXPECT_NE(rep->problem.find("invalid signature"), std::string::npos) << rep->problem;
+}
+
+TEST_F(AuditLogTest, SubjectPseudonymNormalisesTheBsnAndIsKeyed) {
+  auto log = OpenLog(OptionsIn(dir_));
+  std::string p = log->SubjectPseudonym("123456782");
+  EXPECT_EQ(p.size(), 64u);
+  EXPECT_EQ(p, log->SubjectPseudonym("1234 56 782"));
+  EXPECT_EQ(p, log->SubjectPseudonym("1234.56.782"));
+  EXPECT_EQ(log->SubjectPseudonym("12345678"), log->SubjectPseudonym("012345678"));
+  EXPECT_NE(p, log->SubjectPseudonym("123456783"));
+  EXPECT_NE(log->SubjectPseudonym("ref-1"), log->SubjectPseudonym("ref-2"));
+  EXPECT_EQ(p.find("123456782"), std::string::npos);
+  TempDir other_dir("log2");
+  auto other = AuditLog::OpenWith(AuditKeys::Random(), OptionsIn(other_dir), clock_);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(p, (*other)->SubjectPseudonym("123456782")) << "pseudonym not keyed";
+}
+
+TEST_F(AuditLogTest, ValueMacBindsFieldAndValue) {
+  auto log = OpenLog(OptionsIn(dir_));
+  std::string m = log->ValueMac("justitie.lopend_toezicht", Json(true));
+  EXPECT_EQ(m, log->ValueMac("justitie.lopend_toezicht", Json(true)));
+  EXPECT_NE(m, log->ValueMac("justitie.lopend_toezicht", Json(false)));
+  EXPECT_NE(m, log->ValueMac("zorg.bekend", Json(true)));
+  EXPECT_NE(log->ValueMac("a", Json("1")), log->ValueMac("a", Json(1)));
+  EXPECT_NE(m, log->SubjectPseudonym("true"));
+}
+
+TEST_F(AuditLogTest, QueryFiltersScopesAndPages) {
+  auto log = OpenLog(OptionsIn(dir_, 50));
+  for (int i = 0; i < 30; ++i) {
+    clock_.Advance(std::chrono::minutes(1));
+    ASSERT_TRUE(log->Append(SampleEvent(i, i % 2 ? "om" : "politie")).ok());
+  }
+  Event other = SampleEvent(99, "ggd");
+  other.supplier = "ggd";
+  other.recipient = "gemeente-leiden";
+  ASSERT_TRUE(log->Append(other).ok());
+
+  QueryFilter f;
+  f.subject = "subj-3";
+  auto page = log->Query(f);
+  ASSERT_TRUE(page.ok());
+  for (const auto& e : page->events) EXPECT_EQ(e.event.subject, "subj-3");
+  EXPECT_EQ(page->events.size(), 3u);  // 3, 16, 29
+
+  f = {};
+  f.scope_partner = "om";
+  page = log->Query(f);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->events.size(), 15u);
+  f.scope_partner = "reclassering";
+  page = log->Query(f);
+  EXPECT_EQ(page->events.size(), 30u);
+  f.scope_partner = "gemeente-leiden";
+  page = log->Query(f);
+  ASSERT_EQ(page->events.size(), 1u);
+  EXPECT_EQ(page->events[0].event.supplier, "ggd");
+
+  f = {};
+  f.limit = 7;
+  std::vector<int64_t> all;
+  for (;;) {
+    page = log->Query(f);
+    ASSERT_TRUE(page.ok());
+    for (const auto& e : page->events) all.push_back(e.seq);
+    if (page->next_cursor == 0) break;
+    f.after_seq = page->next_cursor;
+  }
+  ASSERT_EQ(all.size(), 31u);
+  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], static_cast<int64_t>(i + 1));
+
+  f = {};
+  f.from = testing::T0() + std::chrono::minutes(10);
+  f.to = testing::T0() + std::chrono::minutes(13);
+  page = log->Query(f);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->events.size(), 3u);
+}
+
+TEST_F(AuditLogTest, RefusesUnknownEventTypes) {
+  auto log = OpenLog(OptionsIn(dir_));
+  Event e = SampleEvent(1);
+  e.type = "made_up";
+  EXPECT_EQ(log->Append(e).code(), Code::kInvalidArgument);
+}
+
+TEST_F(AuditLogTest, DeclineReasonCanaryIsNowhereOnDisk) {
+  const std::string canary = "CANARY-decline-reason-7f3a9c";
+  auto o = OptionsIn(dir_, 3);
+  auto log = OpenLog(o);
+  for (int i = 0; i < 20; ++i) {
+    Event e = SampleEvent(i);
+    e.type = kRequestDeclined;
+    e.detail = {{"reason", canary + " cliënt is niet bekend bij ons"}};
+    ASSERT_TRUE(log->Append(e).ok());
+  }
+  auto scan = [&](const char* when) {
+    int files = 0;
+    for (auto& f : std::filesystem::recursive_directory_iterator(dir_.path())) {
+      if (!f.is_regular_file()) continue;
+      ++files;
+      std::string bytes = testing::Slurp(f.path());
+      EXPECT_EQ(bytes.find(canary), std::string::npos) << f.path() << " " << when;
+      EXPECT_EQ(bytes.find("niet bekend"), std::string::npos) << f.path() << " " << when;
+      EXPECT_EQ(bytes.find("reclassering"), std::string::npos) << f.path() << " " << when;
+      EXPECT_EQ(bytes.find("SQLite format"), std::string::npos) << f.path() << " " << when;
+    }
+    EXPECT_GE(files, 2) << when;
+  };
+  scan("while open (WAL)");
+  // And it is readable with the key.
+  QueryFilter f;
+  auto page = log->Query(f);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->events[0].event.detail["reason"].get<std::string>().substr(0, canary.size()),
+            canary);
+  log.reset();
+  scan("after close");
+}
+
+TEST_F(AuditLogTest, WrongStoreKeyIsRefusedNamingTheStore) {
+  auto o = OptionsIn(dir_);
+  { auto log = OpenLog(o); }
+  AuditKeys wrong = keys_.Clone();
+  wrong.store_key = crypto::SecretBytes::Random(32);
+  auto log = AuditLog::OpenWith(std::move(wrong), o, clock_);
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.status().message().find(o.db_path), std::string::npos);
+}
+
+TEST_F(AuditLogTest, FailsClosedWhileTheStoreIsLockedAndRecovers) {
+  auto o = OptionsIn(dir_);
+  o.busy_timeout_ms = 200;
+  auto log = OpenLog(o);
+  ASSERT_TRUE(log->Append(SampleEvent(1)).ok());
+  auto other = db::Database::Open(o.db_path, keys_.store_key);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Exec("BEGIN EXCLUSIVE;").ok());
+  Status s = log->Append(SampleEvent(2));
+  EXPECT_EQ(s.code(), Code::kUnavailable) << s.ToString();
+  EXPECT_EQ(s.reason(), "audit_unavailable");
+  (*other)->Rollback();
+  auto seq = log->AppendWithSeq(SampleEvent(3));
+  ASSERT_TRUE(seq.ok());
+  EXPECT_EQ(*seq, 2) << "the refused event must not be in the log";
+  auto rep = log->Verify();
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->intact) << rep->problem;
+}
+
+TEST_F(AuditLogTest, FailsClosedWhenTheDiskIsFull) {
+  auto o = OptionsIn(dir_, 0);
+  auto log = OpenLog(o);
+  ASSERT_TRUE(log->Append(SampleEvent(1)).ok());
+  // A file size limit makes every write past the current size fail (EFBIG),
+  // which is what a full disk looks like to SQLite.
+  ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit old {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  struct rlimit tiny = old;
+  tiny.rlim_cur = 4096;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tiny), 0);
+  int refused = 0;
+  for (int i = 0; i < 50; ++i) {
+    Event e = SampleEvent(i);
+    e.detail = {{"pad", std::string(2000, 'x')}};
+    Status s = log->Append(e);
+    if (!s.ok()) {
+      EXPECT_EQ(s.code(), Code::kUnavailable);
+      ++refused;
+    }
+  }
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
+  EXPECT_GT(refused, 0);
+  ASSERT_TRUE(log->Append(SampleEvent(2)).ok());
+  auto rep = log->Verify();
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->intact) << rep->problem;
+}
+
+}  // namespace
+}  // namespace vh::audit

@@ -1,0 +1,77 @@
+#pragma once
+// Shared helpers of the audit tests: a temporary directory holding a store,
+// and events that look like the exchange's.
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "audit/audit_log.h"
+#include "core/clock.h"
+
+namespace vh::audit::testing {
+
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag) {
+    static int counter = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("vh_audit_" + tag + "_" + std::to_string(::getpid()) + "_" +
+             std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::string Sub(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline AuditLogOptions OptionsIn(const TempDir& dir, int every = 10) {
+  AuditLogOptions o;
+  o.db_path = dir.Sub("audit.db");
+  o.checkpoint_path = dir.Sub("audit.checkpoints");
+  o.checkpoint_every = every;
+  o.checkpoint_seconds = 0;
+  return o;
+}
+
+inline Event SampleEvent(int n, const std::string& partner = "politie") {
+  Event e;
+  e.type = kDossierDisclosed;
+  e.actor = {partner, "participant", "Agent " + std::to_string(n), "ab12", "127.0.0.1:4000"};
+  e.meeting = "m-" + std::to_string(n % 7);
+  e.overlegvorm = "briefing";
+  e.purpose = "Weging van meldingen";
+  e.covenant_id = "vh-hollands-midden";
+  e.covenant_version = "2016.2";
+  e.covenant_sha256 = std::string(64, 'a');
+  e.subject = "subj-" + std::to_string(n % 13);
+  e.supplier = "reclassering";
+  e.recipient = partner;
+  e.fields.push_back({"justitie.lopend_toezicht", "disclosed", "B1", "full", "", "00ff"});
+  e.outcome = "ok";
+  e.detail = {{"n", n}};
+  return e;
+}
+
+inline std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline TimePoint T0() { return *ParseUtc("2026-11-23T08:00:00Z"); }
+
+}  // namespace vh::audit::testing
