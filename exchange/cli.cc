@@ -1,0 +1,77 @@
+#include "exchange/cli.h"
+
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "crypto/primitives.h"
+#include "exchange/exchange_service.h"
+#include "policy/covenant_holder.h"
+#include "store/case_store.h"
+
+namespace vh::exchange {
+
+int RunRetentionCommand(const std::vector<std::string>& args_in, std::ostream& out,
+                        std::ostream& err) {
+  std::vector<std::string> args = args_in;
+  if (!args.empty() && args[0] == "retention") args.erase(args.begin());
+  std::string config_path;
+  bool run = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "run") {
+      run = true;
+    } else if (args[i] == "--config" && i + 1 < args.size()) {
+      config_path = args[++i];
+    } else {
+      err << "usage: vhgate retention run --config F\n";
+      return 2;
+    }
+  }
+  if (!run || config_path.empty()) {
+    err << "usage: vhgate retention run --config F\n";
+    return 2;
+  }
+  if (Status s = crypto::InitCrypto(); !s.ok()) {
+    err << "vhgate retention: " << s.message() << "\n";
+    return 1;
+  }
+  auto config = LoadConfig(config_path);
+  if (!config.ok()) {
+    err << config.status().message() << "\n";
+    return 1;
+  }
+  auto holder = policy::CovenantHolder::Open(config->policy);
+  if (!holder.ok()) {
+    err << holder.status().message() << "\n";
+    return 1;
+  }
+  SystemClock clock;
+  auto audit_log = audit::AuditLog::Open(*config, clock);
+  if (!audit_log.ok()) {
+    err << audit_log.status().message() << "\n";
+    return 1;
+  }
+  auto cases = store::CaseStore::OpenFromConfig(*config);
+  if (!cases.ok()) {
+    err << cases.status().message() << "\n";
+    return 1;
+  }
+  policy::CovenantHolder* h = holder->get();
+  ExchangeService service([h] { return h->Get(); }, **audit_log, **cases, clock);
+  audit::Actor system{(*holder)->Get()->house(), "system", "vhgate retention run", "", "cli"};
+  auto result = service.RunRetention(system);
+  if (!result.ok()) {
+    err << "vhgate retention run: " << result.status().ToString() << "\n";
+    return 1;
+  }
+  const Json& shredded = (*result)["shredded"];
+  for (const auto& m : shredded) {
+    out << "shredded " << m["id"].get<std::string>() << " (" << m["overlegvorm"].get<std::string>()
+        << ", closed " << m["closed_at"].get<std::string>() << ", retention until "
+        << m["retention_until"].get<std::string>() << ")\n";
+  }
+  out << "retention run at " << (*result)["at"].get<std::string>() << ": " << shredded.size()
+      << " meeting(s) shredded\n";
+  return 0;
+}
+
+}  // namespace vh::exchange

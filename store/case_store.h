@@ -1,0 +1,237 @@
+#pragma once
+// CaseStore: meetings, subjects, information requests, answers,
+// declarations, phases, outcomes and retention of the information exchange.
+//
+// Storage: its own SQLCipher database (data_dir/cases.db) opened with its own
+// key (keys_dir/case-store.key, 32 bytes hex, created by `vhgate keys init`).
+// On top of the page encryption, everything that could identify a person or
+// holds a supplied value (title, subject refs, identities, reasons, answer
+// values, decline reasons) is sealed with XChaCha20-Poly1305 under a random
+// per-meeting data key. The data key is stored only wrapped (sealed) by a
+// wrapping key derived from the store key; shredding a meeting deletes the
+// wrapped key and the meeting's rows, so copies of old pages or backups can
+// no longer be opened (crypto-shredding). A tombstone row (id, overlegvorm,
+// state "shredded", shredded_at) remains so that the id is not reused and the
+// sweep can report what it did.
+//
+// Identity fields (the overlegvorm's request_identity) are kept only while a
+// request of that subject still awaits an answer: they are dropped when the
+// last open request of the subject is answered, declined or the meeting
+// closes (SubjectRecord::identity becomes null).
+//
+// The store holds records, not policy: the exchange service decides what is
+// allowed. Mutating calls take an optional `before_commit` hook that runs
+// inside the transaction after the writes; a non-ok Status from it rolls
+// everything back and is returned. The exchange uses it to append the audit
+// event before the change becomes visible.
+//
+// Errors: NotFound (unknown id), Conflict (state does not allow it),
+// Unavailable (the database failed; message names the file, never a value),
+// Internal (a sealed value does not open: tampering or a wrong key).
+// Thread-safety: every method is thread-safe (one connection behind a mutex).
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+#include "crypto/secret_bytes.h"
+
+namespace vh {
+struct Config;
+namespace db {
+class Database;
+}
+}  // namespace vh
+
+namespace vh::store {
+
+inline constexpr const char* kStoreKeyFile = "case-store.key";
+inline constexpr const char* kStoreDbFile = "cases.db";
+
+inline constexpr const char* kMeetingOpen = "open";
+inline constexpr const char* kMeetingClosed = "closed";
+inline constexpr const char* kMeetingShredded = "shredded";
+
+inline constexpr const char* kRequestOpen = "open";
+inline constexpr const char* kRequestAnswered = "answered";
+inline constexpr const char* kRequestDeclined = "declined";
+inline constexpr const char* kRequestFailed = "failed";
+// "overdue" is never stored: it is open (or failed) past its deadline.
+inline constexpr const char* kRequestOverdue = "overdue";
+
+struct Participant {
+  std::string partner;
+  bool ad_hoc = false;
+};
+
+struct SubjectRecord {
+  int index = 0;            // position in the meeting's agenda, from 0
+  std::string ref;          // the coordinator's reference (sealed at rest)
+  Json identity;            // {field: value}; null once dropped
+  std::string reason;       // reason for notification (sealed at rest)
+  std::string pseudonym;    // the audit log's keyed pseudonym (not secret)
+  std::string outcome;      // decision at close, "" before
+};
+
+struct MeetingRecord {
+  std::string id;
+  std::string overlegvorm;
+  std::string title;
+  std::string starts_at, ends_at;  // RFC 3339 UTC
+  std::string created_at, created_by;
+  std::string covenant_id, covenant_version, covenant_sha256;
+  std::string state;               // kMeetingOpen / kMeetingClosed / kMeetingShredded
+  bool client_present = false;
+  std::string closed_at;
+  std::string retention_until;     // closed_at + retention_days, set at close
+  std::string extended_until;      // "" unless extended
+  std::string extension_reason;    // sealed at rest
+  std::string shredded_at;
+};
+
+struct NewMeeting {
+  MeetingRecord meeting;  // id, overlegvorm, title, times, creator, covenant
+  std::vector<Participant> participants;
+  std::vector<SubjectRecord> subjects;
+};
+
+struct RequestRecord {
+  std::string id;
+  std::string meeting;
+  int subject = 0;
+  std::string supplier;
+  std::vector<std::string> fields;
+  std::string deadline;
+  std::string status;  // stored status (never "overdue")
+  std::string created_at;
+  std::string answered_at;  // last answer or decline
+  std::string note;         // decline reason / failure reason (sealed at rest)
+  int answers = 0;          // how many answers were stored (2+ = replaced)
+};
+
+struct AnswerRecord {
+  int subject = 0;
+  std::string supplier;
+  std::string field;
+  Json value;
+  std::string request_id;  // "" for identity entered by the house
+  std::string received_at;
+};
+
+struct DeclarationRecord {
+  std::string partner;
+  std::string cn;
+  std::string text_sha256;
+  std::string signed_at;
+};
+
+using BeforeCommit = std::function<Status()>;
+
+class CaseStore {
+ public:
+  // Opens (creating when missing) the database at `path` with `store_key`
+  // (32 bytes). Fails with Unavailable naming the file on a wrong key.
+  static Result<std::unique_ptr<CaseStore>> Open(const std::string& path,
+                                                 const crypto::SecretBytes& store_key);
+  // data_dir/cases.db with keys_dir/case-store.key. A missing or badly
+  // protected key file fails naming the file (run `vhgate keys init`).
+  static Result<std::unique_ptr<CaseStore>> OpenFromConfig(const Config& config);
+  ~CaseStore();
+  CaseStore(const CaseStore&) = delete;
+  CaseStore& operator=(const CaseStore&) = delete;
+
+  // Meeting with participants and subjects; creates the data key. `answers`
+  // are values entered by the house (identity fields the covenant lets the
+  // house supply). Conflict when the id exists.
+  Status CreateMeeting(const NewMeeting& m, const std::vector<AnswerRecord>& house_answers,
+                       const BeforeCommit& before_commit = nullptr);
+  // NotFound for unknown ids. A shredded meeting is returned as its tombstone.
+  Result<MeetingRecord> GetMeeting(std::string_view id);
+  Result<std::vector<Participant>> Participants(std::string_view meeting);
+  Result<std::vector<SubjectRecord>> Subjects(std::string_view meeting);
+
+  // Requests (Conflict when a request for the same meeting, subject and
+  // supplier exists).
+  Status AddRequests(const std::vector<RequestRecord>& requests,
+                     const BeforeCommit& before_commit = nullptr);
+  Result<RequestRecord> GetRequest(std::string_view id);
+  Result<std::vector<RequestRecord>> RequestsOfMeeting(std::string_view meeting);
+  // The supplier's requests in meetings that are still open, oldest first.
+  Result<std::vector<RequestRecord>> RequestsOfSupplier(std::string_view supplier);
+
+  // Stores `accepted` as the answer of request `id` (replacing the answers of
+  // any earlier answer to it), sets its status to answered, and drops the
+  // subject's identity when no request of the subject still awaits an answer.
+  Status StoreAnswer(std::string_view request_id, const std::vector<AnswerRecord>& accepted,
+                     std::string_view answered_at, const BeforeCommit& before_commit = nullptr);
+  // Sets status declined/failed with a note (reason). Declined drops the
+  // identity as StoreAnswer does.
+  Status SetRequestStatus(std::string_view request_id, std::string_view status,
+                          std::string_view note, std::string_view at,
+                          const BeforeCommit& before_commit = nullptr);
+
+  Result<std::vector<AnswerRecord>> Answers(std::string_view meeting);
+
+  Status AddDeclaration(std::string_view meeting, const DeclarationRecord& d,
+                        const BeforeCommit& before_commit = nullptr);
+  Result<std::vector<DeclarationRecord>> Declarations(std::string_view meeting);
+
+  Status SetPhase(std::string_view meeting, bool client_present,
+                  const BeforeCommit& before_commit = nullptr);
+  // Closes an open meeting (Conflict otherwise): records outcomes (subject
+  // index -> decision), closed_at and retention_until; drops identities.
+  Status Close(std::string_view meeting, const std::map<int, std::string>& outcomes,
+               std::string_view closed_at, std::string_view retention_until,
+               const BeforeCommit& before_commit = nullptr);
+  // Only for closed meetings (Conflict otherwise).
+  Status ExtendRetention(std::string_view meeting, std::string_view until,
+                         std::string_view reason, const BeforeCommit& before_commit = nullptr);
+  // Closed meetings whose retention (or extension) ends at or before `now`
+  // (RFC 3339 UTC as FormatUtc writes it).
+  Result<std::vector<MeetingRecord>> DueForShredding(std::string_view now);
+  // Destroys the data key and removes the meeting's rows; keeps the tombstone.
+  Status Shred(std::string_view meeting, std::string_view at,
+               const BeforeCommit& before_commit = nullptr);
+
+  // A counter bumped by every change of any meeting's content, for callers
+  // that cache views.
+  uint64_t generation() const;
+
+  const std::string& path() const;
+
+ private:
+  CaseStore(std::unique_ptr<db::Database> db, crypto::SecretBytes wrap_key);
+  Status Migrate();
+  Result<const crypto::SecretBytes*> MeetingKeyLocked(std::string_view meeting);
+  std::string SealFor(const crypto::SecretBytes& key, std::string_view meeting,
+                      std::string_view what, std::string_view plaintext);
+  Result<std::string> OpenFor(const crypto::SecretBytes& key, std::string_view meeting,
+                              std::string_view what, std::string_view box);
+  Status InTransaction(const std::function<Status()>& body, const BeforeCommit& before_commit);
+  Status DropIdentityIfDoneLocked(std::string_view meeting, int subject);
+  Result<RequestRecord> GetRequestLocked(std::string_view id);
+  Result<MeetingRecord> GetMeetingLocked(std::string_view id);
+
+  mutable std::mutex mu_;
+  std::unique_ptr<db::Database> db_;
+  crypto::SecretBytes wrap_key_;
+  std::unordered_map<std::string, crypto::SecretBytes> keys_;  // unwrapped, by meeting
+  uint64_t generation_ = 0;
+};
+
+// The 11-proef for Dutch BSNs: 9 digits, sum(d_i * (9..2)) - d_9 divisible by
+// 11, not all zero.
+bool IsValidBsn(std::string_view bsn);
+
+// A fresh random id with a prefix, e.g. NewId("m") -> "m-3f9a...".
+std::string NewId(std::string_view prefix);
+
+}  // namespace vh::store
