@@ -9,6 +9,7 @@ struct Config;
 namespace policy { class CovenantHolder; }
 namespace audit { class AuditLog; }
 namespace store { class CaseStore; }
+namespace exchange { class ExchangeService; }
 namespace adapters { class AdapterRunner; }
 }  // namespace vh
 
@@ -22,6 +23,7 @@ struct Services {
   policy::CovenantHolder* covenant = nullptr;
   audit::AuditLog* audit = nullptr;
   store::CaseStore* cases = nullptr;
+  exchange::ExchangeService* exchange = nullptr;
   adapters::AdapterRunner* adapters = nullptr;
 };
 
