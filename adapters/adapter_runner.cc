@@ -1,0 +1,69 @@
+#include "adapters/adapter_runner.h"
+
+#include "adapters/adapter_config.h"
+#include "adapters/file_drop_adapter.h"
+#include "adapters/https_client.h"
+#include "adapters/https_pull_adapter.h"
+#include "core/log.h"
+
+namespace vh::adapters {
+
+Result<std::unique_ptr<AdapterRunner>> AdapterRunner::Create(const Json& adapters,
+                                                             const std::string& config_file,
+                                                             const std::string& base_dir,
+                                                             const std::string& state_dir,
+                                                             AnswerSink& sink) {
+  auto configs = ParseAdapterConfigs(adapters, config_file, base_dir);
+  if (!configs.ok()) return configs.status();
+  InitCurlOnce();
+  std::unique_ptr<AdapterRunner> runner(new AdapterRunner());
+  for (const AdapterConfig& c : *configs) {
+    if (c.kind == AdapterKind::kHttpsPull) {
+      auto a = HttpsPullAdapter::Create(c, sink, *runner->metrics_);
+      if (!a.ok()) {
+        return Status::InvalidArgument("bad_config", config_file + ": " + a.status().message());
+      }
+      runner->adapters_.push_back(std::move(*a));
+    } else {
+      auto a = FileDropAdapter::Create(c, state_dir, sink, *runner->metrics_);
+      if (!a.ok()) {
+        return Status::InvalidArgument("bad_config", config_file + ": " + a.status().message());
+      }
+      runner->adapters_.push_back(std::move(*a));
+    }
+  }
+  return runner;
+}
+
+AdapterRunner::~AdapterRunner() { Stop(); }
+
+void AdapterRunner::Start() {
+  if (!threads_.empty()) return;
+  stop_.Reset();
+  for (auto& a : adapters_) {
+    Adapter* adapter = a.get();
+    threads_.emplace_back([this, adapter] {
+      LogInfo("adapter_started", {{"partner", adapter->partner()}, {"kind", adapter->kind()}});
+      while (!stop_.stopped()) {
+        adapter->RunOnce(stop_);
+        if (stop_.WaitFor(adapter->interval())) break;
+      }
+      LogInfo("adapter_stopped", {{"partner", adapter->partner()}, {"kind", adapter->kind()}});
+    });
+  }
+}
+
+void AdapterRunner::Stop() {
+  stop_.Stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void AdapterRunner::RunOnce() {
+  StopSignal never;
+  for (auto& a : adapters_) a->RunOnce(never);
+}
+
+}  // namespace vh::adapters

@@ -1,0 +1,85 @@
+#pragma once
+// AnswerSink: the adapters' one door into the exchange workflow.
+//
+// Every answer an adapter fetches (https-pull) or reads (file-drop) goes
+// through Answer(), which must apply the same covenant intake filter and write
+// the same audit events as an answer pushed over PUT /v1/requests/{id}/answer.
+// Adapters never write to a store or the audit log themselves.
+//
+// The production implementation is ExchangeSink (adapters/exchange_sink.h),
+// which calls exchange::ExchangeService as the partner's supplier. Tests use
+// a fake.
+//
+// Errors: every call returns a Status/Result; none throws. A non-ok Status
+// from Answer with code kUnavailable or kInternal is transient (the adapter
+// tries again later); any other code is final for that request.
+// Thread-safety: implementations must be callable concurrently from every
+// adapter thread.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+
+namespace vh::adapters {
+
+// One open information request addressed to a partner (a row of
+// GET /v1/requests?status=open).
+struct OpenRequest {
+  std::string id;
+  std::string meeting;
+  std::string overlegvorm;
+  std::string subject;
+  Json identity = Json::object();    // covenant field id -> value (request_identity)
+  std::vector<std::string> fields;   // covenant field ids asked for
+  std::string deadline;              // RFC 3339, may be empty
+};
+
+// Where an answer came from, for the audit actor. Never personal data.
+struct AnswerSource {
+  std::string channel;           // "https-pull" or "file-drop"
+  std::string location;          // the partner URL, or the file's name
+  std::string peer_subject;      // https-pull: the partner server certificate's subject
+  std::string peer_fingerprint;  // https-pull: its SHA-256 fingerprint (hex)
+};
+
+// Parses the body of GET /v1/requests ({requests: [...]}) leniently: rows
+// without a string id are skipped; other members default to empty.
+std::vector<OpenRequest> ParseOpenRequests(const Json& body);
+
+class AnswerSink {
+ public:
+  virtual ~AnswerSink() = default;
+
+  // Open requests addressed to `partner`.
+  virtual Result<std::vector<OpenRequest>> OpenRequests(std::string_view partner) = 0;
+
+  // Answers request `request_id` as `partner`'s system. `body` is
+  // {"fields": {covenant field id: value}}. Returns {accepted: [...],
+  // withheld: [...]} as the HTTP API does; fields the covenant does not let
+  // the partner supply are withheld (and audited) by the exchange, not here.
+  // `source` says where the answer came from (audit actor).
+  virtual Result<Json> Answer(std::string_view partner, std::string_view request_id,
+                              const Json& body, const AnswerSource& source) = 0;
+
+  // The partner's system says it will not answer (e.g. the person is unknown).
+  virtual Status Decline(std::string_view partner, std::string_view request_id,
+                         std::string_view reason, const AnswerSource& source) = 0;
+
+  // Records that fetching an answer failed (partner down, timeout, garbage):
+  // request status, audit event. `reason` is a short code such as
+  // "timeout" or "invalid_response", never partner output.
+  virtual Status RecordFailure(std::string_view partner, std::string_view request_id,
+                               std::string_view reason) = 0;
+
+  // The covenant type of a field ("string", "boolean", "integer", "date",
+  // "enum", "text", "address") or "" when the covenant has no such field.
+  // File-drop uses it to turn CSV text into typed values before import.
+  virtual std::string FieldType(std::string_view field) = 0;
+  // The allowed values of an enum field (empty for other types).
+  virtual std::vector<std::string> EnumValues(std::string_view field) = 0;
+};
+
+}  // namespace vh::adapters

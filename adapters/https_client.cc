@@ -1,0 +1,202 @@
+#include "adapters/https_client.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cstdio>
+#include <mutex>
+
+#include "crypto/hex.h"
+
+namespace vh::adapters {
+namespace {
+
+struct WriteState {
+  std::string* body;
+  std::size_t max;
+  bool too_large = false;
+};
+
+size_t OnWrite(char* data, size_t size, size_t n, void* user) {
+  auto* st = static_cast<WriteState*>(user);
+  size_t bytes = size * n;
+  if (st->body->size() + bytes > st->max) {
+    st->too_large = true;
+    return 0;  // makes curl fail with CURLE_WRITE_ERROR
+  }
+  st->body->append(data, bytes);
+  return bytes;
+}
+
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+  return (cancel != nullptr && cancel->load()) ? 1 : 0;
+}
+
+Status CheckCredentials(const HttpsClientOptions& o) {
+  auto bad = [](const std::string& file, const std::string& why) {
+    return Status::InvalidArgument("bad_config", file + ": " + why);
+  };
+  FILE* f = std::fopen(o.ca.c_str(), "r");
+  if (f == nullptr) return bad(o.ca, "cannot open");
+  X509* ca = PEM_read_X509(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  if (ca == nullptr) return bad(o.ca, "no PEM certificate");
+  X509_free(ca);
+
+  f = std::fopen(o.cert.c_str(), "r");
+  if (f == nullptr) return bad(o.cert, "cannot open");
+  X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  if (cert == nullptr) return bad(o.cert, "no PEM certificate");
+
+  f = std::fopen(o.key.c_str(), "r");
+  if (f == nullptr) {
+    X509_free(cert);
+    return bad(o.key, "cannot open");
+  }
+  EVP_PKEY* key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  if (key == nullptr) {
+    X509_free(cert);
+    return bad(o.key, "no PEM private key (or it is encrypted)");
+  }
+  int fits = X509_check_private_key(cert, key);
+  EVP_PKEY_free(key);
+  X509_free(cert);
+  if (fits != 1) return bad(o.key, "does not fit certificate " + o.cert);
+  return Status::Ok();
+}
+
+// The first certificate of CURLINFO_CERTINFO (the server's own), as
+// fingerprint and subject.
+void PeerIdentity(CURL* curl, HttpsResponse* out) {
+  curl_certinfo* info = nullptr;
+  if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr ||
+      info->num_of_certs < 1) {
+    return;
+  }
+  for (curl_slist* s = info->certinfo[0]; s != nullptr; s = s->next) {
+    std::string_view line(s->data);
+    if (line.rfind("Subject:", 0) == 0) out->peer_subject = std::string(line.substr(8));
+    if (line.rfind("Cert:", 0) != 0) continue;
+    std::string pem(line.substr(5));
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    X509* x = bio ? PEM_read_bio_X509(bio, nullptr, nullptr, nullptr) : nullptr;
+    if (x != nullptr) {
+      unsigned char md[EVP_MAX_MD_SIZE];
+      unsigned int len = 0;
+      if (X509_digest(x, EVP_sha256(), md, &len) == 1) out->peer_fingerprint = crypto::ToHex(md, len);
+      X509_free(x);
+    }
+    if (bio != nullptr) BIO_free(bio);
+  }
+}
+
+std::string_view ReasonFor(CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+      return "unreachable";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "timeout";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+      return "tls";
+    case CURLE_ABORTED_BY_CALLBACK:
+      return "cancelled";
+    default:
+      return "transport";
+  }
+}
+
+}  // namespace
+
+void InitCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+HttpsClient::HttpsClient(const HttpsClientOptions& options) : options_(options) {}
+
+HttpsClient::~HttpsClient() {
+  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+Result<std::unique_ptr<HttpsClient>> HttpsClient::Create(const HttpsClientOptions& options) {
+  VH_RETURN_IF_ERROR(CheckCredentials(options));
+  InitCurlOnce();
+  std::unique_ptr<HttpsClient> c(new HttpsClient(options));
+  c->curl_ = curl_easy_init();
+  if (c->curl_ == nullptr) return Status::Internal("curl_easy_init failed");
+  return c;
+}
+
+Result<HttpsResponse> HttpsClient::PostJson(const std::string& url, const std::string& json_body,
+                                            const std::atomic<bool>* cancel) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  curl_easy_reset(curl);
+  HttpsResponse resp;
+  WriteState ws{&resp.body, options_.max_response_bytes};
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Content-Type: application/json");
+  headers = curl_slist_append(headers, "Accept: application/json");
+  headers = curl_slist_append(headers, "Expect:");
+
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_PROXY, "");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca.c_str());
+  curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+  curl_easy_setopt(curl, CURLOPT_SSLCERT, options_.cert.c_str());
+  curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+  curl_easy_setopt(curl, CURLOPT_SSLKEY, options_.key.c_str());
+  curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
+  curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_ms));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, json_body.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body.size()));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnWrite);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ws);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(cancel));
+
+  CURLcode rc = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK) {
+    if (ws.too_large) {
+      return Status::Unavailable("too_large", "partner response larger than " +
+                                                  std::to_string(options_.max_response_bytes) +
+                                                  " bytes");
+    }
+    std::string_view reason = ReasonFor(rc);
+    if (reason == "timeout") return Status::Timeout("partner did not answer in time");
+    return Status::Unavailable(std::string(reason), curl_easy_strerror(rc));
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp.status);
+  PeerIdentity(curl, &resp);
+  return resp;
+}
+
+}  // namespace vh::adapters
