@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -95,6 +96,9 @@ AuditKeys AuditKeys::Clone() const {
 }
 
 std::string PassphraseFilePath(const Config& config) {
+  if (const char* env = std::getenv("VH_AUDIT_PASSPHRASE_FILE"); env != nullptr && *env != '\0') {
+    return env;
+  }
   if (!config.raw.is_object()) return "";
   auto a = config.raw.find("audit");
   if (a == config.raw.end() || !a->is_object()) return "";
@@ -207,9 +211,8 @@ Result<std::vector<uint8_t>> LoadSignPublicKey(const std::string& keys_dir) {
   return std::move(*pub);
 }
 
-Result<AuditKeys> LoadAuditKeys(const Config& config) {
+Result<crypto::SecretBytes> LoadStoreKey(const Config& config) {
   VH_RETURN_IF_ERROR(crypto::InitCrypto());
-  AuditKeys k;
   std::string store_key = KeyPath(config, kStoreKeyFile);
   std::string kdf = KeyPath(config, kStoreKdfFile);
   if (!Exists(store_key) && Exists(kdf)) {
@@ -217,17 +220,19 @@ Result<AuditKeys> LoadAuditKeys(const Config& config) {
     if (!params.ok()) return params.status();
     std::string passphrase = PassphraseFilePath(config);
     if (passphrase.empty()) {
-      return KeyError(kdf, "store key is passphrase-derived but config has no "
-                           "audit.store_passphrase_file");
+      return KeyError(kdf, "store key is passphrase-derived but neither VH_AUDIT_PASSPHRASE_FILE nor "
+                           "config audit.store_passphrase_file names the passphrase file");
     }
-    auto key = DeriveKeyFromPassphraseFile(passphrase, *params);
-    if (!key.ok()) return key.status();
-    k.store_key = std::move(*key);
-  } else {
-    auto key = crypto::LoadKeyFile(store_key, crypto::kKeyBytes);
-    if (!key.ok()) return key.status();
-    k.store_key = std::move(*key);
+    return DeriveKeyFromPassphraseFile(passphrase, *params);
   }
+  return crypto::LoadKeyFile(store_key, crypto::kKeyBytes);
+}
+
+Result<AuditKeys> LoadAuditKeys(const Config& config) {
+  AuditKeys k;
+  auto store = LoadStoreKey(config);
+  if (!store.ok()) return store.status();
+  k.store_key = std::move(*store);
   auto sign = crypto::LoadKeyFile(KeyPath(config, kSignKeyFile), crypto::kSignSecretBytes);
   if (!sign.ok()) return sign.status();
   k.sign_secret = std::move(*sign);

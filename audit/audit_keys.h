@@ -4,7 +4,9 @@
 //   audit-store.key   256-bit SQLCipher raw key of audit.db; or, instead,
 //   audit-store.kdf   {"kdf":"argon2id13","opslimit":..,"memlimit":..,"salt":hex}
 //                     when the store key is derived from a passphrase file
-//                     (config `audit.store_passphrase_file`) with Argon2id
+//                     with Argon2id; the file is named by the environment
+//                     variable VH_AUDIT_PASSPHRASE_FILE (e.g. a systemd
+//                     credential) or config `audit.store_passphrase_file`
 //   audit-sign.key    Ed25519 secret key (64 bytes) for checkpoints
 //   audit-sign.pub    its public key (0644)
 //   pseudonym.key     256-bit key for subject pseudonyms and value MACs
@@ -44,14 +46,17 @@ struct AuditKeys {
   AuditKeys Clone() const;
 };
 
-// The passphrase file named by config `audit.store_passphrase_file`
-// (relative to the config file), or "" when none.
+// The passphrase file named by $VH_AUDIT_PASSPHRASE_FILE, else by config
+// `audit.store_passphrase_file` (relative to the config file), or "".
 std::string PassphraseFilePath(const Config& config);
 
 // Creates in config.keys_dir what is missing; writes one line per file
 // created or kept to `out` (names only).
 Status InitKeys(const Config& config, std::ostream& out);
 Result<AuditKeys> LoadAuditKeys(const Config& config);
+// Only the store key (raw or passphrase-derived): enough, with the public
+// key, to verify.
+Result<crypto::SecretBytes> LoadStoreKey(const Config& config);
 // Only the public key (for verification by someone without the secret keys
 // besides the store key). The store key is still needed to read audit.db.
 Result<std::vector<uint8_t>> LoadSignPublicKey(const std::string& keys_dir);

@@ -71,17 +71,25 @@ Result<int64_t> ReadLastCheckpointSeq(db::Database& db) {
 
 }  // namespace
 
-Result<std::unique_ptr<AuditLog>> AuditLog::Open(const Config& config, const Clock& clock) {
-  auto keys = LoadAuditKeys(config);
-  if (!keys.ok()) return keys.status();
+AuditLogOptions AuditLogOptionsFor(const Config& config) {
   AuditLogOptions o;
-  std::error_code ec;
-  fs::create_directories(config.data_dir, ec);
   o.db_path = (fs::path(config.data_dir) / "audit.db").string();
   o.checkpoint_path = (fs::path(config.data_dir) / "audit.checkpoints").string();
   o.checkpoint_every = config.audit_checkpoint_every;
   o.checkpoint_seconds = config.audit_checkpoint_seconds;
-  return OpenWith(std::move(*keys), o, clock);
+  return o;
+}
+
+Result<std::unique_ptr<AuditLog>> AuditLog::Open(const Config& config, const Clock& clock) {
+  auto keys = LoadAuditKeys(config);
+  if (!keys.ok()) return keys.status();
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  if (ec) {
+    return Status::Unavailable("audit_unavailable",
+                               config.data_dir + ": cannot create data directory: " + ec.message());
+  }
+  return OpenWith(std::move(*keys), AuditLogOptionsFor(config), clock);
 }
 
 Result<std::unique_ptr<AuditLog>> AuditLog::OpenWith(AuditKeys keys,

@@ -98,6 +98,10 @@ struct AuditLogOptions {
   int busy_timeout_ms = 5000;    // a store locked longer than this fails the append
 };
 
+// The paths and checkpoint settings of `config` (<data_dir>/audit.db,
+// <data_dir>/audit.checkpoints, audit.checkpoint_every/_seconds).
+AuditLogOptions AuditLogOptionsFor(const Config& config);
+
 class AuditLog {
  public:
   // Loads the keys from config.keys_dir (audit/audit_keys.h) and opens

@@ -1,0 +1,63 @@
+#pragma once
+// The access report for one person (AVG art. 15; issue 4 item 6): which
+// partner received or supplied which fields about them, when, in which
+// meeting and overlegvorm, under which rule and purpose, in plain Dutch.
+//
+// The audit module does not depend on the covenant engine: the caller passes
+// the display data (labels, names, purposes, which overlegvormen are
+// restricted) as a ReportContext, built from the covenant in force
+// (gateway/audit_routes.cc) or read from the covenant file (audit/cli.cc).
+// Anything the context does not know is shown by its id.
+//
+// Restricted overlegvormen (radicalisering) are marked. In the copy for the
+// person concerned (ReportOptions::subject_copy) their entries are left out,
+// while the covenant marks them restricted, and the report says that some
+// entries were withheld and on which ground, without counting them.
+//
+// Thread-safety: pure functions.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "audit/event.h"
+#include "core/clock.h"
+#include "core/json.h"
+
+namespace vh::audit {
+
+struct ReportContext {
+  std::string house;       // house id
+  std::string house_name;  // e.g. "Zorg- en Veiligheidshuis Hollands Midden"; defaults to house
+  std::string covenant_id, covenant_version, covenant_title;
+  std::map<std::string, std::string> field_labels;   // field id -> label
+  std::map<std::string, std::string> partner_names;  // partner id -> name
+  struct Overlegvorm {
+    std::string name, purpose;
+    bool restricted = false;
+  };
+  std::map<std::string, Overlegvorm> overlegvormen;
+};
+
+// Display data from a covenant file's JSON (comments allowed). Unknown or
+// malformed parts are skipped: the report then shows ids.
+ReportContext ReportContextFromCovenantJson(const Json& covenant);
+
+struct ReportOptions {
+  bool subject_copy = false;  // the person's own copy: restricted entries withheld
+};
+
+// `events`: the person's events in ascending seq (a Query by pseudonym).
+// JSON: {subject, generated_at, covenant, intro, entries: [{time, time_local,
+// kind, partner, partner_name, meeting, overlegvorm, overlegvorm_name, purpose,
+// restricted, fields: [{field, label, rule, transform, transform_text}], text}],
+// withheld_note?}
+Json BuildAccessReport(const std::vector<StoredEvent>& events, const ReportContext& ctx,
+                       const ReportOptions& options, TimePoint now);
+// A printable, self-contained HTML page of the same report (all text escaped).
+std::string RenderAccessReportHtml(const Json& report);
+
+// "23 november 2026 om 09:15" in Dutch civil time (CET/CEST) from a UTC time.
+std::string DutchDateTime(TimePoint t);
+
+}  // namespace vh::audit

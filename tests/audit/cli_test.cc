@@ -1,0 +1,242 @@
+// keys init, the key-file checks at open, and `vhgate audit verify|query|report`
+// through the CLI entry points, on real files.
+
+#include "audit/cli.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "audit/audit_keys.h"
+#include "audit/audit_log.h"
+#include "audit/report.h"
+#include "core/config.h"
+#include "tests/audit/audit_test_util.h"
+
+namespace vh::audit {
+namespace {
+using testing::TempDir;
+
+constexpr const char* kCovenant = R"json({
+  // a small covenant: labels, purposes, one restricted overlegvorm
+  "convenant": {"id": "vh-test", "version": "1", "title": "Test"},
+  "house": "vh-huis",
+  "partners": [{"id": "politie", "name": "Nationale Politie", "chain": "straf"},
+               {"id": "reclassering", "name": "Reclassering Nederland", "chain": "straf"}],
+  "fields": [{"id": "justitie.lopend_toezicht", "label": "Lopend reclasseringstoezicht",
+              "type": "boolean", "category": "strafrechtelijk"}],
+  "overlegvormen": [
+    {"id": "briefing", "name": "Briefing (weegoverleg)", "purpose": "Weging van meldingen",
+     "restricted": false, "rules": []},
+    {"id": "radicalisering", "name": "Casusoverleg radicalisering",
+     "purpose": "Aanpak van radicalisering", "restricted": true, "rules": []}]
+})json";
+
+class AuditCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto().ok());
+    Write("convenant.json", kCovenant);
+    WriteConfig();
+  }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_.Sub(name)) << text;
+  }
+  void WriteConfig() {
+    Write("gateway.json", R"({"listen": "127.0.0.1:0", "metrics_listen": "127.0.0.1:0",
+      "policy": "convenant.json", "data_dir": "data", "keys_dir": "keys",
+      "tls": {"cert": "c", "key": "k", "client_ca": "ca", "crl": "crl"},
+      "audit": {"checkpoint_every": 5, "checkpoint_seconds": 60}})");
+  }
+  std::string ConfigPath() { return dir_.Sub("gateway.json"); }
+  Config LoadedConfig() {
+    auto c = LoadConfig(ConfigPath());
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return *c;
+  }
+  int Keys(std::vector<std::string> args) {
+    out_.str("");
+    err_.str("");
+    return RunKeysCommand(args, out_, err_);
+  }
+  int Audit(std::vector<std::string> args) {
+    out_.str("");
+    err_.str("");
+    return RunAuditCommand(args, out_, err_);
+  }
+  static int Mode(const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 0777;
+  }
+  // Events for subject BSN 123456782: disclosed in a briefing and in a
+  // restricted overlegvorm, plus one for someone else.
+  void Seed() {
+    ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0) << err_.str();
+    SystemClock clock;
+    auto log = AuditLog::Open(LoadedConfig(), clock);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    std::string subj = (*log)->SubjectPseudonym("123456782");
+    for (const char* ov : {"briefing", "radicalisering"}) {
+      Event e = testing::SampleEvent(1);
+      e.overlegvorm = ov;
+      e.purpose = "";
+      e.subject = subj;
+      e.fields[0].value_mac = (*log)->ValueMac("justitie.lopend_toezicht", Json(true));
+      ASSERT_TRUE((*log)->Append(e).ok());
+    }
+    Event other = testing::SampleEvent(2);
+    other.subject = (*log)->SubjectPseudonym("111222333");
+    ASSERT_TRUE((*log)->Append(other).ok());
+  }
+
+  TempDir dir_{"cli"};
+  std::ostringstream out_, err_;
+};
+
+TEST_F(AuditCliTest, KeysInitCreatesPrivateKeyFilesOnceAndKeepsThem) {
+  ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0) << err_.str();
+  std::string keys = dir_.Sub("keys");
+  EXPECT_EQ(Mode(keys), 0700);
+  for (const char* f : {kStoreKeyFile, kSignKeyFile, kPseudonymKeyFile, kCaseStoreKeyFile}) {
+    EXPECT_EQ(Mode(keys + "/" + f), 0600) << f;
+  }
+  EXPECT_EQ(Mode(keys + "/" + kSignPubFile), 0644);
+  std::string before = testing::Slurp(keys + "/" + kStoreKeyFile);
+  EXPECT_EQ(before.size(), 65u);  // 64 hex + newline
+  ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0);
+  EXPECT_EQ(testing::Slurp(keys + "/" + kStoreKeyFile), before);
+  EXPECT_NE(out_.str().find("kept"), std::string::npos);
+  EXPECT_EQ(out_.str().find(before.substr(0, 16)), std::string::npos) << "key printed";
+  auto loaded = LoadAuditKeys(LoadedConfig());
+  EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+}
+
+TEST_F(AuditCliTest, OpenRefusesAGroupReadableKeyFileNamingIt) {
+  ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0);
+  std::string sign = dir_.Sub("keys") + "/" + kSignKeyFile;
+  ASSERT_EQ(::chmod(sign.c_str(), 0640), 0);
+  SystemClock clock;
+  auto log = AuditLog::Open(LoadedConfig(), clock);
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.status().message().find(sign), std::string::npos) << log.status().message();
+  EXPECT_NE(log.status().message().find("group or others"), std::string::npos);
+}
+
+TEST_F(AuditCliTest, StoreKeyFromAPassphraseFileWithArgon2id) {
+  Write("passphrase", "correct horse battery staple\n");
+  ::chmod(dir_.Sub("passphrase").c_str(), 0600);
+  ::setenv("VH_AUDIT_PASSPHRASE_FILE", dir_.Sub("passphrase").c_str(), 1);
+  ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0) << err_.str();
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/" + kStoreKeyFile));
+  std::string kdf = testing::Slurp(dir_.Sub("keys") + "/" + kStoreKdfFile);
+  EXPECT_NE(kdf.find("argon2id13"), std::string::npos);
+  EXPECT_NE(kdf.find("salt"), std::string::npos);
+  SystemClock clock;
+  {
+    auto log = AuditLog::Open(LoadedConfig(), clock);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    ASSERT_TRUE((*log)->Append(testing::SampleEvent(1)).ok());
+  }
+  Write("passphrase", "another passphrase entirely\n");
+  auto log = AuditLog::Open(LoadedConfig(), clock);
+  ::unsetenv("VH_AUDIT_PASSPHRASE_FILE");
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.status().message().find("audit.db"), std::string::npos) << log.status().message();
+}
+
+TEST_F(AuditCliTest, VerifyExitsZeroWhenIntactAndOneNamingTheEvent) {
+  Seed();
+  ASSERT_EQ(Audit({"verify", "--config", ConfigPath()}), 0) << out_.str() << err_.str();
+  EXPECT_NE(out_.str().find("intact"), std::string::npos);
+  // An insider with the store key changes event 2.
+  {
+    auto key = LoadStoreKey(LoadedConfig());
+    ASSERT_TRUE(key.ok());
+    auto db = db::Database::Open(dir_.Sub("data/audit.db"), *key);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("UPDATE events SET recipient = 'om' WHERE seq = 2;").ok());
+  }
+  EXPECT_EQ(Audit({"verify", "--config", ConfigPath()}), 1);
+  EXPECT_NE(out_.str().find("event 2:"), std::string::npos) << out_.str();
+  EXPECT_EQ(Audit({"verify"}), 2);
+}
+
+TEST_F(AuditCliTest, QueryByBsnPrintsThatPersonsEventsAndIsItselfAudited) {
+  Seed();
+  ASSERT_EQ(Audit({"query", "--config", ConfigPath(), "--bsn", "1234.56.782"}), 0) << err_.str();
+  std::istringstream lines(out_.str());
+  std::string line;
+  int n = 0;
+  std::string subject;
+  while (std::getline(lines, line)) {
+    auto j = ParseJson(line);
+    ASSERT_TRUE(j.ok()) << line;
+    subject = (*j)["subject"];
+    EXPECT_EQ((*j)["type"], "dossier_disclosed");
+    ++n;
+  }
+  EXPECT_EQ(n, 2);
+  ASSERT_EQ(Audit({"query", "--config", ConfigPath(), "--type", "audit_query"}), 0);
+  EXPECT_NE(out_.str().find("\"command\":\"query\""), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find(subject), std::string::npos);
+  EXPECT_EQ(out_.str().find("123456782"), std::string::npos) << "BSN in the audit log";
+}
+
+TEST_F(AuditCliTest, ReportInPlainDutchWithRestrictedEntriesWithheldFromTheSubjectsCopy) {
+  Seed();
+  ASSERT_EQ(Audit({"report", "--config", ConfigPath(), "--bsn", "123456782"}), 0) << err_.str();
+  auto officer = ParseJson(out_.str());
+  ASSERT_TRUE(officer.ok()) << out_.str();
+  ASSERT_EQ((*officer)["entries"].size(), 2u);
+  const Json& first = (*officer)["entries"][0];
+  EXPECT_EQ(first["partner_name"], "Nationale Politie");
+  EXPECT_EQ(first["overlegvorm_name"], "Briefing (weegoverleg)");
+  EXPECT_EQ(first["purpose"], "Weging van meldingen");
+  EXPECT_EQ(first["fields"][0]["label"], "Lopend reclasseringstoezicht");
+  std::string text = first["text"];
+  EXPECT_NE(text.find("kreeg Nationale Politie"), std::string::npos) << text;
+  EXPECT_NE(text.find("regel B1"), std::string::npos) << text;
+  EXPECT_TRUE((*officer)["entries"][1]["restricted"].get<bool>());
+
+  ASSERT_EQ(Audit({"report", "--config", ConfigPath(), "--bsn", "123456782", "--copy",
+                   "subject"}),
+            0);
+  auto copy = ParseJson(out_.str());
+  ASSERT_TRUE(copy.ok());
+  EXPECT_EQ((*copy)["entries"].size(), 1u);
+  EXPECT_TRUE(copy->contains("withheld_note"));
+  EXPECT_EQ(out_.str().find("Casusoverleg radicalisering"), std::string::npos);
+
+  ASSERT_EQ(Audit({"report", "--config", ConfigPath(), "--bsn", "123456782", "--format",
+                   "html"}),
+            0);
+  EXPECT_NE(out_.str().find("<!DOCTYPE html>"), std::string::npos);
+  EXPECT_NE(out_.str().find("Lopend reclasseringstoezicht"), std::string::npos);
+  EXPECT_NE(out_.str().find("beperkte kring"), std::string::npos);
+}
+
+TEST(ReportTest, DutchCivilTime) {
+  EXPECT_EQ(DutchDateTime(*ParseUtc("2026-11-23T08:15:00Z")), "23 november 2026 om 09:15");
+  EXPECT_EQ(DutchDateTime(*ParseUtc("2026-07-01T22:30:00Z")), "2 juli 2026 om 00:30");
+  EXPECT_EQ(DutchDateTime(*ParseUtc("2026-03-29T00:59:00Z")), "29 maart 2026 om 01:59");
+  EXPECT_EQ(DutchDateTime(*ParseUtc("2026-03-29T01:00:00Z")), "29 maart 2026 om 03:00");
+}
+
+TEST(ReportTest, HtmlEscapesEverything) {
+  StoredEvent e;
+  e.seq = 1;
+  e.time = "2026-11-23T08:00:00.000Z";
+  e.event = testing::SampleEvent(1);
+  e.event.overlegvorm = "<script>alert(1)</script>";
+  ReportContext ctx;
+  Json r = BuildAccessReport({e}, ctx, {}, testing::T0());
+  std::string html = RenderAccessReportHtml(r);
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vh::audit
