@@ -7,6 +7,9 @@
 
 // Module headers. Each module engineer adds its include in its section.
 // [policy] includes
+#include "policy/covenant.h"
+#include "policy/covenant_holder.h"
+// [policy] includes end
 // [audit] includes
 // [exchange] includes
 // [adapters] includes
@@ -16,6 +19,8 @@ namespace vh::gw {
 // The modules' objects, owned by the App. Each module adds its members in its section.
 struct App::Owned {
   // [policy] members
+  std::unique_ptr<policy::CovenantHolder> covenant;
+  // [policy] members end
   // [audit] members
   // [exchange] members
   // [adapters] members
@@ -36,6 +41,21 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
   (void)a;
 
   // [policy] create: open the covenant (a bad file stops the start), set services_.covenant.
+  {
+    if (a.config_.policy.empty()) {
+      return Status::InvalidArgument("no_policy",
+                                     a.config_.file + ": /policy: no covenant file configured");
+    }
+    // On failure the message holds one `FILE: /json/pointer: reason` line per problem.
+    auto holder = policy::CovenantHolder::Open(a.config_.policy);
+    if (!holder.ok()) return holder.status();
+    a.owned_->covenant = std::move(*holder);
+    a.services_.covenant = a.owned_->covenant.get();
+    auto c = a.owned_->covenant->Get();
+    LogInfo("policy_loaded", {{"file", a.config_.policy}, {"convenant", c->id()},
+                              {"version", c->version()}, {"sha256", c->sha256()}});
+  }
+  // [policy] create end
 
   // [audit] create: open the audit log (keys, store), set services_.audit, register routes.
 
@@ -47,6 +67,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
     Json convenant = {{"id", nullptr}, {"version", nullptr}, {"sha256", nullptr},
                       {"status", "none loaded"}};
     // [policy] health: fill convenant from the covenant in force.
+    if (a.services_.covenant != nullptr) {
+      auto c = a.services_.covenant->Get();
+      convenant = {{"id", c->id()}, {"version", c->version()}, {"sha256", c->sha256()}};
+    }
+    // [policy] health end
     return ApiResponse::FromJson(200, {{"status", "ok"}, {"convenant", convenant}});
   });
   a.router_.Add("POST", "/v1/admin/policy/reload", {kRoleAdmin}, [&a](const ApiRequest& req) {
@@ -54,6 +79,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
     if (!s.ok()) return ApiResponse::FromStatus(s);
     Json body = {{"reloaded", true}};
     // [policy] reload response: add the covenant now in force.
+    if (a.services_.covenant != nullptr) {
+      auto c = a.services_.covenant->Get();
+      body["convenant"] = {{"id", c->id()}, {"version", c->version()}, {"sha256", c->sha256()}};
+    }
+    // [policy] reload response end
     return ApiResponse::FromJson(200, body);
   });
   return app;
@@ -63,12 +93,35 @@ Status App::ReloadPolicy(const std::string& actor) {
   (void)actor;
   // [policy] reload: load the file again; on failure keep the old covenant,
   // log the validation lines and return them (Unprocessable).
+  if (services_.covenant != nullptr) {
+    const std::string old_sha = services_.covenant->Get()->sha256();
+    auto reloaded = services_.covenant->Reload();
+    if (!reloaded.ok()) {
+      LogError("policy_reload_failed",
+               {{"actor", actor}, {"file", services_.covenant->path()},
+                {"in_force", old_sha}, {"problems", services_.covenant->last_problems()}});
+      return reloaded.status();
+    }
+    LogInfo("policy_reloaded", {{"actor", actor}, {"file", services_.covenant->path()},
+                                {"convenant", (*reloaded)->id()},
+                                {"version", (*reloaded)->version()},
+                                {"previous_sha256", old_sha},
+                                {"sha256", (*reloaded)->sha256()}});
+    return Status::Ok();
+  }
+  // [policy] reload end
   return Status::Unavailable("no_policy", "no covenant engine configured");
 }
 
 std::optional<std::string> App::ExpectedOin(const std::string& partner) const {
   (void)partner;
   // [policy] oin: the covenant's oin for this partner, when it gives one.
+  if (services_.covenant != nullptr) {
+    auto c = services_.covenant->Get();
+    const policy::Partner* p = c->FindPartner(partner);
+    if (p != nullptr && !p->oin.empty()) return p->oin;
+  }
+  // [policy] oin end
   return std::nullopt;
 }
 
@@ -91,6 +144,12 @@ ApiResponse App::Handle(ApiRequest req) {
   } else {
     bool known_partner = true;
     // [policy] partner: known_partner = the covenant knows req.identity.partner (or it is the house).
+    if (services_.covenant != nullptr) {
+      auto c = services_.covenant->Get();
+      known_partner = c->IsHouse(req.identity.partner) ||
+                      c->FindPartner(req.identity.partner) != nullptr;
+    }
+    // [policy] partner end
     if (!known_partner) {
       Status s = Status::Unauthenticated("partner is not known to the covenant in force");
       RecordRefusal(req, s);
