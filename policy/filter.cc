@@ -1,6 +1,7 @@
 #include "policy/filter.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace vh::policy {
 namespace {
@@ -78,9 +79,60 @@ DenyReason Participation(const Covenant& c, const MeetingContext& m, std::string
   return DenyReason::kNotParticipant;
 }
 
+namespace {
+
+// Compact JSON text for the caller's view, written directly (no DOM).
+class ViewWriter {
+ public:
+  explicit ViewWriter(std::string* out)
+      : out_(out),
+        serializer_(nlohmann::detail::output_adapter<char>(*out), ' ',
+                    Json::error_handler_t::replace) {}
+  void BeginSubject(const std::string& ref, bool first) {
+    out_->append(first ? "{\"ref\":" : ",{\"ref\":");
+    Value(Json(ref));
+    out_->append(",\"fields\":{");
+    first_field_ = true;
+  }
+  void EndSubject() {
+    if (!first_field_) out_->push_back(']');
+    out_->append("}}");
+  }
+  // Ids are covenant ids ([A-Za-z0-9._-]): no escaping needed.
+  void Entry(std::string_view field, bool new_field, const Json& value, std::string_view from,
+             std::string_view rule, std::string_view as) {
+    if (new_field) {
+      out_->append(first_field_ ? "\"" : "],\"");
+      out_->append(field);
+      out_->append("\":[");
+      first_field_ = false;
+    } else {
+      out_->push_back(',');
+    }
+    out_->append("{\"value\":");
+    Value(value);
+    out_->append(",\"from\":\"");
+    out_->append(from);
+    out_->append("\",\"rule\":\"");
+    out_->append(rule);
+    out_->append("\",\"as\":\"");
+    out_->append(as);
+    out_->append("\"}");
+  }
+  void Value(const Json& v) { serializer_.dump(v, false, false, 0); }
+
+ private:
+  std::string* out_;
+  nlohmann::detail::serializer<Json> serializer_;
+  bool first_field_ = true;
+};
+
+}  // namespace
+
 Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
                                   std::string_view caller,
-                                  const std::vector<SubjectAnswers>& answers) {
+                                  const std::vector<SubjectAnswers>& answers,
+                                  const FilterOptions& options) {
   const Overlegvorm* o = c.FindOverlegvorm(m.overlegvorm);
   if (!o) return Status::NotFound("overlegvorm is not in the covenant in force");
   const int recipient = c.PrincipalIndex(caller);
@@ -112,11 +164,31 @@ Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
 
   Decision denied;
   denied.covenant_sha256 = c.sha256();
+  std::optional<ViewWriter> writer;
+  if (options.text) {
+    view.subjects_text.reserve(4096);
+    view.subjects_text.push_back('[');
+    writer.emplace(&view.subjects_text);
+  }
+  // Suppliers repeat across fields and subjects: remember the last few look-ups.
+  std::vector<std::pair<std::string_view, int>> supplier_cache;
+  auto supplier_index = [&](std::string_view id) {
+    for (const auto& [k, v] : supplier_cache) {
+      if (k == id) return v;
+    }
+    int p = c.PrincipalIndex(id);
+    if (supplier_cache.size() < 64) supplier_cache.emplace_back(id, p);
+    return p;
+  };
+  bool first_subject = true;
   for (const SubjectAnswers& s : answers) {
     Json fields_out = Json::object();
+    if (writer) writer->BeginSubject(s.ref, first_subject);
+    first_subject = false;
     for (const FieldAnswers& fa : s.fields) {
       const Field* field = c.FindField(fa.field);
       Json* entries = nullptr;
+      bool field_started = false;
       for (const SuppliedValue& sv : fa.values) {
         Decision d;
         if (participation != DenyReason::kNone) {
@@ -127,7 +199,7 @@ Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
           d.reason = DenyReason::kUnknownField;
         } else {
           flow.field = field->index;
-          flow.supplier = c.PrincipalIndex(sv.supplier);
+          flow.supplier = supplier_index(sv.supplier);
           flow.supplier_ad_hoc =
               flow.supplier >= 0 && supplier_ad_hoc[static_cast<std::size_t>(flow.supplier)];
           d = Decide(c, flow);
@@ -139,13 +211,20 @@ Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
             d.reason = DenyReason::kInvalidValue;
             d.rule = nullptr;
           } else {
-            if (!entries) entries = &fields_out[fa.field];
-            Json entry(Json::value_t::object);
-            entry["value"] = std::move(shown);
-            entry["from"] = sv.supplier;
-            entry["rule"] = d.rule->id;
-            entry["as"] = TransformName(d.as);
-            entries->push_back(std::move(entry));
+            if (writer) {
+              writer->Entry(field->id, !field_started, shown, sv.supplier, d.rule->id,
+                            TransformName(d.as));
+              field_started = true;
+            }
+            if (options.json) {
+              if (!entries) entries = &fields_out[fa.field];
+              Json entry(Json::value_t::object);
+              entry["value"] = std::move(shown);
+              entry["from"] = sv.supplier;
+              entry["rule"] = d.rule->id;
+              entry["as"] = TransformName(d.as);
+              entries->push_back(std::move(entry));
+            }
           }
         }
         if (d.allowed) {
@@ -156,11 +235,15 @@ Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
         view.disclosures.push_back(Disclosure{s.ref, fa.field, sv.supplier, d});
       }
     }
-    Json subject(Json::value_t::object);
-    subject["ref"] = s.ref;
-    subject["fields"] = std::move(fields_out);
-    view.subjects.push_back(std::move(subject));
+    if (writer) writer->EndSubject();
+    if (options.json) {
+      Json subject(Json::value_t::object);
+      subject["ref"] = s.ref;
+      subject["fields"] = std::move(fields_out);
+      view.subjects.push_back(std::move(subject));
+    }
   }
+  if (writer) view.subjects_text.push_back(']');
   return view;
 }
 

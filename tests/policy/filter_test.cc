@@ -95,6 +95,30 @@ TEST(PolicyFilterTest, MemberViewAppliesTransforms) {
   EXPECT_EQ(checked, 3);
 }
 
+TEST(PolicyFilterTest, TextViewEqualsJsonView) {
+  auto c = Small();
+  ASSERT_TRUE(c);
+  auto answers = Answers();
+  answers.push_back(SubjectAnswers{"S\"2", {{"toezicht", {{"reclassering", false}}}}});
+  answers.push_back(SubjectAnswers{"S3", {}});
+  FilterOptions both;
+  both.text = true;
+  for (const char* caller : {"politie", "woco", "ggz", "huis", "buiten"}) {
+    auto view = FilterDossier(*c, Meeting(), caller, answers, both);
+    ASSERT_TRUE(view.ok());
+    auto parsed = ParseJson(view->subjects_text);
+    ASSERT_TRUE(parsed.ok()) << view->subjects_text;
+    EXPECT_EQ(*parsed, view->subjects) << caller;
+  }
+  FilterOptions text_only;
+  text_only.json = false;
+  text_only.text = true;
+  auto view = FilterDossier(*c, Meeting(), "politie", answers, text_only);
+  ASSERT_TRUE(view.ok());
+  EXPECT_TRUE(view->subjects.empty());
+  EXPECT_FALSE(view->subjects_text.empty());
+}
+
 TEST(PolicyFilterTest, AdHocSupplierShownToMembers) {
   auto c = Small();
   ASSERT_TRUE(c);
