@@ -162,11 +162,16 @@ struct Column {
   std::string label;
 };
 
-// "full: om, politie; presence: ggz" plus a marker when hidden with the client present.
+// "full: om, politie; presence: ggz" plus a marker when hidden with the client present. When
+// every member supplies the same way, they are shown as "alle leden".
 std::string Cell(const Covenant& c, const Overlegvorm& o, const Field& f, const Column& col) {
-  std::map<int, std::vector<std::string>> by_rank;  // rank -> suppliers
+  struct Supplier {
+    int principal;
+    bool ad_hoc;
+    bool hidden_with_client;
+  };
+  std::map<int, std::vector<Supplier>> by_rank;  // most revealing printed first
   std::map<int, Transform> rank_transform;
-  bool hidden_with_client = false;
   for (int s = 0; s < c.principal_count(); ++s) {
     bool member = s != c.house_index() && o.IsMember(s);
     for (int ah = 0; ah < 2; ++ah) {
@@ -181,27 +186,40 @@ std::string Cell(const Covenant& c, const Overlegvorm& o, const Field& f, const 
         if (Decide(c, plain).allowed) continue;
       }
       fl.client_present = true;
-      Decision dc = Decide(c, fl);
-      std::string name(c.PrincipalId(s));
-      if (s == c.house_index()) name = "huis";
-      if (ah == 1) name += " (ad hoc)";
-      if (!dc.allowed) {
-        name += "*";
-        hidden_with_client = true;
-      }
+      const bool hidden = !Decide(c, fl).allowed;
       int rank = RevealRank(d.as) * 8 + static_cast<int>(d.as);
-      by_rank[rank].push_back(name);
+      by_rank[rank].push_back({s, ah == 1, hidden});
       rank_transform[rank] = d.as;
     }
   }
-  (void)hidden_with_client;
   std::string out;
   for (auto it = by_rank.rbegin(); it != by_rank.rend(); ++it) {
+    const std::vector<Supplier>& list = it->second;
+    // All members with the same client marker -> "alle leden".
+    std::size_t members = 0, hidden_members = 0;
+    for (const Supplier& x : list) {
+      if (!x.ad_hoc && x.principal != c.house_index() && o.IsMember(x.principal)) {
+        ++members;
+        if (x.hidden_with_client) ++hidden_members;
+      }
+    }
+    const bool collapse = o.members.size() > 2 && members == o.members.size() &&
+                          (hidden_members == 0 || hidden_members == members);
+    std::vector<std::string> names;
+    if (collapse) names.push_back(std::string("alle leden") + (hidden_members ? "*" : ""));
+    for (const Supplier& x : list) {
+      const bool is_member =
+          !x.ad_hoc && x.principal != c.house_index() && o.IsMember(x.principal);
+      if (collapse && is_member) continue;
+      std::string name =
+          x.principal == c.house_index() ? "huis" : std::string(c.PrincipalId(x.principal));
+      if (x.ad_hoc) name += " (ad hoc)";
+      if (x.hidden_with_client) name += "*";
+      names.push_back(std::move(name));
+    }
     if (!out.empty()) out += "; ";
     out += std::string(TransformName(rank_transform[it->first])) + ": ";
-    for (std::size_t i = 0; i < it->second.size(); ++i) {
-      out += (i ? ", " : "") + it->second[i];
-    }
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
   }
   return out;
 }
