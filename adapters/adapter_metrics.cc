@@ -12,12 +12,29 @@ std::string_view LabelName(std::string_view counter) {
   return "outcome";
 }
 
+std::string Labels(std::string_view counter, std::string_view partner, std::string_view label) {
+  std::string out = "partner=\"" + std::string(partner) + "\"";
+  std::string_view name = LabelName(counter);
+  if (!name.empty()) out += "," + std::string(name) + "=\"" + std::string(label) + "\"";
+  return out;
+}
+
 }  // namespace
+
+void AdapterMetrics::SetMirror(Mirror mirror) {
+  std::lock_guard<std::mutex> lock(mu_);
+  mirror_ = std::move(mirror);
+}
 
 void AdapterMetrics::Add(std::string_view counter, std::string_view partner,
                          std::string_view label, uint64_t n) {
-  std::lock_guard<std::mutex> lock(mu_);
-  counters_[{std::string(counter), std::string(partner), std::string(label)}] += n;
+  Mirror mirror;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    counters_[{std::string(counter), std::string(partner), std::string(label)}] += n;
+    mirror = mirror_;
+  }
+  if (mirror) mirror(std::string(counter), Labels(counter, partner, label), static_cast<int64_t>(n));
 }
 
 uint64_t AdapterMetrics::Get(std::string_view counter, std::string_view partner,
@@ -37,10 +54,7 @@ std::string AdapterMetrics::RenderPrometheus() const {
       out << "# TYPE " << counter << " counter\n";
       last = counter;
     }
-    out << counter << "{partner=\"" << partner << "\"";
-    std::string_view name = LabelName(counter);
-    if (!name.empty()) out << "," << name << "=\"" << label << "\"";
-    out << "} " << value << "\n";
+    out << counter << "{" << Labels(counter, partner, label) << "} " << value << "\n";
   }
   return out.str();
 }

@@ -16,6 +16,7 @@
 // Thread-safe: every method may be called from any thread.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -33,6 +34,11 @@ class AdapterMetrics {
   // 0 when never incremented.
   uint64_t Get(std::string_view counter, std::string_view partner,
                std::string_view label = "") const;
+  // Also passes every Add to `mirror` (e.g. the gateway's own Metrics::Add)
+  // as (counter name, Prometheus label text, delta). Set before Start.
+  using Mirror = std::function<void(const std::string& name, const std::string& labels,
+                                    int64_t delta)>;
+  void SetMirror(Mirror mirror);
   // Prometheus text exposition (with # TYPE lines), sorted.
   std::string RenderPrometheus() const;
   // {"<counter>": {"<partner>": {"<label>": n}}}
@@ -40,6 +46,7 @@ class AdapterMetrics {
 
  private:
   mutable std::mutex mu_;
+  Mirror mirror_;
   std::map<std::tuple<std::string, std::string, std::string>, uint64_t> counters_;
 };
 

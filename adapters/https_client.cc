@@ -170,6 +170,10 @@ Result<HttpsResponse> HttpsClient::PostJson(const std::string& url, const std::s
   curl_easy_setopt(curl, CURLOPT_SSLKEY, options_.key.c_str());
   curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
   curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
+  // No TLS session resumption: partner servers that verify client
+  // certificates without a session id context refuse resumed sessions, and
+  // a pull every few seconds gains nothing from it.
+  curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_ms));
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);

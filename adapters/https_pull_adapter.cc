@@ -114,6 +114,11 @@ bool HttpsPullAdapter::PullOne(const OpenRequest& r, const StopSignal& stop) {
     if (!res.ok()) {
       reason = res.status().reason();
       if (reason == "cancelled") return false;
+      LogInfo("adapter_pull_attempt_failed", {{"partner", config_.partner},
+                                              {"request", r.id},
+                                              {"attempt", attempt + 1},
+                                              {"reason", reason},
+                                              {"detail", res.status().message()}});
       if (reason == "too_large") break;  // the same answer would come again
       continue;
     }

@@ -1,0 +1,134 @@
+#include "tests/adapters/test_util.h"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace vh::adapters::testing {
+namespace fs = std::filesystem;
+
+namespace {
+std::string Env(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+}  // namespace
+
+std::string SourceDir() { return Env("VH_SOURCE_DIR", "/work/main"); }
+std::string BuildDir() { return Env("VH_BUILD_DIR", SourceDir() + "/build"); }
+std::string CertsDir() { return Env("VH_CERTS_DIR", SourceDir() + "/build/certs"); }
+
+TempDir::TempDir() {
+  std::string tmpl = (fs::temp_directory_path() / "vh-adapters-XXXXXX").string();
+  char* p = mkdtemp(tmpl.data());
+  path_ = p != nullptr ? p : tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  if (std::getenv("VH_KEEP_TMP") == nullptr) fs::remove_all(path_, ec);
+}
+
+std::string TestBsn(int seed) {
+  // 9 digits d1..d9 with 9*d1 + 8*d2 + ... + 2*d8 - d9 = 0 (mod 11).
+  for (int n = 100000 + seed * 7919;; ++n) {
+    std::string s = std::to_string(n % 100000000);
+    while (s.size() < 8) s = "0" + s;
+    s = "2" + s.substr(1);  // made-up range
+    int sum = 0;
+    for (int i = 0; i < 8; ++i) sum += (9 - i) * (s[i] - '0');
+    int d9 = sum % 11;
+    if (d9 == 10) continue;
+    return s + std::to_string(d9);
+  }
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file()) out.push_back(it->path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+PartnerProcess::PartnerProcess(const std::vector<std::string>& args) {
+  std::string port_file = dir_.File("port");
+  std::vector<std::string> argv = {BuildDir() + "/vhgate-partner", "--listen", "127.0.0.1:0",
+                                   "--port-file", port_file};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_ = fork();
+  if (pid_ == 0) {
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string p = ReadAll(port_file);
+    if (!p.empty()) {
+      port_ = std::atoi(p.c_str());
+      break;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+PartnerProcess::~PartnerProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+}
+
+std::string PartnerProcess::url() const {
+  return "https://127.0.0.1:" + std::to_string(port_) + "/vhgate/answer";
+}
+
+int UnusedPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  close(fd);
+  return port;
+}
+
+}  // namespace vh::adapters::testing
