@@ -12,6 +12,16 @@
 // [policy] includes end
 // [audit] includes
 // [exchange] includes
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "exchange/exchange_service.h"
+#include "gateway/exchange_routes.h"
+#include "policy/covenant_holder.h"
+#include "store/case_store.h"
+// [exchange] includes end
 // [adapters] includes
 
 namespace vh::gw {
@@ -23,6 +33,13 @@ struct App::Owned {
   // [policy] members end
   // [audit] members
   // [exchange] members
+  std::unique_ptr<store::CaseStore> cases;
+  std::unique_ptr<exchange::ExchangeService> exchange;
+  std::thread retention_thread;
+  std::mutex retention_mu;
+  std::condition_variable retention_cv;
+  bool retention_stop = false;  // guarded by retention_mu
+  // [exchange] members end
   // [adapters] members
 };
 
@@ -60,6 +77,22 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
   // [audit] create: open the audit log (keys, store), set services_.audit, register routes.
 
   // [exchange] create: open the case store and exchange service, register routes.
+  {
+    if (a.services_.covenant == nullptr || a.services_.audit == nullptr) {
+      return Status::Unavailable("exchange_unavailable",
+                                 "the exchange needs the covenant and the audit log");
+    }
+    auto cases = store::CaseStore::OpenFromConfig(a.config_);
+    if (!cases.ok()) return cases.status();
+    a.owned_->cases = std::move(*cases);
+    policy::CovenantHolder* holder = a.services_.covenant;
+    a.owned_->exchange = std::make_unique<exchange::ExchangeService>(
+        [holder] { return holder->Get(); }, *a.services_.audit, *a.owned_->cases, a.clock_);
+    a.services_.cases = a.owned_->cases.get();
+    a.services_.exchange = a.owned_->exchange.get();
+    RegisterExchangeRoutes(a.router_, a.services_);
+  }
+  // [exchange] create end
 
   // [adapters] create: build the adapter runner from config.adapters.
 
@@ -180,12 +213,38 @@ ApiResponse App::Handle(ApiRequest req) {
 void App::StartBackground() {
   // [audit] background: periodic checkpoints.
   // [exchange] background: retention sweeps.
+  if (owned_->exchange && !owned_->retention_thread.joinable()) {
+    owned_->retention_stop = false;
+    owned_->retention_thread = std::thread([this] {
+      const auto period = std::chrono::seconds(std::max(1, config_.retention_sweep_seconds));
+      std::unique_lock<std::mutex> lock(owned_->retention_mu);
+      while (!owned_->retention_stop) {
+        lock.unlock();
+        audit::Actor system{services_.covenant->Get()->house(), "system", "retention-sweep", "",
+                            "gateway"};
+        auto r = owned_->exchange->RunRetention(system);
+        if (!r.ok()) LogError("retention_sweep_failed", {{"reason", r.status().reason()}});
+        lock.lock();
+        owned_->retention_cv.wait_for(lock, period, [this] { return owned_->retention_stop; });
+      }
+    });
+  }
+  // [exchange] background end
   // [adapters] background: start the adapters.
 }
 
 void App::StopBackground() {
   // [adapters] stop
   // [exchange] stop
+  if (owned_ && owned_->retention_thread.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(owned_->retention_mu);
+      owned_->retention_stop = true;
+    }
+    owned_->retention_cv.notify_all();
+    owned_->retention_thread.join();
+  }
+  // [exchange] stop end
   // [audit] stop
 }
 

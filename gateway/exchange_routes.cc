@@ -1,0 +1,94 @@
+#include "gateway/exchange_routes.h"
+
+#include "audit/audit_log.h"
+#include "exchange/exchange_service.h"
+
+namespace vh::gw {
+namespace {
+
+audit::Actor ActorOf(const ApiRequest& req) {
+  const Identity& id = req.identity;
+  return audit::Actor{id.partner, id.role, id.cn, id.fingerprint, id.remote};
+}
+
+ApiResponse Respond(int ok_status, const Result<Json>& r) {
+  if (!r.ok()) return ApiResponse::FromStatus(r.status());
+  return ApiResponse::FromJson(ok_status, *r);
+}
+
+// Body parsing for handlers that take JSON: malformed -> 400, too large ->
+// 413, depth, invalid UTF-8 -> 400 (core/json.h).
+template <typename F>
+ApiResponse WithBody(const ApiRequest& req, int ok_status, F&& call) {
+  auto body = ParseJson(req.body);
+  if (!body.ok()) return ApiResponse::FromStatus(body.status());
+  return Respond(ok_status, call(*body));
+}
+
+const std::string& Param(const ApiRequest& req, std::size_t i) {
+  static const std::string kEmpty;
+  return i < req.params.size() ? req.params[i] : kEmpty;
+}
+
+}  // namespace
+
+void RegisterExchangeRoutes(Router& router, Services& services) {
+  exchange::ExchangeService* ex = services.exchange;
+
+  router.Add("POST", "/v1/meetings", {kRoleCoordinator}, [ex](const ApiRequest& req) {
+    return WithBody(req, 201, [&](const Json& b) { return ex->CreateMeeting(ActorOf(req), b); });
+  });
+  router.Add("GET", "/v1/meetings/{id}", {kRoleCoordinator, kRoleParticipant},
+             [ex](const ApiRequest& req) {
+               return Respond(200, ex->GetMeeting(ActorOf(req), Param(req, 0)));
+             });
+  router.Add("POST", "/v1/meetings/{id}/requests", {kRoleCoordinator},
+             [ex](const ApiRequest& req) {
+               return WithBody(req, 201, [&](const Json& b) {
+                 return ex->CreateRequests(ActorOf(req), Param(req, 0), b);
+               });
+             });
+  router.Add("PUT", "/v1/meetings/{id}/phase", {kRoleCoordinator}, [ex](const ApiRequest& req) {
+    return WithBody(req, 200,
+                    [&](const Json& b) { return ex->SetPhase(ActorOf(req), Param(req, 0), b); });
+  });
+  router.Add("POST", "/v1/meetings/{id}/close", {kRoleCoordinator}, [ex](const ApiRequest& req) {
+    return WithBody(req, 200,
+                    [&](const Json& b) { return ex->Close(ActorOf(req), Param(req, 0), b); });
+  });
+  router.Add("POST", "/v1/meetings/{id}/retention", {kRoleCoordinator},
+             [ex](const ApiRequest& req) {
+               return WithBody(req, 200, [&](const Json& b) {
+                 return ex->ExtendRetention(ActorOf(req), Param(req, 0), b);
+               });
+             });
+  router.Add("GET", "/v1/requests", {kRoleSupplier}, [ex](const ApiRequest& req) {
+    auto it = req.query.find("status");
+    const std::string status = it == req.query.end() ? "" : it->second;
+    return Respond(200, ex->ListRequests(ActorOf(req), status));
+  });
+  router.Add("PUT", "/v1/requests/{id}/answer", {kRoleSupplier}, [ex](const ApiRequest& req) {
+    return WithBody(req, 200,
+                    [&](const Json& b) { return ex->Answer(ActorOf(req), Param(req, 0), b); });
+  });
+  router.Add("POST", "/v1/requests/{id}/decline", {kRoleSupplier}, [ex](const ApiRequest& req) {
+    return WithBody(req, 200,
+                    [&](const Json& b) { return ex->Decline(ActorOf(req), Param(req, 0), b); });
+  });
+  router.Add("GET", "/v1/meetings/{id}/declaration", {kRoleParticipant},
+             [ex](const ApiRequest& req) {
+               return Respond(200, ex->GetDeclaration(ActorOf(req), Param(req, 0)));
+             });
+  router.Add("POST", "/v1/meetings/{id}/declarations", {kRoleParticipant},
+             [ex](const ApiRequest& req) {
+               return WithBody(req, 201, [&](const Json& b) {
+                 return ex->SignDeclaration(ActorOf(req), Param(req, 0), b);
+               });
+             });
+  router.Add("GET", "/v1/meetings/{id}/dossier", {kRoleParticipant},
+             [ex](const ApiRequest& req) {
+               return Respond(200, ex->Dossier(ActorOf(req), Param(req, 0)));
+             });
+}
+
+}  // namespace vh::gw

@@ -1,0 +1,16 @@
+#pragma once
+// The exchange routes of ../shared/CONTRACT.md (meetings, requests, answers,
+// declarations, dossiers, phases, close, retention): thin handlers that parse
+// the body with core/json.h, call exchange::ExchangeService and map its
+// Status to HTTP with ApiResponse::FromStatus. No business logic here.
+//
+// REQUIRES: services.exchange is set and outlives the router.
+
+#include "gateway/router.h"
+#include "gateway/services.h"
+
+namespace vh::gw {
+
+void RegisterExchangeRoutes(Router& router, Services& services);
+
+}  // namespace vh::gw

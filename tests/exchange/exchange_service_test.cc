@@ -1,0 +1,463 @@
+// ExchangeService through its real parts: the example covenant, a real audit
+// log and a real case store (SQLCipher files in a temp dir); fake time only.
+#include "exchange/exchange_service.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "audit/audit_log.h"
+#include "crypto/primitives.h"
+#include "policy/covenant.h"
+#include "policy/engine.h"
+#include "policy/loader.h"
+#include "store/case_store.h"
+
+namespace vh::exchange {
+namespace {
+
+std::string SourceDir() {
+  if (const char* d = std::getenv("VH_SOURCE_DIR")) return d;
+  return (std::filesystem::path(__FILE__).parent_path() / ".." / "..").string();
+}
+
+// Made-up BSNs that pass the 11-proef (synthetic persons only).
+std::string Bsn(int seed) {
+  for (int n = 100000000 + seed * 7919;; ++n) {
+    std::string s = std::to_string(n);
+    if (store::IsValidBsn(s)) return s;
+  }
+}
+
+audit::Actor Coordinator() {
+  return {"veiligheidshuis-hm", "coordinator", "Coordinator One", "fp-c", "127.0.0.1:1"};
+}
+audit::Actor Supplier(const std::string& p) { return {p, "supplier", p + "-system", "fp", "r"}; }
+audit::Actor Participant(const std::string& p) {
+  return {p, "participant", p + " professional", "fp", "r"};
+}
+
+class ExchangeServiceTest : public ::testing::Test {
+ protected:
+  ExchangeServiceTest() : clock_(*ParseUtc("2026-11-23T08:00:00Z")) {}
+
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto().ok());
+    dir_ = std::filesystem::temp_directory_path() /
+           ("vh_exchange_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto c = policy::LoadCovenantFile(SourceDir() + "/examples/convenant.json", nullptr);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    covenant_ = *c;
+    audit::AuditLogOptions opts;
+    opts.db_path = (dir_ / "audit.db").string();
+    opts.checkpoint_path = (dir_ / "audit.checkpoints").string();
+    auto a = audit::AuditLog::OpenWith(audit::AuditKeys::Random(), opts, clock_);
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    audit_ = std::move(*a);
+    auto s = store::CaseStore::Open((dir_ / "cases.db").string(), crypto::SecretBytes::Random(32));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    cases_ = std::move(*s);
+    auto cov = covenant_;
+    service_ = std::make_unique<ExchangeService>([cov] { return cov; }, *audit_, *cases_, clock_);
+  }
+  void TearDown() override {
+    service_.reset();
+    cases_.reset();
+    audit_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Json Subject(const std::string& ref, int seed) {
+    return {{"ref", ref},
+            {"identity",
+             {{"persoon.naam", "Synthetisch Persoon " + std::to_string(seed)},
+              {"persoon.geboortedatum", "1990-0" + std::to_string(1 + seed % 9) + "-15"},
+              {"persoon.bsn", Bsn(seed)}}},
+            {"reason", "melding politie (synthetisch)"}};
+  }
+  Json MeetingBody() {
+    return {{"overlegvorm", "briefing"},
+            {"title", "Briefing week 48"},
+            {"starts_at", "2026-11-24T09:00:00Z"},
+            {"ends_at", "2026-11-24T12:00:00Z"},
+            {"ad_hoc", {"woningcorporatie"}},
+            {"subjects", {Subject("S1", 1), Subject("S2", 2)}}};
+  }
+  std::string CreateMeeting() {
+    auto m = service_->CreateMeeting(Coordinator(), MeetingBody());
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    return m.ok() ? (*m)["id"].get<std::string>() : "";
+  }
+  Json SendRequests(const std::string& id) {
+    auto r = service_->CreateRequests(Coordinator(), id, {{"deadline", "2026-11-24T08:00:00Z"}});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : Json();
+  }
+  // The id of `supplier`'s request about subject `ref`.
+  std::string RequestOf(const std::string& supplier, const std::string& ref) {
+    auto l = service_->ListRequests(Supplier(supplier), "");
+    EXPECT_TRUE(l.ok());
+    for (const auto& r : (*l)["requests"]) {
+      if (r["subject"] == ref) return r["id"];
+    }
+    return "";
+  }
+  int CountEvents(const std::string& type) {
+    audit::QueryFilter f;
+    f.type = type;
+    f.chronological_all = true;
+    auto p = audit_->Query(f);
+    EXPECT_TRUE(p.ok());
+    return p.ok() ? static_cast<int>(p->events.size()) : -1;
+  }
+
+  FakeClock clock_;
+  std::filesystem::path dir_;
+  std::shared_ptr<const policy::Covenant> covenant_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<store::CaseStore> cases_;
+  std::unique_ptr<ExchangeService> service_;
+};
+
+void ExpectStatus(const Status& s, Code code, const std::string& reason, const std::string& path) {
+  EXPECT_EQ(s.code(), code) << s.ToString();
+  if (!reason.empty()) {
+    EXPECT_EQ(s.reason(), reason) << s.ToString();
+  }
+  if (!path.empty()) {
+    EXPECT_NE(s.message().find(path), std::string::npos) << s.ToString();
+  }
+}
+
+TEST_F(ExchangeServiceTest, CreateMeetingDefaultsToMembers) {
+  auto m = service_->CreateMeeting(Coordinator(), MeetingBody());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const auto* o = covenant_->FindOverlegvorm("briefing");
+  EXPECT_EQ((*m)["participants"].size(), o->members.size());
+  EXPECT_EQ((*m)["ad_hoc"][0]["partner"], "woningcorporatie");
+  EXPECT_EQ((*m)["ad_hoc"][0]["declaration_signed"], false);
+  EXPECT_EQ((*m)["state"], "open");
+  EXPECT_EQ((*m)["subjects"].size(), 2u);
+  EXPECT_EQ(DumpJson(*m).find(Bsn(1)), std::string::npos) << "no identities in meeting metadata";
+  EXPECT_EQ(CountEvents(audit::kMeetingCreated), 1);
+}
+
+TEST_F(ExchangeServiceTest, CreateMeetingRefusesBadInput) {
+  auto bad = [&](Json body) { return service_->CreateMeeting(Coordinator(), body).status(); };
+  Json b = MeetingBody();
+  b["colour"] = "red";
+  ExpectStatus(bad(b), Code::kUnprocessable, "unknown_field", "/colour");
+  b = MeetingBody();
+  b["overlegvorm"] = "kaartclub";
+  ExpectStatus(bad(b), Code::kUnprocessable, "unknown_overlegvorm", "/overlegvorm");
+  b = MeetingBody();
+  b["title"] = 42;
+  ExpectStatus(bad(b), Code::kUnprocessable, "wrong_type", "/title");
+  b = MeetingBody();
+  b["participants"] = {"politie", "bakkerij"};
+  ExpectStatus(bad(b), Code::kUnprocessable, "unknown_partner", "/participants/1");
+  b = MeetingBody();
+  b["participants"] = {"politie", "woningcorporatie"};
+  ExpectStatus(bad(b), Code::kUnprocessable, "non_signatory", "/participants/1");
+  b = MeetingBody();
+  b["ad_hoc"] = {"bakkerij"};
+  ExpectStatus(bad(b), Code::kUnprocessable, "unknown_partner", "/ad_hoc/0");
+  b = MeetingBody();
+  b["overlegvorm"] = "radicalisering";
+  ExpectStatus(bad(b), Code::kUnprocessable, "ad_hoc_not_admitted", "/ad_hoc/0");
+  b = MeetingBody();
+  b["subjects"][1]["identity"]["persoon.bsn"] = "123456789";  // fails the 11-proef
+  Status s = bad(b);
+  ExpectStatus(s, Code::kUnprocessable, "invalid_bsn", "/subjects/1/identity/persoon.bsn");
+  EXPECT_EQ(s.message().find("123456789"), std::string::npos) << "no BSN in messages";
+  b = MeetingBody();
+  b["subjects"][0]["identity"]["persoon.schoenmaat"] = 44;
+  ExpectStatus(bad(b), Code::kUnprocessable, "unknown_field",
+               "/subjects/0/identity/persoon.schoenmaat");
+  b = MeetingBody();
+  b["subjects"][0]["identity"]["persoon.geboortedatum"] = "gisteren";
+  ExpectStatus(bad(b), Code::kUnprocessable, "wrong_type",
+               "/subjects/0/identity/persoon.geboortedatum");
+  b = MeetingBody();
+  b["subjects"][1]["ref"] = "S1";
+  ExpectStatus(bad(b), Code::kUnprocessable, "duplicate", "/subjects/1/ref");
+  b = MeetingBody();
+  b["ends_at"] = "2026-11-24T08:00:00Z";
+  ExpectStatus(bad(b), Code::kUnprocessable, "invalid_time", "/ends_at");
+  b = MeetingBody();
+  b.erase("subjects");
+  ExpectStatus(bad(b), Code::kUnprocessable, "missing_field", "/subjects");
+  // Only the house's coordinators create meetings.
+  EXPECT_EQ(service_->CreateMeeting(Participant("politie"), MeetingBody()).status().code(),
+            Code::kPermissionDenied);
+  EXPECT_EQ(CountEvents(audit::kMeetingCreated), 0);
+}
+
+TEST_F(ExchangeServiceTest, OneRequestPerSupplierAndSubjectWithExactlyTheSuppliableFields) {
+  const std::string id = CreateMeeting();
+  Json r = SendRequests(id);
+  const auto* o = covenant_->FindOverlegvorm("briefing");
+  auto suppliers = policy::RequestSuppliers(*covenant_, *o, {"woningcorporatie"});
+  ASSERT_EQ(r["requests"].size(), suppliers.size() * 2);
+  for (const auto& req : r["requests"]) {
+    const std::string sup = req["supplier"];
+    std::vector<std::string> want;
+    for (const auto* f : policy::SuppliableFields(*covenant_, *o, sup, sup == "woningcorporatie")) {
+      want.push_back(f->id);
+    }
+    EXPECT_EQ(req["fields"].get<std::vector<std::string>>(), want) << sup;
+  }
+  EXPECT_EQ(CountEvents(audit::kRequestSent), static_cast<int>(suppliers.size() * 2));
+  // Sending again creates nothing new.
+  Json again = SendRequests(id);
+  EXPECT_TRUE(again["requests"].empty());
+
+  auto l = service_->ListRequests(Supplier("politie"), "open");
+  ASSERT_TRUE(l.ok());
+  ASSERT_EQ((*l)["requests"].size(), 2u);
+  const Json& first = (*l)["requests"][0];
+  EXPECT_EQ(first["overlegvorm"], "briefing");
+  EXPECT_EQ(first["identity"]["persoon.bsn"], Bsn(1));
+  EXPECT_EQ(first["identity"].size(), 3u);
+  EXPECT_EQ(first["status"], "open");
+  clock_.Set(*ParseUtc("2026-11-24T08:30:00Z"));
+  l = service_->ListRequests(Supplier("politie"), "open");
+  EXPECT_EQ((*l)["requests"][0]["status"], "overdue");
+  EXPECT_EQ(service_->ListRequests(Supplier("politie"), "bogus").status().code(),
+            Code::kUnprocessable);
+}
+
+TEST_F(ExchangeServiceTest, AnswersAcceptWithholdAndReplace) {
+  const std::string id = CreateMeeting();
+  SendRequests(id);
+  const std::string rid = RequestOf("politie", "S1");
+  ASSERT_FALSE(rid.empty());
+  Json body = {{"fields",
+                {{"casus.bekend_bij_partner", true},
+                 {"leefgebied.delictgeschiedenis", "2019 winkeldiefstal (synthetisch)"},
+                 {"zorg.diagnose", "mag politie niet leveren"},
+                 {"persoon.schoenmaat", 44}}}};
+  auto a = service_->Answer(Supplier("politie"), rid, body);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ((*a)["accepted"].size(), 2u);
+  EXPECT_EQ((*a)["withheld"].size(), 2u);
+  EXPECT_EQ((*a)["replaced"], false);
+  EXPECT_EQ(CountEvents(audit::kAnswerReceived), 1);
+  EXPECT_EQ(CountEvents(audit::kFieldWithheld), 1);
+
+  // Another partner's request: 403, audited.
+  auto other = service_->Answer(Supplier("om"), rid, body);
+  EXPECT_EQ(other.status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(CountEvents(audit::kAccessRefused), 1);
+  // Wrong types and unknown keys.
+  ExpectStatus(service_->Answer(Supplier("politie"), rid,
+                                {{"fields", {{"casus.bekend_bij_partner", "ja"}}}})
+                   .status(),
+               Code::kUnprocessable, "wrong_type", "/fields/casus.bekend_bij_partner");
+  ExpectStatus(service_->Answer(Supplier("politie"), rid, {{"fields", {}}, {"extra", 1}}).status(),
+               Code::kUnprocessable, "unknown_field", "/extra");
+  ExpectStatus(service_->Answer(Supplier("politie"), rid, {{"fields", "x"}}).status(),
+               Code::kUnprocessable, "wrong_type", "/fields");
+  EXPECT_EQ(service_->Answer(Supplier("politie"), "r-nope", body).status().code(),
+            Code::kNotFound);
+
+  // Answering twice replaces: the old delictgeschiedenis is gone.
+  auto b = service_->Answer(Supplier("politie"), rid, {{"fields", {{"casus.bekend_bij_partner", false}}}});
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*b)["replaced"], true);
+  auto answers = cases_->Answers(id);
+  ASSERT_TRUE(answers.ok());
+  int politie_values = 0;
+  for (const auto& x : *answers) {
+    if (x.supplier == "politie") {
+      ++politie_values;
+      EXPECT_EQ(x.field, "casus.bekend_bij_partner");
+      EXPECT_EQ(x.value, false);
+    }
+  }
+  EXPECT_EQ(politie_values, 1);
+  // Declining an answered request: 409.
+  EXPECT_EQ(service_->Decline(Supplier("politie"), rid, {{"reason", "x"}}).status().code(),
+            Code::kConflict);
+  const std::string om = RequestOf("om", "S1");
+  auto d = service_->Decline(Supplier("om"), om, {{"reason", "geen grondslag"}});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(CountEvents(audit::kRequestDeclined), 1);
+  EXPECT_EQ(service_->Decline(Supplier("om"), om, {{"reason", "nogmaals"}}).status().code(),
+            Code::kConflict);
+  // An adapter's failure is recorded.
+  const std::string rn = RequestOf("reclassering", "S1");
+  EXPECT_TRUE(service_->RecordSupplierFailure(Supplier("reclassering"), rn, "timeout").ok());
+  EXPECT_EQ(CountEvents(audit::kSupplierFailed), 1);
+  auto l = service_->ListRequests(Supplier("reclassering"), "failed");
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ((*l)["requests"].size(), 1u);
+}
+
+TEST_F(ExchangeServiceTest, DossierShowsExactlyWhatTheCovenantAllows) {
+  const std::string id = CreateMeeting();
+  SendRequests(id);
+  ASSERT_TRUE(service_
+                  ->Answer(Supplier("politie"), RequestOf("politie", "S1"),
+                           {{"fields",
+                             {{"casus.bekend_bij_partner", true},
+                              {"leefgebied.delictgeschiedenis", "synthetisch delict"}}}})
+                  .ok());
+  ASSERT_TRUE(service_
+                  ->Answer(Supplier("woningcorporatie"), RequestOf("woningcorporatie", "S1"),
+                           {{"fields", {{"wonen.dreigende_uitzetting", true}}}})
+                  .ok());
+
+  auto pol = service_->Dossier(Participant("politie"), id);
+  ASSERT_TRUE(pol.ok()) << pol.status().ToString();
+  EXPECT_EQ((*pol)["phase"], "client_absent");
+  const Json& f = (*pol)["subjects"][0]["fields"];
+  // presence only (B12), and every entry carries from, rule and as.
+  ASSERT_TRUE(f.contains("leefgebied.delictgeschiedenis"));
+  EXPECT_EQ(f["leefgebied.delictgeschiedenis"][0]["value"], true);
+  EXPECT_EQ(f["leefgebied.delictgeschiedenis"][0]["as"], "presence");
+  EXPECT_EQ(f["leefgebied.delictgeschiedenis"][0]["from"], "politie");
+  EXPECT_EQ(f["leefgebied.delictgeschiedenis"][0]["rule"], "B12");
+  EXPECT_EQ(f["persoon.naam"][0]["from"], "veiligheidshuis-hm");
+  EXPECT_FALSE(f.contains("persoon.bsn")) << "the BSN goes to the house only";
+  EXPECT_EQ(f["wonen.dreigende_uitzetting"][0]["as"], "presence");
+  EXPECT_EQ(DumpJson(*pol).find("synthetisch delict"), std::string::npos);
+  EXPECT_EQ(CountEvents(audit::kDossierDisclosed), 2);  // one per subject
+
+  // An ad hoc partner sees nothing before signing.
+  auto wc = service_->Dossier(Participant("woningcorporatie"), id);
+  ExpectStatus(wc.status(), Code::kPermissionDenied, "declaration_not_signed", "");
+  auto decl = service_->GetDeclaration(Participant("woningcorporatie"), id);
+  ASSERT_TRUE(decl.ok());
+  EXPECT_EQ((*decl)["text_sha256"], crypto::Sha256Hex((*decl)["text"].get<std::string>()));
+  ExpectStatus(service_->SignDeclaration(Participant("woningcorporatie"), id,
+                                         {{"text_sha256", std::string(64, 'a')}})
+                   .status(),
+               Code::kUnprocessable, "declaration_mismatch", "/text_sha256");
+  ASSERT_TRUE(service_
+                  ->SignDeclaration(Participant("woningcorporatie"), id,
+                                    {{"text_sha256", (*decl)["text_sha256"]}})
+                  .ok());
+  EXPECT_EQ(CountEvents(audit::kDeclarationSigned), 1);
+  wc = service_->Dossier(Participant("woningcorporatie"), id);
+  ASSERT_TRUE(wc.ok()) << wc.status().ToString();
+  const Json& wf = (*wc)["subjects"][0]["fields"];
+  EXPECT_EQ(wf["persoon.geboortedatum"][0]["as"], "age");
+  EXPECT_TRUE(wf["persoon.geboortedatum"][0]["value"].is_number_integer());
+  EXPECT_EQ(wf["casus.bekend_bij_partner"][0]["as"], "presence");
+  EXPECT_FALSE(wf.contains("leefgebied.delictgeschiedenis"));
+  // Members of other overlegvormen / not invited: 403.
+  EXPECT_EQ(service_->Dossier(Participant("uwv"), id).status().code(), Code::kPermissionDenied);
+  // Non-participants of the role: refused.
+  EXPECT_EQ(service_->Dossier(Supplier("politie"), id).status().code(), Code::kPermissionDenied);
+
+  // Client at the table: client:false fields disappear, names stay.
+  ASSERT_TRUE(service_->SetPhase(Coordinator(), id, {{"client_present", true}}).ok());
+  pol = service_->Dossier(Participant("politie"), id);
+  ASSERT_TRUE(pol.ok());
+  EXPECT_EQ((*pol)["phase"], "client_present");
+  const Json& f2 = (*pol)["subjects"][0]["fields"];
+  EXPECT_FALSE(f2.contains("leefgebied.delictgeschiedenis"));
+  EXPECT_FALSE(f2.contains("casus.bekend_bij_partner"));
+  EXPECT_TRUE(f2.contains("persoon.naam"));
+  ExpectStatus(service_->SetPhase(Coordinator(), id, {{"client_present", "ja"}}).status(),
+               Code::kUnprocessable, "wrong_type", "/client_present");
+
+  // After the meeting's end the ad hoc partner sees nothing.
+  clock_.Set(*ParseUtc("2026-11-24T12:00:01Z"));
+  ExpectStatus(service_->Dossier(Participant("woningcorporatie"), id).status(),
+               Code::kPermissionDenied, "meeting_ended", "");
+  EXPECT_TRUE(service_->Dossier(Participant("politie"), id).ok());
+
+  // Closing: nobody sees anything; answers are 409.
+  const std::string om_request = RequestOf("om", "S2");
+  ASSERT_FALSE(om_request.empty());
+  ASSERT_TRUE(service_
+                  ->Close(Coordinator(), id,
+                          {{"outcomes", {{{"subject", "S1"}, {"decision", "focus"}}}}})
+                  .ok());
+  ExpectStatus(service_->Dossier(Participant("politie"), id).status(), Code::kPermissionDenied,
+               "meeting_closed", "");
+  EXPECT_EQ(service_->GetMeeting(Participant("politie"), id).status().code(),
+            Code::kPermissionDenied);
+  EXPECT_EQ(service_
+                ->Answer(Supplier("om"), om_request,
+                         {{"fields", {{"justitie.lopende_zaak", true}}}})
+                .status()
+                .code(),
+            Code::kConflict);
+}
+
+TEST_F(ExchangeServiceTest, CloseValidatesOutcomes) {
+  const std::string id = CreateMeeting();
+  auto close = [&](Json b) { return service_->Close(Coordinator(), id, b).status(); };
+  ExpectStatus(close({{"outcomes", {{{"subject", "S9"}, {"decision", "focus"}}}}}),
+               Code::kUnprocessable, "unknown_subject", "/outcomes/0/subject");
+  ExpectStatus(close({{"outcomes", {{{"subject", "S1"}, {"decision", "opsluiten"}}}}}),
+               Code::kUnprocessable, "invalid_decision", "/outcomes/0/decision");
+  ExpectStatus(close({{"outcomes", {{{"subject", "S1"}, {"decision", "focus"}, {"x", 1}}}}}),
+               Code::kUnprocessable, "unknown_field", "/outcomes/0/x");
+  ASSERT_TRUE(close({{"outcomes", {{{"subject", "S1"}, {"decision", "monitoren"}},
+                                   {{"subject", "S2"}, {"decision", "geen-vervolg"}}}}})
+                  .ok());
+  EXPECT_EQ(close({{"outcomes", Json::array()}}).code(), Code::kConflict);
+  auto m = service_->GetMeeting(Coordinator(), id);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ((*m)["state"], "closed");
+  EXPECT_EQ((*m)["subjects"][0]["outcome"], "monitoren");
+}
+
+TEST_F(ExchangeServiceTest, RetentionShredsAfterRetentionDaysAndHonoursExtensions) {
+  const std::string a = CreateMeeting();
+  const std::string b = CreateMeeting();
+  SendRequests(a);
+  ASSERT_TRUE(service_
+                  ->Answer(Supplier("politie"), RequestOf("politie", "S1"),
+                           {{"fields", {{"casus.bekend_bij_partner", true}}}})
+                  .ok());
+  ASSERT_TRUE(service_->Close(Coordinator(), a, {{"outcomes", Json::array()}}).ok());
+  ASSERT_TRUE(service_->Close(Coordinator(), b, {{"outcomes", Json::array()}}).ok());
+  // Extension: must be later, needs a reason, closed meetings only.
+  ExpectStatus(service_->ExtendRetention(Coordinator(), b, {{"until", "2027-01-01"}, {"reason", "x"}})
+                   .status(),
+               Code::kUnprocessable, "not_later", "/until");
+  ExpectStatus(service_->ExtendRetention(Coordinator(), b, {{"until", "2027-12-01"}}).status(),
+               Code::kUnprocessable, "missing_field", "/reason");
+  ASSERT_TRUE(service_
+                  ->ExtendRetention(Coordinator(), b,
+                                    {{"until", "2027-12-01"}, {"reason", "bezwaarprocedure"}})
+                  .ok());
+  EXPECT_EQ(CountEvents(audit::kRetentionExtended), 1);
+
+  audit::Actor system{"veiligheidshuis-hm", "system", "test", "", ""};
+  auto r = service_->RunRetention(system);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE((*r)["shredded"].empty());
+  clock_.Set(*ParseUtc("2027-02-21T08:00:01Z"));  // 90 days after closing
+  r = service_->RunRetention(system);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ((*r)["shredded"].size(), 1u);
+  EXPECT_EQ((*r)["shredded"][0]["id"], a);
+  EXPECT_EQ(CountEvents(audit::kDataShredded), 1);
+  auto m = cases_->GetMeeting(a);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->state, "shredded");
+  EXPECT_TRUE(cases_->Answers(a)->empty());
+  // The audit log keeps the meeting's events.
+  audit::QueryFilter f;
+  f.meeting = a;
+  f.chronological_all = true;
+  EXPECT_GT(audit_->Query(f)->events.size(), 3u);
+
+  clock_.Set(*ParseUtc("2027-12-01T00:00:00Z"));
+  r = service_->RunRetention(system);
+  ASSERT_EQ((*r)["shredded"].size(), 1u);
+  EXPECT_EQ((*r)["shredded"][0]["id"], b);
+}
+
+}  // namespace
+}  // namespace vh::exchange
