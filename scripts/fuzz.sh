@@ -42,11 +42,13 @@ for t in "${TARGETS[@]}"; do
   fi
   grep -h -E "^#[0-9]+.*(DONE|cov:)" "$BUILD"/fuzz-*.log 2>/dev/null | tail -1 || true
   if [ "${FUZZ_UPDATE_CORPUS:-0}" = 1 ]; then
+    # Minimise by edge coverage only (-use_counters=0) to keep the committed
+    # corpus to a few hundred files; hand-written seed-* files are kept.
     merged=$(mktemp -d)
-    "$BUILD/fuzz/$t" -merge=1 -max_len="${MAXLEN[$t]:-4096}" "$merged" "$seeds" "$work" \
-      >"$BUILD/$t.merge.log" 2>&1
-    rm -f "$seeds"/*
-    cp "$merged"/* "$seeds"/
+    "$BUILD/fuzz/$t" -merge=1 -use_counters=0 -max_len="${MAXLEN[$t]:-4096}" "$merged" \
+      "$seeds" "$work" >"$BUILD/$t.merge.log" 2>&1
+    find "$seeds" -maxdepth 1 -type f ! -name 'seed-*' -delete
+    cp -n "$merged"/* "$seeds"/ 2>/dev/null || true
     rm -rf "$merged"
     echo "fuzz: $t corpus now $(ls "$seeds" | wc -l) files"
   fi
