@@ -2,7 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "crypto/hex.h"
 
@@ -118,8 +124,13 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
     ++rep.checkpoints;
   }
 
-  // The chain. The hot loop reads columns in place (no copies) and reuses
-  // one buffer for the canonical form.
+  // The chain, in two stages. The calling thread scans the store (the
+  // connection is not shared) and checks what needs only stored values:
+  // sequence, links (prev_hash = the stored hash before it), checkpoints
+  // against stored hashes. A second thread recomputes each stored hash from
+  // the event's content and its stored prev_hash. Together these equal the
+  // sequential check: every stored hash is the true hash of its content and
+  // its predecessor. The first failure is the lowest seq either stage finds.
   sqlite3_stmt* st = nullptr;
   const char* sql =
       "SELECT seq, time, type, actor_partner, meeting, subject, supplier, recipient, body, "
@@ -128,9 +139,73 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
     return Status::Unavailable("audit_unavailable", db.path() + ": cannot read events");
   }
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(st, sqlite3_finalize);
-  std::string canon;
-  canon.reserve(4096);
-  crypto::Hash running{};
+
+  struct Item {
+    int64_t seq;
+    crypto::Hash prev, stored;
+    std::string canon;
+  };
+  constexpr std::size_t kBatch = 512;
+  constexpr std::size_t kMaxQueued = 8;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::vector<Item>> queue;  // guarded by mu
+  std::vector<std::vector<Item>> spare;  // guarded by mu: batches to reuse
+  bool done = false;                     // guarded by mu
+  std::atomic<int64_t> hash_fail{0};     // lowest seq whose hash is wrong, 0 = none
+  std::thread hasher([&] {
+    for (;;) {
+      std::vector<Item> batch;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return !queue.empty() || done; });
+        if (queue.empty()) return;
+        batch = std::move(queue.front());
+        queue.pop_front();
+      }
+      cv.notify_all();
+      if (hash_fail.load() == 0) {
+        for (const auto& it : batch) {
+          if (ChainHash(it.prev, it.canon) != it.stored) {
+            hash_fail = it.seq;
+            break;
+          }
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      spare.push_back(std::move(batch));
+    }
+  });
+  std::vector<Item> batch;
+  auto flush = [&] {
+    std::vector<Item> next;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return queue.size() < kMaxQueued; });
+      queue.push_back(std::move(batch));
+      if (!spare.empty()) {
+        next = std::move(spare.back());
+        spare.pop_back();
+      }
+    }
+    cv.notify_all();
+    batch = std::move(next);
+    batch.clear();
+  };
+  auto finish = [&] {
+    if (!batch.empty()) flush();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      done = true;
+    }
+    cv.notify_all();
+    hasher.join();
+  };
+
+  int64_t scan_fail = 0;
+  std::string scan_why;
+  Status read_error;
+  crypto::Hash last_stored{};
   int64_t expect = 1;
   auto db_cp = db_cps.begin();
   auto file_cp = file_cps.begin();
@@ -138,46 +213,71 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) {
-      return Status::Unavailable("audit_unavailable",
-                                 db.path() + ": cannot read events: " + sqlite3_errmsg(db.handle()));
+      read_error = Status::Unavailable(
+          "audit_unavailable", db.path() + ": cannot read events: " + sqlite3_errmsg(db.handle()));
+      break;
     }
     int64_t seq = sqlite3_column_int64(st, 0);
-    if (seq < expect) return fail(seq, "sequence number out of order (inserted event)");
+    auto stop = [&](int64_t at, std::string why) {
+      scan_fail = at;
+      scan_why = std::move(why);
+    };
+    if (hash_fail.load() != 0 && hash_fail.load() < seq) break;  // the answer is known
+    if (seq < expect) {
+      stop(seq, "sequence number out of order (inserted event)");
+      break;
+    }
     if (seq > expect) {
-      return fail(expect, "missing: the log jumps from event " + std::to_string(expect - 1) +
-                              " to " + std::to_string(seq) + " (deleted event)");
+      stop(expect, "missing: the log jumps from event " + std::to_string(expect - 1) + " to " +
+                       std::to_string(seq) + " (deleted event)");
+      break;
     }
-    crypto::Hash prev{}, stored{};
-    if (!ColHash(st, 9, &prev) || !ColHash(st, 10, &stored)) {
-      return fail(seq, "stored hash malformed (changed)");
+    if (batch.capacity() < kBatch) batch.reserve(kBatch);
+    batch.emplace_back();
+    Item& it = batch.back();
+    it.seq = seq;
+    if (!ColHash(st, 9, &it.prev) || !ColHash(st, 10, &it.stored)) {
+      stop(seq, "stored hash malformed (changed)");
+      break;
     }
-    if (prev != running) {
-      return fail(seq, seq == 1 ? "the first event does not start the chain (inserted event)"
-                                : "its previous hash is not the hash of event " +
-                                      std::to_string(seq - 1) +
-                                      " (inserted, deleted or reordered event)");
+    if (it.prev != last_stored) {
+      stop(seq, seq == 1 ? "the first event does not start the chain (inserted event)"
+                         : "its previous hash is not the hash of event " +
+                               std::to_string(seq - 1) +
+                               " (inserted, deleted or reordered event)");
+      break;
     }
-    canon.clear();
-    PutFramed(&canon, "vh-audit-event-v1");
-    PutFramed(&canon, std::to_string(seq));
-    for (int c = 1; c <= 8; ++c) PutFramed(&canon, Col(st, c));
-    crypto::Hash h = ChainHash(running, canon);
-    if (h != stored) {
-      return fail(seq, "its hash does not match its content (changed or reordered event)");
-    }
+    it.canon.clear();
+    PutFramed(&it.canon, "vh-audit-event-v1");
+    PutFramed(&it.canon, std::to_string(seq));
+    for (int c = 1; c <= 8; ++c) PutFramed(&it.canon, Col(st, c));
     while (db_cp != db_cps.end() && db_cp->first < seq) ++db_cp;
-    if (db_cp != db_cps.end() && db_cp->first == seq && db_cp->second.hash != h) {
-      return fail(seq, "does not match the signed checkpoint in the store (rewritten chain)");
+    if (db_cp != db_cps.end() && db_cp->first == seq && db_cp->second.hash != it.stored) {
+      stop(seq, "does not match the signed checkpoint in the store (rewritten chain)");
+      break;
     }
     while (file_cp != file_cps.end() && file_cp->first < seq) ++file_cp;
-    if (file_cp != file_cps.end() && file_cp->first == seq && file_cp->second != h) {
-      return fail(seq, "does not match the signed checkpoint in " + checkpoint_path +
-                           " (rewritten chain or rolled back to another copy)");
+    if (file_cp != file_cps.end() && file_cp->first == seq && file_cp->second != it.stored) {
+      stop(seq, "does not match the signed checkpoint in " + checkpoint_path +
+                    " (rewritten chain or rolled back to another copy)");
+      break;
     }
-    running = h;
+    last_stored = it.stored;
     ++expect;
-    ++rep.events;
+    if (batch.size() == kBatch) flush();
   }
+  finish();
+  int64_t hf = hash_fail.load();
+  if (hf != 0 && (scan_fail == 0 || hf < scan_fail)) {
+    rep.events = hf - 1;
+    return fail(hf, "its hash does not match its content (changed or reordered event)");
+  }
+  if (scan_fail != 0) {
+    rep.events = scan_fail - 1;
+    return fail(scan_fail, scan_why);
+  }
+  if (!read_error.ok()) return read_error;
+  rep.events = expect - 1;
   int64_t last = expect - 1;
   if (!db_cps.empty() && db_cps.rbegin()->first > last) {
     return fail(last + 1, "missing: a signed checkpoint in the store covers event " +
