@@ -138,13 +138,20 @@ int IntakeOne(const uint8_t* data, std::size_t size) {
     m.ad_hoc = {supplier_id, "woco", "ggz"};
     m.declarations_signed = {"woco", "ggz"};
   }
+  FilterOptions both;
+  both.text = true;
+  JsonLimits view_limits;
+  view_limits.max_bytes = 64u << 20;
+  view_limits.max_depth = 128;
   for (int r = 0; r < c.principal_count(); ++r) {
-    auto view = FilterDossier(c, m, c.PrincipalId(r), answers);
+    auto view = FilterDossier(c, m, c.PrincipalId(r), answers, both);
     Require(view.ok());
     for (const Disclosure& d : view->disclosures) {
       Require(d.decision.reason != DenyReason::kInvalidValue);
     }
-    (void)DumpJson(view->subjects);
+    // The streamed text is the DOM, byte for byte once parsed.
+    auto reparsed = ParseJson(view->subjects_text, view_limits);
+    Require(reparsed.ok() && *reparsed == view->subjects);
   }
   return 0;
 }

@@ -18,7 +18,8 @@ int LoaderOne(const uint8_t* data, std::size_t size);
 
 // Byte 0 picks the overlegvorm, byte 1 the supplier (and whether it is ad
 // hoc); the rest is an answer body `{"fields": {...}}` for a fixed covenant.
-// Accepted values must then filter without an invalid-value withholding.
+// Accepted values must then filter without an invalid-value withholding, and
+// the streamed view text must equal the DOM view.
 int IntakeOne(const uint8_t* data, std::size_t size);
 
 }  // namespace vh::policy::fuzz
