@@ -163,7 +163,7 @@ Status BuildDecisionTables(const Covenant& c, std::vector<CompiledOverlegvorm>* 
   const std::size_t slots = static_cast<std::size_t>(c.principal_count()) * 2;
   const std::size_t nfields = c.fields().size();
   // Size check first: fuzzed or careless covenants must not exhaust memory.
-  std::size_t total = 0;
+  std::size_t total = 0, work = 0;
   for (const Overlegvorm& o : c.overlegvormen()) {
     if (o.rules.size() > kMaxRulesPerOverlegvorm) {
       return Status::Unprocessable("covenant_too_large",
@@ -174,11 +174,14 @@ Status BuildDecisionTables(const Covenant& c, std::vector<CompiledOverlegvorm>* 
     for (const Rule& r : o.rules) named[static_cast<std::size_t>(r.field->index)] = 1;
     std::size_t n = static_cast<std::size_t>(std::count(named.begin(), named.end(), 1));
     total += n * slots * slots;
-    if (total > kMaxDecisionCells) {
+    // Filling a cell walks the field's rules: bound that work too.
+    work += (n + o.rules.size()) * slots * slots;
+    if (total > kMaxDecisionCells || work > kMaxDecisionWork) {
       return Status::Unprocessable(
           "covenant_too_large",
-          "the decision tables would exceed " + std::to_string(kMaxDecisionCells) +
-              " cells (partners x fields with rules x overlegvormen too large)");
+          "too large to compile: more than " + std::to_string(kMaxDecisionCells) +
+              " decision cells or " + std::to_string(kMaxDecisionWork) +
+              " steps (partners x fields with rules x rules)");
     }
   }
 

@@ -101,8 +101,9 @@ std::vector<const Partner*> RequestSuppliers(const Covenant& c, const Overlegvor
                                              const std::vector<std::string>& ad_hoc_invitees = {});
 
 // Built once by the loader. Fails (Unprocessable) when the tables would be
-// larger than kMaxDecisionCells.
+// larger than kMaxDecisionCells or take more than kMaxDecisionWork steps.
 inline constexpr std::size_t kMaxDecisionCells = 8u << 20;
+inline constexpr std::size_t kMaxDecisionWork = 64u << 20;  // cells x rules visited to fill them
 inline constexpr std::size_t kMaxRulesPerOverlegvorm = 4000;
 Status BuildDecisionTables(const Covenant& c, std::vector<CompiledOverlegvorm>* out);
 

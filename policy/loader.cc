@@ -176,8 +176,7 @@ void CovenantBuilder::ParseHeader(const Json& root) {
   if (conv && IsObject(*conv, "/convenant")) {
     const std::string p = "/convenant";
     CheckKeys(*conv, p, {"id", "version", "title", "valid_from", "valid_until"});
-    if (GetId(*conv, "id", p, &c_->id_)) {
-    }
+    GetId(*conv, "id", p, &c_->id_);
     GetString(*conv, "version", p, true, &c_->version_);
     GetString(*conv, "title", p, true, &c_->title_);
     std::optional<Date> from, until;

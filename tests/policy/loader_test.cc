@@ -266,6 +266,19 @@ TEST(PolicyLoaderTest, MissingFileNamesIt) {
   EXPECT_THAT(problems, ElementsAre("/nonexistent/c.json: /: cannot read the file"));
 }
 
+TEST(PolicyLoaderTest, CovenantTooLargeToCompileIsALoadError) {
+  std::string partners;
+  for (int i = 0; i < 1500; ++i) {
+    partners += R"(, {"id": "x)" + std::to_string(i) +
+                R"(", "name": "X", "chain": "overig", "signatory": true})";
+  }
+  std::string text = Replace(WithRule(kRule), R"("signatory": true}
+  ],)", R"("signatory": true})" + partners + "],");
+  auto p = Problems(text);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_THAT(p[0], HasSubstr("t.json: /: too large to compile"));
+}
+
 TEST(PolicyLoaderTest, StatusMessageHoldsAllLines) {
   std::string text = Replace(WithRule(kRule), R"("chain": "zorg")", R"("chain": "care")");
   text = Replace(text, R"("type": "integer")", R"("type": "int")");
