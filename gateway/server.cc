@@ -378,8 +378,15 @@ class Server {
       http::request_parser<http::string_body> parser;
       parser.header_limit(limits::kMaxHeaderBytes);
       parser.body_limit(limits::kMaxBodyBytes);
+      // One deadline for the whole request, header to last body byte: a
+      // client that trickles bytes is dropped when it passes.
       beast::get_lowest_layer(stream).expires_after(read_timeout_);
-      auto [ec, n] = co_await http::async_read(stream, buffer, parser, kTuple);
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+      // From its header on, a request is in flight: a drain waits for it.
+      if (!ec) {
+        ctl->busy = true;
+        std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, kTuple);
+      }
       (void)n;
       if (ec == http::error::end_of_stream || ec == ssl::error::stream_truncated ||
           ec == asio::error::operation_aborted) {
@@ -408,7 +415,6 @@ class Server {
         co_await Write(stream, r, 11, false);
         break;
       }
-      ctl->busy = true;
       http::request<http::string_body> hreq = parser.release();
       ApiRequest req;
       req.method = std::string(hreq.method_string());

@@ -1,0 +1,77 @@
+#include "gateway/router.h"
+
+#include <gtest/gtest.h>
+
+namespace vh::gw {
+namespace {
+
+Handler Echo(std::string name) {
+  return [name](const ApiRequest& r) {
+    Json params = r.params;
+    return ApiResponse::FromJson(200, {{"h", name}, {"params", params}});
+  };
+}
+
+class RouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.Add("GET", "/v1/meetings/{id}", {kRoleCoordinator, kRoleParticipant}, Echo("get"));
+    router_.Add("POST", "/v1/meetings", {kRoleCoordinator}, Echo("create"));
+    router_.Add("GET", "/v1/meetings/{id}/dossier", {kRoleParticipant}, Echo("dossier"));
+    router_.Add("GET", "/v1/health", {"*"}, Echo("health"));
+  }
+  Router router_;
+};
+
+TEST_F(RouterTest, CapturesParameters) {
+  auto m = router_.Find("GET", "/v1/meetings/m-42/dossier", kRoleParticipant);
+  ASSERT_TRUE(m.status.ok());
+  EXPECT_EQ(m.route, "/v1/meetings/{id}/dossier");
+  ASSERT_EQ(m.params.size(), 1u);
+  EXPECT_EQ(m.params[0], "m-42");
+}
+
+TEST_F(RouterTest, UnknownPathIs404) {
+  auto m = router_.Find("GET", "/v1/nothing", kRoleCoordinator);
+  EXPECT_EQ(m.status.code(), Code::kNotFound);
+  EXPECT_EQ(m.handler, nullptr);
+}
+
+TEST_F(RouterTest, WrongMethodIs405) {
+  auto m = router_.Find("DELETE", "/v1/meetings/x", kRoleCoordinator);
+  EXPECT_EQ(m.status.code(), Code::kMethodNotAllowed);
+  EXPECT_EQ(HttpStatusFor(m.status.code()), 405);
+}
+
+TEST_F(RouterTest, WrongRoleIs403) {
+  auto m = router_.Find("POST", "/v1/meetings", kRoleSupplier);
+  EXPECT_EQ(m.status.code(), Code::kPermissionDenied);
+  EXPECT_EQ(m.handler, nullptr);
+  EXPECT_EQ(m.route, "/v1/meetings");
+}
+
+TEST_F(RouterTest, AnyRoleRoute) {
+  for (const char* role : {kRoleSupplier, kRoleAdmin, kRolePrivacyOfficer}) {
+    EXPECT_TRUE(router_.Find("GET", "/v1/health", role).status.ok()) << role;
+  }
+}
+
+TEST_F(RouterTest, TrailingAndDoubleSlashesDoNotMatchOtherRoutes) {
+  EXPECT_TRUE(router_.Find("GET", "/v1/meetings/x/", kRoleCoordinator).status.ok());
+  EXPECT_EQ(router_.Find("GET", "/v1/meetings/x/y", kRoleCoordinator).status.code(),
+            Code::kNotFound);
+}
+
+TEST(ApiResponseTest, StatusMapsToContractErrorBody) {
+  auto r = ApiResponse::FromStatus(Status::Unprocessable("unknown_field", "/x: unknown field"));
+  EXPECT_EQ(r.status, 422);
+  auto j = Json::parse(r.body);
+  EXPECT_EQ(j["error"]["code"], "unknown_field");
+  EXPECT_EQ(HttpStatusFor(Code::kUnauthenticated), 401);
+  EXPECT_EQ(HttpStatusFor(Code::kConflict), 409);
+  EXPECT_EQ(HttpStatusFor(Code::kUnavailable), 503);
+  EXPECT_EQ(HttpStatusFor(Code::kHeadersTooLarge), 431);
+}
+
+}  // namespace
+}  // namespace vh::gw

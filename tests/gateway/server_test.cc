@@ -1,0 +1,274 @@
+// End-to-end tests of the mutual-TLS gateway core: the real `vhgate serve`
+// process, real certificates, curl, the openssl CLI and a Beast client.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "tests/support/gateway_harness.h"
+#include "tests/support/tls_client.h"
+
+namespace vh::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+int64_t MetricValue(const std::string& metrics, const std::string& series) {
+  auto pos = ("\n" + metrics).find("\n" + series + " ");
+  if (pos == std::string::npos) return 0;
+  return std::atoll(metrics.c_str() + pos + series.size() + 1);
+}
+
+// openssl s_client with the given protocol/cipher options; true when the
+// handshake completed (the server accepted).
+bool OpensslHandshake(const GatewayHarness& gw, const std::vector<std::string>& opts) {
+  std::vector<std::string> argv = {"openssl", "s_client", "-connect",
+                                   "127.0.0.1:" + std::to_string(gw.port()), "-CAfile",
+                                   gw.certs_dir() + "/ca.crt", "-cert",
+                                   gw.certs_dir() + "/politie.participant.crt", "-key",
+                                   gw.certs_dir() + "/politie.participant.key", "-brief", "-ign_eof"};
+  argv.insert(argv.end(), opts.begin(), opts.end());
+  std::string out, err;
+  int rc = RunCommand(argv, &out, &err, "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n"
+                                        "Connection: close\r\n\r\n");
+  return rc == 0 && (out + err).find("CONNECTION ESTABLISHED") != std::string::npos &&
+         out.find("HTTP/1.1 200") != std::string::npos;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HarnessOptions o;
+    o.config_patch = {{"limits", {{"read_timeout_ms", 2000}}}};
+    gw_ = std::make_unique<GatewayHarness>(o);
+    ASSERT_GT(gw_->port(), 0) << gw_->Log();
+  }
+  std::unique_ptr<GatewayHarness> gw_;
+};
+
+TEST_F(ServerTest, ValidClientGetsHealth) {
+  auto r = gw_->Get("politie.participant", "/v1/health");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.json();
+  EXPECT_EQ(j["status"], "ok");
+  EXPECT_TRUE(j.contains("convenant"));
+  EXPECT_NE(r.headers.find("Cache-Control: no-store"), std::string::npos);
+}
+
+TEST_F(ServerTest, RefusesHandshakesAndCountsThemByReason) {
+  EXPECT_EQ(gw_->Get("", "/v1/health").status, 0);
+  EXPECT_EQ(gw_->Get("foreign", "/v1/health").status, 0);
+  EXPECT_EQ(gw_->Get("expired", "/v1/health").status, 0);
+  EXPECT_EQ(gw_->Get("revoked", "/v1/health").status, 0);
+  std::string m = gw_->Metrics();
+  EXPECT_EQ(MetricValue(m, "vhgate_handshake_failures_total{reason=\"no_certificate\"}"), 1) << m;
+  EXPECT_EQ(MetricValue(m, "vhgate_handshake_failures_total{reason=\"unknown_ca\"}"), 1) << m;
+  EXPECT_EQ(MetricValue(m, "vhgate_handshake_failures_total{reason=\"expired\"}"), 1) << m;
+  EXPECT_EQ(MetricValue(m, "vhgate_handshake_failures_total{reason=\"revoked\"}"), 1) << m;
+  // The gateway still serves the others.
+  EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+}
+
+TEST_F(ServerTest, RefusesNotYetValidCertificate) {
+  // Signed by the real covenant CA, valid only from 2099 on.
+  std::string certs = gw_->certs_dir();
+  std::string dir = gw_->dir();
+  std::string out, err;
+  std::string script =
+      "set -e; cd '" + certs + "'; "
+      "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out '" + dir + "/future.key'; "
+      "openssl req -new -key '" + dir + "/future.key' -subj '/O=politie/OU=participant/CN=Toekomst' "
+      "-out '" + dir + "/future.csr'; "
+      "openssl ca -batch -config work/ca.cnf -extensions client -preserveDN -notext "
+      "-startdate 20990101000000Z -enddate 20991231000000Z -in '" + dir + "/future.csr' "
+      "-out '" + dir + "/future.crt'";
+  ASSERT_EQ(RunCommand({"sh", "-c", script}, &out, &err), 0) << err;
+  int rc = RunCommand({"curl", "-s", "--cacert", certs + "/ca.crt", "--cert", dir + "/future.crt",
+                       "--key", dir + "/future.key",
+                       "https://localhost:" + std::to_string(gw_->port()) + "/v1/health"},
+                      &out, &err);
+  EXPECT_NE(rc, 0);
+  EXPECT_EQ(MetricValue(gw_->Metrics(),
+                        "vhgate_handshake_failures_total{reason=\"not_yet_valid\"}"),
+            1);
+}
+
+TEST_F(ServerTest, TlsProfile) {
+  EXPECT_TRUE(OpensslHandshake(*gw_, {"-tls1_3"}));
+  EXPECT_TRUE(OpensslHandshake(*gw_, {"-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"}));
+  // TLS 1.1 (the client is allowed to try it at security level 0): refused.
+  EXPECT_FALSE(OpensslHandshake(*gw_, {"-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"}));
+  // TLS 1.2 with a CBC suite: refused.
+  EXPECT_FALSE(OpensslHandshake(*gw_, {"-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"}));
+  EXPECT_FALSE(OpensslHandshake(*gw_, {"-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-SHA384"}));
+  std::string m = gw_->Metrics();
+  EXPECT_GE(MetricValue(m, "vhgate_handshake_failures_total{reason=\"protocol_version\"}"), 1)
+      << m;
+  EXPECT_GE(MetricValue(m, "vhgate_handshake_failures_total{reason=\"no_shared_cipher\"}"), 2)
+      << m;
+}
+
+TEST_F(ServerTest, ErrorsAreJsonWithFittingStatus) {
+  auto wrong_role = gw_->Call("politie.participant", "POST", "/v1/admin/policy/reload");
+  EXPECT_EQ(wrong_role.status, 403);
+  EXPECT_EQ(wrong_role.json()["error"]["code"], "forbidden");
+  auto not_found = gw_->Get("politie.participant", "/v1/nope");
+  EXPECT_EQ(not_found.status, 404);
+  EXPECT_EQ(not_found.json()["error"]["code"], "not_found");
+  auto method = gw_->Call("politie.participant", "DELETE", "/v1/health");
+  EXPECT_EQ(method.status, 405);
+  EXPECT_EQ(method.json()["error"]["code"], "method_not_allowed");
+}
+
+TEST_F(ServerTest, OversizedBodyIs413) {
+  std::string big(2 << 20, 'x');
+  auto r = gw_->Call("veiligheidshuis-hm.admin", "POST", "/v1/admin/policy/reload", big);
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "body_too_large");
+}
+
+TEST_F(ServerTest, OversizedHeadersAre431) {
+  std::string header = "X-Filler: " + std::string(20000, 'a');
+  auto r = gw_->Call("politie.participant", "GET", "/v1/health", "", {"-H", header});
+  EXPECT_EQ(r.status, 431) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "headers_too_large");
+}
+
+TEST_F(ServerTest, MalformedHttpIs400) {
+  auto c = TlsClient::Connect(gw_->port(), "politie.participant");
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->WriteRaw("GET /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: xyz\r\n\r\n"));
+  auto r = c->ReadResponse();
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json()["error"]["code"], "bad_request");
+}
+
+TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  auto c = TlsClient::Connect(gw_->port(), "politie.participant");
+  ASSERT_TRUE(c);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(c->Request("GET", "/v1/health").status, 200);
+}
+
+TEST_F(ServerTest, SlowClientIsDroppedWhileOthersAreServed) {
+  auto slow = TlsClient::Connect(gw_->port(), "politie.participant");
+  ASSERT_TRUE(slow);
+  std::atomic<bool> dropped{false};
+  std::atomic<int> served{0};
+  auto start = std::chrono::steady_clock::now();
+  std::thread trickle([&] {
+    std::string req = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
+    for (int i = 0; i < 10 && !dropped; ++i) {
+      if (!slow->WriteRaw(req.substr(0, 1))) {
+        dropped = true;
+        break;
+      }
+      req = req.size() > 1 ? req.substr(1) : "aaaa";
+      std::this_thread::sleep_for(1s);
+    }
+    if (!dropped) {
+      // A write may still succeed into the kernel buffer after the close;
+      // the read then sees the connection gone.
+      dropped = slow->ReadResponse(2s).status == 0;
+    }
+  });
+  while (std::chrono::steady_clock::now() - start < 2500ms) {
+    if (gw_->Get("om.participant", "/v1/health").status == 200) ++served;
+  }
+  trickle.join();
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(dropped);
+  EXPECT_LT(elapsed, 8s) << "the slow client was not dropped after the 2 s read timeout";
+  EXPECT_GE(served.load(), 3);
+  EXPECT_GE(MetricValue(gw_->Metrics(), "vhgate_read_timeouts_total"), 1);
+}
+
+TEST_F(ServerTest, SigtermDrainsRequestInFlightAndExitsZero) {
+  auto c = TlsClient::Connect(gw_->port(), "politie.participant");
+  ASSERT_TRUE(c);
+  auto idle = TlsClient::Connect(gw_->port(), "om.participant");
+  ASSERT_TRUE(idle);
+  ASSERT_EQ(idle->Request("GET", "/v1/health").status, 200);
+  // Header and half the body sent: the request is in flight.
+  ASSERT_TRUE(c->WriteRaw("GET /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n12345"));
+  std::this_thread::sleep_for(200ms);
+  std::thread stopper([&] { EXPECT_EQ(gw_->Stop(SIGTERM), 0); });
+  std::this_thread::sleep_for(300ms);
+  // New connections are no longer accepted.
+  EXPECT_FALSE(TlsClient::Connect(gw_->port(), "politie.participant"));
+  ASSERT_TRUE(c->WriteRaw("67890"));
+  auto r = c->ReadResponse();
+  EXPECT_EQ(r.status, 200) << "the in-flight request was not answered";
+  EXPECT_NE(r.headers.find("Connection: close"), std::string::npos) << r.headers;
+  stopper.join();
+  std::string log = gw_->Log();
+  EXPECT_NE(log.find("\"event\":\"drained\""), std::string::npos);
+}
+
+TEST(ServerLimitsTest, ConnectionCapRefusesExtraConnections) {
+  HarnessOptions o;
+  o.config_patch = {{"limits", {{"max_connections", 2}}}};
+  GatewayHarness gw(o);
+  ASSERT_GT(gw.port(), 0) << gw.Log();
+  auto a = TlsClient::Connect(gw.port(), "politie.participant");
+  auto b = TlsClient::Connect(gw.port(), "om.participant");
+  ASSERT_TRUE(a && b);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(TlsClient::Connect(gw.port(), "politie.participant"));
+  EXPECT_EQ(MetricValue(gw.Metrics(), "vhgate_rejected_connections_total"), 1);
+  a.reset();
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(TlsClient::Connect(gw.port(), "politie.participant"));
+}
+
+TEST(ServerStartTest, UnreadableCertificateStopsTheStartNamingIt) {
+  HarnessOptions o;
+  o.start = false;
+  o.config_patch = {{"tls", {{"cert", "/nonexistent/server.crt"}}}};
+  GatewayHarness gw(o);
+  std::string log;
+  EXPECT_FALSE(gw.Start(&log));
+  EXPECT_NE(log.find("/nonexistent/server.crt"), std::string::npos) << log;
+}
+
+TEST(ServerStartTest, BadConfigurationNamesTheKey) {
+  HarnessOptions o;
+  o.start = false;
+  o.config_patch = {{"listen", "127.0.0.1:notaport"}};
+  GatewayHarness gw(o);
+  std::string log;
+  EXPECT_FALSE(gw.Start(&log));
+  EXPECT_NE(log.find("/listen: port is not a number"), std::string::npos) << log;
+}
+
+TEST(ServerStartTest, UnreadableCrlStopsTheStart) {
+  HarnessOptions o;
+  o.start = false;
+  o.config_patch = {{"tls", {{"crl", "/nonexistent/crl.pem"}}}};
+  GatewayHarness gw(o);
+  std::string log;
+  EXPECT_FALSE(gw.Start(&log));
+  EXPECT_NE(log.find("tls.crl /nonexistent/crl.pem"), std::string::npos) << log;
+}
+
+TEST_F(ServerTest, LogLinesAreJsonObjects) {
+  gw_->Get("politie.participant", "/v1/nope");
+  gw_->Stop();
+  std::istringstream in(gw_->Log());
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto j = Json::parse(line, nullptr, false);
+    EXPECT_TRUE(j.is_object() && j.contains("event") && j.contains("ts")) << line;
+    ++lines;
+  }
+  EXPECT_GE(lines, 2);
+}
+
+}  // namespace
+}  // namespace vh::testing
