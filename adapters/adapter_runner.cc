@@ -17,6 +17,28 @@ Result<std::unique_ptr<AdapterRunner>> AdapterRunner::Create(const Json& adapter
   if (!configs.ok()) return configs.status();
   InitCurlOnce();
   std::unique_ptr<AdapterRunner> runner(new AdapterRunner());
+  // What only the covenant can tell: a partner or field name with a typo
+  // would otherwise send every answer to "withheld".
+  for (const AdapterConfig& c : *configs) {
+    auto bad = [&](const std::string& ptr, const std::string& why) {
+      return Status::InvalidArgument("bad_config", config_file + ": " + c.pointer + ptr + ": " + why);
+    };
+    if (!sink.KnowsPartner(c.partner)) {
+      return bad("/partner", "'" + c.partner + "' is not a partner in the covenant");
+    }
+    for (const auto& [name, target] : c.mapping.entries()) {
+      if (target == kRequestTarget) continue;
+      std::string field = target.substr(0, target.find('/'));
+      std::string type = sink.FieldType(field);
+      if (type.empty()) return bad("/mapping/" + name, "'" + field + "' is not a covenant field");
+      if (field != target && type != "address") {
+        return bad("/mapping/" + name, "'" + field + "' is not an address field");
+      }
+    }
+    if (c.kind == AdapterKind::kFileDrop && sink.FieldType(c.drop.match).empty()) {
+      return bad("/match", "'" + c.drop.match + "' is not a covenant field");
+    }
+  }
   for (const AdapterConfig& c : *configs) {
     if (c.kind == AdapterKind::kHttpsPull) {
       auto a = HttpsPullAdapter::Create(c, sink, *runner->metrics_);

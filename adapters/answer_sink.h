@@ -80,6 +80,8 @@ class AnswerSink {
   virtual std::string FieldType(std::string_view field) = 0;
   // The allowed values of an enum field (empty for other types).
   virtual std::vector<std::string> EnumValues(std::string_view field) = 0;
+  // Whether the covenant in force knows `partner` (checked at start).
+  virtual bool KnowsPartner(std::string_view partner) { return !partner.empty(); }
 };
 
 }  // namespace vh::adapters

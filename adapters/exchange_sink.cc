@@ -60,4 +60,9 @@ std::vector<std::string> ExchangeSink::EnumValues(std::string_view field) {
   return f ? f->values : std::vector<std::string>{};
 }
 
+bool ExchangeSink::KnowsPartner(std::string_view partner) {
+  auto cov = covenant_ ? covenant_() : nullptr;
+  return cov != nullptr && cov->FindPartner(partner) != nullptr;
+}
+
 }  // namespace vh::adapters

@@ -37,6 +37,7 @@ class ExchangeSink final : public AnswerSink {
                        std::string_view reason) override;
   std::string FieldType(std::string_view field) override;
   std::vector<std::string> EnumValues(std::string_view field) override;
+  bool KnowsPartner(std::string_view partner) override;
 
  private:
   exchange::ExchangeService& service_;
