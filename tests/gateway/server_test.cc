@@ -74,28 +74,65 @@ TEST_F(ServerTest, RefusesHandshakesAndCountsThemByReason) {
   EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
 }
 
-TEST_F(ServerTest, RefusesNotYetValidCertificate) {
-  // Signed by the real covenant CA, valid only from 2099 on.
-  std::string certs = gw_->certs_dir();
-  std::string dir = gw_->dir();
-  std::string out, err;
+// Signs a fresh client certificate with the real covenant CA (the example
+// PKI's openssl-ca database) into the harness directory; true on success.
+bool SignTestCert(const GatewayHarness& gw, const std::string& name, const std::string& subject,
+                  const std::string& extra_ca_args = "") {
+  std::string certs = gw.certs_dir();
+  std::string dir = gw.dir();
   std::string script =
       "set -e; cd '" + certs + "'; "
-      "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out '" + dir + "/future.key'; "
-      "openssl req -new -key '" + dir + "/future.key' -subj '/O=politie/OU=participant/CN=Toekomst' "
-      "-out '" + dir + "/future.csr'; "
-      "openssl ca -batch -config work/ca.cnf -extensions client -preserveDN -notext "
-      "-startdate 20990101000000Z -enddate 20991231000000Z -in '" + dir + "/future.csr' "
-      "-out '" + dir + "/future.crt'";
-  ASSERT_EQ(RunCommand({"sh", "-c", script}, &out, &err), 0) << err;
-  int rc = RunCommand({"curl", "-s", "--cacert", certs + "/ca.crt", "--cert", dir + "/future.crt",
-                       "--key", dir + "/future.key",
-                       "https://localhost:" + std::to_string(gw_->port()) + "/v1/health"},
-                      &out, &err);
-  EXPECT_NE(rc, 0);
+      "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out '" + dir + "/" + name +
+      ".key'; openssl req -new -key '" + dir + "/" + name + ".key' -subj '" + subject +
+      "' -out '" + dir + "/" + name + ".csr'; "
+      "openssl ca -batch -config work/ca.cnf -extensions client -preserveDN -notext " +
+      extra_ca_args + " -in '" + dir + "/" + name + ".csr' -out '" + dir + "/" + name + ".crt'";
+  std::string out, err;
+  return RunCommand({"sh", "-c", script}, &out, &err) == 0;
+}
+
+int CurlWithCert(const GatewayHarness& gw, const std::string& name) {
+  std::string out, err;
+  return RunCommand({"curl", "-s", "--cacert", gw.certs_dir() + "/ca.crt", "--cert",
+                     gw.dir() + "/" + name + ".crt", "--key", gw.dir() + "/" + name + ".key",
+                     "https://localhost:" + std::to_string(gw.port()) + "/v1/health"},
+                    &out, &err);
+}
+
+TEST_F(ServerTest, RefusesNotYetValidCertificate) {
+  ASSERT_TRUE(SignTestCert(*gw_, "future", "/O=politie/OU=participant/CN=Toekomst",
+                           "-startdate 20990101000000Z -enddate 20991231000000Z"));
+  EXPECT_NE(CurlWithCert(*gw_, "future"), 0);
   EXPECT_EQ(MetricValue(gw_->Metrics(),
                         "vhgate_handshake_failures_total{reason=\"not_yet_valid\"}"),
             1);
+}
+
+TEST_F(ServerTest, RefusesOinThatDiffersFromTheCovenant) {
+  // The covenant gives politie the OIN 00000001003214345000.
+  ASSERT_TRUE(SignTestCert(*gw_, "wrong-oin",
+                           "/O=politie/OU=participant/CN=Namaak/serialNumber=00000001999999999000"));
+  EXPECT_NE(CurlWithCert(*gw_, "wrong-oin"), 0);
+  EXPECT_EQ(MetricValue(gw_->Metrics(),
+                        "vhgate_handshake_failures_total{reason=\"oin_mismatch\"}"),
+            1);
+  // The right OIN passes.
+  ASSERT_TRUE(SignTestCert(*gw_, "right-oin",
+                           "/O=politie/OU=participant/CN=Echt/serialNumber=00000001003214345000"));
+  EXPECT_EQ(CurlWithCert(*gw_, "right-oin"), 0);
+}
+
+TEST_F(ServerTest, PartnerUnknownToTheCovenantIs401) {
+  auto r = gw_->Get("onbekend.participant", "/v1/health");
+  EXPECT_EQ(r.status, 401) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "unauthenticated");
+}
+
+TEST_F(ServerTest, HealthNamesTheCovenantInForce) {
+  auto j = gw_->Get("veiligheidshuis-hm.admin", "/v1/health").json();
+  EXPECT_EQ(j["convenant"]["id"], "vh-hollands-midden");
+  EXPECT_TRUE(j["convenant"]["version"].is_string());
+  EXPECT_EQ(j["convenant"]["sha256"].get<std::string>().size(), 64u);
 }
 
 TEST_F(ServerTest, TlsProfile) {
