@@ -198,7 +198,8 @@ LATE="$(call reclassering.supplier GET '/v1/requests?status=answered' | "$JS" id
 
 say "8. access report (AVG art. 15) for subject S1, as the house's privacy officer"
 call veiligheidshuis-hm.privacy-officer GET "/v1/audit/report?bsn=$BSN1" >"$WORK/report.json"; expect 200
-"$JS" pretty <"$WORK/report.json" | head -60
+echo "$("$JS" get /entries <"$WORK/report.json" | grep -o '"seq"' | wc -l) entries; in plain Dutch:"
+"$JS" each /entries text 230 <"$WORK/report.json"
 echo "(BSN in the report file: $(grep -c "$BSN1" "$WORK/report.json" || true) times; in the gateway log: $(grep -c "$BSN1" "$WORK/gateway.log" || true) times)"
 
 say "9. audit verify"

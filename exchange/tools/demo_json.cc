@@ -14,6 +14,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/json.h"
@@ -33,15 +34,7 @@ std::string Show(const Json& v) {
   return vh::DumpJson(v);
 }
 
-std::string Cell(const Json& entries) {
-  std::string out;
-  for (const auto& e : entries) {
-    if (!out.empty()) out += "; ";
-    out += Show(e.value("value", Json())) + " (" + e.value("from", std::string()) + ", " +
-           e.value("rule", std::string()) + "/" + e.value("as", std::string()) + ")";
-  }
-  return out;
-}
+std::string house = "veiligheidshuis-hm";  // shown as "huis"
 
 std::size_t CodePoints(const std::string& s) {
   std::size_t n = 0;
@@ -74,49 +67,55 @@ int Table(const std::vector<std::string>& args) {
     auto j = vh::ParseJson(ReadAll(in));
     docs.push_back(j.ok() ? *j : Json());
   }
-  // Rows: (subject ref, field) in first-seen order.
-  std::vector<std::pair<std::string, std::string>> rows;
-  std::map<std::pair<std::string, std::string>, bool> seen;
+  // Rows: (subject ref, field, supplier), in order.
+  using Key = std::tuple<std::string, std::string, std::string>;
+  std::vector<Key> rows;
+  std::map<Key, bool> seen;
   for (const auto& d : docs) {
     if (!d.is_object() || !d.contains("subjects")) continue;
     for (const auto& s : d["subjects"]) {
       for (auto it = s["fields"].begin(); it != s["fields"].end(); ++it) {
-        auto key = std::make_pair(s["ref"].get<std::string>(), it.key());
-        if (!seen[key]) {
-          seen[key] = true;
-          rows.push_back(key);
+        for (const auto& e : it.value()) {
+          std::string from = e.value("from", std::string());
+          Key key{s["ref"].get<std::string>(), it.key(), from == house ? "huis" : from};
+          if (!seen[key]) {
+            seen[key] = true;
+            rows.push_back(key);
+          }
         }
       }
     }
   }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  const std::size_t w0 = 4, w1 = 30, wc = 34;
-  std::string line = Fit("ref", w0) + " " + Fit("field", w1);
+  std::sort(rows.begin(), rows.end());
+  const std::size_t w0 = 4, w1 = 29, w2 = 16, wc = 30;
+  std::string line = Fit("ref", w0) + " " + Fit("field", w1) + " " + Fit("from", w2);
   for (const auto& l : labels) line += " | " + Fit(l, wc);
-  std::cout << line << "\n" << std::string(line.size() > 200 ? 200 : line.size(), '-') << "\n";
-  // A row for views that were refused.
+  std::cout << line << "\n" << std::string(CodePoints(line), '-') << "\n";
   bool any_refused = false;
-  std::string refused = Fit("", w0) + " " + Fit("(whole view)", w1);
+  std::string refused = Fit("", w0) + " " + Fit("(whole view)", w1) + " " + Fit("", w2);
   for (const auto& d : docs) {
     if (d.is_object() && d.contains("error")) {
       any_refused = true;
-      refused += " | " + Fit("REFUSED: " + d["error"].value("code", std::string()), wc);
+      refused += " | " + Fit("REFUSED " + d["error"].value("code", std::string()), wc);
     } else {
       refused += " | " + Fit("", wc);
     }
   }
   if (any_refused) std::cout << refused << "\n";
-  for (const auto& [ref, field] : rows) {
-    std::string out = Fit(ref, w0) + " " + Fit(field, w1);
+  for (const auto& [ref, field, from] : rows) {
+    std::string out = Fit(ref, w0) + " " + Fit(field, w1) + " " + Fit(from, w2);
     for (const auto& d : docs) {
-      std::string cell = "-";
+      std::string cell = d.is_object() && d.contains("error") ? "" : "-";
       if (d.is_object() && d.contains("subjects")) {
         for (const auto& s : d["subjects"]) {
-          if (s["ref"] == ref && s["fields"].contains(field)) cell = Cell(s["fields"][field]);
+          if (s["ref"] != ref || !s["fields"].contains(field)) continue;
+          for (const auto& e : s["fields"][field]) {
+            std::string f = e.value("from", std::string());
+            if ((f == house ? "huis" : f) != from) continue;
+            cell = Show(e.value("value", Json())) + " (" + e.value("rule", std::string()) + " " +
+                   e.value("as", std::string()) + ")";
+          }
         }
-      } else if (d.is_object() && d.contains("error")) {
-        cell = "";
       }
       out += " | " + Fit(cell, wc);
     }
@@ -151,6 +150,18 @@ int main(int argc, char** argv) {
       if (e.contains(args[1]) && Show(e[args[1]]) == args[2] && e.contains(args[3])) {
         std::cout << Show(e[args[3]]) << "\n";
       }
+    }
+    return 0;
+  }
+  if (cmd == "each" && args.size() == 3) {  // each POINTER KEY MAXLEN
+    Json::json_pointer p(args[0]);
+    if (!doc->contains(p)) return 1;
+    const std::size_t max = std::stoul(args[2]);
+    for (const auto& e : (*doc)[p]) {
+      if (!e.contains(args[1])) continue;
+      std::string t = Show(e[args[1]]);
+      if (CodePoints(t) > max) t = Fit(t, max);
+      std::cout << "- " << t << "\n";
     }
     return 0;
   }
