@@ -11,6 +11,9 @@
 #include "policy/covenant_holder.h"
 // [policy] includes end
 // [audit] includes
+#include "audit/audit_log.h"
+#include "gateway/audit_routes.h"
+// [audit] includes end
 // [exchange] includes
 #include <algorithm>
 #include <condition_variable>
@@ -32,6 +35,8 @@ struct App::Owned {
   std::unique_ptr<policy::CovenantHolder> covenant;
   // [policy] members end
   // [audit] members
+  std::unique_ptr<audit::AuditLog> audit;  // destroyed after the exchange (declared before it)
+  // [audit] members end
   // [exchange] members
   std::unique_ptr<store::CaseStore> cases;
   std::unique_ptr<exchange::ExchangeService> exchange;
@@ -75,6 +80,31 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
   // [policy] create end
 
   // [audit] create: open the audit log (keys, store), set services_.audit, register routes.
+  {
+    auto log = audit::AuditLog::Open(a.config_, a.clock_);
+    if (!log.ok()) {
+      // The status names the key file or the store and the problem.
+      return Status::Make(log.status().code(), log.status().reason(),
+                          "audit log: " + log.status().message());
+    }
+    a.owned_->audit = std::move(*log);
+    a.services_.audit = a.owned_->audit.get();
+    RegisterAuditRoutes(a.router_, a.services_);
+    if (a.services_.covenant != nullptr) {
+      auto c = a.services_.covenant->Get();
+      audit::Event e;
+      e.type = audit::kPolicyLoaded;
+      e.actor = audit::Actor{c->house(), "system", "vhgate", "", "local"};
+      e.covenant_id = c->id();
+      e.covenant_version = c->version();
+      e.covenant_sha256 = c->sha256();
+      e.outcome = "ok";
+      e.detail = {{"file", c->source()}, {"at", "start"}};
+      Status st = a.services_.audit->Append(std::move(e));
+      if (!st.ok()) return Status::Make(st.code(), st.reason(), "audit log: " + st.message());
+    }
+  }
+  // [audit] create end
 
   // [exchange] create: open the case store and exchange service, register routes.
   {
@@ -164,6 +194,25 @@ void App::RecordRefusal(const ApiRequest& req, const Status& status) {
                              {"role", req.identity.role},
                              {"reason", status.reason()}});
   // [audit] refusal: append an access_refused event.
+  if (services_.audit != nullptr) {
+    audit::Event e;
+    e.type = audit::kAccessRefused;
+    const Identity& id = req.identity;
+    e.actor = audit::Actor{id.partner, id.role, id.cn, id.fingerprint, id.remote};
+    if (services_.covenant != nullptr) {
+      auto c = services_.covenant->Get();
+      e.covenant_id = c->id();
+      e.covenant_version = c->version();
+      e.covenant_sha256 = c->sha256();
+    }
+    e.outcome = "refused " + std::to_string(HttpStatusFor(status.code()));
+    e.detail = {{"method", req.method},
+                {"route", req.route.empty() ? "unmatched" : req.route},
+                {"reason", status.reason()}};
+    Status st = services_.audit->Append(std::move(e));
+    if (!st.ok()) LogError("audit_refusal_not_recorded", {{"reason", st.reason()}});
+  }
+  // [audit] refusal end
 }
 
 ApiResponse App::Handle(ApiRequest req) {
