@@ -67,13 +67,30 @@ void HttpsPullAdapter::RunOnce(const StopSignal& stop) {
   auto now = std::chrono::steady_clock::now();
   std::set<std::string> live;
   int done = 0;
+  bool stopped = false;
+  std::string down;  // set once the partner itself failed this round
   for (const OpenRequest& r : *open) {
     live.insert(r.id);
-    if (stop.stopped() || done >= config_.pull.max_requests_per_round) continue;
+    if (stopped || stop.stopped() || done >= config_.pull.max_requests_per_round) continue;
     auto it = backoff_.find(r.id);
     if (it != backoff_.end() && it->second.next_try > now) continue;
     ++done;
-    if (!PullOne(r, stop)) break;
+    if (!down.empty()) {
+      Fail(r, down);
+      continue;
+    }
+    std::string reason;
+    switch (PullOne(r, stop, &reason)) {
+      case Outcome::kStopped:
+        stopped = true;
+        break;
+      case Outcome::kPartnerDown:
+        down = reason;
+        LogWarn("adapter_partner_down", {{"partner", config_.partner}, {"reason", reason}});
+        break;
+      case Outcome::kDone:
+        break;
+    }
   }
   // Forget requests that are no longer open (answered, closed, shredded).
   for (auto it = backoff_.begin(); it != backoff_.end();) {
@@ -98,7 +115,8 @@ void HttpsPullAdapter::Fail(const OpenRequest& r, const std::string& reason) {
                                   {"recorded", s.ok()}});
 }
 
-bool HttpsPullAdapter::PullOne(const OpenRequest& r, const StopSignal& stop) {
+HttpsPullAdapter::Outcome HttpsPullAdapter::PullOne(const OpenRequest& r, const StopSignal& stop,
+                                                    std::string* down_reason) {
   const std::string body = DumpJson(RequestBody(r));
   const PullSettings& p = config_.pull;
   std::string reason;
@@ -107,13 +125,13 @@ bool HttpsPullAdapter::PullOne(const OpenRequest& r, const StopSignal& stop) {
   for (int attempt = 0; attempt <= p.retries; ++attempt) {
     if (attempt > 0) {
       long long pause = static_cast<long long>(p.backoff_ms) << std::min(attempt - 1, 10);
-      if (stop.WaitFor(std::chrono::milliseconds(pause))) return false;
+      if (stop.WaitFor(std::chrono::milliseconds(pause))) return Outcome::kStopped;
     }
     metrics_.Add(kPullAttempts, config_.partner, "");
     auto res = client_->PostJson(p.url, body, stop.flag());
     if (!res.ok()) {
       reason = res.status().reason();
-      if (reason == "cancelled") return false;
+      if (reason == "cancelled") return Outcome::kStopped;
       LogInfo("adapter_pull_attempt_failed", {{"partner", config_.partner},
                                               {"request", r.id},
                                               {"attempt", attempt + 1},
@@ -135,20 +153,24 @@ bool HttpsPullAdapter::PullOne(const OpenRequest& r, const StopSignal& stop) {
   if (!got) {
     if (reason == "too_large") reason = "invalid_response";
     Fail(r, reason);
-    return true;
+    if (reason == "unreachable" || reason == "timeout" || reason == "tls") {
+      *down_reason = reason;
+      return Outcome::kPartnerDown;
+    }
+    return Outcome::kDone;
   }
 
   auto parsed = ParseJson(resp.body);
   if (!parsed.ok() || !parsed->is_object()) {
     Fail(r, "invalid_response");
-    return true;
+    return Outcome::kDone;
   }
   const Json& j = *parsed;
   AnswerSource source{"https-pull", p.url, resp.peer_subject, resp.peer_fingerprint};
   if (j.contains("decline")) {
     if (!j["decline"].is_string() || j.contains("fields")) {
       Fail(r, "invalid_response");
-      return true;
+      return Outcome::kDone;
     }
     // The partner's reason text is its own; cap it rather than pass a novel on.
     std::string why = j["decline"].get<std::string>().substr(0, 500);
@@ -157,16 +179,16 @@ bool HttpsPullAdapter::PullOne(const OpenRequest& r, const StopSignal& stop) {
       LogWarn("adapter_decline_refused",
               {{"partner", config_.partner}, {"request", r.id}, {"reason", s.reason()}});
       if (Transient(s)) backoff_[r.id].next_try = std::chrono::steady_clock::now() + interval();
-      return true;
+      return Outcome::kDone;
     }
     metrics_.Add(kPullTotal, config_.partner, "declined");
     backoff_.erase(r.id);
     LogInfo("adapter_pull_declined", {{"partner", config_.partner}, {"request", r.id}});
-    return true;
+    return Outcome::kDone;
   }
   if (!j.contains("fields") || !j["fields"].is_object()) {
     Fail(r, "invalid_response");
-    return true;
+    return Outcome::kDone;
   }
   Json answer{{"fields", config_.mapping.ToCovenantFields(j["fields"])}};
   auto result = sink_.Answer(config_.partner, r.id, answer, source);
@@ -182,7 +204,7 @@ bool HttpsPullAdapter::PullOne(const OpenRequest& r, const StopSignal& stop) {
     } else {
       Fail(r, "answer_refused");
     }
-    return true;
+    return Outcome::kDone;
   }
   std::size_t accepted = 0, withheld = 0;
   if (result->contains("accepted") && (*result)["accepted"].is_array()) {
@@ -199,7 +221,7 @@ bool HttpsPullAdapter::PullOne(const OpenRequest& r, const StopSignal& stop) {
                                     {"request", r.id},
                                     {"accepted", accepted},
                                     {"withheld", withheld}});
-  return true;
+  return Outcome::kDone;
 }
 
 }  // namespace vh::adapters

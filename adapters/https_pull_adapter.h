@@ -19,6 +19,10 @@
 // metrics, a log line without personal data) and is not asked again before a
 // pause that doubles per failed round (interval_seconds up to
 // max_backoff_seconds). At most max_requests_per_round requests per round.
+// When the partner itself is unreachable, times out or fails TLS, the rest of
+// the round is not sent over the network: the remaining due requests are
+// recorded with the same reason at once, so one round of a dead partner costs
+// one request's timeouts, not one per request.
 //
 // Thread-safety: RunOnce runs on one thread at a time (the runner's); the
 // sink and metrics are shared and thread-safe.
@@ -56,8 +60,9 @@ class HttpsPullAdapter final : public Adapter {
  private:
   HttpsPullAdapter(const AdapterConfig& config, AnswerSink& sink, AdapterMetrics& metrics,
                    std::unique_ptr<HttpsClient> client);
-  // Pulls one request; returns false when stopped.
-  bool PullOne(const OpenRequest& request, const StopSignal& stop);
+  enum class Outcome { kDone, kStopped, kPartnerDown };
+  // Pulls one request. kPartnerDown sets *down_reason (transport failures).
+  Outcome PullOne(const OpenRequest& request, const StopSignal& stop, std::string* down_reason);
   void Fail(const OpenRequest& request, const std::string& reason);
 
   struct Backoff {
