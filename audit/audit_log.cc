@@ -71,6 +71,15 @@ Result<int64_t> ReadLastCheckpointSeq(db::Database& db) {
 
 }  // namespace
 
+Result<std::unique_ptr<db::Database>> OpenAuditStore(const std::string& path,
+                                                     const crypto::SecretBytes& store_key,
+                                                     bool create) {
+  db::Database::Options o;
+  o.create = create;
+  o.page_size = kAuditPageSize;
+  return db::Database::Open(path, store_key, o);
+}
+
 AuditLogOptions AuditLogOptionsFor(const Config& config) {
   AuditLogOptions o;
   o.db_path = (fs::path(config.data_dir) / "audit.db").string();
@@ -116,6 +125,7 @@ AuditLog::AuditLog(AuditKeys keys, AuditLogOptions options, const Clock& clock)
 Status AuditLog::Init() {
   db::Database::Options dbo;
   dbo.busy_timeout_ms = options_.busy_timeout_ms;
+  dbo.page_size = options_.page_size;
   auto w = db::Database::Open(options_.db_path, keys_.store_key, dbo);
   if (!w.ok()) return w.status();
   writer_db_ = std::move(*w);

@@ -3,7 +3,8 @@
 // (CONTRACT.md "Audit log", issue 4). See audit/README.md for the design.
 //
 // Storage: one SQLCipher database `<data_dir>/audit.db` opened with the raw
-// audit store key, WAL + synchronous=FULL; plus a plain, append-only
+// audit store key, WAL + synchronous=FULL, kAuditPageSize pages (open it
+// elsewhere with OpenAuditStore); plus a plain, append-only
 // checkpoint file `<data_dir>/audit.checkpoints` of signed (seq, hash, time)
 // lines, so that truncating the database or rolling it back to an older copy
 // shows (audit/checkpoint.h).
@@ -89,6 +90,11 @@ struct VerifyReport {
   std::string problem;        // "" when intact; else names the first failure and why
 };
 
+// The audit store's SQLCipher page size. Larger than the db/ default: events
+// are appended and read sequentially, and 16 KiB pages cut the per-page
+// HMAC/IV overhead and the read calls of a full verification.
+inline constexpr int kAuditPageSize = 16384;
+
 struct AuditLogOptions {
   std::string db_path;
   std::string checkpoint_path;
@@ -96,7 +102,14 @@ struct AuditLogOptions {
   int checkpoint_seconds = 60;   // <= 0 disables the time trigger
   std::size_t max_batch = 4096;  // events per transaction at most
   int busy_timeout_ms = 5000;    // a store locked longer than this fails the append
+  int page_size = kAuditPageSize;  // fixed when audit.db is created
 };
+
+// Opens an audit store for reading or tampering-as-a-test: the raw key and
+// the audit page size. Unavailable naming the file when it cannot.
+Result<std::unique_ptr<db::Database>> OpenAuditStore(const std::string& path,
+                                                     const crypto::SecretBytes& store_key,
+                                                     bool create = false);
 
 // The paths and checkpoint settings of `config` (<data_dir>/audit.db,
 // <data_dir>/audit.checkpoints, audit.checkpoint_every/_seconds).

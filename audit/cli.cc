@@ -121,9 +121,7 @@ int Verify(const Config& config, std::ostream& out, std::ostream& err) {
     err << "vhgate audit verify: " << o.db_path << ": no audit store\n";
     return kExitUsage;
   }
-  db::Database::Options dbo;
-  dbo.create = false;
-  auto db = db::Database::Open(o.db_path, *store_key, dbo);
+  auto db = OpenAuditStore(o.db_path, *store_key);
   if (!db.ok()) {
     err << "vhgate audit verify: " << db.status().message() << "\n";
     return kExitUsage;

@@ -149,13 +149,16 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
   constexpr std::size_t kMaxQueued = 8;
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<std::vector<Item>> queue;  // guarded by mu
-  std::vector<std::vector<Item>> spare;  // guarded by mu: batches to reuse
+  // A batch is a vector of kBatch reusable items and the count in use, so
+  // the canonical buffers are allocated once, not per event.
+  using Batch = std::pair<std::vector<Item>, std::size_t>;
+  std::deque<Batch> queue;               // guarded by mu
+  std::vector<Batch> spare;              // guarded by mu: batches to reuse
   bool done = false;                     // guarded by mu
   std::atomic<int64_t> hash_fail{0};     // lowest seq whose hash is wrong, 0 = none
   std::thread hasher([&] {
     for (;;) {
-      std::vector<Item> batch;
+      Batch batch;
       {
         std::unique_lock<std::mutex> lock(mu);
         cv.wait(lock, [&] { return !queue.empty() || done; });
@@ -165,7 +168,8 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       }
       cv.notify_all();
       if (hash_fail.load() == 0) {
-        for (const auto& it : batch) {
+        for (std::size_t k = 0; k < batch.second; ++k) {
+          const Item& it = batch.first[k];
           if (ChainHash(it.prev, it.canon) != it.stored) {
             hash_fail = it.seq;
             break;
@@ -176,9 +180,9 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       spare.push_back(std::move(batch));
     }
   });
-  std::vector<Item> batch;
+  Batch batch{std::vector<Item>(kBatch), 0};
   auto flush = [&] {
-    std::vector<Item> next;
+    Batch next{std::vector<Item>(), 0};
     {
       std::unique_lock<std::mutex> lock(mu);
       cv.wait(lock, [&] { return queue.size() < kMaxQueued; });
@@ -189,11 +193,12 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       }
     }
     cv.notify_all();
+    if (next.first.empty()) next.first.resize(kBatch);
+    next.second = 0;
     batch = std::move(next);
-    batch.clear();
   };
   auto finish = [&] {
-    if (!batch.empty()) flush();
+    if (batch.second > 0) flush();
     {
       std::lock_guard<std::mutex> lock(mu);
       done = true;
@@ -232,9 +237,7 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
                        std::to_string(seq) + " (deleted event)");
       break;
     }
-    if (batch.capacity() < kBatch) batch.reserve(kBatch);
-    batch.emplace_back();
-    Item& it = batch.back();
+    Item& it = batch.first[batch.second];
     it.seq = seq;
     if (!ColHash(st, 9, &it.prev) || !ColHash(st, 10, &it.stored)) {
       stop(seq, "stored hash malformed (changed)");
@@ -264,7 +267,7 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
     }
     last_stored = it.stored;
     ++expect;
-    if (batch.size() == kBatch) flush();
+    if (++batch.second == kBatch) flush();
   }
   finish();
   int64_t hf = hash_fail.load();

@@ -117,7 +117,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   if (rc != SQLITE_OK) return db->Error("cannot set key");
 
   // Cipher settings stated, not inherited from library defaults.
-  VH_RETURN_IF_ERROR(db->Exec("PRAGMA cipher_page_size = 4096;"));
+  int ps = options.page_size;
+  if (ps < 512 || ps > 65536 || (ps & (ps - 1)) != 0) {
+    return Status::Internal(path + ": page size must be a power of two in 512..65536");
+  }
+  VH_RETURN_IF_ERROR(db->Exec("PRAGMA cipher_page_size = " + std::to_string(ps) + ";"));
   VH_RETURN_IF_ERROR(db->Exec("PRAGMA cipher_use_hmac = ON;"));
   // The key is proven by the first read.
   rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master;", nullptr, nullptr, nullptr);

@@ -4,7 +4,8 @@
 // Open() sets the key as a raw key (PRAGMA key = "x'..'", so SQLCipher's
 // passphrase KDF is not used), sets the cipher settings explicitly
 // (AES-256-CBC, HMAC-SHA512 page authentication where the library supports
-// choosing it, 4096-byte pages), then proves the key by reading the schema:
+// choosing it, Options::page_size pages, 4096 by default), then proves the
+// key by reading the schema:
 // a wrong key or a file that is not an encrypted database fails there with
 // Unavailable naming the file. Journal: WAL with synchronous=FULL, so a
 // committed transaction is on disk (fsync) before Commit() returns.
@@ -65,6 +66,9 @@ class Database {
     bool create = true;       // create the file when missing
     bool read_only = false;
     int busy_timeout_ms = 5000;
+    // SQLCipher page size (512..65536, a power of two). Fixed when the file
+    // is created: opening a store with another size fails like a wrong key.
+    int page_size = 4096;
   };
   // REQUIRES: key.size() == 32.
   static Result<std::unique_ptr<Database>> Open(const std::string& path,

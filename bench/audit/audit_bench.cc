@@ -4,7 +4,8 @@
 // event fsync'd before Append returns) with 1, 8 and 64 concurrent writers,
 // next to the naive baseline measured in the same run: one row per
 // transaction (BEGIN IMMEDIATE; INSERT; COMMIT) on the same SQLCipher store
-// settings (raw key, WAL, synchronous=FULL, the same schema and row content).
+// settings (raw key, page size, WAL, synchronous=FULL, the same schema and
+// row content).
 // Then verification speed (events per second) over the store written.
 //
 // Usage: audit_bench [--seconds S] [--verify-events N] [--dir D]
@@ -109,7 +110,7 @@ Rate GroupCommit(const std::string& base, const AuditKeys& keys, int writers, do
 // The naive baseline: one transaction, hence one fsync, per event.
 Rate OneRowPerTransaction(const std::string& base, const AuditKeys& keys, double seconds) {
   Dir dir(base, "naive");
-  auto db = db::Database::Open(dir.path + "/audit.db", keys.store_key);
+  auto db = OpenAuditStore(dir.path + "/audit.db", keys.store_key, /*create=*/true);
   if (!db.ok() || !EnsureSchema(**db).ok()) std::exit(1);
   auto ins = (*db)->Prepare(
       "INSERT INTO events(seq, time, type, actor_partner, meeting, subject, supplier, recipient, "
@@ -201,7 +202,7 @@ int main(int argc, char** argv) {
       }
       for (auto& t : threads) t.join();
     }
-    auto db = vh::db::Database::Open(o.db_path, keys.store_key);
+    auto db = OpenAuditStore(o.db_path, keys.store_key);
     if (!db.ok()) return 1;
     auto start = std::chrono::steady_clock::now();
     auto rep = VerifyStore(**db, keys.sign_public, o.checkpoint_path);

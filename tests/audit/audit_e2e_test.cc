@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "audit/audit_log.h"
 #include "crypto/key_file.h"
 #include "crypto/primitives.h"
 #include "db/database.h"
@@ -239,7 +240,7 @@ TEST_F(AuditE2ETest, FailsClosedWith503WhileTheAuditStoreCannotBeWritten) {
   ASSERT_FALSE(id.empty());
   auto key = crypto::LoadKeyFile(Path("keys_dir") + "/audit-store.key", 32);
   ASSERT_TRUE(key.ok()) << key.status().ToString();
-  auto db = db::Database::Open(Path("data_dir") + "/audit.db", *key);
+  auto db = audit::OpenAuditStore(Path("data_dir") + "/audit.db", *key);
   ASSERT_TRUE(db.ok()) << db.status().ToString();
   ASSERT_TRUE((*db)->Exec("BEGIN EXCLUSIVE;").ok());  // nobody else can write now
 

@@ -143,7 +143,7 @@ TEST_F(AuditLogTest, AForgedCheckpointFailsVerification) {
                                      file->checkpoints.back().time);
   forged.seq = 10;
   ASSERT_TRUE(AppendCheckpointFile(o.checkpoint_path, forged).ok());
-  auto db = db::Database::Open(o.db_path, keys_.store_key);
+  auto db = OpenAuditStore(o.db_path, keys_.store_key);
   ASSERT_TRUE(db.ok());
   auto rep = VerifyStore(**db, keys_.sign_public, o.checkpoint_path);
   ASSERT_TRUE(rep.ok());
@@ -285,7 +285,7 @@ TEST_F(AuditLogTest, FailsClosedWhileTheStoreIsLockedAndRecovers) {
   o.busy_timeout_ms = 200;
   auto log = OpenLog(o);
   ASSERT_TRUE(log->Append(SampleEvent(1)).ok());
-  auto other = db::Database::Open(o.db_path, keys_.store_key);
+  auto other = OpenAuditStore(o.db_path, keys_.store_key);
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE((*other)->Exec("BEGIN EXCLUSIVE;").ok());
   Status s = log->Append(SampleEvent(2));

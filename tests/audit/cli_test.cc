@@ -155,7 +155,7 @@ TEST_F(AuditCliTest, VerifyExitsZeroWhenIntactAndOneNamingTheEvent) {
   {
     auto key = LoadStoreKey(LoadedConfig());
     ASSERT_TRUE(key.ok());
-    auto db = db::Database::Open(dir_.Sub("data/audit.db"), *key);
+    auto db = OpenAuditStore(dir_.Sub("data/audit.db"), *key);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec("UPDATE events SET recipient = 'om' WHERE seq = 2;").ok());
   }

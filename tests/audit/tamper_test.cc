@@ -60,14 +60,14 @@ class TamperTest : public ::testing::Test {
     fs::copy_file(pristine_->path() / "audit.checkpoints", work_.path() / "audit.checkpoints");
   }
   std::unique_ptr<db::Database> Tamper() {
-    auto db = db::Database::Open(work_.Sub("audit.db"), keys_->store_key);
+    auto db = OpenAuditStore(work_.Sub("audit.db"), keys_->store_key);
     EXPECT_TRUE(db.ok()) << db.status().ToString();
     // The insider needs no durability; the test needs speed.
     EXPECT_TRUE((*db)->Exec("PRAGMA synchronous = OFF;").ok());
     return std::move(*db);
   }
   VerifyReport Verify() {
-    auto db = db::Database::Open(work_.Sub("audit.db"), keys_->store_key);
+    auto db = OpenAuditStore(work_.Sub("audit.db"), keys_->store_key);
     EXPECT_TRUE(db.ok());
     auto rep = VerifyStore(**db, keys_->sign_public, work_.Sub("audit.checkpoints"));
     EXPECT_TRUE(rep.ok()) << rep.status().ToString();
