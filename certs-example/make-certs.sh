@@ -4,7 +4,7 @@
 #
 #   ca.crt                   trust bundle: root + intermediate
 #   intermediate.crt/.key    the covenant CA that signs client certificates
-#   crl.pem                  CRL of the intermediate (lists revoked.crt)
+#   crl.pem                  CRLs of the intermediate (lists revoked.crt) and of the root
 #   server.crt/.key          gateway server, ECDSA P-256, SAN localhost + 127.0.0.1
 #   <partner>.<role>.crt/key one per example identity (O=partner, OU=role, CN, serialNumber=OIN)
 #   expired.*, revoked.*     politie participant, expired / revoked
@@ -26,6 +26,9 @@ mkdir -p $W/db
 touch $W/db/index.txt
 echo 1000 > $W/db/serial
 echo 1000 > $W/db/crlnumber
+mkdir -p $W/rootdb
+touch $W/rootdb/index.txt
+echo 1000 > $W/rootdb/crlnumber
 
 HOUSE=veiligheidshuis-hm
 # partner.role CN OIN
@@ -56,6 +59,13 @@ IDENTITIES=(
 cat > $W/ca.cnf <<CNF
 [ ca ]
 default_ca = ica
+[ rootca ]
+database = $W/rootdb/index.txt
+crlnumber = $W/rootdb/crlnumber
+certificate = $W/root.crt
+private_key = $W/root.key
+default_md = sha256
+default_crl_days = 365
 [ ica ]
 dir = $W/db
 database = $W/db/index.txt
@@ -140,7 +150,10 @@ sign expired "/C=NL/O=politie/OU=participant/CN=Verlopen-I/serialNumber=00000001
   -startdate 20200101000000Z -enddate 20210101000000Z
 sign revoked "/C=NL/O=politie/OU=participant/CN=Ingetrokken-J/serialNumber=00000001003214345000" client
 openssl ca -batch -config $W/ca.cnf -revoke revoked.crt -crl_reason keyCompromise 2>/dev/null
-openssl ca -batch -config $W/ca.cnf -gencrl -out crl.pem 2>/dev/null
+openssl ca -batch -config $W/ca.cnf -gencrl -out $W/intermediate.crl.pem 2>/dev/null
+# The root's CRL too, so that the whole chain is checked (the intermediate is not revoked).
+openssl ca -batch -config $W/ca.cnf -name rootca -gencrl -out $W/root.crl.pem 2>/dev/null
+cat $W/intermediate.crl.pem $W/root.crl.pem > crl.pem
 
 # An unrelated CA with the same-looking subject.
 ec_key $W/foreign-ca.key

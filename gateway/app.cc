@@ -26,6 +26,9 @@
 #include "store/case_store.h"
 // [exchange] includes end
 // [adapters] includes
+#include "adapters/adapter_runner.h"
+#include "adapters/exchange_sink.h"
+// [adapters] includes end
 
 namespace vh::gw {
 
@@ -45,7 +48,10 @@ struct App::Owned {
   std::condition_variable retention_cv;
   bool retention_stop = false;  // guarded by retention_mu
   // [exchange] members end
-  // [adapters] members
+  // [adapters] members (declared after the exchange: destroyed before it)
+  std::unique_ptr<adapters::ExchangeSink> adapter_sink;
+  std::unique_ptr<adapters::AdapterRunner> adapters;
+  // [adapters] members end
 };
 
 App::App(const Config& config, const Clock& clock)
@@ -125,6 +131,27 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
   // [exchange] create end
 
   // [adapters] create: build the adapter runner from config.adapters.
+  if (a.config_.adapters.is_array() && !a.config_.adapters.empty()) {
+    if (a.owned_->exchange == nullptr) {
+      return Status::Unavailable("adapters_unavailable", "the adapters need the exchange");
+    }
+    policy::CovenantHolder* holder = a.services_.covenant;
+    a.owned_->adapter_sink = std::make_unique<adapters::ExchangeSink>(
+        *a.owned_->exchange, [holder] { return holder->Get(); });
+    // A bad entry stops the start, naming the file and /adapters/<i>/<key>.
+    auto runner = adapters::AdapterRunner::Create(a.config_.adapters, a.config_.file, a.config_.dir,
+                                                  a.config_.data_dir + "/adapters",
+                                                  *a.owned_->adapter_sink);
+    if (!runner.ok()) return runner.status();
+    Metrics* metrics = &a.metrics_;
+    (*runner)->metrics().SetMirror(
+        [metrics](const std::string& name, const std::string& labels, int64_t delta) {
+          metrics->Add(name, labels, delta);
+        });
+    a.owned_->adapters = std::move(*runner);
+    a.services_.adapters = a.owned_->adapters.get();
+  }
+  // [adapters] create end
 
   a.router_.Add("GET", "/v1/health", {"*"}, [&a](const ApiRequest&) {
     Json convenant = {{"id", nullptr}, {"version", nullptr}, {"sha256", nullptr},
@@ -136,7 +163,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
     }
     // [policy] health end
     return ApiResponse::FromJson(200, {{"status", "ok"}, {"convenant", convenant}});
-  });
+  }, Dispatch::kInline);
   a.router_.Add("POST", "/v1/admin/policy/reload", {kRoleAdmin}, [&a](const ApiRequest& req) {
     Status s = a.ReloadPolicy(req.identity.cn);
     if (!s.ok()) return ApiResponse::FromStatus(s);
@@ -215,6 +242,23 @@ void App::RecordRefusal(const ApiRequest& req, const Status& status) {
   // [audit] refusal end
 }
 
+bool App::KnownPartner(const std::string& partner) const {
+  bool known_partner = true;
+  // [policy] partner: known_partner = the covenant knows the partner (or it is the house).
+  if (services_.covenant != nullptr) {
+    auto c = services_.covenant->Get();
+    known_partner = c->IsHouse(partner) || c->FindPartner(partner) != nullptr;
+  }
+  // [policy] partner end
+  return known_partner;
+}
+
+bool App::RunsInline(const ApiRequest& req) const {
+  if (!IsKnownRole(req.identity.role) || !KnownPartner(req.identity.partner)) return false;
+  Router::Match m = router_.Find(req.method, req.path, req.identity.role);
+  return m.status.ok() && m.dispatch == Dispatch::kInline;
+}
+
 ApiResponse App::Handle(ApiRequest req) {
   auto start = std::chrono::steady_clock::now();
   ApiResponse resp;
@@ -224,15 +268,7 @@ ApiResponse App::Handle(ApiRequest req) {
     RecordRefusal(req, s);
     resp = ApiResponse::FromStatus(s);
   } else {
-    bool known_partner = true;
-    // [policy] partner: known_partner = the covenant knows req.identity.partner (or it is the house).
-    if (services_.covenant != nullptr) {
-      auto c = services_.covenant->Get();
-      known_partner = c->IsHouse(req.identity.partner) ||
-                      c->FindPartner(req.identity.partner) != nullptr;
-    }
-    // [policy] partner end
-    if (!known_partner) {
+    if (!KnownPartner(req.identity.partner)) {
       Status s = Status::Unauthenticated("partner is not known to the covenant in force");
       RecordRefusal(req, s);
       resp = ApiResponse::FromStatus(s);
@@ -280,10 +316,14 @@ void App::StartBackground() {
   }
   // [exchange] background end
   // [adapters] background: start the adapters.
+  if (owned_->adapters) owned_->adapters->Start();
+  // [adapters] background end
 }
 
 void App::StopBackground() {
   // [adapters] stop
+  if (owned_ && owned_->adapters) owned_->adapters->Stop();
+  // [adapters] stop end
   // [exchange] stop
   if (owned_ && owned_->retention_thread.joinable()) {
     {

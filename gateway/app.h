@@ -33,6 +33,9 @@ class App {
   ~App();
 
   ApiResponse Handle(ApiRequest req);
+  // True when Handle(req) neither blocks nor writes the audit log, so the
+  // server may run it on the I/O thread (Dispatch::kInline routes).
+  bool RunsInline(const ApiRequest& req) const;
 
   // SIGHUP and POST /v1/admin/policy/reload.
   Status ReloadPolicy(const std::string& actor);
@@ -52,6 +55,7 @@ class App {
  private:
   App(const Config& config, const Clock& clock);
   void RecordRefusal(const ApiRequest& req, const Status& status);
+  bool KnownPartner(const std::string& partner) const;
 
   Config config_;
   const Clock& clock_;

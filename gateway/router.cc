@@ -57,13 +57,14 @@ ApiResponse ApiResponse::FromStatus(const Status& s) {
 }
 
 void Router::Add(std::string method, std::string pattern, std::vector<std::string> roles,
-                 Handler handler) {
+                 Handler handler, Dispatch dispatch) {
   Route r;
   r.method = std::move(method);
   r.segments = Split(pattern);
   r.pattern = std::move(pattern);
   r.roles = std::move(roles);
   r.handler = std::move(handler);
+  r.dispatch = dispatch;
   routes_.push_back(std::move(r));
 }
 
@@ -102,6 +103,7 @@ Router::Match Router::Find(const std::string& method, const std::string& path,
       return m;
     }
     m.handler = &r.handler;
+    m.dispatch = r.dispatch;
     return m;
   }
   if (path_match) {

@@ -15,16 +15,22 @@
 
 namespace vh::gw {
 
+// Where a handler runs. kPool (the default): on the handler pool, because it
+// may block (audit group commit, store I/O). kInline: on the I/O thread; only
+// for handlers that never block and never write the audit log.
+enum class Dispatch { kPool, kInline };
+
 class Router {
  public:
   void Add(std::string method, std::string pattern, std::vector<std::string> roles,
-           Handler handler);
+           Handler handler, Dispatch dispatch = Dispatch::kPool);
 
   struct Match {
     const Handler* handler = nullptr;  // null when status is not ok
     std::string route;                 // the pattern matched ("" when none)
     std::vector<std::string> params;
     Status status;                     // NotFound, MethodNotAllowed, PermissionDenied or ok
+    Dispatch dispatch = Dispatch::kPool;
   };
   Match Find(const std::string& method, const std::string& path, const std::string& role) const;
 
@@ -35,6 +41,7 @@ class Router {
     std::vector<std::string> segments;
     std::vector<std::string> roles;
     Handler handler;
+    Dispatch dispatch;
   };
   static bool MatchSegments(const Route& r, const std::vector<std::string>& segs,
                             std::vector<std::string>* params);
