@@ -8,6 +8,8 @@
 namespace vh::adapters {
 namespace {
 
+constexpr std::size_t kMaxDeclineReason = 500;
+
 // Answer() failures worth trying again later: the gateway side could not
 // store or audit, not the partner's fault.
 bool Transient(const Status& s) {
@@ -173,12 +175,21 @@ HttpsPullAdapter::Outcome HttpsPullAdapter::PullOne(const OpenRequest& r, const 
       return Outcome::kDone;
     }
     // The partner's reason text is its own; cap it rather than pass a novel on.
-    std::string why = j["decline"].get<std::string>().substr(0, 500);
+    std::string why = j["decline"].get<std::string>();
+    if (why.size() > kMaxDeclineReason) {
+      std::size_t cut = kMaxDeclineReason;
+      while (cut > 0 && (static_cast<unsigned char>(why[cut]) & 0xC0) == 0x80) --cut;
+      why.resize(cut);  // on a UTF-8 character boundary
+    }
     Status s = sink_.Decline(config_.partner, r.id, why, source);
     if (!s.ok()) {
       LogWarn("adapter_decline_refused",
               {{"partner", config_.partner}, {"request", r.id}, {"reason", s.reason()}});
-      if (Transient(s)) backoff_[r.id].next_try = std::chrono::steady_clock::now() + interval();
+      if (Transient(s)) {
+        backoff_[r.id].next_try = std::chrono::steady_clock::now() + interval();
+      } else if (s.code() != Code::kConflict && s.code() != Code::kNotFound) {
+        Fail(r, "answer_refused");
+      }
       return Outcome::kDone;
     }
     metrics_.Add(kPullTotal, config_.partner, "declined");
