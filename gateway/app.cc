@@ -184,19 +184,45 @@ Status App::ReloadPolicy(const std::string& actor) {
   // [policy] reload: load the file again; on failure keep the old covenant,
   // log the validation lines and return them (Unprocessable).
   if (services_.covenant != nullptr) {
-    const std::string old_sha = services_.covenant->Get()->sha256();
+    const auto old = services_.covenant->Get();
+    // One policy_loaded audit event per reload attempt, naming the covenant in force after it.
+    auto audit_event = [&](const policy::Covenant& c, const char* outcome, Json detail) {
+      if (services_.audit == nullptr) return Status::Ok();
+      audit::Event e;
+      e.type = audit::kPolicyLoaded;
+      e.actor = audit::Actor{c.house(), actor == "SIGHUP" ? "system" : "admin", actor, "", "local"};
+      e.covenant_id = c.id();
+      e.covenant_version = c.version();
+      e.covenant_sha256 = c.sha256();
+      e.outcome = outcome;
+      e.detail = std::move(detail);
+      return services_.audit->Append(std::move(e));
+    };
     auto reloaded = services_.covenant->Reload();
     if (!reloaded.ok()) {
+      const auto problems = services_.covenant->last_problems();
       LogError("policy_reload_failed",
                {{"actor", actor}, {"file", services_.covenant->path()},
-                {"in_force", old_sha}, {"problems", services_.covenant->last_problems()}});
+                {"in_force", old->sha256()}, {"problems", problems}});
+      Status st = audit_event(*old, "refused",
+                              {{"file", services_.covenant->path()}, {"at", "reload"},
+                               {"problems", problems.size()}});
+      if (!st.ok()) LogError("policy_reload_audit_failed", {{"reason", st.reason()}});
       return reloaded.status();
     }
     LogInfo("policy_reloaded", {{"actor", actor}, {"file", services_.covenant->path()},
                                 {"convenant", (*reloaded)->id()},
                                 {"version", (*reloaded)->version()},
-                                {"previous_sha256", old_sha},
+                                {"previous_sha256", old->sha256()},
                                 {"sha256", (*reloaded)->sha256()}});
+    Status st = audit_event(**reloaded, "ok",
+                            {{"file", services_.covenant->path()}, {"at", "reload"},
+                             {"previous_sha256", old->sha256()}});
+    if (!st.ok()) {
+      return Status::Make(st.code(), st.reason(),
+                          "covenant reloaded, but its audit event was not written: " +
+                              st.message());
+    }
     return Status::Ok();
   }
   // [policy] reload end
