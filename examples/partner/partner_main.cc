@@ -10,7 +10,8 @@
 //   vhgate-partner --listen 127.0.0.1:9555 --cert partner-server.crt
 //       --key partner-server.key --ca ca.crt --data persons.json
 //       [--path /vhgate/answer] [--match bsn] [--client-o veiligheidshuis-hm]
-//       [--answer requested|all] [--behaviour answer|hang|invalid-json|http-500]
+//       [--answer requested|all]
+//       [--behaviour answer|hang|invalid-json|http-500|huge]
 //       [--hang-ms 60000] [--port-file F]
 //
 // The data file: {"persons": [{"bsn": "...", <their field>: value, ...}]}.
@@ -70,7 +71,7 @@ constexpr int kSocketTimeoutSeconds = 30;
 void Usage() {
   std::cerr << "usage: vhgate-partner --listen HOST:PORT --cert F --key F --ca F --data F\n"
                "         [--path P] [--match NAME] [--client-o ORG] [--answer requested|all]\n"
-               "         [--behaviour answer|hang|invalid-json|http-500] [--hang-ms N]\n"
+               "         [--behaviour answer|hang|invalid-json|http-500|huge] [--hang-ms N]\n"
                "         [--port-file F]\n";
 }
 
@@ -121,7 +122,7 @@ bool ParseArgs(int argc, char** argv, Options* o) {
   }
   if (o->answer != "requested" && o->answer != "all") return false;
   if (o->behaviour != "answer" && o->behaviour != "hang" && o->behaviour != "invalid-json" &&
-      o->behaviour != "http-500") {
+      o->behaviour != "http-500" && o->behaviour != "huge") {
     std::cerr << "vhgate-partner: unknown --behaviour " << o->behaviour << "\n";
     return false;
   }
@@ -166,6 +167,8 @@ class Partner {
       std::this_thread::sleep_for(std::chrono::milliseconds(o_.hang_ms));
     } else if (o_.behaviour == "invalid-json") {
       return reply(http::status::ok, "{\"fields\": {\"toezicht\": tru");
+    } else if (o_.behaviour == "huge") {
+      return reply(http::status::ok, "{\"fields\": {\"x\": \"" + std::string(2 << 20, 'a') + "\"}}");
     } else if (o_.behaviour == "http-500") {
       return reply(http::status::internal_server_error, R"({"error":"storing"})");
     }

@@ -214,6 +214,19 @@ TEST_F(HttpsPullAdapterTest, InvalidJsonIsRecordedNotImported) {
   EXPECT_TRUE(sink_.answers().empty());
 }
 
+TEST_F(HttpsPullAdapterTest, OversizedAnswerIsCutOffAndRecorded) {
+  PartnerProcess partner(PartnerArgs(PersonsFile(dir_), {"--behaviour", "huge"}));
+  ASSERT_NE(partner.port(), 0);
+  auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
+  ASSERT_NE(a, nullptr);
+  sink_.AddRequest(Request("r-1", 1));
+  a->RunOnce(never_);
+  ASSERT_EQ(sink_.failures().size(), 1u);
+  EXPECT_EQ(sink_.failures()[0].reason, "invalid_response");
+  EXPECT_EQ(metrics_.Get(kPullAttempts, "politie"), 1u);
+  EXPECT_TRUE(sink_.answers().empty());
+}
+
 TEST_F(HttpsPullAdapterTest, ServerErrorIsRetriedThenRecorded) {
   PartnerProcess partner(PartnerArgs(PersonsFile(dir_), {"--behaviour", "http-500"}));
   ASSERT_NE(partner.port(), 0);
@@ -252,6 +265,24 @@ TEST_F(HttpsPullAdapterTest, PartnerRefusesAClientOfAnotherOrganisation) {
   a->RunOnce(never_);
   ASSERT_EQ(sink_.failures().size(), 1u);
   EXPECT_TRUE(sink_.answers().empty());
+}
+
+TEST_F(HttpsPullAdapterTest, RunnerRefusesPartnersAndFieldsTheCovenantDoesNotKnow) {
+  struct Strict : FakeSink {
+    bool KnowsPartner(std::string_view p) override { return p == "politie"; }
+  } strict;
+  Json entry = PullEntry("https://127.0.0.1:1/x");
+  entry["partner"] = "politei";
+  auto r = AdapterRunner::Create(Json::array({entry}), "gateway.json", "/", dir_.path(), strict);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "gateway.json: /adapters/0/partner: 'politei' is not a partner in the covenant");
+  entry["partner"] = "politie";
+  entry["mapping"]["x"] = "justitie.toezicht";
+  r = AdapterRunner::Create(Json::array({entry}), "gateway.json", "/", dir_.path(), strict);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "gateway.json: /adapters/0/mapping/x: 'justitie.toezicht' is not a covenant field");
 }
 
 TEST_F(HttpsPullAdapterTest, KeyThatDoesNotFitTheCertificateStopsTheStart) {
