@@ -88,6 +88,8 @@ struct FilterOptions {
   bool json = true;   // fill DossierView::subjects
   bool text = false;  // fill DossierView::subjects_text
 };
+// REQUIRES: each field appears at most once per subject in `answers` (as
+// AnswersFromJson produces); the text view would otherwise repeat the key.
 Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& meeting,
                                   std::string_view caller,
                                   const std::vector<SubjectAnswers>& answers,
