@@ -4,12 +4,12 @@
 //
 // Counter names (Prometheus text, label partner and outcome/reason):
 //   vhgate_adapter_pull_total{partner,outcome}      outcome: answered, declined,
-//       failed, rejected (the exchange refused the answer)
+//       failed, rejected (answered meanwhile by another channel, or closed)
 //   vhgate_adapter_pull_failures_total{partner,reason}  reason: unreachable,
-//       timeout, tls, http_status, invalid_response, cancelled
+//       timeout, tls, http_status, invalid_response, answer_refused
 //   vhgate_adapter_pull_attempts_total{partner}
 //   vhgate_adapter_files_total{partner,outcome}     outcome: imported,
-//       rejected, duplicate, failed
+//       rejected, duplicate
 //   vhgate_adapter_fields_total{partner,outcome}    outcome: accepted, withheld
 // Labels carry partner ids and fixed codes only, never personal data.
 //
