@@ -260,7 +260,8 @@ TEST_F(ExchangeE2ETest, BriefingRoundEndToEnd) {
   // Every view wrote its disclosure events (privacy officer of the house).
   HttpResult ev = gw_->Get("veiligheidshuis-hm.privacy-officer",
                            "/v1/audit/events?meeting=" + id + "&limit=1000");
-  if (ev.status == 200) {
+  ASSERT_EQ(ev.status, 200) << ev.body;
+  {
     int disclosed = 0, refused = 0, answers = 0;
     const Json events = ev.json();
     for (const auto& e : events["events"]) {
