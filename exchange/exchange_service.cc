@@ -825,7 +825,10 @@ Result<Json> ExchangeService::Answer(const audit::Actor& caller, std::string_vie
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
   const Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
-  const std::string& pseudonym = s.subjects.at(static_cast<std::size_t>(req->subject)).pseudonym;
+  if (req->subject < 0 || static_cast<std::size_t>(req->subject) >= s.subjects.size()) {
+    return Status::Internal("request refers to a subject the meeting does not have");
+  }
+  const std::string& pseudonym = s.subjects[static_cast<std::size_t>(req->subject)].pseudonym;
   if (req->supplier != caller.partner) {
     return impl_->Refuse(caller, c, o, req->meeting,
                          Status::PermissionDenied("this request was sent to another partner"),
@@ -905,7 +908,10 @@ Result<Json> ExchangeService::Decline(const audit::Actor& caller, std::string_vi
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
   const Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
-  const std::string& pseudonym = s.subjects.at(static_cast<std::size_t>(req->subject)).pseudonym;
+  if (req->subject < 0 || static_cast<std::size_t>(req->subject) >= s.subjects.size()) {
+    return Status::Internal("request refers to a subject the meeting does not have");
+  }
+  const std::string& pseudonym = s.subjects[static_cast<std::size_t>(req->subject)].pseudonym;
   if (req->supplier != caller.partner) {
     return impl_->Refuse(caller, c, o, req->meeting,
                          Status::PermissionDenied("this request was sent to another partner"),
@@ -955,7 +961,10 @@ Status ExchangeService::RecordSupplierFailure(const audit::Actor& system,
   }
   const Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
   audit::Event e = impl_->BaseEvent(audit::kSupplierFailed, system, c, o, req->meeting);
-  e.subject = s.subjects.at(static_cast<std::size_t>(req->subject)).pseudonym;
+  if (req->subject < 0 || static_cast<std::size_t>(req->subject) >= s.subjects.size()) {
+    return Status::Internal("request refers to a subject the meeting does not have");
+  }
+  e.subject = s.subjects[static_cast<std::size_t>(req->subject)].pseudonym;
   e.supplier = req->supplier;
   e.recipient = c.house();
   e.outcome = "error";
@@ -1099,12 +1108,17 @@ Result<Json> ExchangeService::Dossier(const audit::Actor& caller, std::string_vi
       fd.rule = std::string(d.decision.rule_id());
       fd.transform = std::string(policy::TransformName(d.decision.as));
       // The value as shown: find the entry of this supplier.
-      const Json& fields = subjects_json[si]["fields"];
+      static const Json kNoFields = Json::object();
+      const Json& fields = si < subjects_json.size() && subjects_json[si].contains("fields")
+                               ? subjects_json[si]["fields"]
+                               : kNoFields;
       auto fit = fields.find(fd.field);
       if (fit != fields.end()) {
         for (const auto& entry : *fit) {
-          if (entry["from"] == d.supplier) {
-            fd.value_mac = impl_->audit.ValueMac(fd.field, entry["value"]);
+          auto from = entry.find("from");
+          auto value = entry.find("value");
+          if (from != entry.end() && value != entry.end() && *from == d.supplier) {
+            fd.value_mac = impl_->audit.ValueMac(fd.field, *value);
             break;
           }
         }
