@@ -12,6 +12,8 @@
 #   partner-server.*         TLS server of the example partner system (https-pull adapter)
 #   gateway-client.*         the gateway's own client certificate towards partner systems
 #
+# The OINs (serialNumber) must equal those examples/convenant.json gives its partners;
+# tests/gateway/example_pki_test.cc checks that.
 # Idempotent: does nothing when DIR is complete and newer than this script.
 set -euo pipefail
 DIR=${1:-build/certs}
@@ -38,14 +40,14 @@ IDENTITIES=(
   "politie privacy-officer FG-Politie 00000001003214345000"
   "om supplier OM-Compas 00000001003214345001"
   "om participant Officier-A 00000001003214345001"
-  "reclassering supplier Reclassering-IRIS 00000001823288444000"
-  "reclassering participant Reclasseerder-B 00000001823288444000"
-  "dji supplier DJI-TULP 00000001003214369000"
+  "reclassering supplier Reclassering-IRIS 00000001003214345002"
+  "reclassering participant Reclasseerder-B 00000001003214345002"
+  "dji supplier DJI-TULP 00000001003214345003"
   "ggz supplier GGZ-EPD 00000003272659230000"
   "ggz participant Behandelaar-C 00000003272659230000"
   "veilig-thuis supplier VT-Registratie 00000003285693710000"
-  "gemeente-leiden supplier Leiden-Suite 00000001001581285000"
-  "gemeente-leiden participant Contactpersoon-Leiden 00000001001581285000"
+  "gemeente-leiden supplier Leiden-Suite 00000001003214345011"
+  "gemeente-leiden participant Contactpersoon-Leiden 00000001003214345011"
   "gemeente-alphen supplier Alphen-Suite 00000001001587456000"
   "woningcorporatie supplier Huurdersadministratie 00000009814253690000"
   "woningcorporatie participant Wijkconsulent-D 00000009814253690000"

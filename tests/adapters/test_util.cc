@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -83,6 +84,8 @@ PartnerProcess::PartnerProcess(const std::vector<std::string>& args) {
   argv.insert(argv.end(), args.begin(), args.end());
   pid_ = fork();
   if (pid_ == 0) {
+    // The child dies with the test: a crashed test leaves no server holding ctest's pipes.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -144,6 +145,8 @@ bool GatewayHarness::Start(std::string* error) {
   std::size_t log_start = static_cast<std::size_t>(::lseek(log_fd, 0, SEEK_END));
   pid_ = ::fork();
   if (pid_ == 0) {
+    // The child dies with the test: a crashed test leaves no server holding ctest's pipes.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     int devnull = ::open("/dev/null", O_RDWR);
     ::dup2(devnull, 0);
     ::dup2(devnull, 1);
