@@ -279,6 +279,33 @@ Result<int64_t> AuditLog::AppendWithSeq(Event event) {
   return fut.get();
 }
 
+Status AuditLog::AppendBatch(std::vector<Event> events) {
+  for (const Event& e : events) {
+    if (!IsKnownEventType(e.type)) {
+      return Status::InvalidArgument("bad_event", "unknown audit event type");
+    }
+  }
+  std::vector<std::future<Result<int64_t>>> futures;
+  futures.reserve(events.size());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return Unavailable("closing");
+    for (Event& e : events) {
+      Pending p;
+      p.event = std::move(e);
+      futures.push_back(p.done.get_future());
+      pending_.push_back(std::move(p));
+    }
+  }
+  cv_.notify_one();
+  Status result;
+  for (auto& f : futures) {
+    Result<int64_t> r = f.get();
+    if (result.ok() && !r.ok()) result = r.status();
+  }
+  return result;
+}
+
 Status AuditLog::CheckpointNow() {
   std::promise<Status> done;
   auto fut = done.get_future();

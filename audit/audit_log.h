@@ -131,6 +131,12 @@ class AuditLog {
   Status Append(Event event);
   // As Append, returning the sequence number given to the event.
   Result<int64_t> AppendWithSeq(Event event);
+  // Appends several events (e.g. one per subject of a dossier view) queued
+  // together, so they share the commits of the writer instead of waiting one
+  // after the other. Returns when every event is durable; not ok when any
+  // could not be written (then the caller refuses what they record; events
+  // that were written stay valid events).
+  Status AppendBatch(std::vector<Event> events);
 
   // Keyed BLAKE2b of the normalised BSN (digits only, 9 digits: an 8-digit
   // BSN gets its leading zero) or, when `bsn_or_ref` is not a BSN, of the

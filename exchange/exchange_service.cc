@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -25,7 +24,6 @@ constexpr std::size_t kMaxSubjects = 500;
 constexpr std::size_t kMaxRefBytes = 128;
 constexpr std::size_t kMaxTitleBytes = 200;
 constexpr std::size_t kMaxReasonBytes = 2000;
-constexpr std::size_t kAuditFanOut = 64;  // events appended concurrently by one call
 
 const char* const kDecisions[] = {"focus", "bilateraal", "monitoren", "verwijzen", "geen-vervolg"};
 
@@ -164,38 +162,11 @@ struct ExchangeService::Impl {
     return e;
   }
 
-  // Appends all events; durable when it returns ok. The audit log commits
-  // concurrent appends in one transaction, so the events of one call are
-  // handed to it together rather than one fsync after the other.
+  // Appends all events; durable when it returns ok. They are queued in the
+  // audit log together and share its group commit.
   Status AppendAll(std::vector<audit::Event> events) {
     if (events.empty()) return Status::Ok();
-    Status result;
-    std::size_t i = 0;
-    while (i < events.size()) {
-      const std::size_t n = std::min(kAuditFanOut, events.size() - i);
-      std::vector<std::future<Status>> pending;
-      try {
-        for (std::size_t k = 1; k < n; ++k) {
-          pending.push_back(std::async(std::launch::async,
-                                       [this, e = std::move(events[i + k])]() mutable {
-                                         return audit.Append(std::move(e));
-                                       }));
-        }
-      } catch (...) {
-        // Could not start a thread: the rest of this chunk goes one by one.
-        for (std::size_t k = pending.size() + 1; k < n; ++k) {
-          Status s = audit.Append(std::move(events[i + k]));
-          if (result.ok() && !s.ok()) result = s;
-        }
-      }
-      Status s = audit.Append(std::move(events[i]));
-      if (result.ok() && !s.ok()) result = s;
-      for (auto& f : pending) {
-        Status fs = f.get();
-        if (result.ok() && !fs.ok()) result = fs;
-      }
-      i += n;
-    }
+    Status result = audit.AppendBatch(std::move(events));
     if (!result.ok()) {
       LogError("audit_append_failed", {{"reason", result.reason()}});
       return Status::Unavailable("audit_unavailable",

@@ -332,3 +332,34 @@ TEST_F(AuditLogTest, FailsClosedWhenTheDiskIsFull) {
 
 }  // namespace
 }  // namespace vh::audit
+
+namespace vh::audit {
+namespace {
+
+// AppendBatch: every event of one call is durable and chained when it
+// returns; one unknown type refuses the whole call before anything is queued.
+class AuditLogBatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(crypto::InitCrypto().ok()); }
+  testing::TempDir dir_{"batch"};
+  FakeClock clock_{testing::T0()};
+};
+
+TEST_F(AuditLogBatchTest, AppendsAllEventsOfOneCall) {
+  auto log = AuditLog::OpenWith(AuditKeys::Random(), testing::OptionsIn(dir_, 10), clock_);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  std::vector<Event> events;
+  for (int i = 0; i < 20; ++i) events.push_back(testing::SampleEvent(i));
+  ASSERT_TRUE((*log)->AppendBatch(events).ok());
+  EXPECT_EQ((*log)->last_seq(), 20);
+  events[3].type = "not-an-event";
+  EXPECT_EQ((*log)->AppendBatch(events).code(), Code::kInvalidArgument);
+  EXPECT_EQ((*log)->last_seq(), 20);
+  auto rep = (*log)->Verify();
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_EQ(rep->events, 20);
+}
+
+}  // namespace
+}  // namespace vh::audit
