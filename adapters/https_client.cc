@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <cstdio>
@@ -70,29 +71,46 @@ Status CheckCredentials(const HttpsClientOptions& o) {
   return Status::Ok();
 }
 
-// The first certificate of CURLINFO_CERTINFO (the server's own), as
-// fingerprint and subject.
+// The server certificate of the connection this transfer runs on, as
+// fingerprint and subject. Read from the live SSL object while the transfer
+// is in progress (the first response header line), so that a reused
+// keep-alive connection, which has no handshake and therefore no
+// CURLINFO_CERTINFO, still names its peer.
 void PeerIdentity(CURL* curl, HttpsResponse* out) {
-  curl_certinfo* info = nullptr;
-  if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr ||
-      info->num_of_certs < 1) {
+  curl_tlssessioninfo* info = nullptr;
+  if (curl_easy_getinfo(curl, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || info == nullptr ||
+      info->backend != CURLSSLBACKEND_OPENSSL || info->internals == nullptr) {
     return;
   }
-  for (curl_slist* s = info->certinfo[0]; s != nullptr; s = s->next) {
-    std::string_view line(s->data);
-    if (line.rfind("Subject:", 0) == 0) out->peer_subject = std::string(line.substr(8));
-    if (line.rfind("Cert:", 0) != 0) continue;
-    std::string pem(line.substr(5));
-    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-    X509* x = bio ? PEM_read_bio_X509(bio, nullptr, nullptr, nullptr) : nullptr;
-    if (x != nullptr) {
-      unsigned char md[EVP_MAX_MD_SIZE];
-      unsigned int len = 0;
-      if (X509_digest(x, EVP_sha256(), md, &len) == 1) out->peer_fingerprint = crypto::ToHex(md, len);
-      X509_free(x);
+  X509* x = SSL_get1_peer_certificate(static_cast<SSL*>(info->internals));
+  if (x == nullptr) return;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(x, EVP_sha256(), md, &len) == 1) out->peer_fingerprint = crypto::ToHex(md, len);
+  if (BIO* bio = BIO_new(BIO_s_mem())) {
+    if (X509_NAME_print_ex(bio, X509_get_subject_name(x), 0, XN_FLAG_RFC2253) >= 0) {
+      char* data = nullptr;
+      long n = BIO_get_mem_data(bio, &data);
+      if (n > 0) out->peer_subject.assign(data, static_cast<std::size_t>(n));
     }
-    if (bio != nullptr) BIO_free(bio);
+    BIO_free(bio);
   }
+  X509_free(x);
+}
+
+struct HeaderState {
+  CURL* curl;
+  HttpsResponse* out;
+  bool seen = false;
+};
+
+size_t OnHeader(char*, size_t size, size_t n, void* user) {
+  auto* st = static_cast<HeaderState*>(user);
+  if (!st->seen) {
+    st->seen = true;
+    PeerIdentity(st->curl, st->out);
+  }
+  return size * n;
 }
 
 std::string_view ReasonFor(CURLcode rc) {
@@ -169,7 +187,9 @@ Result<HttpsResponse> HttpsClient::PostJson(const std::string& url, const std::s
   curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
   curl_easy_setopt(curl, CURLOPT_SSLKEY, options_.key.c_str());
   curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
-  curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
+  HeaderState hs{curl, &resp};
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &hs);
   // No TLS session resumption: partner servers that verify client
   // certificates without a session id context refuse resumed sessions, and
   // a pull every few seconds gains nothing from it.
@@ -199,7 +219,6 @@ Result<HttpsResponse> HttpsClient::PostJson(const std::string& url, const std::s
     return Status::Unavailable(std::string(reason), curl_easy_strerror(rc));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp.status);
-  PeerIdentity(curl, &resp);
   return resp;
 }
 

@@ -134,6 +134,25 @@ TEST_F(HttpsPullAdapterTest, PartnerThatAnswersIsMappedAndStored) {
   EXPECT_EQ(metrics_.Get(kPullAttempts, "politie"), 1u);
 }
 
+// The second and third pulls of a round reuse the keep-alive connection
+// (no handshake): their answers must still name the partner's server.
+TEST_F(HttpsPullAdapterTest, EveryAnswerOnAReusedConnectionNamesThePeer) {
+  PartnerProcess partner(PartnerArgs(PersonsFile(dir_)));
+  ASSERT_NE(partner.port(), 0);
+  auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
+  ASSERT_NE(a, nullptr);
+  for (int i = 1; i <= 3; ++i) sink_.AddRequest(Request("r-" + std::to_string(i), 1));
+  a->RunOnce(never_);
+  auto answers = sink_.answers();
+  ASSERT_EQ(answers.size(), 3u);
+  for (const auto& ans : answers) {
+    SCOPED_TRACE(ans.request);
+    EXPECT_EQ(ans.source.peer_fingerprint.size(), 64u);
+    EXPECT_EQ(ans.source.peer_fingerprint, answers[0].source.peer_fingerprint);
+    EXPECT_NE(ans.source.peer_subject.find("politie"), std::string::npos);
+  }
+}
+
 TEST_F(HttpsPullAdapterTest, FieldsThePartnerMayNotSupplyAreWithheld) {
   PartnerProcess partner(PartnerArgs(PersonsFile(dir_), {"--answer", "all"}));
   ASSERT_NE(partner.port(), 0);
