@@ -2,8 +2,12 @@
 # make demo: one information-request round of a Veiligheidshuis, end to end.
 #
 # Starts its own gateway (fresh data and keys in a temporary directory, the
-# example covenant and certificates), runs one briefing round for three
-# synthetic subjects with suppliers answering over the mutual-TLS API, shows
+# example covenant and certificates) and the example partner system
+# build/vhgate-partner, runs one briefing round for three synthetic subjects
+# (the made-up persons of examples/partner/persons.json) in which suppliers
+# answer three ways: over the mutual-TLS API (push), by the gateway asking
+# politie's system (https-pull, mutual TLS), and by a CSV export that
+# gemeente-leiden drops in its directory (file-drop). Shows
 # side by side what the police, a municipality and an ad hoc housing
 # corporation (before and after signing its declaration) see, switches to the
 # client-present phase, closes the meeting, prints the access report for one
@@ -17,30 +21,38 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${BUILD:-build}"
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 VHGATE="$BUILD/vhgate"
+PARTNER="$BUILD/vhgate-partner"
 JS="$BUILD/vh-demo-json"
 CERTS="$ROOT/build/certs"
-COVENANT_SRC="$ROOT/examples/convenant.json"
+COVENANT="$ROOT/examples/convenant.json"
+PERSONS="$ROOT/examples/partner/persons.json"
 
-for f in "$VHGATE" "$JS" "$CERTS/ca.crt"; do
+for f in "$VHGATE" "$PARTNER" "$JS" "$CERTS/ca.crt" "$CERTS/partner-server.crt" "$CERTS/gateway-client.crt"; do
   [ -e "$f" ] || { echo "demo: $f is missing (run make build certs)" >&2; exit 1; }
 done
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vhgate-demo.XXXXXX")"
 GW_PID=""
+PARTNER_PID=""
+# stop PID: TERM, up to 10 s, then KILL
+stop() {
+  local pid="$1"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
 cleanup() {
   local rc=$?
-  if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
-    kill -TERM "$GW_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$GW_PID" 2>/dev/null || true
-    wait "$GW_PID" 2>/dev/null || true
-  fi
+  stop "$GW_PID"
+  stop "$PARTNER_PID"
   if [ "${KEEP:-0}" = 1 ]; then
     echo "demo: kept $WORK"
   else
     rm -rf "$WORK"
   fi
-  [ $rc -eq 0 ] || echo "demo: FAILED (exit $rc); gateway log was in $WORK/gateway.log" >&2
+  [ $rc -eq 0 ] || echo "demo: FAILED (exit $rc); gateway and partner logs were in $WORK (KEEP=1 keeps them)" >&2
   exit $rc
 }
 trap cleanup EXIT
@@ -48,37 +60,24 @@ trap 'exit 130' INT TERM
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-# A made-up BSN that passes the 11-proef (synthetic persons only).
-synthetic_bsn() {
-  local n d i sum
-  while :; do
-    n="$(( (RANDOM % 9) + 1 ))"
-    for i in 1 2 3 4 5 6 7 8; do n="$n$(( RANDOM % 10 ))"; done
-    sum=0
-    for i in 0 1 2 3 4 5 6 7; do d="${n:$i:1}"; sum=$(( sum + d * (9 - i) )); done
-    sum=$(( sum - ${n:8:1} ))
-    if [ $(( sum % 11 )) -eq 0 ]; then echo "$n"; return; fi
-  done
-}
-
-# The example covenant. When an example certificate carries another OIN
-# than the covenant gives its partner, the demo's copy follows the
-# certificate and says so (a known mismatch between certs-example and
-# examples/convenant.json; the gateway refuses such certificates).
-COVENANT="$WORK/convenant.json"
-cp "$COVENANT_SRC" "$COVENANT"
-for cert in "$CERTS"/*.crt; do
-  subj="$(openssl x509 -in "$cert" -noout -subject -nameopt sep_multiline,sname 2>/dev/null || true)"
-  org="$(printf '%s\n' "$subj" | sed -n 's/^ *O=//p' | head -1)"
-  oin="$(printf '%s\n' "$subj" | sed -n 's/^ *serialNumber=//p' | head -1)"
-  [ -n "$org" ] && [ -n "$oin" ] || continue
-  cov_oin="$(grep -o "\"id\": \"$org\"[^}]*\"oin\": \"[0-9]*\"" "$COVENANT" | grep -o '"oin": "[0-9]*"' | grep -o '[0-9]\{5,\}' || true)"
-  if [ -n "$cov_oin" ] && [ "$cov_oin" != "$oin" ]; then
-    sed -i "s/\"oin\": \"$cov_oin\"/\"oin\": \"$oin\"/" "$COVENANT"
-    echo "note: $org: example certificate OIN $oin differs from the covenant's $cov_oin; the demo's covenant copy follows the certificate"
-  fi
+# The example partner system: politie's "own" system, answering the
+# gateway's https-pull requests from synthetic persons in its own field names.
+# It accepts only clients of the house (the gateway's client certificate).
+"$PARTNER" --listen 127.0.0.1:0 --port-file "$WORK/partner.port" \
+  --cert "$CERTS/partner-server.crt" --key "$CERTS/partner-server.key" \
+  --ca "$CERTS/ca.crt" --client-o veiligheidshuis-hm \
+  --data "$PERSONS" --answer all >"$WORK/partner.log" 2>&1 &
+PARTNER_PID=$!
+PARTNER_PORT=""
+for _ in $(seq 1 150); do
+  PARTNER_PORT="$(cat "$WORK/partner.port" 2>/dev/null | tr -dc 0-9 || true)"
+  [ -n "$PARTNER_PORT" ] && break
+  kill -0 "$PARTNER_PID" 2>/dev/null || { cat "$WORK/partner.log" >&2; exit 1; }
+  sleep 0.1
 done
+[ -n "$PARTNER_PORT" ] || { echo "demo: vhgate-partner did not start" >&2; cat "$WORK/partner.log" >&2; exit 1; }
 
+DROP="$WORK/drop/gemeente-leiden"
 cat > "$WORK/gateway.json" <<EOF
 {
   "listen": "127.0.0.1:0",
@@ -88,11 +87,27 @@ cat > "$WORK/gateway.json" <<EOF
   "keys_dir": "$WORK/keys",
   "tls": {"cert": "$CERTS/server.crt", "key": "$CERTS/server.key",
           "client_ca": "$CERTS/ca.crt", "crl": "$CERTS/crl.pem"},
-  "retention": {"sweep_seconds": 3600}
+  "retention": {"sweep_seconds": 3600},
+  "adapters": [
+    {"partner": "politie", "kind": "https-pull",
+     "url": "https://127.0.0.1:$PARTNER_PORT/vhgate/answer",
+     "ca": "$CERTS/ca.crt", "cert": "$CERTS/gateway-client.crt", "key": "$CERTS/gateway-client.key",
+     "mapping": {"bsn": "persoon.bsn", "bekend": "casus.bekend_bij_partner",
+                 "antecedenten": "leefgebied.delictgeschiedenis", "reden": "casus.reden_melding",
+                 "toezicht": "justitie.lopend_toezicht"},
+     "timeout_ms": 3000, "retries": 2, "interval_seconds": 1},
+    {"partner": "gemeente-leiden", "kind": "file-drop",
+     "dir": "$DROP", "format": "csv", "delimiter": ";",
+     "mapping": {"BSN": "persoon.bsn", "Bekend": "casus.bekend_bij_partner",
+                 "Uitkering": "gemeente.uitkering", "Schuldhulp": "gemeente.schuldhulp",
+                 "Wmo": "gemeente.wmo_voorziening"},
+     "settle_seconds": 1, "poll_seconds": 1}
+  ]
 }
 EOF
 
-say "1. keys and gateway"
+say "1. keys, partner system and gateway"
+echo "partner system (politie, https-pull) pid $PARTNER_PID on https://127.0.0.1:$PARTNER_PORT (mutual TLS; only the house's client certificate)"
 "$VHGATE" keys init --config "$WORK/gateway.json"
 "$VHGATE" serve --config "$WORK/gateway.json" 2>"$WORK/gateway.log" &
 GW_PID=$!
@@ -129,7 +144,8 @@ call "$COORD" GET /v1/health >/dev/null; expect 200
 echo "covenant in force: $(call "$COORD" GET /v1/health | "$JS" get /convenant/id) $(call "$COORD" GET /v1/health | "$JS" get /convenant/version)"
 
 say "2. the coordinator schedules a briefing for three synthetic subjects"
-BSN1="$(synthetic_bsn)"; BSN2="$(synthetic_bsn)"; BSN3="$(synthetic_bsn)"
+# The made-up persons of examples/partner/persons.json (pass the 11-proef; no real data).
+BSN1=201079197; BSN2=201158383; BSN3=201237581
 TODAY="$(date -u +%Y-%m-%d)"
 MEETING_BODY=$(cat <<EOF
 {"overlegvorm": "briefing", "title": "Briefing (demo)",
@@ -142,35 +158,87 @@ MEETING_BODY=$(cat <<EOF
 EOF
 )
 MEETING="$(call "$COORD" POST /v1/meetings "$MEETING_BODY" | "$JS" get /id)"; expect 201
-echo "meeting $MEETING (briefing), 3 subjects, ad hoc: woningcorporatie; BSNs are made up and pass the 11-proef"
+echo "meeting $MEETING (briefing), 3 subjects, ad hoc: woningcorporatie; BSNs are the made-up ones of examples/partner/persons.json"
 
 say "3. information requests to every partner the covenant lets supply"
 call "$COORD" POST "/v1/meetings/$MEETING/requests" "{\"deadline\": \"$(date -u -d '+1 day' +%Y-%m-%d)T07:00:00Z\"}" >"$WORK/requests.json"; expect 201
 echo "$(grep -o '"id":"r-' "$WORK/requests.json" | wc -l) requests (one per supplier and subject), e.g. politie is asked for:"
 "$JS" ids /requests supplier politie fields <"$WORK/requests.json" | head -1
 
-say "4. suppliers answer over the API"
+say "4. suppliers answer: push (API), https-pull (politie's system), file-drop (gemeente-leiden's export)"
+echo "push: the suppliers' own API clients answer with their supplier certificates"
 # answer SUPPLIER SUBJECT FIELDS-JSON
 answer() {
   local sup="$1" ref="$2" fields="$3" rid
-  rid="$(call "$sup.supplier" GET '/v1/requests?status=open' | "$JS" ids /requests subject "$ref" id | while read -r id; do
-           grep -q "$MEETING" <<<"$(call "$sup.supplier" GET '/v1/requests?status=open')" && echo "$id"; done | head -1)"
+  rid="$(call "$sup.supplier" GET '/v1/requests?status=open' | "$JS" ids /requests subject "$ref" id | head -1)"
   [ -n "$rid" ] || { echo "demo: no open request for $sup about $ref" >&2; exit 1; }
   local out; out="$(call "$sup.supplier" PUT "/v1/requests/$rid/answer" "{\"fields\": $fields}")"; expect 200
-  printf '%-17s %s: accepted %s withheld %s\n' "$sup" "$ref" "$("$JS" get /accepted <<<"$out")" "$("$JS" get /withheld <<<"$out")"
+  printf '  %-17s %s: accepted %s withheld %s\n' "$sup" "$ref" "$("$JS" get /accepted <<<"$out")" "$("$JS" get /withheld <<<"$out")"
 }
-answer politie S1 '{"casus.bekend_bij_partner": true, "leefgebied.delictgeschiedenis": "2021 winkeldiefstal, 2023 vernieling (synthetisch)", "casus.reden_melding": "aanhouding 12-11 (synthetisch)", "zorg.diagnose": "niet aan politie"}'
-answer politie S2 '{"casus.bekend_bij_partner": false}'
-answer politie S3 '{"casus.bekend_bij_partner": true, "leefgebied.delictgeschiedenis": "2024 bedreiging (synthetisch)"}'
 answer om S1 '{"casus.bekend_bij_partner": true, "justitie.lopende_zaak": true}'
-answer reclassering S1 '{"casus.bekend_bij_partner": true, "justitie.lopend_toezicht": true}'
-answer gemeente-leiden S1 '{"casus.bekend_bij_partner": true, "gemeente.schuldhulp": true, "gemeente.uitkering": true}'
-answer gemeente-leiden S3 '{"casus.bekend_bij_partner": true, "gemeente.wmo_voorziening": true}'
+answer reclassering S1 '{"casus.bekend_bij_partner": true, "justitie.lopend_toezicht": true, "zorg.diagnose": "niet aan reclassering (synthetisch)"}'
 answer veilig-thuis S2 '{"casus.bekend_bij_partner": true, "zorg.veilig_thuis_lopend": true}'
 answer woningcorporatie S1 '{"casus.bekend_bij_partner": true, "wonen.dreigende_uitzetting": true, "wonen.huurachterstand": true}'
 OM_S2="$(call om.supplier GET '/v1/requests?status=open' | "$JS" ids /requests subject S2 id | head -1)"
 call om.supplier POST "/v1/requests/$OM_S2/decline" '{"reason": "geen grondslag voor verstrekking (synthetisch)"}' >/dev/null; expect 200
-echo "om               S2: declined"
+echo "  om                S2: declined"
+
+echo "https-pull: the gateway itself sends politie's open requests to politie's system (nobody at politie types anything)"
+echo "file-drop: gemeente-leiden's Werk & Inkomen export arrives as a CSV in its own column names (written, then renamed)"
+mkdir -p "$DROP"
+cat >"$DROP/.w-i-export.csv" <<EOF
+BSN;Bekend;Uitkering;Schuldhulp;Wmo
+$BSN1;ja;ja;ja;nee
+$BSN3;ja;nee;nee;ja
+EOF
+mv "$DROP/.w-i-export.csv" "$DROP/w-i-export.csv"
+sed 's/^/  | /' "$DROP/w-i-export.csv"
+
+# answered SUPPLIER -> number of this meeting's requests of SUPPLIER answered
+answered() { call "$1.supplier" GET '/v1/requests?status=answered' | "$JS" ids /requests meeting "$MEETING" id | wc -l; }
+echo "waiting (at most 30 s) for the adapters' answers..."
+POL=0; GEM=0
+for _ in $(seq 1 60); do
+  POL="$(answered politie)"; GEM="$(answered gemeente-leiden)"
+  [ "$POL" -ge 3 ] && [ "$GEM" -ge 2 ] && [ -e "$DROP/done/w-i-export.csv" ] && break
+  sleep 0.5
+done
+if [ "$POL" -lt 3 ] || [ "$GEM" -lt 2 ] || [ ! -e "$DROP/done/w-i-export.csv" ]; then
+  echo "demo: adapters did not answer in 30 s (politie answered $POL of 3, gemeente-leiden $GEM of 2)" >&2
+  ls -lR "$DROP" >&2 || true
+  cat "$DROP"/rejected/*.error.txt >&2 2>/dev/null || true
+  tail -20 "$WORK/gateway.log" >&2
+  exit 1
+fi
+echo "  politie           answered $POL of 3 requests by https-pull"
+echo "  gemeente-leiden   answered $GEM requests (S1, S3) by file-drop; the file is now in $(basename "$DROP")/done/: $(ls "$DROP/done" | grep -v warnings | tr '\n' ' ')"
+
+
+echo
+echo "how each answer came in, from the audit log (answer_received and field_withheld events of this meeting):"
+call veiligheidshuis-hm.privacy-officer GET "/v1/audit/events?meeting=$MEETING&type=answer_received&limit=200" >"$WORK/answers.json"; expect 200
+call veiligheidshuis-hm.privacy-officer GET "/v1/audit/events?meeting=$MEETING&type=field_withheld&limit=200" >"$WORK/withheld.json"; expect 200
+"$JS" each /events detail 300 <"$WORK/withheld.json" | grep -o 'r-[0-9a-f]*' >"$WORK/withheld.req" || true
+"$JS" each /events fields 5000 <"$WORK/withheld.json" >"$WORK/withheld.fields" || true
+names() { grep -o "\"decision\":\"$1\",\"field\":\"[^\"]*\"" | sed 's/.*"field":"//; s/"$//' | sort -u | paste -sd, - | sed 's/,/, /g'; }
+printf '  %-17s %-4s %-11s %-7s %s\n' supplier ref way stored "withheld (not stored; audited)"
+paste -d'\t' <("$JS" each /events detail 300 <"$WORK/answers.json" | grep -o 'r-[0-9a-f]*') \
+              <("$JS" each /events actor 1000 <"$WORK/answers.json") \
+              <("$JS" each /events fields 5000 <"$WORK/answers.json") |
+while IFS=$'\t' read -r rid actor fields; do
+  sup="$("$JS" ids /requests id "$rid" supplier <"$WORK/requests.json")"
+  ref="$("$JS" ids /requests id "$rid" subject <"$WORK/requests.json")"
+  case "$actor" in
+    *'"cn":"adapter:https-pull'*) way=https-pull ;;
+    *'"cn":"adapter:file-drop'*)  way=file-drop ;;
+    *)                            way="push (API)" ;;
+  esac
+  acc="$(names accepted <<<"$fields" | tr ',' '\n' | grep -c . || true)"
+  wh="$(paste -d'\t' "$WORK/withheld.req" "$WORK/withheld.fields" | grep "^$rid"$'\t' | names withheld || true)"
+  printf '  %-17s %-4s %-11s %-7s %s\n' "$sup" "$ref" "$way" "$acc" "${wh:--}"
+done
+echo "  (stored = number of fields accepted; the audit log names each answer's source: the supplier's"
+echo "   certificate for push, politie's URL for https-pull, file-drop:w-i-export.csv for file-drop)"
 
 say "5. what each participant sees (client absent)"
 call politie.participant GET "/v1/meetings/$MEETING/dossier" >"$WORK/politie.json"; expect 200
@@ -207,8 +275,10 @@ call veiligheidshuis-hm.privacy-officer GET /v1/audit/verify; echo
 "$VHGATE" audit verify --config "$WORK/gateway.json" && echo "vhgate audit verify: exit 0 (intact)"
 "$VHGATE" retention run --config "$WORK/gateway.json"
 
-say "10. stopping the gateway"
+say "10. stopping the gateway and the partner system"
 kill -TERM "$GW_PID"
 wait "$GW_PID" && echo "gateway exited 0"
 GW_PID=""
+stop "$PARTNER_PID"; PARTNER_PID=""
+echo "partner system stopped"
 echo "demo finished"
