@@ -88,6 +88,7 @@ cat > "$WORK/gateway.json" <<EOF
   "tls": {"cert": "$CERTS/server.crt", "key": "$CERTS/server.key",
           "client_ca": "$CERTS/ca.crt", "crl": "$CERTS/crl.pem"},
   "retention": {"sweep_seconds": 3600},
+  "audit": {"checkpoint_every": 25, "checkpoint_seconds": 5},
   "adapters": [
     {"partner": "politie", "kind": "https-pull",
      "url": "https://127.0.0.1:$PARTNER_PORT/vhgate/answer",
