@@ -22,18 +22,7 @@ for f in "$BUILD/vhgate" "$BUILD/vhgate-loadgen" "$JS"; do
   [ -x "$f" ] || { echo "bench/exchange: $f missing (make bench builds it)" >&2; exit 1; }
 done
 
-# The example covenant; where an example certificate carries another OIN than
-# the covenant, the copy follows the certificate (see scripts/demo.sh).
-COV="$BENCH_TMP/convenant.json"
-cp "$ROOT/examples/convenant.json" "$COV"
-oin_of() { openssl x509 -in "$1" -noout -subject -nameopt sep_multiline,sname | sed -n 's/^ *serialNumber=//p'; }
-for cert in "$CERTS"/*.crt; do
-  org=$(openssl x509 -in "$cert" -noout -subject -nameopt sep_multiline,sname 2>/dev/null | sed -n 's/^ *O=//p' | head -1)
-  oin=$(oin_of "$cert" 2>/dev/null || true)
-  [ -n "$org" ] && [ -n "$oin" ] || continue
-  cov_oin=$(grep -o "\"id\": \"$org\"[^}]*\"oin\": \"[0-9]*\"" "$COV" | grep -o '[0-9]\{5,\}' || true)
-  [ -n "$cov_oin" ] && [ "$cov_oin" != "$oin" ] && sed -i "s/\"oin\": \"$cov_oin\"/\"oin\": \"$oin\"/" "$COV"
-done
+COV="$ROOT/examples/convenant.json"
 
 # Ten supplier identities: the example ones plus two signed here with the
 # example intermediate CA (ggd and halt have none in certs-example).
