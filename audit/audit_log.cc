@@ -268,6 +268,7 @@ Result<int64_t> AuditLog::AppendWithSeq(Event event) {
     return Status::InvalidArgument("bad_event", "unknown audit event type");
   }
   Pending p;
+  p.body = EventBody(event);
   p.event = std::move(event);
   auto fut = p.done.get_future();
   {
@@ -285,17 +286,19 @@ Status AuditLog::AppendBatch(std::vector<Event> events) {
       return Status::InvalidArgument("bad_event", "unknown audit event type");
     }
   }
+  // Serialised here, in parallel across callers, not on the one writer.
+  std::vector<Pending> batch(events.size());
   std::vector<std::future<Result<int64_t>>> futures;
   futures.reserve(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    batch[i].body = EventBody(events[i]);
+    batch[i].event = std::move(events[i]);
+    futures.push_back(batch[i].done.get_future());
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return Unavailable("closing");
-    for (Event& e : events) {
-      Pending p;
-      p.event = std::move(e);
-      futures.push_back(p.done.get_future());
-      pending_.push_back(std::move(p));
-    }
+    for (Pending& p : batch) pending_.push_back(std::move(p));
   }
   cv_.notify_one();
   Status result;
@@ -404,7 +407,7 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
     for (auto& p : batch) {
       ++seq;
       const Event& e = p.event;
-      std::string body = EventBody(e);
+      const std::string& body = p.body;
       crypto::Hash h = ChainHash(prev, CanonicalEvent(seq, time, e.type, e.actor.partner, e.meeting,
                                                       e.subject, e.supplier, e.recipient, body));
       ins->Bind(1, seq)

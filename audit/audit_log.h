@@ -168,6 +168,7 @@ class AuditLog {
  private:
   struct Pending {
     Event event;
+    std::string body;  // EventBody(event), serialised by the caller's thread
     std::promise<Result<int64_t>> done;
   };
   AuditLog(AuditKeys keys, AuditLogOptions options, const Clock& clock);
