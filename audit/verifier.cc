@@ -28,12 +28,6 @@ bool ColHash(sqlite3_stmt* st, int i, crypto::Hash* out) {
   return true;
 }
 
-void PutFramed(std::string* out, std::string_view s) {
-  uint64_t n = s.size();
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((n >> (i * 8)) & 0xff));
-  out->append(s);
-}
-
 // Holds a read transaction open: one snapshot for the whole verification.
 class ReadTxn {
  public:
@@ -250,10 +244,8 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
                                " (inserted, deleted or reordered event)");
       break;
     }
-    it.canon.clear();
-    PutFramed(&it.canon, "vh-audit-event-v1");
-    PutFramed(&it.canon, std::to_string(seq));
-    for (int c = 1; c <= 8; ++c) PutFramed(&it.canon, Col(st, c));
+    it.canon = CanonicalEvent(seq, Col(st, 1), Col(st, 2), Col(st, 3), Col(st, 4), Col(st, 5),
+                              Col(st, 6), Col(st, 7), Col(st, 8));
     while (db_cp != db_cps.end() && db_cp->first < seq) ++db_cp;
     if (db_cp != db_cps.end() && db_cp->first == seq && db_cp->second.hash != it.stored) {
       stop(seq, "does not match the signed checkpoint in the store (rewritten chain)");

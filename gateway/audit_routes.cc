@@ -5,16 +5,12 @@
 #include "audit/audit_log.h"
 #include "core/limits.h"
 #include "crypto/hex.h"
+#include "gateway/api_actor.h"
 #include "policy/covenant.h"
 #include "policy/covenant_holder.h"
 
 namespace vh::gw {
 namespace {
-
-audit::Actor ActorOf(const ApiRequest& req) {
-  const Identity& id = req.identity;
-  return audit::Actor{id.partner, id.role, id.cn, id.fingerprint, id.remote};
-}
 
 std::string QueryParam(const ApiRequest& req, const char* key) {
   auto it = req.query.find(key);

@@ -2,14 +2,10 @@
 
 #include "audit/audit_log.h"
 #include "exchange/exchange_service.h"
+#include "gateway/api_actor.h"
 
 namespace vh::gw {
 namespace {
-
-audit::Actor ActorOf(const ApiRequest& req) {
-  const Identity& id = req.identity;
-  return audit::Actor{id.partner, id.role, id.cn, id.fingerprint, id.remote};
-}
 
 ApiResponse Respond(int ok_status, const Result<Json>& r) {
   if (!r.ok()) return ApiResponse::FromStatus(r.status());

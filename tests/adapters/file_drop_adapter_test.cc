@@ -22,7 +22,7 @@ using testing::TempDir;
 using testing::TestBsn;
 using testing::WriteFile;
 
-OpenRequest Request(const std::string& id, int bsn_seed) {
+OpenRequest DropRequest(const std::string& id, int bsn_seed) {
   OpenRequest r;
   r.id = id;
   r.meeting = "m-1";
@@ -37,9 +37,9 @@ class FileDropAdapterTest : public ::testing::Test {
   void SetUp() override {
     drop_ = tmp_.path() + "/drop";
     state_ = tmp_.path() + "/state";
-    sink_.AddRequest(Request("r-1", 1));
-    sink_.AddRequest(Request("r-2", 2));
-    sink_.AddRequest(Request("r-3", 3));
+    sink_.AddRequest(DropRequest("r-1", 1));
+    sink_.AddRequest(DropRequest("r-2", 2));
+    sink_.AddRequest(DropRequest("r-3", 3));
   }
 
   Json Entry(Json overrides = Json::object()) {
@@ -168,7 +168,7 @@ TEST_F(FileDropAdapterTest, SameFileDroppedTwiceIsImportedOnce) {
   ASSERT_EQ(sink_.answers().size(), 2u);
   // The same content again, under the same and under another name, also
   // after a restart of the gateway (a new adapter reading the ledger).
-  sink_.AddRequest(Request("r-1b", 1));  // even with a new open request for that person
+  sink_.AddRequest(DropRequest("r-1b", 1));  // even with a new open request for that person
   WriteFile(drop_ + "/monday.csv", ValidCsv());
   a->RunOnce(never_);
   a = Make({{"delimiter", ";"}});

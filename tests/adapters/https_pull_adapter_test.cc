@@ -69,7 +69,7 @@ Json PullEntry(const std::string& url, Json overrides = Json::object()) {
   return e;
 }
 
-OpenRequest Request(const std::string& id, int bsn_seed) {
+OpenRequest PullRequest(const std::string& id, int bsn_seed) {
   OpenRequest r;
   r.id = id;
   r.meeting = "m-1";
@@ -102,7 +102,7 @@ class HttpsPullAdapterTest : public ::testing::Test {
 TEST_F(HttpsPullAdapterTest, RequestBodyUsesThePartnersNames) {
   auto a = MakeAdapter(PullEntry("https://127.0.0.1:1/x"), sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  Json body = a->RequestBody(Request("r-1", 1));
+  Json body = a->RequestBody(PullRequest("r-1", 1));
   EXPECT_EQ(body["request"], "r-1");
   EXPECT_EQ(body["identity"]["bsn"], TestBsn(1));
   EXPECT_EQ(body["identity"]["persoon.naam"], "Test Persoon");  // unmapped: as is
@@ -114,7 +114,7 @@ TEST_F(HttpsPullAdapterTest, PartnerThatAnswersIsMappedAndStored) {
   ASSERT_NE(partner.port(), 0);
   auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  sink_.AddRequest(Request("r-1", 1));
+  sink_.AddRequest(PullRequest("r-1", 1));
   a->RunOnce(never_);
   auto answers = sink_.answers();
   ASSERT_EQ(answers.size(), 1u);
@@ -141,7 +141,7 @@ TEST_F(HttpsPullAdapterTest, EveryAnswerOnAReusedConnectionNamesThePeer) {
   ASSERT_NE(partner.port(), 0);
   auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  for (int i = 1; i <= 3; ++i) sink_.AddRequest(Request("r-" + std::to_string(i), 1));
+  for (int i = 1; i <= 3; ++i) sink_.AddRequest(PullRequest("r-" + std::to_string(i), 1));
   a->RunOnce(never_);
   auto answers = sink_.answers();
   ASSERT_EQ(answers.size(), 3u);
@@ -158,7 +158,7 @@ TEST_F(HttpsPullAdapterTest, FieldsThePartnerMayNotSupplyAreWithheld) {
   ASSERT_NE(partner.port(), 0);
   auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  sink_.AddRequest(Request("r-1", 1));
+  sink_.AddRequest(PullRequest("r-1", 1));
   a->RunOnce(never_);
   auto answers = sink_.answers();
   ASSERT_EQ(answers.size(), 1u);
@@ -173,7 +173,7 @@ TEST_F(HttpsPullAdapterTest, UnknownPersonIsDeclined) {
   ASSERT_NE(partner.port(), 0);
   auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  sink_.AddRequest(Request("r-9", 9));
+  sink_.AddRequest(PullRequest("r-9", 9));
   a->RunOnce(never_);
   ASSERT_EQ(sink_.declines().size(), 1u);
   EXPECT_EQ(sink_.declines()[0].reason, "persoon onbekend");
@@ -184,9 +184,9 @@ TEST_F(HttpsPullAdapterTest, PartnerThatIsDownIsRecordedAfterRetries) {
   std::string url = "https://127.0.0.1:" + std::to_string(testing::UnusedPort()) + "/vhgate/answer";
   auto a = MakeAdapter(PullEntry(url), sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  sink_.AddRequest(Request("r-1", 1));
-  sink_.AddRequest(Request("r-2", 2));
-  sink_.AddRequest(Request("r-3", 3));
+  sink_.AddRequest(PullRequest("r-1", 1));
+  sink_.AddRequest(PullRequest("r-2", 2));
+  sink_.AddRequest(PullRequest("r-3", 3));
   a->RunOnce(never_);
   // Every request is recorded, but only the first cost network attempts.
   auto failures = sink_.failures();
@@ -209,7 +209,7 @@ TEST_F(HttpsPullAdapterTest, PartnerThatHangsTimesOut) {
   auto a = MakeAdapter(PullEntry(partner.url(), {{"timeout_ms", 300}, {"retries", 1}}), sink_,
                        metrics_);
   ASSERT_NE(a, nullptr);
-  sink_.AddRequest(Request("r-1", 1));
+  sink_.AddRequest(PullRequest("r-1", 1));
   auto start = std::chrono::steady_clock::now();
   a->RunOnce(never_);
   auto took = std::chrono::steady_clock::now() - start;
@@ -225,7 +225,7 @@ TEST_F(HttpsPullAdapterTest, InvalidJsonIsRecordedNotImported) {
   ASSERT_NE(partner.port(), 0);
   auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  sink_.AddRequest(Request("r-1", 1));
+  sink_.AddRequest(PullRequest("r-1", 1));
   a->RunOnce(never_);
   ASSERT_EQ(sink_.failures().size(), 1u);
   EXPECT_EQ(sink_.failures()[0].reason, "invalid_response");
@@ -238,7 +238,7 @@ TEST_F(HttpsPullAdapterTest, OversizedAnswerIsCutOffAndRecorded) {
   ASSERT_NE(partner.port(), 0);
   auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  sink_.AddRequest(Request("r-1", 1));
+  sink_.AddRequest(PullRequest("r-1", 1));
   a->RunOnce(never_);
   ASSERT_EQ(sink_.failures().size(), 1u);
   EXPECT_EQ(sink_.failures()[0].reason, "invalid_response");
@@ -251,7 +251,7 @@ TEST_F(HttpsPullAdapterTest, ServerErrorIsRetriedThenRecorded) {
   ASSERT_NE(partner.port(), 0);
   auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  sink_.AddRequest(Request("r-1", 1));
+  sink_.AddRequest(PullRequest("r-1", 1));
   a->RunOnce(never_);
   ASSERT_EQ(sink_.failures().size(), 1u);
   EXPECT_EQ(sink_.failures()[0].reason, "http_status");
@@ -264,7 +264,7 @@ TEST_F(HttpsPullAdapterTest, ServerNotSignedByTheConfiguredCaIsRefused) {
   auto a = MakeAdapter(PullEntry(partner.url(), {{"ca", CertsDir() + "/work/foreign-ca.crt"}}),
                        sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  sink_.AddRequest(Request("r-1", 1));
+  sink_.AddRequest(PullRequest("r-1", 1));
   a->RunOnce(never_);
   ASSERT_EQ(sink_.failures().size(), 1u);
   EXPECT_EQ(sink_.failures()[0].reason, "tls");
@@ -280,7 +280,7 @@ TEST_F(HttpsPullAdapterTest, PartnerRefusesAClientOfAnotherOrganisation) {
                                                  {"retries", 0}}),
                        sink_, metrics_);
   ASSERT_NE(a, nullptr);
-  sink_.AddRequest(Request("r-1", 1));
+  sink_.AddRequest(PullRequest("r-1", 1));
   a->RunOnce(never_);
   ASSERT_EQ(sink_.failures().size(), 1u);
   EXPECT_TRUE(sink_.answers().empty());
@@ -322,8 +322,8 @@ TEST_F(HttpsPullAdapterTest, HangingPartnerDoesNotBlockAnother) {
   ASSERT_NE(good.port(), 0);
   Json slow_entry = PullEntry(slow.url(), {{"timeout_ms", 20000}, {"retries", 0}});
   Json good_entry = PullEntry(good.url(), {{"partner", "reclassering"}});
-  sink_.AddRequest(Request("r-1", 1));
-  sink_.AddRequest(Request("r-2", 2));
+  sink_.AddRequest(PullRequest("r-1", 1));
+  sink_.AddRequest(PullRequest("r-2", 2));
   // Both adapters see both requests in this fake; the first answer wins.
   auto runner = AdapterRunner::Create(Json::array({slow_entry, good_entry}), "gateway.json", "/",
                                       dir_.path(), sink_);

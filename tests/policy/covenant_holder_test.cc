@@ -34,7 +34,7 @@ class CovenantHolderTest : public ::testing::Test {
   std::string path_;
 };
 
-const char* kRule = R"({"id": "B1", "field": "toezicht", "from": ["reclassering"],
+const char* kHolderRule = R"({"id": "B1", "field": "toezicht", "from": ["reclassering"],
                          "to": ["@members"], "as": "full"})";
 
 TEST_F(CovenantHolderTest, OpenFailsNamingTheProblem) {
@@ -48,13 +48,13 @@ TEST_F(CovenantHolderTest, OpenFailsNamingTheProblem) {
 }
 
 TEST_F(CovenantHolderTest, ReloadSwapsAndBadFileKeepsTheOld) {
-  Write(SmallCovenant(kRule));
+  Write(SmallCovenant(kHolderRule));
   auto h = CovenantHolder::Open(path_);
   ASSERT_TRUE(h.ok()) << h.status().message();
   auto first = (*h)->Get();
   const std::string first_sha = first->sha256();
 
-  Write(SmallCovenant(std::string(kRule) + R"(, {"id": "B2", "field": "aantal",
+  Write(SmallCovenant(std::string(kHolderRule) + R"(, {"id": "B2", "field": "aantal",
         "from": ["politie"], "to": ["@members"], "as": "full"})"));
   auto r = (*h)->Reload();
   ASSERT_TRUE(r.ok());
@@ -76,7 +76,7 @@ TEST_F(CovenantHolderTest, ReloadSwapsAndBadFileKeepsTheOld) {
 }
 
 TEST_F(CovenantHolderTest, ConcurrentReadersDuringReload) {
-  Write(SmallCovenant(kRule));
+  Write(SmallCovenant(kHolderRule));
   auto h = CovenantHolder::Open(path_);
   ASSERT_TRUE(h.ok());
   CovenantHolder* holder = h->get();

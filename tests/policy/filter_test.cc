@@ -12,7 +12,7 @@ using ::testing::HasSubstr;
 using ::vh::policy::testing::MustLoad;
 using ::vh::policy::testing::SmallCovenant;
 
-std::shared_ptr<const Covenant> Small() {
+std::shared_ptr<const Covenant> FilterCovenant() {
   return MustLoad(SmallCovenant(R"(
     {"id": "B1", "field": "toezicht", "from": ["reclassering"], "to": ["@members"], "as": "full"},
     {"id": "B2", "field": "toezicht", "from": ["reclassering"], "to": ["@ad_hoc"], "as": "presence",
@@ -55,7 +55,7 @@ MeetingContext Meeting() {
 }
 
 TEST(PolicyFilterTest, MemberViewAppliesTransforms) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   auto answers = Answers();
   auto view = FilterDossier(*c, Meeting(), "politie", answers);
@@ -96,7 +96,7 @@ TEST(PolicyFilterTest, MemberViewAppliesTransforms) {
 }
 
 TEST(PolicyFilterTest, TextViewEqualsJsonView) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   auto answers = Answers();
   answers.push_back(SubjectAnswers{"S\"2", {{"toezicht", {{"reclassering", false}}}}});
@@ -120,7 +120,7 @@ TEST(PolicyFilterTest, TextViewEqualsJsonView) {
 }
 
 TEST(PolicyFilterTest, AdHocSupplierShownToMembers) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   auto answers = Answers();
   // woco is invited ad hoc in this meeting, so its answer counts as @ad_hoc.
@@ -136,7 +136,7 @@ TEST(PolicyFilterTest, AdHocSupplierShownToMembers) {
 }
 
 TEST(PolicyFilterTest, AdHocRecipientNeedsSignedDeclaration) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   auto answers = Answers();
   auto view = FilterDossier(*c, Meeting(), "woco", answers);
@@ -157,7 +157,7 @@ TEST(PolicyFilterTest, AdHocRecipientNeedsSignedDeclaration) {
 }
 
 TEST(PolicyFilterTest, NonParticipantClosedAndClientPresent) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   auto answers = Answers();
   auto view = FilterDossier(*c, Meeting(), "buiten", answers);
@@ -188,7 +188,7 @@ TEST(PolicyFilterTest, NonParticipantClosedAndClientPresent) {
 }
 
 TEST(PolicyFilterTest, ErrorsForUnknownCallerOrOverlegvorm) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   auto answers = Answers();
   EXPECT_EQ(FilterDossier(*c, Meeting(), "nobody", answers).status().code(),
@@ -199,7 +199,7 @@ TEST(PolicyFilterTest, ErrorsForUnknownCallerOrOverlegvorm) {
 }
 
 TEST(PolicyFilterTest, InvalidStoredValueIsWithheld) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   std::vector<SubjectAnswers> a(1);
   a[0].ref = "S";
@@ -266,7 +266,7 @@ TEST(PolicyFilterTest, AnswersFromJson) {
 // --- intake ---
 
 TEST(PolicyIntakeTest, SplitsAcceptedAndWithheld) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   Json fields = {{"toezicht", true}, {"notitie", "x"}, {"aantal", 2}, {"bestaat.niet", 1}};
   auto r = SplitAnswer(*c, "briefing", "reclassering", false, fields);
@@ -280,7 +280,7 @@ TEST(PolicyIntakeTest, SplitsAcceptedAndWithheld) {
 }
 
 TEST(PolicyIntakeTest, AdHocSupplier) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   Json fields = {{"aantal", 4}};
   auto r = SplitAnswer(*c, "briefing", "woco", true, fields);
@@ -292,7 +292,7 @@ TEST(PolicyIntakeTest, AdHocSupplier) {
 }
 
 TEST(PolicyIntakeTest, WrongTypeIsUnprocessableNamingThePath) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   struct Bad {
     const char* field;
@@ -327,7 +327,7 @@ TEST(PolicyIntakeTest, WrongTypeIsUnprocessableNamingThePath) {
 }
 
 TEST(PolicyIntakeTest, ValidValuesOfEveryType) {
-  auto c = Small();
+  auto c = FilterCovenant();
   ASSERT_TRUE(c);
   Json addr = {{"straat", "Breestraat"}, {"huisnummer", "1a"}, {"postcode", "2311AA"},
                {"woonplaats", "Leiden"}, {"gemeente", "Leiden"}};
