@@ -34,14 +34,26 @@ JSON
   echo "gateway did not start:" >&2; cat "$BENCH_TMP/gateway.log" >&2; return 1
 }
 
-# start_nginx PORT BODY_FILE: nginx with the same certificate, the same client
-# certificate verification (CA bundle + CRL) and TLS settings, answering every
-# request with the body of BODY_FILE as application/json.
+# start_nginx PORT BODY_FILE [return|file]: nginx with the same certificate,
+# the same client certificate verification (CA bundle + CRL) and TLS settings,
+# answering every request with the body of BODY_FILE as application/json:
+# from its configuration (`return`, the default; nginx caps that at 4 KiB) or
+# as a static file (`file`, for larger bodies).
 start_nginx() {
-  local port=$1 body_file=$2 conf=$BENCH_TMP/nginx.conf
-  mkdir -p "$BENCH_TMP/nginx"
-  local body
-  body=$(sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g" "$body_file")
+  local port=$1 body_file=$2 mode=${3:-return} conf=$BENCH_TMP/nginx.conf
+  mkdir -p "$BENCH_TMP/nginx/www"
+  local location
+  if [ "$mode" = file ]; then
+    cp "$body_file" "$BENCH_TMP/nginx/www/body.json"
+    # nginx's workers run as an unprivileged user: let them reach the file
+    # (traverse only; keys and data keep their own modes).
+    chmod 711 "$BENCH_TMP" "$BENCH_TMP/nginx"
+    chmod 755 "$BENCH_TMP/nginx/www"
+    chmod 644 "$BENCH_TMP/nginx/www/body.json"
+    location="root $BENCH_TMP/nginx/www; try_files /body.json =404;"
+  else
+    location="return 200 '$(sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g" "$body_file")';"
+  fi
   cat > "$conf" <<NGINX
 worker_processes auto;
 error_log $BENCH_TMP/nginx/error.log warn;
@@ -53,6 +65,7 @@ http {
   client_body_temp_path $BENCH_TMP/nginx/body;
   keepalive_requests 1000000;
   keepalive_timeout 30s;
+  open_file_cache max=16;
   server {
     listen 127.0.0.1:$port ssl;
     ssl_certificate $CERTS/server.crt;
@@ -68,7 +81,7 @@ http {
     ssl_session_tickets off;
     location / {
       default_type application/json;
-      return 200 '$body';
+      $location
     }
   }
 }

@@ -110,60 +110,8 @@ for _ in 1 2 3; do
   curl -s -o /dev/null -w 'one view, new connection: %{time_total}s (TLS %{time_appconnect}s)\n' --cacert "$CERTS/ca.crt" \
     --cert "$CERTS/politie.participant.crt" --key "$CERTS/politie.participant.key" "$URL/v1/meetings/$MEETING/dossier"
 done
-# nginx's `return` (lib.sh start_nginx) caps a literal body at 4 KiB; a dossier
-# is larger, so this nginx serves the same bytes as a static file, with the
-# TLS settings of lib.sh.
-start_nginx_file() {
-  local port=$1 body_file=$2 conf=$BENCH_TMP/nginx-file.conf
-  mkdir -p "$BENCH_TMP/nginx-file/www"
-  cp "$body_file" "$BENCH_TMP/nginx-file/www/dossier.json"
-  # nginx's workers run as an unprivileged user: let them reach the file
-  # (traverse only; keys and data keep their own modes).
-  chmod 711 "$BENCH_TMP" "$BENCH_TMP/nginx-file"
-  chmod 755 "$BENCH_TMP/nginx-file/www"
-  chmod 644 "$BENCH_TMP/nginx-file/www/dossier.json"
-  cat > "$conf" <<NGINX
-worker_processes auto;
-error_log $BENCH_TMP/nginx-file/error.log warn;
-pid $BENCH_TMP/nginx-file/nginx.pid;
-daemon off;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $BENCH_TMP/nginx-file/body;
-  keepalive_requests 1000000;
-  keepalive_timeout 30s;
-  open_file_cache max=16;
-  server {
-    listen 127.0.0.1:$port ssl;
-    ssl_certificate $CERTS/server.crt;
-    ssl_certificate_key $CERTS/server.key;
-    ssl_client_certificate $CERTS/ca.crt;
-    ssl_crl $CERTS/crl.pem;
-    ssl_verify_client on;
-    ssl_verify_depth 4;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_ciphers ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256;
-    ssl_prefer_server_ciphers on;
-    ssl_ecdh_curve X25519:prime256v1:secp384r1;
-    ssl_session_tickets off;
-    location / {
-      default_type application/json;
-      root $BENCH_TMP/nginx-file/www;
-      try_files /dossier.json =404;
-    }
-  }
-}
-NGINX
-  nginx -c "$conf" -p "$BENCH_TMP/nginx-file" &
-  PIDS+=($!)
-  for _ in $(seq 50); do
-    (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "nginx did not start" >&2; cat "$BENCH_TMP/nginx-file/error.log" >&2; return 1
-}
-start_nginx_file $NGINX_PORT "$BENCH_TMP/dossier.json"
+# A dossier is larger than the 4 KiB nginx `return` can hold: nginx serves it as a file.
+start_nginx $NGINX_PORT "$BENCH_TMP/dossier.json" file
 nginx_bytes=$(curl -s --cacert "$CERTS/ca.crt" --cert "$CERTS/politie.participant.crt" --key "$CERTS/politie.participant.key" "https://localhost:$NGINX_PORT/v1/meetings/$MEETING/dossier" | wc -c)
 echo "nginx serves the same $nginx_bytes bytes"
 
