@@ -126,6 +126,12 @@ Status ConfigureTls(ssl::context& ctx, const Config& config) {
     return fail("TLS cipher configuration");
   }
   SSL_CTX_set_max_early_data(c, 0);
+  // No resumption: no session cache and no TLS 1.3 tickets (with
+  // SSL_OP_NO_TICKET alone, OpenSSL would issue stateful tickets and keep
+  // every session in a cache it then sweeps under a lock). A partner
+  // reconnecting makes a full handshake with its certificate checked again.
+  SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(c, 0);
   static const unsigned char kSid[] = "vhgate";
   SSL_CTX_set_session_id_context(c, kSid, sizeof kSid - 1);
 
@@ -228,14 +234,15 @@ void SplitTarget(std::string_view target, ApiRequest* req) {
 }
 
 // A session as seen by the drain logic. `alive` and `socket` are touched only
-// on the session's strand; `busy` (a request is being handled) from anywhere.
+// on the session's own thread (its io_context has one); `busy` (a request is
+// being handled) from anywhere.
 struct SessionCtl {
-  asio::any_io_executor strand;
+  asio::any_io_executor executor;  // the session's: one thread, so no strand needed
   beast::tcp_stream* socket = nullptr;
   bool alive = true;
   std::atomic<bool> busy{false};
   static void Cancel(const std::shared_ptr<SessionCtl>& c) {
-    asio::post(c->strand, [c] {
+    asio::post(c->executor, [c] {
       if (c->alive) c->socket->cancel();
     });
   }
@@ -252,7 +259,7 @@ class Server {
         ctx_(ssl::context::tls_server),
         threads_(config.threads > 0 ? config.threads
                                     : std::max(1u, std::thread::hardware_concurrency())),
-        ioc_(threads_),
+        iocs_(MakeContexts(threads_)),
         handlers_(config.handler_threads > 0 ? config.handler_threads : 32),
         read_timeout_(config.read_timeout_ms > 0
                           ? std::chrono::milliseconds(config.read_timeout_ms)
@@ -271,27 +278,43 @@ class Server {
                           {"metrics_listen",
                            mep.address().to_string() + ":" + std::to_string(mep.port())},
                           {"threads", threads_}});
-    asio::co_spawn(ioc_, Accept(), asio::detached);
-    asio::co_spawn(ioc_, AcceptMetrics(), asio::detached);
-    asio::co_spawn(ioc_, Signals(), asio::detached);
+    asio::co_spawn(main(), Accept(), asio::detached);
+    asio::co_spawn(main(), AcceptMetrics(), asio::detached);
+    asio::co_spawn(main(), Signals(), asio::detached);
     return Status::Ok();
   }
 
+  // One io_context per thread, each run by its own thread: a connection lives
+  // on one of them (round robin), so its handlers never need a strand or a
+  // lock. The first also runs the acceptors, the signals and the drain.
   void Run() {
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> idle;
+    for (std::size_t i = 1; i < iocs_.size(); ++i) idle.push_back(asio::make_work_guard(*iocs_[i]));
     std::vector<std::thread> pool;
-    for (int i = 1; i < threads_; ++i) pool.emplace_back([this] { ioc_.run(); });
-    ioc_.run();
+    for (std::size_t i = 1; i < iocs_.size(); ++i) pool.emplace_back([this, i] { iocs_[i]->run(); });
+    main().run();  // until Drain() stops every context
     for (auto& t : pool) t.join();
     handlers_.join();
   }
 
  private:
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+  asio::io_context& main() { return *iocs_[0]; }
+  // The context of the next connection.
+  asio::any_io_executor NextContext() {
+    return iocs_[next_context_++ % iocs_.size()]->get_executor();
+  }
+
   Status Bind(const HostPort& hp, std::unique_ptr<tcp::acceptor>* out, const char* key) {
     beast::error_code ec;
     auto addr = asio::ip::make_address(hp.host == "localhost" ? "127.0.0.1" : hp.host, ec);
     if (ec) return Status::Unavailable("bad_config", std::string(key) + ": bad address");
     tcp::endpoint ep(addr, hp.port);
-    auto acc = std::make_unique<tcp::acceptor>(asio::make_strand(ioc_));
+    auto acc = std::make_unique<tcp::acceptor>(main());
     acc->open(ep.protocol(), ec);
     if (!ec) acc->set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acc->bind(ep, ec);
@@ -306,7 +329,7 @@ class Server {
 
   awaitable<void> Accept() {
     for (;;) {
-      auto [ec, sock] = co_await acceptor_->async_accept(asio::make_strand(ioc_), kTuple);
+      auto [ec, sock] = co_await acceptor_->async_accept(NextContext(), kTuple);
       if (ec) {
         if (draining_ || ec == asio::error::operation_aborted) co_return;
         continue;  // e.g. EMFILE: keep serving the others
@@ -338,7 +361,7 @@ class Server {
     }
     TlsStream stream(std::move(sock), ctx_);
     auto ctl = std::make_shared<SessionCtl>();
-    ctl->strand = stream.get_executor();
+    ctl->executor = stream.get_executor();
     ctl->socket = &beast::get_lowest_layer(stream);
     Register(ctl);
     struct Unregister {
@@ -459,7 +482,7 @@ class Server {
 
   awaitable<void> AcceptMetrics() {
     for (;;) {
-      auto [ec, sock] = co_await metrics_acceptor_->async_accept(asio::make_strand(ioc_), kTuple);
+      auto [ec, sock] = co_await metrics_acceptor_->async_accept(NextContext(), kTuple);
       if (ec) {
         if (draining_ || ec == asio::error::operation_aborted) co_return;
         continue;
@@ -495,7 +518,7 @@ class Server {
   }
 
   awaitable<void> Signals() {
-    asio::signal_set signals(ioc_, SIGINT, SIGTERM, SIGHUP);
+    asio::signal_set signals(main(), SIGINT, SIGTERM, SIGHUP);
     for (;;) {
       auto [ec, sig] = co_await signals.async_wait(kTuple);
       if (ec) co_return;
@@ -523,7 +546,7 @@ class Server {
       }
     }
     app_.StopBackground();
-    asio::steady_timer timer(ioc_);
+    asio::steady_timer timer(main());
     auto deadline = std::chrono::steady_clock::now() + limits::kDrainTimeout;
     while (app_.metrics().open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
       timer.expires_after(std::chrono::milliseconds(20));
@@ -534,7 +557,7 @@ class Server {
       }
     }
     LogInfo("drained", {{"open_connections", app_.metrics().open_connections()}});
-    ioc_.stop();
+    for (auto& ioc : iocs_) ioc->stop();
   }
 
   void Register(const std::shared_ptr<SessionCtl>& c) {
@@ -550,7 +573,8 @@ class Server {
   const Config& config_;
   ssl::context ctx_;
   int threads_;
-  asio::io_context ioc_;
+  std::vector<std::unique_ptr<asio::io_context>> iocs_;
+  std::size_t next_context_ = 0;  // the acceptors only, on the main context
   asio::thread_pool handlers_;
   std::chrono::milliseconds read_timeout_;
   std::size_t max_connections_;
