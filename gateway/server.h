@@ -14,6 +14,13 @@
 // against client_ca (chain allowed) and the CRL; refused handshakes are
 // counted by reason: no_certificate, unknown_ca, expired, not_yet_valid,
 // revoked, oin_mismatch, protocol_version, no_shared_cipher, timeout, other.
+// No session resumption (no session cache, no tickets).
+//
+// Threads: `threads` I/O threads (default one per core), each running its own
+// io_context; connections are dealt round robin and stay on theirs. Requests
+// the App marks inline (health, cheap reads) answer on that thread; the others
+// run on a pool of `limits.handler_threads` so that a handler waiting for a
+// durable audit commit never stalls the connections beside it.
 
 #include "core/config.h"
 
