@@ -97,6 +97,17 @@ class HttpsPullAdapterTest : public ::testing::Test {
   FakeSink sink_;
   AdapterMetrics metrics_;
   StopSignal never_;
+
+  // One pull round for request r-1 against a partner started with
+  // `--behaviour behaviour`.
+  void PullOnceFrom(const std::string& behaviour) {
+    PartnerProcess partner(PartnerArgs(PersonsFile(dir_), {"--behaviour", behaviour}));
+    ASSERT_NE(partner.port(), 0);
+    auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
+    ASSERT_NE(a, nullptr);
+    sink_.AddRequest(PullRequest("r-1", 1));
+    a->RunOnce(never_);
+  }
 };
 
 TEST_F(HttpsPullAdapterTest, RequestBodyUsesThePartnersNames) {
@@ -221,12 +232,8 @@ TEST_F(HttpsPullAdapterTest, PartnerThatHangsTimesOut) {
 }
 
 TEST_F(HttpsPullAdapterTest, InvalidJsonIsRecordedNotImported) {
-  PartnerProcess partner(PartnerArgs(PersonsFile(dir_), {"--behaviour", "invalid-json"}));
-  ASSERT_NE(partner.port(), 0);
-  auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
-  ASSERT_NE(a, nullptr);
-  sink_.AddRequest(PullRequest("r-1", 1));
-  a->RunOnce(never_);
+  PullOnceFrom("invalid-json");
+  if (HasFatalFailure()) return;
   ASSERT_EQ(sink_.failures().size(), 1u);
   EXPECT_EQ(sink_.failures()[0].reason, "invalid_response");
   EXPECT_EQ(metrics_.Get(kPullAttempts, "politie"), 1u);  // garbage is not retried
@@ -234,12 +241,8 @@ TEST_F(HttpsPullAdapterTest, InvalidJsonIsRecordedNotImported) {
 }
 
 TEST_F(HttpsPullAdapterTest, OversizedAnswerIsCutOffAndRecorded) {
-  PartnerProcess partner(PartnerArgs(PersonsFile(dir_), {"--behaviour", "huge"}));
-  ASSERT_NE(partner.port(), 0);
-  auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
-  ASSERT_NE(a, nullptr);
-  sink_.AddRequest(PullRequest("r-1", 1));
-  a->RunOnce(never_);
+  PullOnceFrom("huge");
+  if (HasFatalFailure()) return;
   ASSERT_EQ(sink_.failures().size(), 1u);
   EXPECT_EQ(sink_.failures()[0].reason, "invalid_response");
   EXPECT_EQ(metrics_.Get(kPullAttempts, "politie"), 1u);
@@ -247,12 +250,8 @@ TEST_F(HttpsPullAdapterTest, OversizedAnswerIsCutOffAndRecorded) {
 }
 
 TEST_F(HttpsPullAdapterTest, ServerErrorIsRetriedThenRecorded) {
-  PartnerProcess partner(PartnerArgs(PersonsFile(dir_), {"--behaviour", "http-500"}));
-  ASSERT_NE(partner.port(), 0);
-  auto a = MakeAdapter(PullEntry(partner.url()), sink_, metrics_);
-  ASSERT_NE(a, nullptr);
-  sink_.AddRequest(PullRequest("r-1", 1));
-  a->RunOnce(never_);
+  PullOnceFrom("http-500");
+  if (HasFatalFailure()) return;
   ASSERT_EQ(sink_.failures().size(), 1u);
   EXPECT_EQ(sink_.failures()[0].reason, "http_status");
   EXPECT_EQ(metrics_.Get(kPullAttempts, "politie"), 3u);
