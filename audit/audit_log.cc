@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "audit/event_index.h"
 #include "audit/verifier.h"
 #include "core/limits.h"
 #include "core/log.h"
@@ -27,6 +28,10 @@ bool ToHash(const std::string& blob, crypto::Hash* out) {
   std::copy(blob.begin(), blob.end(), out->begin());
   return true;
 }
+
+// A store opened after a long outage of the index catches up in steps, so
+// no single commit (and the appends waiting on it) takes long.
+constexpr int64_t kMaxIndexedPerCommit = 65536;
 
 Status Unavailable(const std::string& why) {
   return Status::Unavailable("audit_unavailable", "audit log cannot write: " + why);
@@ -130,6 +135,8 @@ Status AuditLog::Init() {
   if (!w.ok()) return w.status();
   writer_db_ = std::move(*w);
   VH_RETURN_IF_ERROR(EnsureSchema(*writer_db_));
+  // Room for the unindexed tail, which the writer reads back to index it.
+  VH_RETURN_IF_ERROR(writer_db_->Exec("PRAGMA cache_size = -32768;"));
   auto r = db::Database::Open(options_.db_path, keys_.store_key, dbo);
   if (!r.ok()) return r.status();
   reader_db_ = std::move(*r);
@@ -429,6 +436,13 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
   bool due = seq > *last_cp &&
              (force_checkpoint ||
               (options_.checkpoint_every > 0 && seq - *last_cp >= options_.checkpoint_every));
+  // The query index, in bulk (audit/event_index.h).
+  auto upto = IndexedUpto(db);
+  if (!upto.ok()) return fail(upto.status());
+  if (seq > *upto && (due || seq - *upto >= options_.index_every)) {
+    auto indexed = IndexEvents(db, *upto, kMaxIndexedPerCommit);
+    if (!indexed.ok()) return fail(indexed.status());
+  }
   if (due) {
     *signed_cp = SignCheckpoint(keys_.sign_secret, seq, prev, time);
     auto ins = db.Prepare(kInsertCheckpoint);
@@ -488,27 +502,45 @@ std::string AuditLog::ValueMac(std::string_view field, const Json& value) const 
 }
 
 Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
-  std::string sql =
-      "SELECT seq, time, type, body, prev_hash, hash FROM events WHERE seq > ?1";
+  // ?1 is the cursor; every filter value is bound once, as ?2, ?3, ...
   std::vector<std::string> binds;
-  auto add = [&](const std::string& clause, const std::string& value, int times) {
-    std::string c = clause;
-    for (int i = 0; i < times; ++i) {
-      binds.push_back(value);
-      auto pos = c.find('#');
-      c.replace(pos, 1, "?" + std::to_string(binds.size() + 1));
-    }
-    sql += " AND " + c;
+  auto param = [&](const std::string& value) {
+    binds.push_back(value);
+    return "?" + std::to_string(binds.size() + 1);
   };
-  if (!f.subject.empty()) add("subject = #", f.subject, 1);
-  if (!f.meeting.empty()) add("meeting = #", f.meeting, 1);
-  if (!f.type.empty()) add("type = #", f.type, 1);
+  std::string where;
+  if (!f.subject.empty()) where += " AND subject = " + param(f.subject);
+  if (!f.meeting.empty()) where += " AND meeting = " + param(f.meeting);
+  if (!f.type.empty()) where += " AND type = " + param(f.type);
   if (!f.partner.empty()) {
-    add("(actor_partner = # OR supplier = # OR recipient = #)", f.partner, 3);
+    std::string p = param(f.partner);
+    where += " AND (actor_partner = " + p + " OR supplier = " + p + " OR recipient = " + p + ")";
   }
-  if (!f.scope_partner.empty()) add("(supplier = # OR recipient = #)", f.scope_partner, 2);
-  if (f.from) add("time >= #", FormatUtc(*f.from), 1);
-  if (f.to) add("time < #", FormatUtc(*f.to), 1);
+  if (!f.scope_partner.empty()) {
+    std::string p = param(f.scope_partner);
+    where += " AND (supplier = " + p + " OR recipient = " + p + ")";
+  }
+  if (f.from) where += " AND time >= " + param(FormatUtc(*f.from));
+  if (f.to) where += " AND time < " + param(FormatUtc(*f.to));
+  // The most selective key the query index has for this filter; the column
+  // conditions above still decide what matches.
+  std::string key = !f.subject.empty()         ? "s:" + f.subject
+                    : !f.meeting.empty()       ? "m:" + f.meeting
+                    : !f.partner.empty()       ? "p:" + f.partner
+                    : !f.scope_partner.empty() ? "p:" + f.scope_partner
+                                               : "";
+  const std::string cols = "SELECT seq, time, type, body, prev_hash, hash FROM events";
+  std::string sql;
+  if (key.empty()) {
+    sql = cols + " WHERE seq > ?1" + where;
+  } else {
+    // Indexed events through event_keys, then the unindexed tail by scan.
+    std::string k = param(key);
+    std::string upto = "(SELECT upto FROM event_keys_state WHERE id = 1)";
+    sql = cols + " WHERE seq IN (SELECT seq FROM event_keys WHERE k = " + k +
+          " AND seq > ?1 AND seq <= " + upto + ")" + where + " UNION ALL " + cols +
+          " WHERE seq > max(?1, " + upto + ")" + where;
+  }
   std::size_t limit = f.chronological_all
                           ? kMaxReportEvents
                           : std::clamp<std::size_t>(f.limit, 1, limits::kMaxAuditPageSize);

@@ -103,6 +103,9 @@ struct AuditLogOptions {
   std::size_t max_batch = 4096;  // events per transaction at most
   int busy_timeout_ms = 5000;    // a store locked longer than this fails the append
   int page_size = kAuditPageSize;  // fixed when audit.db is created
+  // The writer adds the tail to the query index (audit/event_index.h) once it
+  // is this many events long, and at every checkpoint.
+  int64_t index_every = 2048;
 };
 
 // Opens an audit store for reading or tampering-as-a-test: the raw key and

@@ -1,6 +1,9 @@
 #include "audit/verifier.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
+
+#include <algorithm>
 
 #include <atomic>
 #include <condition_variable>
@@ -10,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "audit/event_index.h"
 #include "crypto/hex.h"
 
 namespace vh::audit {
@@ -42,6 +46,80 @@ class ReadTxn {
   bool ok_ = false;
 };
 
+// The query index is compared with the events as a multiset: the sum, mod
+// 2^64, of a SipHash of every (key, seq) entry, under a key drawn for this
+// verification only (nobody can prepare entries that cancel out), plus the
+// count. Only when the sums differ is the slower, naming pass run.
+struct IndexSum {
+  uint64_t sum = 0;
+  int64_t count = 0;
+  bool operator==(const IndexSum&) const = default;
+};
+
+class IndexHasher {
+ public:
+  IndexHasher() { crypto_shorthash_keygen(key_); }
+  void Add(IndexSum* s, std::string_view k, int64_t seq) {
+    buf_.assign(k);
+    buf_.push_back('\0');
+    for (int i = 0; i < 8; ++i) buf_.push_back(static_cast<char>((seq >> (8 * i)) & 0xff));
+    unsigned char out[crypto_shorthash_BYTES];
+    crypto_shorthash(out, reinterpret_cast<const unsigned char*>(buf_.data()), buf_.size(), key_);
+    uint64_t v = 0;
+    std::memcpy(&v, out, sizeof v);
+    s->sum += v;
+    ++s->count;
+  }
+
+ private:
+  unsigned char key_[crypto_shorthash_KEYBYTES];
+  std::string buf_;
+};
+
+// The slow pass: walks the events up to `upto` and the index entries, both
+// by seq, and names the first event whose entries differ from its keys.
+Result<std::pair<int64_t, std::string>> FirstIndexMismatch(db::Database& db, int64_t upto) {
+  auto ev = db.Prepare(
+      "SELECT seq, actor_partner, meeting, subject, supplier, recipient FROM events "
+      "WHERE seq <= ?1 ORDER BY seq;");
+  auto ix = db.Prepare("SELECT seq, k FROM event_keys ORDER BY seq, k;");
+  if (!ev.ok()) return ev.status();
+  if (!ix.ok()) return ix.status();
+  ev->Bind(1, upto);
+  auto ix_row = ix->Step();
+  if (!ix_row.ok()) return ix_row.status();
+  for (;;) {
+    auto r = ev->Step();
+    if (!r.ok()) return r.status();
+    int64_t seq = *r ? ev->Int(0) : upto + 1;
+    // Entries for a seq before this event: no event has them.
+    if (*ix_row && ix->Int(0) < seq) {
+      return std::pair<int64_t, std::string>(
+          ix->Int(0), "the query index holds an entry for it that it does not have (added)");
+    }
+    if (!*r) break;
+    std::vector<std::string> want = EventIndexKeys(ev->Text(1), ev->Text(2), ev->Text(3),
+                                                   ev->Text(4), ev->Text(5));
+    std::sort(want.begin(), want.end());
+    std::vector<std::string> have;
+    while (*ix_row && ix->Int(0) == seq) {
+      have.push_back(ix->Text(1));
+      ix_row = ix->Step();
+      if (!ix_row.ok()) return ix_row.status();
+    }
+    if (have != want) {
+      return std::pair<int64_t, std::string>(
+          seq, "its entries in the query index are missing or altered (queries and access "
+               "reports would not find it)");
+    }
+  }
+  if (*ix_row) {
+    return std::pair<int64_t, std::string>(
+        ix->Int(0), "the query index holds an entry beyond the events it covers (added)");
+  }
+  return std::pair<int64_t, std::string>(0, "");
+}
+
 }  // namespace
 
 Status EnsureSchema(db::Database& db) {
@@ -51,12 +129,9 @@ Status EnsureSchema(db::Database& db) {
       " actor_partner TEXT NOT NULL, meeting TEXT NOT NULL, subject TEXT NOT NULL,"
       " supplier TEXT NOT NULL, recipient TEXT NOT NULL, body TEXT NOT NULL,"
       " prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS events_subject ON events(subject, seq);"
-      "CREATE INDEX IF NOT EXISTS events_meeting ON events(meeting, seq);"
-      "CREATE INDEX IF NOT EXISTS events_supplier ON events(supplier, seq);"
-      "CREATE INDEX IF NOT EXISTS events_recipient ON events(recipient, seq);"
       "CREATE TABLE IF NOT EXISTS checkpoints("
-      " seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, time TEXT NOT NULL, sig BLOB NOT NULL);");
+      " seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, time TEXT NOT NULL, sig BLOB NOT NULL);" +
+                 std::string(kEventIndexSchema));
 }
 
 Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& sign_public,
@@ -117,6 +192,23 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
     }
     ++rep.checkpoints;
   }
+
+  // The query index covers the events up to `upto`.
+  {
+    auto has = db.Prepare(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_keys_state';");
+    if (!has.ok()) return has.status();
+    auto r = has->Step();
+    if (!r.ok()) return r.status();
+    if (!*r || has->Int(0) == 0) {
+      return fail(0, db.path() + " has no query index (open it once with this version of vhgate)");
+    }
+  }
+  auto indexed = IndexedUpto(db);
+  if (!indexed.ok()) return fail(0, indexed.status().message());
+  const int64_t upto = *indexed;
+  IndexHasher index_hasher;
+  IndexSum index_want;
 
   // The chain, in two stages. The calling thread scans the store (the
   // connection is not shared) and checks what needs only stored values:
@@ -257,6 +349,12 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
                     " (rewritten chain or rolled back to another copy)");
       break;
     }
+    if (seq <= upto) {
+      for (const auto& k : EventIndexKeys(Col(st, 3), Col(st, 4), Col(st, 5), Col(st, 6),
+                                          Col(st, 7))) {
+        index_hasher.Add(&index_want, k, seq);
+      }
+    }
     last_stored = it.stored;
     ++expect;
     if (++batch.second == kBatch) flush();
@@ -291,6 +389,28 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
     if (seq != newest_db && !file_cps.count(seq)) {
       return fail(seq, "its checkpoint is in the store but not in " + checkpoint_path +
                            " (checkpoint file replaced or truncated)");
+    }
+  }
+  // The query index: exactly the keys of events 1..upto.
+  if (upto > last) {
+    return fail(last + 1, "the query index claims to cover events up to " + std::to_string(upto) +
+                              " but the log ends at " + std::to_string(last));
+  }
+  {
+    IndexSum have;
+    auto ix = db.Prepare("SELECT k, seq FROM event_keys;");
+    if (!ix.ok()) return ix.status();
+    for (;;) {
+      auto r = ix->Step();
+      if (!r.ok()) return r.status();
+      if (!*r) break;
+      index_hasher.Add(&have, ix->Text(0), ix->Int(1));
+    }
+    if (!(have == index_want)) {
+      auto bad = FirstIndexMismatch(db, upto);
+      if (!bad.ok()) return bad.status();
+      if (bad->first > 0) return fail(bad->first, bad->second);
+      return fail(0, "the query index does not match the events");
     }
   }
   if (!db_cps.empty()) rep.last_checkpoint = db_cps.rbegin()->second;

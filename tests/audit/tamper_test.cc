@@ -238,5 +238,32 @@ TEST_F(TamperTest, RollbackToAnEarlierCopyIsCaught) {
   }
 }
 
+// The query index is derived data outside the chain; an insider who deletes,
+// moves or adds an entry would hide an event from queries and from a
+// person's access report. Verification compares it with the events.
+TEST_F(TamperTest, QueryIndexTamperingIsCaught) {
+  for (int c = 0; c < kCasesPerKind; ++c) {
+    Restore();
+    int k = Rand(1, kEvents);
+    std::string s = std::to_string(k);
+    int how = c % 3;
+    {
+      auto db = Tamper();
+      if (how == 0) {  // the event disappears from its subject's report
+        Exec(*db, "DELETE FROM event_keys WHERE seq = " + s + " AND k LIKE 's:%';");
+      } else if (how == 1) {  // filed under another meeting
+        Exec(*db, "UPDATE event_keys SET k = 'm:other' WHERE seq = " + s + " AND k LIKE 'm:%';");
+      } else {  // an extra entry: the event shows up for another partner
+        Exec(*db, "INSERT INTO event_keys(k, seq) VALUES ('p:zorgverzekeraar', " + s + ");");
+      }
+      ASSERT_EQ(db->Changes(), 1);
+    }
+    VerifyReport rep = Verify();
+    ASSERT_FALSE(rep.intact) << "case " << c << ": index tampering " << how << " at " << k;
+    EXPECT_EQ(rep.first_bad_seq, k) << rep.problem;
+    EXPECT_NE(rep.problem.find("query index"), std::string::npos) << rep.problem;
+  }
+}
+
 }  // namespace
 }  // namespace vh::audit
