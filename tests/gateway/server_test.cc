@@ -150,6 +150,46 @@ TEST_F(ServerTest, TlsProfile) {
       << m;
 }
 
+// The server sends its certificate and the intermediate, built once at
+// start, not the root (which the partner has, and which OpenSSL added when it
+// built the chain anew on every handshake): a partner that trusts only the
+// root verifies the gateway.
+TEST_F(ServerTest, SendsItsChainWithoutTheRoot) {
+  // The root alone, taken from the example bundle.
+  std::string bundle;
+  {
+    std::ifstream in(gw_->certs_dir() + "/ca.crt");
+    bundle.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string root_file = ::testing::TempDir() + "/vh_root_only.crt";
+  const std::string end = "-----END CERTIFICATE-----";
+  bool found = false;
+  for (std::size_t at = 0; (at = bundle.find("-----BEGIN CERTIFICATE-----", at)) != std::string::npos;) {
+    std::size_t stop = bundle.find(end, at) + end.size();
+    std::string pem = bundle.substr(at, stop - at) + "\n";
+    at = stop;
+    std::string out, err;
+    RunCommand({"openssl", "x509", "-noout", "-subject", "-issuer"}, &out, &err, pem);
+    if (out.find("subject=C = NL, O = Voorbeeld Convenant Root CA") != std::string::npos) {
+      std::ofstream(root_file) << pem;
+      found = true;
+    }
+  }
+  ASSERT_TRUE(found) << "no root in ca.crt";
+  std::string out, err;
+  int rc = RunCommand({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(gw_->port()),
+                       "-CAfile", root_file, "-verify_return_error", "-showcerts", "-cert",
+                       gw_->certs_dir() + "/politie.participant.crt", "-key",
+                       gw_->certs_dir() + "/politie.participant.key"},
+                      &out, &err, "");
+  EXPECT_EQ(rc, 0) << err;
+  EXPECT_NE(out.find(" 0 s:C = NL, O = veiligheidshuis-hm, OU = gateway, CN = localhost"),
+            std::string::npos) << out;
+  EXPECT_NE(out.find(" 1 s:C = NL, O = Voorbeeld Convenant CA"), std::string::npos) << out;
+  EXPECT_EQ(out.find(" 2 s:"), std::string::npos) << "the root was sent:\n" << out;
+  EXPECT_NE(out.find("Verify return code: 0 (ok)"), std::string::npos) << out;
+}
+
 TEST_F(ServerTest, ErrorsAreJsonWithFittingStatus) {
   auto wrong_role = gw_->Call("politie.participant", "POST", "/v1/admin/policy/reload");
   EXPECT_EQ(wrong_role.status, 403);
