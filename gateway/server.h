@@ -14,7 +14,10 @@
 // against client_ca (chain allowed) and the CRL; refused handshakes are
 // counted by reason: no_certificate, unknown_ca, expired, not_yet_valid,
 // revoked, oin_mismatch, protocol_version, no_shared_cipher, timeout, other.
-// No session resumption (no session cache, no tickets).
+// No session resumption (no session cache, no tickets). The chain the server
+// sends (its certificate and the intermediates, not the root) is built once at
+// start, not by OpenSSL on every handshake. Sockets are TCP_NODELAY: a
+// response of several TLS records must not wait for the client's delayed ACK.
 //
 // Threads: `threads` I/O threads (default one per core), each running its own
 // io_context; connections are dealt round robin and stay on theirs. Requests
