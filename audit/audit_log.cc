@@ -534,17 +534,19 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
   if (key.empty()) {
     sql = cols + " WHERE seq > ?1" + where;
   } else {
-    // Indexed events through event_keys, then the unindexed tail by scan.
+    // The indexed events through event_keys (walked in (k, seq) order, so a
+    // page stops after `limit` rows), then the unindexed tail by scan; SQLite
+    // merges the two ordered parts without sorting.
     std::string k = param(key);
     std::string upto = "(SELECT upto FROM event_keys_state WHERE id = 1)";
-    sql = cols + " WHERE seq IN (SELECT seq FROM event_keys WHERE k = " + k +
-          " AND seq > ?1 AND seq <= " + upto + ")" + where + " UNION ALL " + cols +
-          " WHERE seq > max(?1, " + upto + ")" + where;
+    sql = "SELECT x.seq, e.time, e.type, e.body, e.prev_hash, e.hash FROM event_keys x "
+          "JOIN events e ON e.seq = x.seq WHERE x.k = " + k + " AND x.seq > ?1 AND x.seq <= " +
+          upto + where + " UNION ALL " + cols + " WHERE seq > max(?1, " + upto + ")" + where;
   }
   std::size_t limit = f.chronological_all
                           ? kMaxReportEvents
                           : std::clamp<std::size_t>(f.limit, 1, limits::kMaxAuditPageSize);
-  sql += " ORDER BY seq LIMIT " + std::to_string(limit + 1) + ";";
+  sql += " ORDER BY 1 LIMIT " + std::to_string(limit + 1) + ";";
 
   std::lock_guard<std::mutex> lock(reader_mu_);
   auto st = reader_db_->Prepare(sql);
