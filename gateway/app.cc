@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <set>
 
 #include "core/log.h"
 
@@ -82,6 +83,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
     auto c = a.owned_->covenant->Get();
     LogInfo("policy_loaded", {{"file", a.config_.policy}, {"convenant", c->id()},
                               {"version", c->version()}, {"sha256", c->sha256()}});
+    if (Status in_force = a.CovenantInForce(); !in_force.ok()) {
+      LogWarn("covenant_not_in_force", {{"file", a.config_.policy},
+                                        {"valid_from", c->valid_from()},
+                                        {"valid_until", c->valid_until()}});
+    }
   }
   // [policy] create end
 
@@ -268,6 +274,35 @@ void App::RecordRefusal(const ApiRequest& req, const Status& status) {
   // [audit] refusal end
 }
 
+namespace {
+
+// Routes that move personal data: refused while the covenant is not in force.
+// Those that end or reduce processing (close, phase, retention, decline) and
+// the declaration text stay open, as do health, audit and admin.
+bool NeedsCovenantInForce(const std::string& method, const std::string& route) {
+  bool exchange = route.rfind("/v1/meetings", 0) == 0 || route.rfind("/v1/requests", 0) == 0;
+  if (!exchange) return false;
+  static const std::set<std::string> kStillOpen = {
+      "POST /v1/meetings/{id}/close", "PUT /v1/meetings/{id}/phase",
+      "POST /v1/meetings/{id}/retention", "POST /v1/requests/{id}/decline",
+      "GET /v1/meetings/{id}/declaration"};
+  return kStillOpen.count(method + " " + route) == 0;
+}
+
+}  // namespace
+
+Status App::CovenantInForce() const {
+  if (services_.covenant == nullptr) return Status::Ok();
+  auto c = services_.covenant->Get();
+  std::string today = FormatDate(DateOf(clock_.Now()));
+  if (c->InForceOn(today)) return Status::Ok();
+  return Status::Unavailable(
+      "covenant_not_in_force",
+      "covenant " + c->id() + " version " + c->version() + " is valid from " + c->valid_from() +
+          (c->valid_until().empty() ? "" : " until " + c->valid_until()) + ", not on " + today +
+          ": no information is exchanged under it");
+}
+
 bool App::KnownPartner(const std::string& partner) const {
   bool known_partner = true;
   // [policy] partner: known_partner = the covenant knows the partner (or it is the house).
@@ -305,6 +340,12 @@ ApiResponse App::Handle(ApiRequest req) {
       if (!m.status.ok()) {
         if (m.status.code() == Code::kPermissionDenied) RecordRefusal(req, m.status);
         resp = ApiResponse::FromStatus(m.status);
+      } else if (Status in_force = NeedsCovenantInForce(req.method, m.route)
+                                       ? CovenantInForce()
+                                       : Status::Ok();
+                 !in_force.ok()) {
+        RecordRefusal(req, in_force);
+        resp = ApiResponse::FromStatus(in_force);
       } else {
         req.params = std::move(m.params);
         try {

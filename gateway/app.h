@@ -56,6 +56,9 @@ class App {
   App(const Config& config, const Clock& clock);
   void RecordRefusal(const ApiRequest& req, const Status& status);
   bool KnownPartner(const std::string& partner) const;
+  // Ok, or Unavailable "covenant_not_in_force" when today (UTC) lies outside
+  // the covenant's valid_from..valid_until.
+  Status CovenantInForce() const;
 
   Config config_;
   const Clock& clock_;

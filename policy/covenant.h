@@ -120,6 +120,12 @@ class Covenant {
   const std::string& title() const { return title_; }
   const std::string& valid_from() const { return valid_from_; }
   const std::string& valid_until() const { return valid_until_; }  // "" when open-ended
+  // True when `date` (YYYY-MM-DD) lies in [valid_from, valid_until], both
+  // days included. The loader has validated both dates, so string order is
+  // date order.
+  bool InForceOn(std::string_view date) const {
+    return date >= valid_from_ && (valid_until_.empty() || date <= valid_until_);
+  }
   const std::string& sha256() const { return sha256_; }            // hex SHA-256 of the file bytes
   const std::string& house() const { return house_; }
   const std::string& declaration() const { return declaration_; }  // default text when absent

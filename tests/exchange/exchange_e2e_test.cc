@@ -393,5 +393,68 @@ TEST_F(ExchangeE2ETest, RestrictedOverlegvormAdmitsMembersOnly) {
   EXPECT_EQ(gw_->Get("politie.participant", "/v1/meetings/" + id + "/dossier").status, 200);
 }
 
+// A covenant outside its validity period allows no exchange: the routes that
+// move personal data answer 503 covenant_not_in_force (and the refusal is an
+// audit event), health and the audit stay available, and a covenant in force
+// loaded by a reload opens the exchange again.
+TEST(CovenantValidityE2ETest, NoExchangeOutsideTheCovenantsValidity) {
+  std::string text;
+  {
+    std::ifstream in(GatewayHarness::SourceDir() + "/examples/convenant.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  text = std::regex_replace(text, std::regex(R"(, *"oin": *"[0-9]*")"), "");
+  const std::string open_ended = R"("valid_until": null)";
+  ASSERT_NE(text.find(open_ended), std::string::npos);
+  std::string expired = text;
+  expired.replace(expired.find(open_ended), open_ended.size(), R"("valid_until": "2020-12-31")");
+  auto path = std::filesystem::temp_directory_path() /
+              ("vh_expired_covenant_" + std::to_string(::getpid()) + ".json");
+  std::ofstream(path) << expired;
+  HarnessOptions options;
+  options.covenant = path.string();
+  GatewayHarness gw(options);
+  ASSERT_TRUE(gw.Running()) << gw.Log();
+  EXPECT_NE(gw.Log().find("covenant_not_in_force"), std::string::npos) << gw.Log();
+
+  EXPECT_EQ(gw.Get("politie.participant", "/v1/health").status, 200);
+  Json meeting = {{"overlegvorm", "briefing"},
+                  {"title", "Briefing"},
+                  {"starts_at", "2026-01-01T09:00:00Z"},
+                  {"ends_at", "2099-01-01T12:00:00Z"},
+                  {"subjects",
+                   {{{"ref", "S1"},
+                     {"identity", {{"persoon.naam", "Synthetische Persoon"},
+                                   {"persoon.bsn", SyntheticBsn(21)}}},
+                     {"reason", "melding (synthetisch)"}}}}};
+  HttpResult r = gw.Post(kCoordinator, "/v1/meetings", meeting);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "covenant_not_in_force") << r.body;
+  EXPECT_NE(r.body.find("2020-12-31"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find(SyntheticBsn(21)), std::string::npos) << "no personal data in errors";
+  r = gw.Get("politie.supplier", "/v1/requests?status=open");
+  EXPECT_EQ(r.status, 503) << r.body;
+
+  r = gw.Get("veiligheidshuis-hm.privacy-officer", "/v1/audit/events?type=access_refused");
+  ASSERT_EQ(r.status, 200) << r.body;
+  int refused = 0;
+  const Json events = r.json()["events"];
+  for (const auto& e : events) {
+    if (e["detail"]["reason"] == "covenant_not_in_force") ++refused;
+  }
+  EXPECT_EQ(refused, 2) << r.body;
+
+  // A covenant in force, by reload: the exchange opens again.
+  std::ofstream(path) << text;
+  r = gw.Call("veiligheidshuis-hm.admin", "POST", "/v1/admin/policy/reload");
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = gw.Post(kCoordinator, "/v1/meetings", meeting);
+  EXPECT_EQ(r.status, 201) << r.body;
+  gw.Stop();
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace vh::testing

@@ -75,6 +75,22 @@ TEST(PolicyLoaderTest, BriefingIsFarLessDetailedThanFocus) {
   EXPECT_LT(count("briefing", false), count("focusoverleg", false));
 }
 
+TEST(PolicyLoaderTest, InForceFromValidFromThroughValidUntil) {
+  auto open_ended = MustLoad(WithRule(kRule));
+  ASSERT_TRUE(open_ended);
+  EXPECT_FALSE(open_ended->InForceOn("2019-12-31"));
+  EXPECT_TRUE(open_ended->InForceOn("2020-01-01"));
+  EXPECT_TRUE(open_ended->InForceOn("2099-12-31"));
+  std::string text = WithRule(kRule);
+  const std::string null_until = "\"valid_until\": null";
+  ASSERT_NE(text.find(null_until), std::string::npos);
+  text.replace(text.find(null_until), null_until.size(), "\"valid_until\": \"2021-06-30\"");
+  auto bounded = MustLoad(text);
+  ASSERT_TRUE(bounded);
+  EXPECT_TRUE(bounded->InForceOn("2021-06-30"));
+  EXPECT_FALSE(bounded->InForceOn("2021-07-01"));
+}
+
 TEST(PolicyLoaderTest, SmallCovenantLoadsWithCommentsAndDefaults) {
   auto c = MustLoad(WithRule(kRule));
   ASSERT_TRUE(c);
