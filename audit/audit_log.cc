@@ -493,9 +493,18 @@ std::string AuditLog::SubjectPseudonym(std::string_view bsn_or_ref) const {
 }
 
 std::string AuditLog::ValueMac(std::string_view field, const Json& value) const {
-  std::string msg(field);
+  std::string text = DumpJson(value);
+  std::string mac = ValueMacOfText(field, text);
+  sodium_memzero(text.data(), text.size());
+  return mac;
+}
+
+std::string AuditLog::ValueMacOfText(std::string_view field, std::string_view json_text) const {
+  std::string msg;
+  msg.reserve(field.size() + 1 + json_text.size());
+  msg.append(field);
   msg.push_back('\0');
-  msg += DumpJson(value);
+  msg.append(json_text);
   crypto::Hash h = crypto::KeyedDigest(mac_key_, "value", msg);
   sodium_memzero(msg.data(), msg.size());
   return crypto::ToHex(h.data(), h.size());

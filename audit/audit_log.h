@@ -147,6 +147,9 @@ class AuditLog {
   std::string SubjectPseudonym(std::string_view bsn_or_ref) const;
   // Keyed MAC of the canonical JSON of `value`, bound to `field`; hex.
   std::string ValueMac(std::string_view field, const Json& value) const;
+  // The same MAC from the value's canonical JSON text (what DumpJson gives),
+  // for callers that already hold it.
+  std::string ValueMacOfText(std::string_view field, std::string_view json_text) const;
 
   // Events matching `filter`, ascending by seq.
   Result<QueryPage> Query(const QueryFilter& filter) const;

@@ -1011,7 +1011,8 @@ Result<Json> ExchangeService::SignDeclaration(const audit::Actor& caller,
               {"text_sha256", expected}};
 }
 
-Result<Json> ExchangeService::Dossier(const audit::Actor& caller, std::string_view meeting_id) {
+Result<std::string> ExchangeService::DossierBody(const audit::Actor& caller,
+                                                std::string_view meeting_id) {
   auto cp = impl_->covenant();
   const Covenant& c = *cp;
   if (caller.role != "participant") {
@@ -1050,7 +1051,10 @@ Result<Json> ExchangeService::Dossier(const audit::Actor& caller, std::string_vi
     }
   }
   const policy::MeetingContext ctx = impl_->Context(s);
-  auto view = policy::FilterDossier(c, ctx, caller.partner, s.answers);
+  policy::FilterOptions text_only;
+  text_only.json = false;
+  text_only.text = true;
+  auto view = policy::FilterDossier(c, ctx, caller.partner, s.answers, text_only);
   if (!view.ok()) return view.status();
 
   // One dossier_disclosed event per subject: what was shown (with a MAC of
@@ -1067,7 +1071,6 @@ Result<Json> ExchangeService::Dossier(const audit::Actor& caller, std::string_vi
     e.recipient = caller.partner;
     events.push_back(std::move(e));
   }
-  const Json& subjects_json = view->subjects;
   for (const auto& d : view->disclosures) {
     auto it = subject_of_ref.find(d.subject);
     if (it == subject_of_ref.end()) continue;
@@ -1078,22 +1081,9 @@ Result<Json> ExchangeService::Dossier(const audit::Actor& caller, std::string_vi
       fd.decision = "disclosed";
       fd.rule = std::string(d.decision.rule_id());
       fd.transform = std::string(policy::TransformName(d.decision.as));
-      // The value as shown: find the entry of this supplier.
-      static const Json kNoFields = Json::object();
-      const Json& fields = si < subjects_json.size() && subjects_json[si].contains("fields")
-                               ? subjects_json[si]["fields"]
-                               : kNoFields;
-      auto fit = fields.find(fd.field);
-      if (fit != fields.end()) {
-        for (const auto& entry : *fit) {
-          auto from = entry.find("from");
-          auto value = entry.find("value");
-          if (from != entry.end() && value != entry.end() && *from == d.supplier) {
-            fd.value_mac = impl_->audit.ValueMac(fd.field, *value);
-            break;
-          }
-        }
-      }
+      // The MAC of the value as shown, over its text in the body.
+      fd.value_mac = impl_->audit.ValueMacOfText(
+          fd.field, std::string_view(view->subjects_text).substr(d.shown_at, d.shown_len));
     } else {
       fd.decision = "withheld";
       fd.reason = std::string(policy::DenyReasonCode(d.decision.reason));
@@ -1116,10 +1106,22 @@ Result<Json> ExchangeService::Dossier(const audit::Actor& caller, std::string_vi
                             {"phase", PhaseName(s.meeting.client_present)}};
   }
   VH_RETURN_IF_ERROR(impl_->AppendAll(std::move(events)));
-  return Json{{"meeting", s.meeting.id},
-              {"overlegvorm", s.meeting.overlegvorm},
-              {"phase", PhaseName(s.meeting.client_present)},
-              {"subjects", std::move(view->subjects)}};
+  // The keys in the order DumpJson writes them (sorted).
+  std::string out;
+  out.reserve(view->subjects_text.size() + 128);
+  out.append("{\"meeting\":").append(DumpJson(Json(s.meeting.id)));
+  out.append(",\"overlegvorm\":").append(DumpJson(Json(s.meeting.overlegvorm)));
+  out.append(",\"phase\":").append(DumpJson(Json(PhaseName(s.meeting.client_present))));
+  out.append(",\"subjects\":").append(view->subjects_text).append("}");
+  return out;
+}
+
+Result<Json> ExchangeService::Dossier(const audit::Actor& caller, std::string_view meeting_id) {
+  auto body = DossierBody(caller, meeting_id);
+  if (!body.ok()) return body.status();
+  JsonLimits unlimited;
+  unlimited.max_bytes = body->size() + 1;
+  return ParseJson(*body, unlimited);
 }
 
 // ---------------------------------------------------------------------------

@@ -120,6 +120,10 @@ class ExchangeService {
   // fields shown with value MACs, the fields withheld with reasons) is
   // appended before the body is returned.
   Result<Json> Dossier(const audit::Actor& caller, std::string_view meeting_id);
+  // The same, as the compact JSON text of the response body (what the
+  // gateway sends): the view is written as text by the filter, without a
+  // DOM, and the value MACs are taken from that text.
+  Result<std::string> DossierBody(const audit::Actor& caller, std::string_view meeting_id);
 
   // --- retention -----------------------------------------------------------
   // Shreds every closed meeting past its retention (data key destroyed, rows

@@ -50,6 +50,8 @@ struct ApiResponse {
   std::string content_type = "application/json";
 
   static ApiResponse FromJson(int status, const Json& j);
+  // A body that is already compact JSON text.
+  static ApiResponse FromText(int status, std::string json_text);
   // The contract's error body, with the HTTP code mapped from Status::code().
   static ApiResponse FromStatus(const Status& s);
 };

@@ -83,7 +83,9 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
              });
   router.Add("GET", "/v1/meetings/{id}/dossier", {kRoleParticipant},
              [ex](const ApiRequest& req) {
-               return Respond(200, ex->Dossier(ActorOf(req), Param(req, 0)));
+               auto body = ex->DossierBody(ActorOf(req), Param(req, 0));
+               return body.ok() ? ApiResponse::FromText(200, std::move(*body))
+                                : ApiResponse::FromStatus(body.status());
              });
 }
 

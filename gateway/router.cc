@@ -49,6 +49,13 @@ ApiResponse ApiResponse::FromJson(int status, const Json& j) {
   return r;
 }
 
+ApiResponse ApiResponse::FromText(int status, std::string json_text) {
+  ApiResponse r;
+  r.status = status;
+  r.body = std::move(json_text);
+  return r;
+}
+
 ApiResponse ApiResponse::FromStatus(const Status& s) {
   ApiResponse r;
   r.status = HttpStatusFor(s.code());

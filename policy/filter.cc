@@ -99,8 +99,9 @@ class ViewWriter {
     out_->append("}}");
   }
   // Ids are covenant ids ([A-Za-z0-9._-]): no escaping needed.
-  void Entry(std::string_view field, bool new_field, const Json& value, std::string_view from,
-             std::string_view rule, std::string_view as) {
+  // Returns where the value's text starts; it ends where ValueEnd() says.
+  std::size_t Entry(std::string_view field, bool new_field, const Json& value,
+                    std::string_view from, std::string_view rule, std::string_view as) {
     if (new_field) {
       out_->append(first_field_ ? "\"" : "],\"");
       out_->append(field);
@@ -110,7 +111,9 @@ class ViewWriter {
       out_->push_back(',');
     }
     out_->append("{\"value\":");
+    const std::size_t at = out_->size();
     Value(value);
+    value_end_ = out_->size();
     out_->append(",\"from\":\"");
     out_->append(from);
     out_->append("\",\"rule\":\"");
@@ -118,13 +121,16 @@ class ViewWriter {
     out_->append("\",\"as\":\"");
     out_->append(as);
     out_->append("\"}");
+    return at;
   }
+  std::size_t ValueEnd() const { return value_end_; }
   void Value(const Json& v) { serializer_.dump(v, false, false, 0); }
 
  private:
   std::string* out_;
   nlohmann::detail::serializer<Json> serializer_;
   bool first_field_ = true;
+  std::size_t value_end_ = 0;
 };
 
 }  // namespace
@@ -191,6 +197,7 @@ Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
       bool field_started = false;
       for (const SuppliedValue& sv : fa.values) {
         Decision d;
+        std::size_t shown_at = 0, shown_len = 0;
         if (participation != DenyReason::kNone) {
           d = denied;
           d.reason = participation;
@@ -212,8 +219,9 @@ Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
             d.rule = nullptr;
           } else {
             if (writer) {
-              writer->Entry(field->id, !field_started, shown, sv.supplier, d.rule->id,
-                            TransformName(d.as));
+              shown_at = writer->Entry(field->id, !field_started, shown, sv.supplier, d.rule->id,
+                                       TransformName(d.as));
+              shown_len = writer->ValueEnd() - shown_at;
               field_started = true;
             }
             if (options.json) {
@@ -232,7 +240,9 @@ Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
         } else {
           ++view.withheld;
         }
-        view.disclosures.push_back(Disclosure{s.ref, fa.field, sv.supplier, d});
+        view.disclosures.push_back(
+            Disclosure{s.ref, fa.field, sv.supplier, d, d.allowed ? shown_at : 0,
+                       d.allowed ? shown_len : 0});
       }
     }
     if (writer) writer->EndSubject();

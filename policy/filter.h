@@ -63,6 +63,9 @@ struct Disclosure {
   std::string_view field;     // field id
   std::string_view supplier;  // supplier id
   Decision decision;          // allowed: rule and transform; else the reason
+  // FilterOptions::text and allowed: where the shown value's compact JSON (the
+  // bytes DumpJson gives for it) sits in DossierView::subjects_text.
+  std::size_t shown_at = 0, shown_len = 0;
 };
 
 struct DossierView {

@@ -3,6 +3,8 @@
 #include "exchange/exchange_service.h"
 
 #include <gtest/gtest.h>
+
+#include <set>
 #include <unistd.h>
 
 #include <filesystem>
@@ -327,6 +329,33 @@ TEST_F(ExchangeServiceTest, DossierShowsExactlyWhatTheCovenantAllows) {
   EXPECT_EQ(f["wonen.dreigende_uitzetting"][0]["as"], "presence");
   EXPECT_EQ(DumpJson(*pol).find("synthetisch delict"), std::string::npos);
   EXPECT_EQ(CountEvents(audit::kDossierDisclosed), 2);  // one per subject
+
+  // Each disclosed field's MAC in the events is the MAC of the value as
+  // shown, so a privacy officer holding the key can prove what was disclosed.
+  audit::QueryFilter q;
+  q.type = audit::kDossierDisclosed;
+  auto events = audit_->Query(q);
+  ASSERT_TRUE(events.ok());
+  int macs = 0;
+  for (const auto& se : events->events) {
+    const Json& from = se.event.detail["from"];
+    for (std::size_t i = 0; i < se.event.fields.size(); ++i) {
+      const audit::FieldDecision& fd = se.event.fields[i];
+      if (fd.decision != "disclosed") continue;
+      // The event names its subject by pseudonym only: the MAC must be that
+      // of this field's value from this supplier for one of the subjects.
+      std::set<std::string> candidates;
+      for (const auto& s : (*pol)["subjects"]) {
+        if (!s["fields"].contains(fd.field)) continue;
+        for (const auto& e : s["fields"][fd.field]) {
+          if (e["from"] == from[i]) candidates.insert(audit_->ValueMac(fd.field, e["value"]));
+        }
+      }
+      EXPECT_EQ(candidates.count(fd.value_mac), 1u) << fd.field;
+      ++macs;
+    }
+  }
+  EXPECT_GT(macs, 3);
 
   // An ad hoc partner sees nothing before signing.
   auto wc = service_->Dossier(Participant("woningcorporatie"), id);
