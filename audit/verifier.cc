@@ -4,7 +4,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
@@ -200,7 +199,7 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
     if (!has.ok()) return has.status();
     auto r = has->Step();
     if (!r.ok()) return r.status();
-    if (!*r || has->Int(0) == 0) {
+    if (has->Int(0) == 0) {
       return fail(0, db.path() + " has no query index (open it once with this version of vhgate)");
     }
   }

@@ -11,7 +11,9 @@
 //   a truncated tail (a checkpoint, in the store or in the file, beyond the
 //   last event), and a rollback to an earlier copy (the checkpoint file
 //   remembers checkpoints the copy does not reach, or whose hash differs).
-// A forged checkpoint fails its Ed25519 signature.
+// A forged checkpoint fails its Ed25519 signature. The query index
+// (audit/event_index.h) must hold exactly the keys of the events it covers:
+// a deleted, moved or added entry names the event it concerns.
 //
 // Reads one consistent snapshot (a read transaction). Errors: Unavailable
 // when the store cannot be read; a store that reads but fails verification
