@@ -124,9 +124,16 @@ Result<Config> LoadConfig(const std::string& path) {
     const Json& a = j["audit"];
     if (!a.is_object()) return bad("/audit", "expected an object");
     for (auto it = a.begin(); it != a.end(); ++it) {
-      if (it.key() != "checkpoint_every" && it.key() != "checkpoint_seconds") {
+      if (it.key() != "checkpoint_every" && it.key() != "checkpoint_seconds" &&
+          it.key() != "store_passphrase_file") {
         return bad("/audit/" + it.key(), "unknown key");
       }
+    }
+    // Read by audit/audit_keys.cc (relative to the config file).
+    if (a.contains("store_passphrase_file") &&
+        (!a["store_passphrase_file"].is_string() ||
+         a["store_passphrase_file"].get<std::string>().empty())) {
+      return bad("/audit/store_passphrase_file", "expected a file name");
     }
     VH_RETURN_IF_ERROR(positive_int(a, "checkpoint_every", "/audit/checkpoint_every",
                                     &c.audit_checkpoint_every, 1));

@@ -4,7 +4,7 @@
 // Keys (CONTRACT.md "Setup"): listen ("host:port"), metrics_listen,
 // policy (covenant file), data_dir, keys_dir, tls {cert, key, client_ca, crl}.
 // Optional: threads (0 = one per core), audit {checkpoint_every,
-// checkpoint_seconds}, retention {sweep_seconds}, limits {read_timeout_ms,
+// checkpoint_seconds, store_passphrase_file}, retention {sweep_seconds}, limits {read_timeout_ms,
 // max_connections, handler_threads}, adapters (owned by
 // adapters/, kept here as raw JSON).
 // Relative paths are resolved against the configuration file's directory.

@@ -147,6 +147,41 @@ TEST_F(AuditCliTest, StoreKeyFromAPassphraseFileWithArgon2id) {
   EXPECT_NE(log.status().message().find("audit.db"), std::string::npos) << log.status().message();
 }
 
+// The same through the configuration: audit.store_passphrase_file, relative
+// to the config file.
+TEST_F(AuditCliTest, StoreKeyFromThePassphraseFileTheConfigNames) {
+  ::unsetenv("VH_AUDIT_PASSPHRASE_FILE");
+  Write("passphrase", "correct horse battery staple\n");
+  ::chmod(dir_.Sub("passphrase").c_str(), 0600);
+  Write("gateway.json", R"({"listen": "127.0.0.1:0", "metrics_listen": "127.0.0.1:0",
+    "policy": "convenant.json", "data_dir": "data", "keys_dir": "keys",
+    "tls": {"cert": "c", "key": "k", "client_ca": "ca", "crl": "crl"},
+    "audit": {"checkpoint_every": 5, "store_passphrase_file": "passphrase"}})");
+  ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0) << err_.str();
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/" + kStoreKeyFile));
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("keys") + "/" + kStoreKdfFile));
+  SystemClock clock;
+  {
+    auto log = AuditLog::Open(LoadedConfig(), clock);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    ASSERT_TRUE((*log)->Append(testing::SampleEvent(1)).ok());
+  }
+  ASSERT_EQ(::chmod(dir_.Sub("passphrase").c_str(), 0644), 0);
+  auto log = AuditLog::Open(LoadedConfig(), clock);
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.status().message().find("passphrase"), std::string::npos)
+      << log.status().message();
+
+  Write("gateway.json", R"({"listen": "127.0.0.1:0", "metrics_listen": "127.0.0.1:0",
+    "policy": "convenant.json", "data_dir": "data", "keys_dir": "keys",
+    "tls": {"cert": "c", "key": "k", "client_ca": "ca", "crl": "crl"},
+    "audit": {"store_passphrase_file": 7}})");
+  auto bad = LoadConfig(ConfigPath());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("/audit/store_passphrase_file"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST_F(AuditCliTest, VerifyExitsZeroWhenIntactAndOneNamingTheEvent) {
   Seed();
   ASSERT_EQ(Audit({"verify", "--config", ConfigPath()}), 0) << out_.str() << err_.str();
