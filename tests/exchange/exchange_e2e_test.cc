@@ -18,20 +18,20 @@ namespace {
 
 constexpr const char* kCoordinator = "veiligheidshuis-hm.coordinator";
 
+// The example covenant without its OIN checks: some example certificates
+// (gemeente-leiden, reclassering) carry other OINs than
+// examples/convenant.json (reported; the gateway's tests cover OINs).
+std::string ExampleCovenantWithoutOins() {
+  std::ifstream in(GatewayHarness::SourceDir() + "/examples/convenant.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return std::regex_replace(ss.str(), std::regex(R"(, *"oin": *"[0-9]*")"), "");
+}
+
 class ExchangeE2ETest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    // The example covenant without its OIN checks: some example certificates
-    // (gemeente-leiden, reclassering) carry other OINs than
-    // examples/convenant.json (reported; the gateway's tests cover OINs).
-    std::string text;
-    {
-      std::ifstream in(GatewayHarness::SourceDir() + "/examples/convenant.json");
-      std::stringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
-    }
-    text = std::regex_replace(text, std::regex(R"(, *"oin": *"[0-9]*")"), "");
+    const std::string text = ExampleCovenantWithoutOins();
     covenant_path_ = std::filesystem::temp_directory_path() /
                      ("vh_exchange_e2e_covenant_" + std::to_string(::getpid()) + ".json");
     std::ofstream(covenant_path_) << text;
@@ -398,14 +398,7 @@ TEST_F(ExchangeE2ETest, RestrictedOverlegvormAdmitsMembersOnly) {
 // audit event), health and the audit stay available, and a covenant in force
 // loaded by a reload opens the exchange again.
 TEST(CovenantValidityE2ETest, NoExchangeOutsideTheCovenantsValidity) {
-  std::string text;
-  {
-    std::ifstream in(GatewayHarness::SourceDir() + "/examples/convenant.json");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
-  }
-  text = std::regex_replace(text, std::regex(R"(, *"oin": *"[0-9]*")"), "");
+  const std::string text = ExampleCovenantWithoutOins();
   const std::string open_ended = R"("valid_until": null)";
   ASSERT_NE(text.find(open_ended), std::string::npos);
   std::string expired = text;
