@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "audit/event_index.h"
 #include "audit/verifier.h"
@@ -32,6 +33,9 @@ bool ToHash(const std::string& blob, crypto::Hash* out) {
 // A store opened after a long outage of the index catches up in steps, so
 // no single commit (and the appends waiting on it) takes long.
 constexpr int64_t kMaxIndexedPerCommit = 65536;
+// Digests of stored decision sets the writer remembers (32 bytes each) before
+// it forgets them all and lets INSERT OR IGNORE find them again.
+constexpr std::size_t kMaxRememberedSets = 100000;
 
 Status Unavailable(const std::string& why) {
   return Status::Unavailable("audit_unavailable", "audit log cannot write: " + why);
@@ -72,6 +76,57 @@ Result<int64_t> ReadLastCheckpointSeq(db::Database& db) {
   auto row = st->Step();
   if (!row.ok()) return row.status();
   return *row ? st->Int(0) : int64_t{0};
+}
+
+// Fills the parts of dossier views from their decision sets; with `subject`
+// narrows each such event to that subject's part (AuditLog::Query).
+Status ResolveParts(db::Database& db, const std::string& subject,
+                    std::vector<StoredEvent>* events) {
+  std::optional<db::Statement> get;
+  std::map<std::string, std::pair<std::vector<FieldDecision>, std::vector<std::string>>> sets;
+  for (StoredEvent& se : *events) {
+    Event& e = se.event;
+    for (SubjectPart& part : e.parts) {
+      if (!subject.empty() && part.subject != subject) continue;
+      auto it = sets.find(part.set);
+      if (it == sets.end()) {
+        auto digest = crypto::FromHex(part.set);
+        if (!get) {
+          auto st = db.Prepare("SELECT body FROM decision_sets WHERE digest = ?1;");
+          if (!st.ok()) return st.status();
+          get.emplace(std::move(*st));
+        }
+        get->Reset();
+        get->BindBlob(1, digest ? std::string_view(reinterpret_cast<const char*>(digest->data()),
+                                                   digest->size())
+                                : std::string_view());
+        auto row = get->Step();
+        if (!row.ok()) return row.status();
+        std::pair<std::vector<FieldDecision>, std::vector<std::string>> decoded;
+        if (!*row || !ParseDecisionSet(get->Text(0), &decoded.first, &decoded.second).ok()) {
+          return Status::Unavailable("audit_corrupt",
+                                     "event " + std::to_string(se.seq) +
+                                         ": its decision set is missing or unreadable; run "
+                                         "`vhgate audit verify`");
+        }
+        it = sets.emplace(part.set, std::move(decoded)).first;
+      }
+      part.fields = it->second.first;
+      part.from = it->second.second;
+    }
+    if (subject.empty() || e.parts.empty()) continue;
+    for (SubjectPart& part : e.parts) {
+      if (part.subject != subject) continue;
+      e.subject = part.subject;
+      e.fields = std::move(part.fields);
+      if (!e.detail.is_object()) e.detail = Json::object();
+      e.detail["from"] = std::move(part.from);
+      e.detail["shown"] = part.shown;
+      break;
+    }
+    e.parts.clear();
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -316,6 +371,31 @@ Status AuditLog::AppendBatch(std::vector<Event> events) {
   return result;
 }
 
+Status AuditLog::AppendWithSets(Event event, std::vector<std::shared_ptr<const DecisionSet>> sets) {
+  if (!IsKnownEventType(event.type)) {
+    return Status::InvalidArgument("bad_event", "unknown audit event type");
+  }
+  // Fail closed: an event must never name a set the store would not hold.
+  for (const SubjectPart& part : event.parts) {
+    bool have = std::any_of(sets.begin(), sets.end(), [&](const auto& set) {
+      return set && crypto::ToHex(set->digest.data(), set->digest.size()) == part.set;
+    });
+    if (!have) return Status::InvalidArgument("bad_event", "a part names a decision set not given");
+  }
+  Pending p;
+  p.body = EventBody(event);
+  p.event = std::move(event);
+  p.sets = std::move(sets);
+  auto fut = p.done.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return Unavailable("closing");
+    pending_.push_back(std::move(p));
+  }
+  cv_.notify_one();
+  return fut.get().status();
+}
+
 Status AuditLog::CheckpointNow() {
   std::promise<Status> done;
   auto fut = done.get_future();
@@ -408,21 +488,43 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
   int64_t seq = head->seq;
   crypto::Hash prev = head->hash;
   *first_seq = seq + 1;
+  // Decision sets first, each once: the writer remembers the digests it
+  // committed (sets are never removed), and INSERT OR IGNORE covers sets
+  // another process stored.
+  std::vector<std::string> new_sets;
+  for (const auto& p : batch) {
+    for (const auto& set : p.sets) {
+      std::string key(AsView(set->digest));
+      if (stored_sets_.count(key) ||
+          std::find(new_sets.begin(), new_sets.end(), key) != new_sets.end()) {
+        continue;
+      }
+      auto ins = db.Prepare("INSERT OR IGNORE INTO decision_sets(digest, body) VALUES (?1, ?2);");
+      if (!ins.ok()) return fail(ins.status());
+      ins->BindBlob(1, key).Bind(2, set->body);
+      Status r = ins->Run();
+      if (!r.ok()) return fail(r);
+      new_sets.push_back(std::move(key));
+    }
+  }
   if (!batch.empty()) {
     auto ins = db.Prepare(kInsertEvent);
     if (!ins.ok()) return fail(ins.status());
+    std::string joined;
     for (auto& p : batch) {
       ++seq;
       const Event& e = p.event;
       const std::string& body = p.body;
+      std::string_view subject = e.subject;
+      if (!e.parts.empty()) subject = joined = SubjectColumn(e);
       crypto::Hash h = ChainHash(prev, CanonicalEvent(seq, time, e.type, e.actor.partner, e.meeting,
-                                                      e.subject, e.supplier, e.recipient, body));
+                                                      subject, e.supplier, e.recipient, body));
       ins->Bind(1, seq)
           .Bind(2, time)
           .Bind(3, e.type)
           .Bind(4, e.actor.partner)
           .Bind(5, e.meeting)
-          .Bind(6, e.subject)
+          .Bind(6, subject)
           .Bind(7, e.supplier)
           .Bind(8, e.recipient)
           .Bind(9, body)
@@ -458,6 +560,8 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
   s = db.Commit();
   if (!s.ok()) return fail(s);
   last_seq_ = seq;
+  if (stored_sets_.size() + new_sets.size() > kMaxRememberedSets) stored_sets_.clear();
+  for (auto& k : new_sets) stored_sets_.insert(std::move(k));
   return Status::Ok();
 }
 
@@ -518,7 +622,10 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
     return "?" + std::to_string(binds.size() + 1);
   };
   std::string where;
-  if (!f.subject.empty()) where += " AND subject = " + param(f.subject);
+  // A dossier view's event lists its subjects space-separated.
+  if (!f.subject.empty()) {
+    where += " AND instr(' ' || subject || ' ', ' ' || " + param(f.subject) + " || ' ') > 0";
+  }
   if (!f.meeting.empty()) where += " AND meeting = " + param(f.meeting);
   if (!f.type.empty()) where += " AND type = " + param(f.type);
   if (!f.partner.empty()) {
@@ -584,6 +691,7 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
     ToHash(st->Blob(5), &e.hash);
     page.events.push_back(std::move(e));
   }
+  VH_RETURN_IF_ERROR(ResolveParts(*reader_db_, f.subject, &page.events));
   return page;
 }
 

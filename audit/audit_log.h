@@ -48,6 +48,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "audit/audit_keys.h"
@@ -140,6 +141,10 @@ class AuditLog {
   // could not be written (then the caller refuses what they record; events
   // that were written stay valid events).
   Status AppendBatch(std::vector<Event> events);
+  // Appends a dossier view's event whose parts name decision sets: `sets`
+  // must hold the set of every part (InvalidArgument otherwise). The writer
+  // stores each set once, in the transaction of the first event naming it.
+  Status AppendWithSets(Event event, std::vector<std::shared_ptr<const DecisionSet>> sets);
 
   // Keyed BLAKE2b of the normalised BSN (digits only, 9 digits: an 8-digit
   // BSN gets its leading zero) or, when `bsn_or_ref` is not a BSN, of the
@@ -151,7 +156,11 @@ class AuditLog {
   // for callers that already hold it.
   std::string ValueMacOfText(std::string_view field, std::string_view json_text) const;
 
-  // Events matching `filter`, ascending by seq.
+  // Events matching `filter`, ascending by seq. A dossier view's parts come
+  // with their decision sets filled in; with a subject filter the event is
+  // narrowed to that subject: `subject` and `fields` are its part's,
+  // `detail.from` its suppliers and `parts` empty, as an event about one
+  // subject reads.
   Result<QueryPage> Query(const QueryFilter& filter) const;
   // Checks the whole chain, every checkpoint signature and the checkpoint
   // file against the store (a consistent snapshot).
@@ -175,6 +184,7 @@ class AuditLog {
   struct Pending {
     Event event;
     std::string body;  // EventBody(event), serialised by the caller's thread
+    std::vector<std::shared_ptr<const DecisionSet>> sets;  // those its parts name
     std::promise<Result<int64_t>> done;
   };
   AuditLog(AuditKeys keys, AuditLogOptions options, const Clock& clock);
@@ -208,6 +218,7 @@ class AuditLog {
   std::atomic<int64_t> last_seq_{0};
   std::atomic<int64_t> stat_events_{0}, stat_commits_{0}, stat_failures_{0};
   int64_t file_last_seq_ = 0;                                   // writer thread
+  std::unordered_set<std::string> stored_sets_;  // writer thread: digests known committed
   std::chrono::steady_clock::time_point last_checkpoint_time_;  // writer thread
 };
 

@@ -67,7 +67,104 @@ void PutField(std::string* out, std::string_view key, std::string_view value,
   PutString(out, value);
 }
 
+// `[{decision, field, reason, rule, transform, value_mac}, ...]`, keys sorted.
+void PutDecisions(std::string* out, const std::vector<FieldDecision>& fields) {
+  out->push_back('[');
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const FieldDecision& f = fields[i];
+    if (i > 0) out->push_back(',');
+    out->push_back('{');
+    PutField(out, "decision", f.decision, true);
+    PutField(out, "field", f.field);
+    PutField(out, "reason", f.reason);
+    PutField(out, "rule", f.rule);
+    PutField(out, "transform", f.transform);
+    PutField(out, "value_mac", f.value_mac);
+    out->push_back('}');
+  }
+  out->push_back(']');
+}
+
+void ReadDecisions(const Json& fs, std::vector<FieldDecision>* out) {
+  out->clear();
+  if (!fs.is_array()) return;
+  for (const auto& f : fs) {
+    if (!f.is_object()) continue;
+    out->push_back({Str(f, "field"), Str(f, "decision"), Str(f, "rule"), Str(f, "transform"),
+                    Str(f, "reason"), Str(f, "value_mac")});
+  }
+}
+
+Json DecisionsToJson(const std::vector<FieldDecision>& decisions) {
+  Json fields = Json::array();
+  for (const auto& f : decisions) {
+    Json fj = {{"field", f.field}, {"decision", f.decision}};
+    if (!f.rule.empty()) fj["rule"] = f.rule;
+    if (!f.transform.empty()) fj["transform"] = f.transform;
+    if (!f.reason.empty()) fj["reason"] = f.reason;
+    if (!f.value_mac.empty()) fj["value_mac"] = f.value_mac;
+    fields.push_back(std::move(fj));
+  }
+  return fields;
+}
+
+Result<Json> ParseStored(std::string_view text, const char* what) {
+  JsonLimits lim;
+  lim.max_bytes = text.size() + 1;
+  lim.max_depth = 64;
+  auto parsed = ParseJson(text, lim);
+  if (!parsed.ok() || !parsed->is_object()) {
+    return Status::InvalidArgument("bad_event", std::string(what) + " is not a JSON object");
+  }
+  return parsed;
+}
+
 }  // namespace
+
+std::string SubjectColumn(const Event& e) {
+  if (e.parts.empty()) return e.subject;
+  std::string out;
+  out.reserve(e.parts.size() * (e.parts[0].subject.size() + 1));
+  for (const auto& p : e.parts) {
+    if (!out.empty()) out.push_back(' ');
+    out.append(p.subject);
+  }
+  return out;
+}
+
+std::shared_ptr<const DecisionSet> MakeDecisionSet(const std::vector<FieldDecision>& fields,
+                                                   const std::vector<std::string>& from) {
+  auto set = std::make_shared<DecisionSet>();
+  std::string& out = set->body;
+  out.reserve(32 + fields.size() * 180);
+  out.push_back('{');
+  PutKey(&out, "fields", true);
+  PutDecisions(&out, fields);
+  PutKey(&out, "from");
+  out.push_back('[');
+  for (std::size_t i = 0; i < from.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    PutString(&out, from[i]);
+  }
+  out.append("]}");
+  set->digest = crypto::ContentHash(out);
+  return set;
+}
+
+Status ParseDecisionSet(std::string_view body, std::vector<FieldDecision>* fields,
+                        std::vector<std::string>* from) {
+  auto j = ParseStored(body, "decision set");
+  if (!j.ok()) return j.status();
+  auto fs = j->find("fields");
+  auto fr = j->find("from");
+  if (fs == j->end() || !fs->is_array() || fr == j->end() || !fr->is_array()) {
+    return Status::InvalidArgument("bad_event", "decision set lacks fields or from");
+  }
+  ReadDecisions(*fs, fields);
+  from->clear();
+  for (const auto& x : *fr) from->push_back(x.is_string() ? x.get<std::string>() : std::string());
+  return Status::Ok();
+}
 
 // Written directly rather than through a Json tree (a dossier view writes one
 // event per subject with a few dozen fields each, and building and dumping the
@@ -95,23 +192,27 @@ std::string EventBody(const Event& e) {
   PutKey(&out, "detail");
   out.append(e.detail.is_null() ? std::string("{}") : DumpJson(e.detail));
   PutKey(&out, "fields");
-  out.push_back('[');
-  for (std::size_t i = 0; i < e.fields.size(); ++i) {
-    const FieldDecision& f = e.fields[i];
-    if (i > 0) out.push_back(',');
-    out.push_back('{');
-    PutField(&out, "decision", f.decision, true);
-    PutField(&out, "field", f.field);
-    PutField(&out, "reason", f.reason);
-    PutField(&out, "rule", f.rule);
-    PutField(&out, "transform", f.transform);
-    PutField(&out, "value_mac", f.value_mac);
-    out.push_back('}');
-  }
-  out.push_back(']');
+  PutDecisions(&out, e.fields);
   PutField(&out, "meeting", e.meeting);
   PutField(&out, "outcome", e.outcome);
   PutField(&out, "overlegvorm", e.overlegvorm);
+  if (!e.parts.empty()) {  // only in dossier views: other events keep their form
+    PutKey(&out, "parts");
+    out.push_back('[');
+    for (std::size_t i = 0; i < e.parts.size(); ++i) {
+      const SubjectPart& p = e.parts[i];
+      if (i > 0) out.push_back(',');
+      out.push_back('{');
+      PutField(&out, "set", p.set, true);
+      PutKey(&out, "shown");
+      out.append(std::to_string(p.shown));
+      PutField(&out, "subject", p.subject);
+      PutKey(&out, "withheld");
+      out.append(std::to_string(p.withheld));
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
   PutField(&out, "purpose", e.purpose);
   PutField(&out, "recipient", e.recipient);
   PutField(&out, "subject", e.subject);
@@ -121,13 +222,8 @@ std::string EventBody(const Event& e) {
 }
 
 Status ParseEventBody(std::string_view body, Event* e) {
-  JsonLimits lim;
-  lim.max_bytes = body.size() + 1;
-  lim.max_depth = 64;
-  auto parsed = ParseJson(body, lim);
-  if (!parsed.ok() || !parsed->is_object()) {
-    return Status::InvalidArgument("bad_event", "stored event body is not a JSON object");
-  }
+  auto parsed = ParseStored(body, "stored event body");
+  if (!parsed.ok()) return parsed.status();
   const Json& j = *parsed;
   if (auto a = j.find("actor"); a != j.end() && a->is_object()) {
     e->actor.partner = Str(*a, "partner");
@@ -148,11 +244,17 @@ Status ParseEventBody(std::string_view body, Event* e) {
   e->supplier = Str(j, "supplier");
   e->recipient = Str(j, "recipient");
   e->fields.clear();
-  if (auto fs = j.find("fields"); fs != j.end() && fs->is_array()) {
-    for (const auto& f : *fs) {
-      if (!f.is_object()) continue;
-      e->fields.push_back({Str(f, "field"), Str(f, "decision"), Str(f, "rule"),
-                           Str(f, "transform"), Str(f, "reason"), Str(f, "value_mac")});
+  if (auto fs = j.find("fields"); fs != j.end()) ReadDecisions(*fs, &e->fields);
+  e->parts.clear();
+  if (auto ps = j.find("parts"); ps != j.end() && ps->is_array()) {
+    for (const auto& p : *ps) {
+      if (!p.is_object()) continue;
+      SubjectPart part;
+      part.subject = Str(p, "subject");
+      part.set = Str(p, "set");
+      part.shown = p.value("shown", int64_t{0});
+      part.withheld = p.value("withheld", int64_t{0});
+      e->parts.push_back(std::move(part));
     }
   }
   e->outcome = Str(j, "outcome");
@@ -187,16 +289,7 @@ crypto::Hash ChainHash(const crypto::Hash& prev, std::string_view canonical) {
 
 Json EventToJson(const StoredEvent& s) {
   const Event& e = s.event;
-  Json fields = Json::array();
-  for (const auto& f : e.fields) {
-    Json fj = {{"field", f.field}, {"decision", f.decision}};
-    if (!f.rule.empty()) fj["rule"] = f.rule;
-    if (!f.transform.empty()) fj["transform"] = f.transform;
-    if (!f.reason.empty()) fj["reason"] = f.reason;
-    if (!f.value_mac.empty()) fj["value_mac"] = f.value_mac;
-    fields.push_back(std::move(fj));
-  }
-  return Json{{"seq", s.seq},
+  Json j{{"seq", s.seq},
               {"time", s.time},
               {"type", e.type},
               {"actor",
@@ -215,11 +308,24 @@ Json EventToJson(const StoredEvent& s) {
               {"subject", e.subject},
               {"supplier", e.supplier},
               {"recipient", e.recipient},
-              {"fields", std::move(fields)},
+              {"fields", DecisionsToJson(e.fields)},
               {"outcome", e.outcome},
               {"detail", e.detail},
               {"prev_hash", crypto::ToHex(s.prev_hash.data(), s.prev_hash.size())},
               {"hash", crypto::ToHex(s.hash.data(), s.hash.size())}};
+  if (!e.parts.empty()) {
+    Json parts = Json::array();
+    for (const auto& p : e.parts) {
+      parts.push_back({{"subject", p.subject},
+                       {"set", p.set},
+                       {"shown", p.shown},
+                       {"withheld", p.withheld},
+                       {"fields", DecisionsToJson(p.fields)},
+                       {"from", p.from}});
+    }
+    j["parts"] = std::move(parts);
+  }
+  return j;
 }
 
 }  // namespace vh::audit

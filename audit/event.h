@@ -16,6 +16,7 @@
 // Thread-safety: plain values.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,32 @@ struct FieldDecision {
   std::string value_mac;  // hex keyed MAC of the value, for disclosed/accepted; "" otherwise
 };
 
+// A dossier view covers all subjects of a meeting in one event. Each subject
+// gets a part: its pseudonym, the counts and the digest of its DecisionSet:
+// the field decisions (with value MACs) and their suppliers, stored once per
+// distinct content in the audit store's `decision_sets` table. The chain
+// covers the digest, the digest covers the set: changing or deleting a set
+// breaks verification of every event that names it. Repeated views of an
+// unchanged dossier name the same sets, so a view's event stays small.
+struct SubjectPart {
+  std::string subject;  // pseudonym
+  std::string set;      // hex ContentHash of the DecisionSet body
+  int64_t shown = 0, withheld = 0;
+  // Not stored in the event: filled from the set by AuditLog::Query.
+  std::vector<FieldDecision> fields;
+  std::vector<std::string> from;  // supplier of each field, parallel to fields
+};
+
+struct DecisionSet {
+  crypto::Hash digest{};  // ContentHash(body)
+  std::string body;       // canonical JSON {"fields":[...],"from":[...]}
+};
+std::shared_ptr<const DecisionSet> MakeDecisionSet(const std::vector<FieldDecision>& fields,
+                                                   const std::vector<std::string>& from);
+// Inverse of MakeDecisionSet's body; InvalidArgument when it is not one.
+Status ParseDecisionSet(std::string_view body, std::vector<FieldDecision>* fields,
+                        std::vector<std::string>* from);
+
 struct Event {
   std::string type;  // one of the k* names above
   Actor actor;
@@ -69,6 +96,7 @@ struct Event {
   std::string subject;  // pseudonym from SubjectPseudonym(), "" when none
   std::string supplier, recipient;
   std::vector<FieldDecision> fields;
+  std::vector<SubjectPart> parts;  // a dossier view's subjects (then `subject` is "")
   std::string outcome;  // "ok" | "refused" | "error", with an http status where fitting ("refused 403")
   Json detail = Json::object();  // free text, e.g. a decline reason; encrypted at rest
 };
@@ -80,6 +108,10 @@ struct StoredEvent {
   crypto::Hash prev_hash{};  // zero for seq 1
   crypto::Hash hash{};
 };
+
+// The value of the indexed `subject` column: the subject, or the parts'
+// subjects separated by single spaces (pseudonyms hold no spaces).
+std::string SubjectColumn(const Event& e);
 
 // The event body without seq, time and type, as canonical JSON (sorted keys,
 // no whitespace). It is what the store keeps besides the indexed columns.

@@ -29,7 +29,12 @@ std::vector<std::string> EventIndexKeys(std::string_view actor_partner, std::str
     k.append(v);
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
   };
-  add('s', subject);
+  // A dossier view's event names all its subjects, separated by spaces.
+  while (!subject.empty()) {
+    std::size_t sp = subject.find(' ');
+    add('s', subject.substr(0, sp));
+    subject = sp == std::string_view::npos ? std::string_view() : subject.substr(sp + 1);
+  }
   add('m', meeting);
   add('p', actor_partner);
   add('p', supplier);

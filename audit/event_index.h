@@ -3,7 +3,8 @@
 // or a partner (audit/README.md "Query index").
 //
 // Table event_keys(k, seq), WITHOUT ROWID, primary key (k, seq), with one
-// row per key of an event: "s:<subject pseudonym>", "m:<meeting>" and
+// row per key of an event: "s:<subject pseudonym>" (one per subject of a
+// dossier view, whose subject column lists them space-separated), "m:<meeting>" and
 // "p:<partner>" for each distinct partner among actor, supplier and
 // recipient. Table event_keys_state(id = 1, upto): every event with
 // seq <= upto is in the index, none after it is.

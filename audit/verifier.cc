@@ -10,7 +10,9 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_set>
 
 #include "audit/event_index.h"
 #include "crypto/hex.h"
@@ -119,6 +121,49 @@ Result<std::pair<int64_t, std::string>> FirstIndexMismatch(db::Database& db, int
   return std::pair<int64_t, std::string>(0, "");
 }
 
+// The decision sets a dossier view's event names (audit/event.h
+// SubjectPart) must be in the store and match their digests. `checked`
+// holds the digests already found sound. Returns "" or why not.
+class DecisionSetChecker {
+ public:
+  explicit DecisionSetChecker(db::Database& db) : db_(db) {}
+  Result<std::string> Check(std::string_view body) {
+    if (body.find("\"parts\":") == std::string_view::npos) return std::string();
+    Event e;
+    if (!ParseEventBody(body, &e).ok()) return std::string("its body is unreadable (changed)");
+    for (const SubjectPart& part : e.parts) {
+      auto digest = crypto::FromHex(part.set);
+      if (!digest || digest->size() != crypto::kHashBytes) {
+        return std::string("its part for a subject names no valid decision set (changed)");
+      }
+      std::string key(digest->begin(), digest->end());
+      if (checked_.count(key)) continue;
+      if (!get_) {
+        auto st = db_.Prepare("SELECT body FROM decision_sets WHERE digest = ?1;");
+        if (!st.ok()) return st.status();
+        get_.emplace(std::move(*st));
+      }
+      get_->Reset();
+      get_->BindBlob(1, key);
+      auto row = get_->Step();
+      if (!row.ok()) return row.status();
+      const std::string name = "its decision set " + part.set.substr(0, 16);
+      if (!*row) return name + " is missing (deleted)";
+      crypto::Hash h = crypto::ContentHash(get_->Text(0));
+      if (!std::equal(h.begin(), h.end(), digest->begin())) {
+        return name + " does not match its digest (changed)";
+      }
+      checked_.insert(std::move(key));
+    }
+    return std::string();
+  }
+
+ private:
+  db::Database& db_;
+  std::optional<db::Statement> get_;
+  std::unordered_set<std::string> checked_;
+};
+
 }  // namespace
 
 Status EnsureSchema(db::Database& db) {
@@ -129,7 +174,10 @@ Status EnsureSchema(db::Database& db) {
       " supplier TEXT NOT NULL, recipient TEXT NOT NULL, body TEXT NOT NULL,"
       " prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
       "CREATE TABLE IF NOT EXISTS checkpoints("
-      " seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, time TEXT NOT NULL, sig BLOB NOT NULL);" +
+      " seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, time TEXT NOT NULL, sig BLOB NOT NULL);"
+      // Dossier views' decision sets (audit/event.h SubjectPart), by digest.
+      "CREATE TABLE IF NOT EXISTS decision_sets("
+      " digest BLOB PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;" +
                  std::string(kEventIndexSchema));
 }
 
@@ -292,6 +340,7 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
     hasher.join();
   };
 
+  DecisionSetChecker sets(db);
   int64_t scan_fail = 0;
   std::string scan_why;
   Status read_error;
@@ -347,6 +396,17 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       stop(seq, "does not match the signed checkpoint in " + checkpoint_path +
                     " (rewritten chain or rolled back to another copy)");
       break;
+    }
+    if (Col(st, 2) == kDossierDisclosed) {
+      auto why = sets.Check(Col(st, 8));
+      if (!why.ok()) {
+        read_error = why.status();
+        break;
+      }
+      if (!why->empty()) {
+        stop(seq, std::move(*why));
+        break;
+      }
     }
     if (seq <= upto) {
       for (const auto& k : EventIndexKeys(Col(st, 3), Col(st, 4), Col(st, 5), Col(st, 6),

@@ -13,7 +13,9 @@
 //   remembers checkpoints the copy does not reach, or whose hash differs).
 // A forged checkpoint fails its Ed25519 signature. The query index
 // (audit/event_index.h) must hold exactly the keys of the events it covers:
-// a deleted, moved or added entry names the event it concerns.
+// a deleted, moved or added entry names the event it concerns. Every decision
+// set a dossier view names (audit/event.h SubjectPart) must be stored and
+// hash to its digest: a deleted or changed set names the first event naming it.
 //
 // Reads one consistent snapshot (a read transaction). Errors: Unavailable
 // when the store cannot be read; a store that reads but fails verification

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/log.h"
+#include "crypto/hex.h"
 #include "crypto/primitives.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
@@ -83,6 +84,18 @@ bool Contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+// One partner's dossier view of a snapshot under one covenant: the response
+// body and the parts of its dossier_disclosed event. Rendered at the first
+// view after a change; later views of the unchanged dossier send the same
+// body and write an event naming the same decision sets.
+struct RenderedView {
+  std::shared_ptr<const Covenant> covenant;  // the covenant it was filtered under
+  std::string body;
+  std::vector<audit::SubjectPart> parts;  // one per subject, agenda order
+  std::vector<std::shared_ptr<const audit::DecisionSet>> sets;  // distinct
+  std::string supplier;  // the one supplier of every value shown, else ""
+};
+
 // A meeting's state read once per call (cached between changes).
 struct Snapshot {
   store::MeetingRecord meeting;
@@ -90,6 +103,9 @@ struct Snapshot {
   std::vector<store::DeclarationRecord> declarations;
   std::vector<store::SubjectRecord> subjects;
   std::vector<policy::SubjectAnswers> answers;  // one per subject, agenda order
+  // Rendered views by recipient partner (the snapshot itself never changes).
+  mutable std::mutex views_mu;
+  mutable std::map<std::string, std::shared_ptr<const RenderedView>, std::less<>> views;
 
   bool IsAdHoc(std::string_view partner) const {
     for (const auto& p : participants) {
@@ -166,7 +182,10 @@ struct ExchangeService::Impl {
   // audit log together and share its group commit.
   Status AppendAll(std::vector<audit::Event> events) {
     if (events.empty()) return Status::Ok();
-    Status result = audit.AppendBatch(std::move(events));
+    return Recorded(audit.AppendBatch(std::move(events)));
+  }
+  // What the caller is told when the audit log did not take its events.
+  static Status Recorded(const Status& result) {
     if (!result.ok()) {
       LogError("audit_append_failed", {{"reason", result.reason()}});
       return Status::Unavailable("audit_unavailable",
@@ -245,6 +264,78 @@ struct ExchangeService::Impl {
       return Status::PermissionDenied("only coordinators of the house may do this");
     }
     return Status::Ok();
+  }
+
+  // The partner's view of `s` under `cov` (cached in the snapshot).
+  Result<std::shared_ptr<const RenderedView>> Render(const Snapshot& s,
+                                                     const std::shared_ptr<const Covenant>& cov,
+                                                     const std::string& partner) {
+    {
+      std::lock_guard<std::mutex> lock(s.views_mu);
+      auto it = s.views.find(partner);
+      if (it != s.views.end() && it->second->covenant == cov) return it->second;
+    }
+    policy::FilterOptions text_only;
+    text_only.json = false;
+    text_only.text = true;
+    auto filtered = policy::FilterDossier(*cov, Context(s), partner, s.answers, text_only);
+    if (!filtered.ok()) return filtered.status();
+    auto out = std::make_shared<RenderedView>();
+    out->covenant = cov;
+
+    // Per subject: what was shown (with a MAC of the value as shown), what
+    // was withheld and why, and from whom.
+    std::unordered_map<std::string_view, std::size_t> subject_of_ref;
+    for (std::size_t i = 0; i < s.subjects.size(); ++i) subject_of_ref[s.subjects[i].ref] = i;
+    std::vector<std::vector<audit::FieldDecision>> fields(s.subjects.size());
+    std::vector<std::vector<std::string>> from(s.subjects.size());
+    out->parts.resize(s.subjects.size());
+    std::set<std::string_view> suppliers;
+    for (const auto& d : filtered->disclosures) {
+      auto it = subject_of_ref.find(d.subject);
+      if (it == subject_of_ref.end()) continue;
+      const std::size_t si = it->second;
+      audit::FieldDecision fd;
+      fd.field = std::string(d.field);
+      if (d.decision.allowed) {
+        fd.decision = "disclosed";
+        fd.rule = std::string(d.decision.rule_id());
+        fd.transform = std::string(policy::TransformName(d.decision.as));
+        // The MAC of the value as shown, over its text in the body.
+        fd.value_mac = audit.ValueMacOfText(
+            fd.field, std::string_view(filtered->subjects_text).substr(d.shown_at, d.shown_len));
+        ++out->parts[si].shown;
+        suppliers.insert(d.supplier);
+      } else {
+        fd.decision = "withheld";
+        fd.reason = std::string(policy::DenyReasonCode(d.decision.reason));
+        ++out->parts[si].withheld;
+      }
+      fields[si].push_back(std::move(fd));
+      from[si].push_back(std::string(d.supplier));
+    }
+    if (suppliers.size() == 1) out->supplier = std::string(*suppliers.begin());
+    for (std::size_t i = 0; i < s.subjects.size(); ++i) {
+      auto set = audit::MakeDecisionSet(fields[i], from[i]);
+      out->parts[i].subject = s.subjects[i].pseudonym;
+      out->parts[i].set = crypto::ToHex(set->digest.data(), set->digest.size());
+      bool seen = std::any_of(out->sets.begin(), out->sets.end(),
+                              [&](const auto& x) { return x->digest == set->digest; });
+      if (!seen) out->sets.push_back(std::move(set));
+    }
+    // The keys in the order DumpJson writes them (sorted).
+    std::string& body = out->body;
+    body.reserve(filtered->subjects_text.size() + 128);
+    body.append("{\"meeting\":").append(DumpJson(Json(s.meeting.id)));
+    body.append(",\"overlegvorm\":").append(DumpJson(Json(s.meeting.overlegvorm)));
+    body.append(",\"phase\":").append(DumpJson(Json(PhaseName(s.meeting.client_present))));
+    body.append(",\"subjects\":").append(filtered->subjects_text).append("}");
+
+    std::shared_ptr<const RenderedView> result = std::move(out);
+    std::lock_guard<std::mutex> lock(s.views_mu);
+    if (s.views.size() > 64) s.views.clear();
+    s.views[partner] = result;
+    return result;
   }
 
   policy::MeetingContext Context(const Snapshot& s) const {
@@ -1050,70 +1141,17 @@ Result<std::string> ExchangeService::DossierBody(const audit::Actor& caller,
                                         "the meeting has ended"));
     }
   }
-  const policy::MeetingContext ctx = impl_->Context(s);
-  policy::FilterOptions text_only;
-  text_only.json = false;
-  text_only.text = true;
-  auto view = policy::FilterDossier(c, ctx, caller.partner, s.answers, text_only);
+  auto view = impl_->Render(s, cp, caller.partner);
   if (!view.ok()) return view.status();
-
-  // One dossier_disclosed event per subject: what was shown (with a MAC of
-  // the value as shown) and what was withheld, and from whom (detail.from,
-  // parallel to fields). Written before the body leaves.
-  std::vector<audit::Event> events;
-  events.reserve(s.subjects.size());
-  std::unordered_map<std::string_view, std::size_t> subject_of_ref;
-  for (std::size_t i = 0; i < s.subjects.size(); ++i) subject_of_ref[s.subjects[i].ref] = i;
-  std::vector<Json> from(s.subjects.size(), Json::array());
-  for (const auto& sub : s.subjects) {
-    audit::Event e = impl_->BaseEvent(audit::kDossierDisclosed, caller, c, o, meeting_id);
-    e.subject = sub.pseudonym;
-    e.recipient = caller.partner;
-    events.push_back(std::move(e));
-  }
-  for (const auto& d : view->disclosures) {
-    auto it = subject_of_ref.find(d.subject);
-    if (it == subject_of_ref.end()) continue;
-    const std::size_t si = it->second;
-    audit::FieldDecision fd;
-    fd.field = std::string(d.field);
-    if (d.decision.allowed) {
-      fd.decision = "disclosed";
-      fd.rule = std::string(d.decision.rule_id());
-      fd.transform = std::string(policy::TransformName(d.decision.as));
-      // The MAC of the value as shown, over its text in the body.
-      fd.value_mac = impl_->audit.ValueMacOfText(
-          fd.field, std::string_view(view->subjects_text).substr(d.shown_at, d.shown_len));
-    } else {
-      fd.decision = "withheld";
-      fd.reason = std::string(policy::DenyReasonCode(d.decision.reason));
-    }
-    events[si].fields.push_back(std::move(fd));
-    from[si].push_back(std::string(d.supplier));
-  }
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    // A subject whose values all came from one supplier names it; otherwise
-    // detail.from says per field.
-    std::set<std::string> sup;
-    for (const auto& x : from[i]) sup.insert(x.get<std::string>());
-    if (sup.size() == 1) events[i].supplier = *sup.begin();
-    events[i].detail = Json{{"from", std::move(from[i])},
-                            {"shown", std::count_if(events[i].fields.begin(),
-                                                    events[i].fields.end(),
-                                                    [](const audit::FieldDecision& f) {
-                                                      return f.decision == "disclosed";
-                                                    })},
-                            {"phase", PhaseName(s.meeting.client_present)}};
-  }
-  VH_RETURN_IF_ERROR(impl_->AppendAll(std::move(events)));
-  // The keys in the order DumpJson writes them (sorted).
-  std::string out;
-  out.reserve(view->subjects_text.size() + 128);
-  out.append("{\"meeting\":").append(DumpJson(Json(s.meeting.id)));
-  out.append(",\"overlegvorm\":").append(DumpJson(Json(s.meeting.overlegvorm)));
-  out.append(",\"phase\":").append(DumpJson(Json(PhaseName(s.meeting.client_present))));
-  out.append(",\"subjects\":").append(view->subjects_text).append("}");
-  return out;
+  const RenderedView& v = **view;
+  // One dossier_disclosed event for the view, written before the body leaves.
+  audit::Event e = impl_->BaseEvent(audit::kDossierDisclosed, caller, c, o, meeting_id);
+  e.recipient = caller.partner;
+  e.supplier = v.supplier;
+  e.parts = v.parts;
+  e.detail = Json{{"phase", PhaseName(s.meeting.client_present)}};
+  VH_RETURN_IF_ERROR(Impl::Recorded(impl_->audit.AppendWithSets(std::move(e), v.sets)));
+  return v.body;
 }
 
 Result<Json> ExchangeService::Dossier(const audit::Actor& caller, std::string_view meeting_id) {

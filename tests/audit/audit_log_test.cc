@@ -293,6 +293,94 @@ TEST_F(AuditLogTest, QueriesFindIndexedAndUnindexedEventsAlike) {
   EXPECT_TRUE(rep->intact) << rep->problem;
 }
 
+TEST_F(AuditLogTest, ADossierViewIsOneEventFiledUnderEachOfItsSubjects) {
+  AuditLogOptions o = OptionsIn(dir_, 1000);
+  o.index_every = 8;
+  auto log = OpenLog(o);
+  std::set<std::string> distinct_sets;
+  std::vector<testing::SampleViewEvent> views;
+  for (int i = 0; i < 41; ++i) {
+    views.push_back(testing::SampleView(i, i % 2 ? "om" : "politie"));
+    for (const auto& set : views.back().sets) {
+      distinct_sets.insert(crypto::ToHex(set->digest.data(), set->digest.size()));
+    }
+    ASSERT_TRUE(log->AppendWithSets(views.back().event, views.back().sets).ok());
+  }
+  // A part whose set is not given is refused: no event names a set the
+  // store would not hold.
+  testing::SampleViewEvent lacking = testing::SampleView(99);
+  lacking.sets.pop_back();
+  EXPECT_EQ(log->AppendWithSets(lacking.event, lacking.sets).code(), Code::kInvalidArgument);
+  {
+    auto db = OpenAuditStore(o.db_path, keys_.store_key);
+    ASSERT_TRUE(db.ok());
+    auto n = (*db)->Prepare("SELECT count(*) FROM decision_sets;");
+    ASSERT_TRUE(n.ok());
+    ASSERT_TRUE(*n->Step());
+    EXPECT_EQ(n->Int(0), static_cast<int64_t>(distinct_sets.size())) << "each set stored once";
+    EXPECT_LT(distinct_sets.size(), 41u * 3u);
+    auto upto = IndexedUpto(**db);
+    ASSERT_TRUE(upto.ok());
+    EXPECT_GT(*upto, 8);  // part indexed, part tail
+    EXPECT_LT(*upto, 41);
+  }
+  // Unfiltered: every part with its decisions filled in from its set.
+  QueryFilter all;
+  all.limit = 1000;
+  auto every = log->Query(all);
+  ASSERT_TRUE(every.ok());
+  ASSERT_EQ(every->events.size(), 41u);
+  for (std::size_t i = 0; i < 41; ++i) {
+    const Event& e = every->events[i].event;
+    ASSERT_EQ(e.parts.size(), 3u);
+    EXPECT_EQ(e.parts[0].subject, views[i].event.parts[0].subject);
+    ASSERT_EQ(e.parts[0].fields.size(), 2u);
+    EXPECT_EQ(e.parts[0].fields[0].field, "persoon.naam");
+    EXPECT_EQ(e.parts[0].fields[0].value_mac.size(), 64u);
+    EXPECT_EQ(e.parts[0].from, (std::vector<std::string>{"veiligheidshuis-hm", "politie"}));
+  }
+  // By subject, over the indexed part and the tail alike, page by page: the
+  // views that showed this subject, each narrowed to it.
+  for (int s : {0, 5, 12}) {
+    const std::string subject = "subj-" + std::to_string(s);
+    std::vector<int64_t> want, got;
+    for (std::size_t i = 0; i < views.size(); ++i) {
+      for (const auto& p : views[i].event.parts) {
+        if (p.subject == subject) want.push_back(every->events[i].seq);
+      }
+    }
+    QueryFilter f;
+    f.subject = subject;
+    f.limit = 2;
+    for (;;) {
+      auto r = log->Query(f);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      for (const auto& se : r->events) {
+        got.push_back(se.seq);
+        EXPECT_EQ(se.event.subject, subject);
+        EXPECT_TRUE(se.event.parts.empty());
+        ASSERT_EQ(se.event.fields.size(), 2u);
+        EXPECT_EQ(se.event.detail["from"].size(), 2u);
+        EXPECT_EQ(se.event.detail["shown"], 1);
+        EXPECT_EQ(se.event.detail["phase"], "client_absent");
+      }
+      if (r->next_cursor == 0) break;
+      f.after_seq = r->next_cursor;
+    }
+    EXPECT_FALSE(want.empty());
+    EXPECT_EQ(got, want) << subject;
+  }
+  // A pseudonym that is a prefix of another matches only itself.
+  QueryFilter prefix;
+  prefix.subject = "subj-1";
+  auto p = log->Query(prefix);
+  ASSERT_TRUE(p.ok());
+  for (const auto& se : p->events) EXPECT_EQ(se.event.subject, "subj-1");
+  auto rep = log->Verify();
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->intact) << rep->problem;
+}
+
 // EventBody writes JSON directly; it must give the bytes the Json-tree form
 // gave (stored events keep their form), also for text that needs escaping,
 // non-ASCII and invalid UTF-8.
@@ -317,6 +405,14 @@ std::string EventBodyThroughJson(const Event& e) {
   j["fields"] = std::move(fields);
   j["outcome"] = e.outcome;
   j["detail"] = e.detail.is_null() ? Json::object() : e.detail;
+  if (!e.parts.empty()) {
+    Json parts = Json::array();
+    for (const auto& p : e.parts) {
+      parts.push_back({{"subject", p.subject}, {"set", p.set}, {"shown", p.shown},
+                       {"withheld", p.withheld}});
+    }
+    j["parts"] = std::move(parts);
+  }
   return DumpJson(j);
 }
 
@@ -333,12 +429,19 @@ TEST(EventBodyTest, SameBytesAsTheJsonTreeAndParsesBack) {
   Event empty;
   empty.type = kAuditQuery;
   events.push_back(empty);
+  events.push_back(testing::SampleView(3).event);
   for (const Event& e : events) {
     std::string body = EventBody(e);
     EXPECT_EQ(body, EventBodyThroughJson(e));
     Event back;
     ASSERT_TRUE(ParseEventBody(body, &back).ok());
     EXPECT_EQ(back.fields.size(), e.fields.size());
+    ASSERT_EQ(back.parts.size(), e.parts.size());
+    for (std::size_t i = 0; i < e.parts.size(); ++i) {
+      EXPECT_EQ(back.parts[i].subject, e.parts[i].subject);
+      EXPECT_EQ(back.parts[i].set, e.parts[i].set);
+      EXPECT_EQ(back.parts[i].shown, e.parts[i].shown);
+    }
     EXPECT_EQ(back.purpose, e.purpose);
     EXPECT_EQ(EventBody(back), body) << "a parsed body writes the same bytes again";
   }

@@ -13,6 +13,7 @@
 
 #include "audit/audit_log.h"
 #include "core/clock.h"
+#include "crypto/hex.h"
 
 namespace vh::audit::testing {
 
@@ -63,6 +64,38 @@ inline Event SampleEvent(int n, const std::string& partner = "politie") {
   e.outcome = "ok";
   e.detail = {{"n", n}};
   return e;
+}
+
+// A dossier view of three subjects (of 13) as the exchange writes it: one
+// event with a part per subject, and the decision sets the parts name. The
+// sets repeat across views (a subject's decisions depend on n % 2 only).
+struct SampleViewEvent {
+  Event event;
+  std::vector<std::shared_ptr<const DecisionSet>> sets;
+};
+inline SampleViewEvent SampleView(int n, const std::string& partner = "politie") {
+  SampleViewEvent v;
+  v.event = SampleEvent(n, partner);
+  v.event.subject.clear();
+  v.event.supplier.clear();
+  v.event.fields.clear();
+  v.event.detail = {{"phase", "client_absent"}};
+  for (int k = 0; k < 3; ++k) {
+    const int s = (n + 4 * k) % 13;
+    std::vector<FieldDecision> fields = {
+        {"persoon.naam", "disclosed", "B01", "full", "",
+         std::string(62, 'a') + std::to_string(s % 10) + std::to_string(n % 2)},
+        {"leefgebied.delictgeschiedenis", "withheld", "", "", "no_rule", ""}};
+    auto set = MakeDecisionSet(fields, {"veiligheidshuis-hm", "politie"});
+    SubjectPart part;
+    part.subject = "subj-" + std::to_string(s);
+    part.set = crypto::ToHex(set->digest.data(), set->digest.size());
+    part.shown = 1;
+    part.withheld = 1;
+    v.event.parts.push_back(std::move(part));
+    v.sets.push_back(std::move(set));
+  }
+  return v;
 }
 
 inline std::string Slurp(const std::filesystem::path& p) {

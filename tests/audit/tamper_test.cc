@@ -33,7 +33,12 @@ class TamperTest : public ::testing::Test {
     // "earlier copies" a rollback restores.
     for (int i = 1; i <= kEvents; ++i) {
       clock.Advance(std::chrono::seconds(7));
-      ASSERT_TRUE((*log)->Append(testing::SampleEvent(i)).ok());
+      if (i % 5 == 0) {  // every fifth a dossier view naming decision sets
+        testing::SampleViewEvent v = testing::SampleView(i);
+        ASSERT_TRUE((*log)->AppendWithSets(std::move(v.event), std::move(v.sets)).ok());
+      } else {
+        ASSERT_TRUE((*log)->Append(testing::SampleEvent(i)).ok());
+      }
       if (i % 2 == 0 && i < kEvents) {
         fs::path snap = pristine_->path() / ("snap-" + std::to_string(i));
         fs::create_directories(snap);
@@ -103,9 +108,11 @@ TEST_F(TamperTest, ChangedFieldIsCaught) {
     {
       auto db = Tamper();
       if (col == "body" && Rand(0, 1)) {
-        // A semantic change: the disclosed field now reads "withheld".
-        Exec(*db, "UPDATE events SET body = replace(body, '\"disclosed\"', '\"withheld\"') "
-                  "WHERE seq = " + std::to_string(k) + ";");
+        // A semantic change: the disclosed field now reads "withheld" (in a
+        // dossier view: its subjects were shown nothing).
+        Exec(*db, "UPDATE events SET body = replace(replace(body, '\"disclosed\"', "
+                  "'\"withheld\"'), '\"shown\":1', '\"shown\":0') WHERE seq = " +
+                      std::to_string(k) + ";");
       } else if (col == "time") {
         Exec(*db, "UPDATE events SET time = '2020-01-01T00:00:00.000Z' WHERE seq = " +
                       std::to_string(k) + ";");
@@ -250,7 +257,9 @@ TEST_F(TamperTest, QueryIndexTamperingIsCaught) {
     {
       auto db = Tamper();
       if (how == 0) {  // the event disappears from its subject's report
-        Exec(*db, "DELETE FROM event_keys WHERE seq = " + s + " AND k LIKE 's:%';");
+        // (of a dossier view, one of its subjects)
+        Exec(*db, "DELETE FROM event_keys WHERE (k, seq) = (SELECT k, seq FROM event_keys "
+                  "WHERE seq = " + s + " AND k LIKE 's:%' LIMIT 1);");
       } else if (how == 1) {  // filed under another meeting
         Exec(*db, "UPDATE event_keys SET k = 'm:other' WHERE seq = " + s + " AND k LIKE 'm:%';");
       } else {  // an extra entry: the event shows up for another partner
@@ -262,6 +271,55 @@ TEST_F(TamperTest, QueryIndexTamperingIsCaught) {
     ASSERT_FALSE(rep.intact) << "case " << c << ": index tampering " << how << " at " << k;
     EXPECT_EQ(rep.first_bad_seq, k) << rep.problem;
     EXPECT_NE(rep.problem.find("query index"), std::string::npos) << rep.problem;
+  }
+}
+
+// A dossier view's event names its subjects' decision sets by digest; an
+// insider who deletes a set, or rewrites one (say "disclosed" into
+// "withheld"), is caught at the first event naming it.
+TEST_F(TamperTest, DecisionSetTamperingIsCaught) {
+  // Which event names which set first.
+  std::vector<std::pair<std::string, int64_t>> first_use;
+  {
+    auto db = Tamper();
+    auto st = db->Prepare("SELECT seq, body FROM events WHERE type = 'dossier_disclosed' "
+                          "ORDER BY seq;");
+    ASSERT_TRUE(st.ok());
+    for (;;) {
+      auto r = st->Step();
+      ASSERT_TRUE(r.ok());
+      if (!*r) break;
+      Event e;
+      ASSERT_TRUE(ParseEventBody(st->Text(1), &e).ok());
+      for (const auto& p : e.parts) {
+        bool seen = false;
+        for (const auto& [set, seq] : first_use) seen = seen || set == p.set;
+        if (!seen) first_use.emplace_back(p.set, st->Int(0));
+      }
+    }
+  }
+  ASSERT_GT(first_use.size(), 10u);
+  for (int c = 0; c < kCasesPerKind; ++c) {
+    Restore();
+    const auto& [set, seq] = first_use[Rand(0, static_cast<int>(first_use.size()) - 1)];
+    const int how = c % 3;
+    {
+      auto db = Tamper();
+      const std::string where = " WHERE hex(digest) = upper('" + set + "');";
+      if (how == 0) {
+        Exec(*db, "DELETE FROM decision_sets" + where);
+      } else if (how == 1) {
+        Exec(*db, "UPDATE decision_sets SET body = replace(body, '\"disclosed\"', "
+                  "'\"withheld\"')" + where);
+      } else {
+        Exec(*db, "UPDATE decision_sets SET body = replace(body, 'politie', 'om')" + where);
+      }
+      ASSERT_EQ(db->Changes(), 1);
+    }
+    VerifyReport rep = Verify();
+    ASSERT_FALSE(rep.intact) << "case " << c << ": set tampering " << how;
+    EXPECT_EQ(rep.first_bad_seq, seq) << rep.problem;
+    EXPECT_NE(rep.problem.find("decision set"), std::string::npos) << rep.problem;
   }
 }
 

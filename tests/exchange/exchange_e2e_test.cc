@@ -265,11 +265,20 @@ TEST_F(ExchangeE2ETest, BriefingRoundEndToEnd) {
     int disclosed = 0, refused = 0, answers = 0;
     const Json events = ev.json();
     for (const auto& e : events["events"]) {
-      if (e["type"] == "dossier_disclosed") ++disclosed;
+      if (e["type"] == "dossier_disclosed") {
+        ++disclosed;
+        // One event per view, with each subject's part and its decisions.
+        EXPECT_EQ(e["parts"].size(), 3u);
+        for (const auto& part : e["parts"]) {
+          EXPECT_EQ(part["fields"].size(), part["from"].size());
+          EXPECT_EQ(part["shown"].get<int>() + part["withheld"].get<int>(),
+                    static_cast<int>(part["fields"].size()));
+        }
+      }
       if (e["type"] == "access_refused") ++refused;
       if (e["type"] == "answer_received") ++answers;
     }
-    EXPECT_EQ(disclosed, 4 * 3);  // four views of three subjects
+    EXPECT_EQ(disclosed, 4);  // four views of three subjects
     EXPECT_GE(refused, 4);
     EXPECT_EQ(answers, 5);
     EXPECT_EQ(ev.body.find("synthetische historie"), std::string::npos);

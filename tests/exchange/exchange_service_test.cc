@@ -328,34 +328,68 @@ TEST_F(ExchangeServiceTest, DossierShowsExactlyWhatTheCovenantAllows) {
   EXPECT_FALSE(f.contains("persoon.bsn")) << "the BSN goes to the house only";
   EXPECT_EQ(f["wonen.dreigende_uitzetting"][0]["as"], "presence");
   EXPECT_EQ(DumpJson(*pol).find("synthetisch delict"), std::string::npos);
-  EXPECT_EQ(CountEvents(audit::kDossierDisclosed), 2);  // one per subject
+  EXPECT_EQ(CountEvents(audit::kDossierDisclosed), 1);  // one per view, with a part per subject
 
-  // Each disclosed field's MAC in the events is the MAC of the value as
-  // shown, so a privacy officer holding the key can prove what was disclosed.
+  // Each disclosed field's MAC in the event is the MAC of the value as shown,
+  // in the part of the subject it was shown about, so a privacy officer
+  // holding the key can prove what was disclosed about whom.
   audit::QueryFilter q;
   q.type = audit::kDossierDisclosed;
   auto events = audit_->Query(q);
   ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->events.size(), 1u);
+  const audit::Event& view_event = events->events[0].event;
+  ASSERT_EQ(view_event.parts.size(), 2u);
   int macs = 0;
-  for (const auto& se : events->events) {
-    const Json& from = se.event.detail["from"];
-    for (std::size_t i = 0; i < se.event.fields.size(); ++i) {
-      const audit::FieldDecision& fd = se.event.fields[i];
+  for (std::size_t si = 0; si < view_event.parts.size(); ++si) {
+    const audit::SubjectPart& part = view_event.parts[si];
+    const Json& shown = (*pol)["subjects"][si];
+    EXPECT_EQ(part.subject.size(), 64u);
+    if (si > 0) {
+      EXPECT_NE(part.subject, view_event.parts[si - 1].subject);
+    }
+    ASSERT_EQ(part.from.size(), part.fields.size());
+    int disclosed = 0;
+    for (std::size_t i = 0; i < part.fields.size(); ++i) {
+      const audit::FieldDecision& fd = part.fields[i];
       if (fd.decision != "disclosed") continue;
-      // The event names its subject by pseudonym only: the MAC must be that
-      // of this field's value from this supplier for one of the subjects.
+      ++disclosed;
       std::set<std::string> candidates;
-      for (const auto& s : (*pol)["subjects"]) {
-        if (!s["fields"].contains(fd.field)) continue;
-        for (const auto& e : s["fields"][fd.field]) {
-          if (e["from"] == from[i]) candidates.insert(audit_->ValueMac(fd.field, e["value"]));
-        }
+      for (const auto& e : shown["fields"].value(fd.field, Json::array())) {
+        if (e["from"] == part.from[i]) candidates.insert(audit_->ValueMac(fd.field, e["value"]));
       }
       EXPECT_EQ(candidates.count(fd.value_mac), 1u) << fd.field;
       ++macs;
     }
+    EXPECT_EQ(part.shown, disclosed);
+    EXPECT_EQ(part.withheld, static_cast<int64_t>(part.fields.size()) - disclosed);
   }
   EXPECT_GT(macs, 3);
+  // Asked about one subject, the log shows the view as an event about that
+  // subject alone: its fields, its suppliers, no other subject's part.
+  q.subject = view_event.parts[1].subject;
+  auto about = audit_->Query(q);
+  ASSERT_TRUE(about.ok());
+  ASSERT_EQ(about->events.size(), 1u);
+  EXPECT_EQ(about->events[0].event.subject, view_event.parts[1].subject);
+  EXPECT_TRUE(about->events[0].event.parts.empty());
+  EXPECT_EQ(about->events[0].event.fields.size(), view_event.parts[1].fields.size());
+  EXPECT_EQ(about->events[0].event.detail["from"].size(), view_event.parts[1].from.size());
+  // Viewing the unchanged dossier again gives the same body and an event
+  // naming the same decision sets.
+  auto again = service_->Dossier(Participant("politie"), id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *pol);
+  q.subject.clear();
+  auto both = audit_->Query(q);
+  ASSERT_TRUE(both.ok());
+  ASSERT_EQ(both->events.size(), 2u);
+  for (std::size_t si = 0; si < 2; ++si) {
+    EXPECT_EQ(both->events[1].event.parts[si].set, view_event.parts[si].set);
+  }
+  auto verified = audit_->Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact) << verified->problem;
 
   // An ad hoc partner sees nothing before signing.
   auto wc = service_->Dossier(Participant("woningcorporatie"), id);
