@@ -1,5 +1,7 @@
 #include "audit/audit_log.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -129,7 +131,22 @@ Status ResolveParts(db::Database& db, const std::string& subject,
   return Status::Ok();
 }
 
+// After each commit of the writer: past this many WAL frames the WAL
+// thread copies them into audit.db; far past it (the WAL thread cannot keep
+// up) the writer does so itself, as SQLite's autocheckpoint would.
+constexpr int kWalCheckpointFrames = 256;
+constexpr int kWalWriterCheckpointFrames = 16384;
+
 }  // namespace
+
+int AuditLog::OnWalCommit(void* self, sqlite3* db, const char* name, int frames) {
+  if (frames >= kWalWriterCheckpointFrames) {
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (frames >= kWalCheckpointFrames) {
+    static_cast<AuditLog*>(self)->WalDue();
+  }
+  return SQLITE_OK;
+}
 
 Result<std::unique_ptr<db::Database>> OpenAuditStore(const std::string& path,
                                                      const crypto::SecretBytes& store_key,
@@ -206,6 +223,13 @@ Status AuditLog::Init() {
   last_seq_ = head->seq;
   last_checkpoint_time_ = std::chrono::steady_clock::now();
   VH_RETURN_IF_ERROR(SyncCheckpointFile());
+
+  auto c = db::Database::Open(options_.db_path, keys_.store_key, dbo);
+  if (!c.ok()) return c.status();
+  wal_db_ = std::move(*c);
+  VH_RETURN_IF_ERROR(writer_db_->Exec("PRAGMA wal_autocheckpoint = 0;"));
+  sqlite3_wal_hook(writer_db_->handle(), &OnWalCommit, this);
+  wal_thread_ = std::thread([this] { WalLoop(); });
 
   writer_ = std::thread([this] { WriterLoop(); });
   // A checkpoint at start covers whatever a crash left uncovered.
@@ -321,6 +345,39 @@ AuditLog::~AuditLog() {
   }
   cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard<std::mutex> lock(wal_mu_);
+    wal_stop_ = true;
+  }
+  wal_cv_.notify_all();
+  if (wal_thread_.joinable()) wal_thread_.join();
+}
+
+void AuditLog::WalDue() {
+  {
+    std::lock_guard<std::mutex> lock(wal_mu_);
+    wal_due_ = true;
+  }
+  wal_cv_.notify_one();
+}
+
+void AuditLog::WalLoop() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(wal_mu_);
+      wal_cv_.wait(lock, [&] { return wal_due_ || wal_stop_; });
+      if (wal_stop_) return;
+      wal_due_ = false;
+    }
+    // PASSIVE: copies what is committed without waiting for the writer or
+    // readers; the writer starts the WAL over once all of it is copied.
+    int log_frames = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(wal_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                       &log_frames, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      LogError("audit_wal_checkpoint_failed", {{"reason", sqlite3_errstr(rc)}});
+    }
+  }
 }
 
 Status AuditLog::Append(Event event) { return AppendWithSeq(std::move(event)).status(); }
@@ -645,6 +702,12 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
                     : !f.partner.empty()       ? "p:" + f.partner
                     : !f.scope_partner.empty() ? "p:" + f.scope_partner
                                                : "";
+  // A subject's dossier views are filed under their meetings (event_index.h).
+  std::string views_of_subject;
+  if (!f.subject.empty()) {
+    views_of_subject = " OR (x.k IN (SELECT 'm:' || meeting FROM view_subjects WHERE subject = " +
+                       param(f.subject) + ") AND e.type = '" + kDossierDisclosed + "')";
+  }
   const std::string cols = "SELECT seq, time, type, body, prev_hash, hash FROM events";
   std::string sql;
   if (key.empty()) {
@@ -656,8 +719,9 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
     std::string k = param(key);
     std::string upto = "(SELECT upto FROM event_keys_state WHERE id = 1)";
     sql = "SELECT x.seq, e.time, e.type, e.body, e.prev_hash, e.hash FROM event_keys x "
-          "JOIN events e ON e.seq = x.seq WHERE x.k = " + k + " AND x.seq > ?1 AND x.seq <= " +
-          upto + where + " UNION ALL " + cols + " WHERE seq > max(?1, " + upto + ")" + where;
+          "JOIN events e ON e.seq = x.seq WHERE (x.k = " + k + views_of_subject +
+          ") AND x.seq > ?1 AND x.seq <= " + upto + where + " UNION ALL " + cols +
+          " WHERE seq > max(?1, " + upto + ")" + where;
   }
   std::size_t limit = f.chronological_all
                           ? kMaxReportEvents

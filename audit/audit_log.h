@@ -60,6 +60,8 @@
 #include "core/status.h"
 #include "db/database.h"
 
+struct sqlite3;
+
 namespace vh::audit {
 
 // Filters of GET /v1/audit/events and `vhgate audit query`. Empty = any.
@@ -214,6 +216,18 @@ class AuditLog {
   bool stopping_ = false;        // guarded by mu_
   std::vector<std::promise<Status>> checkpoint_waiters_;  // guarded by mu_
   std::thread writer_;
+
+  // SQLite's WAL checkpoints (copying committed pages from the WAL into
+  // audit.db, with an fsync) run on their own thread and connection, not in
+  // the writer's commits, where they held up every append waiting on them.
+  void WalLoop();
+  void WalDue();
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int frames);
+  std::unique_ptr<db::Database> wal_db_;  // WalLoop only
+  std::mutex wal_mu_;
+  std::condition_variable wal_cv_;
+  bool wal_due_ = false, wal_stop_ = false;  // guarded by wal_mu_
+  std::thread wal_thread_;
 
   std::atomic<int64_t> last_seq_{0};
   std::atomic<int64_t> stat_events_{0}, stat_commits_{0}, stat_failures_{0};

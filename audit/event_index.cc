@@ -1,24 +1,74 @@
 #include "audit/event_index.h"
 
+#include "audit/event.h"
+
 #include <algorithm>
+#include <set>
 #include <utility>
 
 namespace vh::audit {
 
-const char* const kEventIndexSchema =
-    "DROP INDEX IF EXISTS events_subject;"
-    "DROP INDEX IF EXISTS events_meeting;"
-    "DROP INDEX IF EXISTS events_supplier;"
-    "DROP INDEX IF EXISTS events_recipient;"
-    "CREATE TABLE IF NOT EXISTS event_keys("
-    " k TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(k, seq)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS event_keys_state("
-    " id INTEGER PRIMARY KEY CHECK (id = 1), upto INTEGER NOT NULL);"
-    "INSERT OR IGNORE INTO event_keys_state(id, upto) VALUES (1, 0);";
+namespace {
 
-std::vector<std::string> EventIndexKeys(std::string_view actor_partner, std::string_view meeting,
-                                        std::string_view subject, std::string_view supplier,
-                                        std::string_view recipient) {
+bool IsView(std::string_view type) { return type == kDossierDisclosed; }
+
+// Calls f(pseudonym) for each subject of a space-separated subject column.
+template <typename F>
+void ForEachSubject(std::string_view subjects, F&& f) {
+  while (!subjects.empty()) {
+    std::size_t sp = subjects.find(' ');
+    f(subjects.substr(0, sp));
+    subjects = sp == std::string_view::npos ? std::string_view() : subjects.substr(sp + 1);
+  }
+}
+
+Result<bool> HasTable(db::Database& db, const char* name) {
+  auto st = db.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1;");
+  if (!st.ok()) return st.status();
+  st->Bind(1, std::string_view(name));
+  auto r = st->Step();
+  if (!r.ok()) return r.status();
+  return st->Int(0) > 0;
+}
+
+}  // namespace
+
+Status EnsureEventIndexSchema(db::Database& db) {
+  auto had_keys = HasTable(db, "event_keys");
+  if (!had_keys.ok()) return had_keys.status();
+  auto had_views = HasTable(db, "view_subjects");
+  if (!had_views.ok()) return had_views.status();
+  VH_RETURN_IF_ERROR(db.Exec(
+      "DROP INDEX IF EXISTS events_subject;"
+      "DROP INDEX IF EXISTS events_meeting;"
+      "DROP INDEX IF EXISTS events_supplier;"
+      "DROP INDEX IF EXISTS events_recipient;"
+      "CREATE TABLE IF NOT EXISTS event_keys("
+      " k TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(k, seq)) WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS event_keys_state("
+      " id INTEGER PRIMARY KEY CHECK (id = 1), upto INTEGER NOT NULL);"
+      "INSERT OR IGNORE INTO event_keys_state(id, upto) VALUES (1, 0);"
+      "CREATE TABLE IF NOT EXISTS view_subjects("
+      " subject TEXT NOT NULL, meeting TEXT NOT NULL, PRIMARY KEY(subject, meeting))"
+      " WITHOUT ROWID;"));
+  if (*had_keys && !*had_views) {
+    // Built by an earlier version: start over.
+    VH_RETURN_IF_ERROR(db.Exec("DELETE FROM event_keys; UPDATE event_keys_state SET upto = 0;"));
+  }
+  return Status::Ok();
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> ViewSubjects(std::string_view type,
+                                                                        std::string_view meeting,
+                                                                        std::string_view subject) {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  if (IsView(type)) ForEachSubject(subject, [&](std::string_view s) { out.emplace_back(s, meeting); });
+  return out;
+}
+
+std::vector<std::string> EventIndexKeys(std::string_view type, std::string_view actor_partner,
+                                        std::string_view meeting, std::string_view subject,
+                                        std::string_view supplier, std::string_view recipient) {
   std::vector<std::string> keys;
   auto add = [&](char kind, std::string_view v) {
     if (v.empty()) return;
@@ -29,12 +79,8 @@ std::vector<std::string> EventIndexKeys(std::string_view actor_partner, std::str
     k.append(v);
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
   };
-  // A dossier view's event names all its subjects, separated by spaces.
-  while (!subject.empty()) {
-    std::size_t sp = subject.find(' ');
-    add('s', subject.substr(0, sp));
-    subject = sp == std::string_view::npos ? std::string_view() : subject.substr(sp + 1);
-  }
+  // A dossier view is found through its meeting (view_subjects).
+  if (!IsView(type)) add('s', subject);
   add('m', meeting);
   add('p', actor_partner);
   add('p', supplier);
@@ -53,23 +99,33 @@ Result<int64_t> IndexedUpto(db::Database& db) {
 
 Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) {
   auto sel = db.Prepare(
-      "SELECT seq, actor_partner, meeting, subject, supplier, recipient FROM events "
+      "SELECT seq, type, actor_partner, meeting, subject, supplier, recipient FROM events "
       "WHERE seq > ?1 ORDER BY seq LIMIT ?2;");
   if (!sel.ok()) return sel.status();
   sel->Bind(1, upto).Bind(2, max_events);
   std::vector<std::pair<std::string, int64_t>> entries;
+  std::set<std::pair<std::string, std::string>> views;
   int64_t last = upto;
   for (;;) {
     auto row = sel->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
     last = sel->Int(0);
-    for (auto& k : EventIndexKeys(sel->Text(1), sel->Text(2), sel->Text(3), sel->Text(4),
-                                  sel->Text(5))) {
+    const std::string type = sel->Text(1), meeting = sel->Text(3), subject = sel->Text(4);
+    for (auto& k : EventIndexKeys(type, sel->Text(2), meeting, subject, sel->Text(5),
+                                  sel->Text(6))) {
       entries.emplace_back(std::move(k), last);
     }
+    for (const auto& [s, m] : ViewSubjects(type, meeting, subject)) views.emplace(s, m);
   }
   if (last == upto) return upto;
+  // A pair already there is a read, not a write: repeated views add nothing.
+  auto pair = db.Prepare("INSERT OR IGNORE INTO view_subjects(subject, meeting) VALUES (?1, ?2);");
+  if (!pair.ok()) return pair.status();
+  for (const auto& [s, m] : views) {
+    pair->Bind(1, s).Bind(2, m);
+    VH_RETURN_IF_ERROR(pair->Run());
+  }
   // In key order, so that the entries of one key fill its leaf page together.
   std::sort(entries.begin(), entries.end());
   auto ins = db.Prepare("INSERT INTO event_keys(k, seq) VALUES (?1, ?2);");

@@ -3,11 +3,20 @@
 // or a partner (audit/README.md "Query index").
 //
 // Table event_keys(k, seq), WITHOUT ROWID, primary key (k, seq), with one
-// row per key of an event: "s:<subject pseudonym>" (one per subject of a
-// dossier view, whose subject column lists them space-separated), "m:<meeting>" and
+// row per key of an event: "s:<subject pseudonym>", "m:<meeting>" and
 // "p:<partner>" for each distinct partner among actor, supplier and
 // recipient. Table event_keys_state(id = 1, upto): every event with
 // seq <= upto is in the index, none after it is.
+//
+// Dossier views are the exception: a view names every subject of its meeting
+// (the subject column lists them space-separated), and filing each view under
+// each subject put twenty random keys per view into the index, whose bulk
+// inserts then rewrote most of its pages. A dossier_disclosed event is filed
+// under its meeting and partners only, and table view_subjects(subject,
+// meeting) holds one row per subject and meeting that any view covered
+// (written once, a repeated view changes nothing). A query by subject reads
+// its s: entries plus the dossier views of its meetings (m: entries),
+// filtered by the subject column (AuditLog::Query).
 //
 // Why not plain SQLite indexes on the events table: their keys are spread
 // (pseudonyms are random, many meetings run at once), so every event of a
@@ -21,11 +30,13 @@
 // The index is derived data and not part of the chain; `audit verify` checks
 // that it holds exactly the keys of the events up to `upto` (a privacy
 // officer's query or a person's access report must not miss an event because
-// someone deleted its index entry).
+// someone deleted its index entry), and that view_subjects holds exactly
+// the subject-meeting pairs of the dossier views up to `upto`.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -33,10 +44,16 @@
 
 namespace vh::audit {
 
-// The keys an event is found by (see above), in a fixed order, no duplicates.
-std::vector<std::string> EventIndexKeys(std::string_view actor_partner, std::string_view meeting,
-                                        std::string_view subject, std::string_view supplier,
-                                        std::string_view recipient);
+// The keys an event is found by (see above), in a fixed order, no
+// duplicates; from its columns.
+std::vector<std::string> EventIndexKeys(std::string_view type, std::string_view actor_partner,
+                                        std::string_view meeting, std::string_view subject,
+                                        std::string_view supplier, std::string_view recipient);
+// For a dossier view, its (subject, meeting) pairs for view_subjects; empty
+// for other events.
+std::vector<std::pair<std::string_view, std::string_view>> ViewSubjects(std::string_view type,
+                                                                        std::string_view meeting,
+                                                                        std::string_view subject);
 
 // The highest seq the index covers (0: none). Error when the store has no
 // index tables.
@@ -47,7 +64,9 @@ Result<int64_t> IndexedUpto(db::Database& db);
 // Returns the new upto.
 Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events);
 
-// The schema of the index (part of EnsureSchema).
-extern const char* const kEventIndexSchema;
+// Creates the index tables where missing (part of EnsureSchema). An index
+// of an earlier version (views filed under each subject) is emptied, so that
+// the writer builds it again from the events.
+Status EnsureEventIndexSchema(db::Database& db);
 
 }  // namespace vh::audit

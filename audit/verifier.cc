@@ -81,7 +81,7 @@ class IndexHasher {
 // by seq, and names the first event whose entries differ from its keys.
 Result<std::pair<int64_t, std::string>> FirstIndexMismatch(db::Database& db, int64_t upto) {
   auto ev = db.Prepare(
-      "SELECT seq, actor_partner, meeting, subject, supplier, recipient FROM events "
+      "SELECT seq, type, actor_partner, meeting, subject, supplier, recipient FROM events "
       "WHERE seq <= ?1 ORDER BY seq;");
   auto ix = db.Prepare("SELECT seq, k FROM event_keys ORDER BY seq, k;");
   if (!ev.ok()) return ev.status();
@@ -100,7 +100,7 @@ Result<std::pair<int64_t, std::string>> FirstIndexMismatch(db::Database& db, int
     }
     if (!*r) break;
     std::vector<std::string> want = EventIndexKeys(ev->Text(1), ev->Text(2), ev->Text(3),
-                                                   ev->Text(4), ev->Text(5));
+                                                   ev->Text(4), ev->Text(5), ev->Text(6));
     std::sort(want.begin(), want.end());
     std::vector<std::string> have;
     while (*ix_row && ix->Int(0) == seq) {
@@ -167,7 +167,7 @@ class DecisionSetChecker {
 }  // namespace
 
 Status EnsureSchema(db::Database& db) {
-  return db.Exec(
+  VH_RETURN_IF_ERROR(db.Exec(
       "CREATE TABLE IF NOT EXISTS events("
       " seq INTEGER PRIMARY KEY, time TEXT NOT NULL, type TEXT NOT NULL,"
       " actor_partner TEXT NOT NULL, meeting TEXT NOT NULL, subject TEXT NOT NULL,"
@@ -177,8 +177,8 @@ Status EnsureSchema(db::Database& db) {
       " seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, time TEXT NOT NULL, sig BLOB NOT NULL);"
       // Dossier views' decision sets (audit/event.h SubjectPart), by digest.
       "CREATE TABLE IF NOT EXISTS decision_sets("
-      " digest BLOB PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;" +
-                 std::string(kEventIndexSchema));
+      " digest BLOB PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;"));
+  return EnsureEventIndexSchema(db);
 }
 
 Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& sign_public,
@@ -243,11 +243,12 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
   // The query index covers the events up to `upto`.
   {
     auto has = db.Prepare(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_keys_state';");
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+        "name IN ('event_keys_state', 'view_subjects');");
     if (!has.ok()) return has.status();
     auto r = has->Step();
     if (!r.ok()) return r.status();
-    if (has->Int(0) == 0) {
+    if (has->Int(0) < 2) {
       return fail(0, db.path() + " has no query index (open it once with this version of vhgate)");
     }
   }
@@ -256,6 +257,9 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
   const int64_t upto = *indexed;
   IndexHasher index_hasher;
   IndexSum index_want;
+  // Each (subject, meeting) pair of the dossier views up to `upto`, with the
+  // first view that has it.
+  std::map<std::pair<std::string, std::string>, int64_t> view_subjects_want;
 
   // The chain, in two stages. The calling thread scans the store (the
   // connection is not shared) and checks what needs only stored values:
@@ -409,9 +413,12 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       }
     }
     if (seq <= upto) {
-      for (const auto& k : EventIndexKeys(Col(st, 3), Col(st, 4), Col(st, 5), Col(st, 6),
-                                          Col(st, 7))) {
+      for (const auto& k : EventIndexKeys(Col(st, 2), Col(st, 3), Col(st, 4), Col(st, 5),
+                                          Col(st, 6), Col(st, 7))) {
         index_hasher.Add(&index_want, k, seq);
+      }
+      for (const auto& [s, m] : ViewSubjects(Col(st, 2), Col(st, 4), Col(st, 5))) {
+        view_subjects_want.try_emplace({std::string(s), std::string(m)}, seq);
       }
     }
     last_stored = it.stored;
@@ -471,6 +478,38 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       if (bad->first > 0) return fail(bad->first, bad->second);
       return fail(0, "the query index does not match the events");
     }
+  }
+  {
+    // view_subjects: exactly the pairs of the views (a missing pair hides the
+    // views of that meeting from the subject's queries and access report).
+    auto vs = db.Prepare("SELECT subject, meeting FROM view_subjects ORDER BY subject, meeting;");
+    if (!vs.ok()) return vs.status();
+    auto want = view_subjects_want.begin();
+    int64_t first_bad = 0;
+    bool added = false;
+    for (;;) {
+      auto r = vs->Step();
+      if (!r.ok()) return r.status();
+      if (!*r) break;
+      std::pair<std::string, std::string> have(vs->Text(0), vs->Text(1));
+      while (want != view_subjects_want.end() && want->first < have) {
+        first_bad = first_bad == 0 ? want->second : std::min(first_bad, want->second);
+        ++want;
+      }
+      if (want != view_subjects_want.end() && want->first == have) {
+        ++want;
+      } else {
+        added = true;
+      }
+    }
+    for (; want != view_subjects_want.end(); ++want) {
+      first_bad = first_bad == 0 ? want->second : std::min(first_bad, want->second);
+    }
+    if (first_bad != 0) {
+      return fail(first_bad, "a subject of this dossier view is missing from the query index "
+                             "(queries and access reports would not find the view)");
+    }
+    if (added) return fail(0, "the query index lists a subject for a meeting that no view has");
   }
   if (!db_cps.empty()) rep.last_checkpoint = db_cps.rbegin()->second;
   rep.intact = true;

@@ -34,8 +34,8 @@ using Clock = std::chrono::steady_clock;
 
 Event BenchEvent(int w, int64_t i) {
   Event e;
-  e.type = kDossierDisclosed;
-  e.actor = {"politie", "participant", "Agent " + std::to_string(w),
+  e.type = kAnswerReceived;  // an event about one subject (s:, m: and p: keys)
+  e.actor = {"reclassering", "supplier", "Agent " + std::to_string(w),
              "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "10.0.0.7:51234"};
   e.meeting = "m-" + std::to_string(i % 97);
   e.overlegvorm = "briefing";
@@ -46,9 +46,9 @@ Event BenchEvent(int w, int64_t i) {
   e.subject = "5d41402abc4b2a76b9719d911017c592aa7dd3d5b2b4cf1e2d5e1b6f0f8d1c2e";
   e.supplier = "reclassering";
   e.recipient = "politie";
-  e.fields.push_back({"justitie.lopend_toezicht", "disclosed", "B1", "full", "",
+  e.fields.push_back({"justitie.lopend_toezicht", "accepted", "B1", "full", "",
                       "a8cfde6331bd59eb2ac96f8911c4b666b8e1f6b4a0a5f3e6c9d7b2a1e0f3d4c5"});
-  e.fields.push_back({"persoon.geboortedatum", "disclosed", "B2", "age", "",
+  e.fields.push_back({"persoon.geboortedatum", "accepted", "B2", "age", "",
                       "b8cfde6331bd59eb2ac96f8911c4b666b8e1f6b4a0a5f3e6c9d7b2a1e0f3d4c5"});
   e.outcome = "ok";
   return e;
@@ -140,7 +140,7 @@ Rate OneRowPerTransaction(const std::string& base, const AuditKeys& keys, double
         .BindBlob(11, std::string_view(reinterpret_cast<const char*>(h.data()), 32));
     if (!ins->Run().ok()) std::exit(1);
     if (index) {
-      for (const auto& k : EventIndexKeys(e.actor.partner, e.meeting, e.subject, e.supplier,
+      for (const auto& k : EventIndexKeys(e.type, e.actor.partner, e.meeting, e.subject, e.supplier,
                                           e.recipient)) {
         ins_key->Bind(1, k).Bind(2, seq);
         if (!ins_key->Run().ok()) std::exit(1);

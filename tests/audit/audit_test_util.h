@@ -47,9 +47,11 @@ inline AuditLogOptions OptionsIn(const TempDir& dir, int every = 10) {
   return o;
 }
 
+// An event about one subject (an answer), filed under its subject, meeting
+// and partners.
 inline Event SampleEvent(int n, const std::string& partner = "politie") {
   Event e;
-  e.type = kDossierDisclosed;
+  e.type = kAnswerReceived;
   e.actor = {partner, "participant", "Agent " + std::to_string(n), "ab12", "127.0.0.1:4000"};
   e.meeting = "m-" + std::to_string(n % 7);
   e.overlegvorm = "briefing";
@@ -60,7 +62,7 @@ inline Event SampleEvent(int n, const std::string& partner = "politie") {
   e.subject = "subj-" + std::to_string(n % 13);
   e.supplier = "reclassering";
   e.recipient = partner;
-  e.fields.push_back({"justitie.lopend_toezicht", "disclosed", "B1", "full", "", "00ff"});
+  e.fields.push_back({"justitie.lopend_toezicht", "accepted", "B1", "full", "", "00ff"});
   e.outcome = "ok";
   e.detail = {{"n", n}};
   return e;
@@ -76,6 +78,8 @@ struct SampleViewEvent {
 inline SampleViewEvent SampleView(int n, const std::string& partner = "politie") {
   SampleViewEvent v;
   v.event = SampleEvent(n, partner);
+  v.event.type = kDossierDisclosed;
+  v.event.actor.role = "participant";
   v.event.subject.clear();
   v.event.supplier.clear();
   v.event.fields.clear();
@@ -83,10 +87,10 @@ inline SampleViewEvent SampleView(int n, const std::string& partner = "politie")
   for (int k = 0; k < 3; ++k) {
     const int s = (n + 4 * k) % 13;
     std::vector<FieldDecision> fields = {
-        {"persoon.naam", "disclosed", "B01", "full", "",
+        {"justitie.lopend_toezicht", "disclosed", "B1", "full", "",
          std::string(62, 'a') + std::to_string(s % 10) + std::to_string(n % 2)},
         {"leefgebied.delictgeschiedenis", "withheld", "", "", "no_rule", ""}};
-    auto set = MakeDecisionSet(fields, {"veiligheidshuis-hm", "politie"});
+    auto set = MakeDecisionSet(fields, {"reclassering", "politie"});
     SubjectPart part;
     part.subject = "subj-" + std::to_string(s);
     part.set = crypto::ToHex(set->digest.data(), set->digest.size());

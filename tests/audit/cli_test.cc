@@ -80,12 +80,12 @@ class AuditCliTest : public ::testing::Test {
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     std::string subj = (*log)->SubjectPseudonym("123456782");
     for (const char* ov : {"briefing", "radicalisering"}) {
-      Event e = testing::SampleEvent(1);
-      e.overlegvorm = ov;
-      e.purpose = "";
-      e.subject = subj;
-      e.fields[0].value_mac = (*log)->ValueMac("justitie.lopend_toezicht", Json(true));
-      ASSERT_TRUE((*log)->Append(e).ok());
+      // A dossier view shown to politie; this person is one of its subjects.
+      testing::SampleViewEvent v = testing::SampleView(1);
+      v.event.overlegvorm = ov;
+      v.event.purpose = "";
+      v.event.parts[1].subject = subj;
+      ASSERT_TRUE((*log)->AppendWithSets(v.event, v.sets).ok());
     }
     Event other = testing::SampleEvent(2);
     other.subject = (*log)->SubjectPseudonym("111222333");
