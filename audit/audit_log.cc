@@ -429,28 +429,41 @@ Status AuditLog::AppendBatch(std::vector<Event> events) {
 }
 
 Status AuditLog::AppendWithSets(Event event, std::vector<std::shared_ptr<const DecisionSet>> sets) {
+  std::promise<Status> done;
+  auto fut = done.get_future();
+  AppendWithSetsAsync(std::move(event), std::move(sets),
+                      [&done](Status s) { done.set_value(std::move(s)); });
+  return fut.get();
+}
+
+void AuditLog::AppendWithSetsAsync(Event event,
+                                   std::vector<std::shared_ptr<const DecisionSet>> sets,
+                                   std::function<void(Status)> done) {
   if (!IsKnownEventType(event.type)) {
-    return Status::InvalidArgument("bad_event", "unknown audit event type");
+    return done(Status::InvalidArgument("bad_event", "unknown audit event type"));
   }
   // Fail closed: an event must never name a set the store would not hold.
+  std::vector<std::string> given;
+  given.reserve(sets.size());
+  for (const auto& set : sets) {
+    if (set) given.push_back(crypto::ToHex(set->digest.data(), set->digest.size()));
+  }
   for (const SubjectPart& part : event.parts) {
-    bool have = std::any_of(sets.begin(), sets.end(), [&](const auto& set) {
-      return set && crypto::ToHex(set->digest.data(), set->digest.size()) == part.set;
-    });
-    if (!have) return Status::InvalidArgument("bad_event", "a part names a decision set not given");
+    if (std::find(given.begin(), given.end(), part.set) == given.end()) {
+      return done(Status::InvalidArgument("bad_event", "a part names a decision set not given"));
+    }
   }
   Pending p;
   p.body = EventBody(event);
   p.event = std::move(event);
   p.sets = std::move(sets);
-  auto fut = p.done.get_future();
+  p.on_done = [done = std::move(done)](Result<int64_t> r) { done(r.status()); };
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return Unavailable("closing");
+    if (stopping_) return p.on_done(Unavailable("closing"));
     pending_.push_back(std::move(p));
   }
   cv_.notify_one();
-  return fut.get().status();
 }
 
 Status AuditLog::CheckpointNow() {
@@ -506,7 +519,7 @@ Status AuditLog::CommitBatch(std::vector<Pending>& batch, bool force_checkpoint)
   if (!s.ok()) {
     LogError("audit_write_failed", {{"events", batch.size()}, {"reason", s.reason()}});
     ++stat_failures_;
-    for (auto& p : batch) p.done.set_value(s);
+    for (auto& p : batch) p.Finish(s);
     return s;
   }
   if (!batch.empty()) {
@@ -514,7 +527,7 @@ Status AuditLog::CommitBatch(std::vector<Pending>& batch, bool force_checkpoint)
     stat_events_ += static_cast<int64_t>(batch.size());
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done.set_value(first_seq + static_cast<int64_t>(i));
+    batch[i].Finish(first_seq + static_cast<int64_t>(i));
   }
   if (cp) {
     last_checkpoint_time_ = std::chrono::steady_clock::now();

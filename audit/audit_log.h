@@ -41,6 +41,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -147,6 +148,11 @@ class AuditLog {
   // must hold the set of every part (InvalidArgument otherwise). The writer
   // stores each set once, in the transaction of the first event naming it.
   Status AppendWithSets(Event event, std::vector<std::shared_ptr<const DecisionSet>> sets);
+  // The same without blocking: `done` runs once, on the writer thread after
+  // the commit (or at once on the caller's when the event is refused), with
+  // OK only when the event is durable. It must be quick and must not append.
+  void AppendWithSetsAsync(Event event, std::vector<std::shared_ptr<const DecisionSet>> sets,
+                           std::function<void(Status)> done);
 
   // Keyed BLAKE2b of the normalised BSN (digits only, 9 digits: an 8-digit
   // BSN gets its leading zero) or, when `bsn_or_ref` is not a BSN, of the
@@ -188,6 +194,14 @@ class AuditLog {
     std::string body;  // EventBody(event), serialised by the caller's thread
     std::vector<std::shared_ptr<const DecisionSet>> sets;  // those its parts name
     std::promise<Result<int64_t>> done;
+    std::function<void(Result<int64_t>)> on_done;  // instead of `done` when set
+    void Finish(Result<int64_t> r) {
+      if (on_done) {
+        on_done(std::move(r));
+      } else {
+        done.set_value(std::move(r));
+      }
+    }
   };
   AuditLog(AuditKeys keys, AuditLogOptions options, const Clock& clock);
   Status Init();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -194,17 +195,23 @@ struct ExchangeService::Impl {
     return Status::Ok();
   }
 
-  // Records a refusal that concerns data access; returns `refusal`.
-  Status Refuse(const audit::Actor& actor, const Covenant& c, const Overlegvorm* o,
-                std::string_view meeting, const Status& refusal, std::string_view subject = "",
-                std::string_view supplier = "") {
+  audit::Event RefusalEvent(const audit::Actor& actor, const Covenant& c, const Overlegvorm* o,
+                            std::string_view meeting, const Status& refusal,
+                            std::string_view subject = "", std::string_view supplier = "") const {
     audit::Event e = BaseEvent(audit::kAccessRefused, actor, c, o, meeting);
     e.subject = std::string(subject);
     e.supplier = std::string(supplier);
     e.recipient = actor.partner;
     e.outcome = "refused " + std::to_string(refusal.code() == Code::kConflict ? 409 : 403);
     e.detail = Json{{"reason", refusal.reason()}};
-    Status s = audit.Append(std::move(e));
+    return e;
+  }
+
+  // Records a refusal that concerns data access; returns `refusal`.
+  Status Refuse(const audit::Actor& actor, const Covenant& c, const Overlegvorm* o,
+                std::string_view meeting, const Status& refusal, std::string_view subject = "",
+                std::string_view supplier = "") {
+    Status s = audit.Append(RefusalEvent(actor, c, o, meeting, refusal, subject, supplier));
     if (!s.ok()) {
       return Status::Unavailable("audit_unavailable", "the audit log cannot record this");
     }
@@ -1102,8 +1109,16 @@ Result<Json> ExchangeService::SignDeclaration(const audit::Actor& caller,
               {"text_sha256", expected}};
 }
 
-Result<std::string> ExchangeService::DossierBody(const audit::Actor& caller,
-                                                std::string_view meeting_id) {
+// A view about to be shown (its event and the rendered view), or refused
+// (`refusal` and its access_refused event).
+struct PreparedView {
+  audit::Event event;
+  std::shared_ptr<const RenderedView> view;
+  Status refusal;
+};
+
+Result<PreparedView> ExchangeService::PrepareView(const audit::Actor& caller,
+                                                  std::string_view meeting_id) {
   auto cp = impl_->covenant();
   const Covenant& c = *cp;
   if (caller.role != "participant") {
@@ -1113,45 +1128,81 @@ Result<std::string> ExchangeService::DossierBody(const audit::Actor& caller,
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
   const Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
+  auto refused = [&](Status refusal) {
+    PreparedView out;
+    out.event = impl_->RefusalEvent(caller, c, o, meeting_id, refusal);
+    out.refusal = std::move(refusal);
+    return out;
+  };
   if (s.meeting.state != store::kMeetingOpen) {
-    return impl_->Refuse(caller, c, o, meeting_id,
-                         Status::Make(Code::kPermissionDenied, "meeting_closed",
-                                      "the meeting is closed"));
+    return refused(
+        Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed"));
   }
   if (!o) {
-    return impl_->Refuse(caller, c, o, meeting_id,
-                         Status::Make(Code::kPermissionDenied, "overlegvorm_withdrawn",
-                                      "the overlegvorm is no longer in the covenant"));
+    return refused(Status::Make(Code::kPermissionDenied, "overlegvorm_withdrawn",
+                                "the overlegvorm is no longer in the covenant"));
   }
   const bool house = c.IsHouse(caller.partner);
   if (!house && !s.IsParticipant(caller.partner)) {
-    return impl_->Refuse(caller, c, o, meeting_id,
-                         Status::PermissionDenied("not a participant of this meeting"));
+    return refused(Status::PermissionDenied("not a participant of this meeting"));
   }
   if (!house && s.IsAdHoc(caller.partner)) {
     if (!s.Signed(caller.partner)) {
-      return impl_->Refuse(caller, c, o, meeting_id,
-                           Status::Make(Code::kPermissionDenied, "declaration_not_signed",
-                                        "sign the confidentiality declaration for this meeting "
-                                        "first"));
+      return refused(Status::Make(Code::kPermissionDenied, "declaration_not_signed",
+                                  "sign the confidentiality declaration for this meeting first"));
     }
     if (FormatUtc(impl_->clock.Now()) >= s.meeting.ends_at) {
-      return impl_->Refuse(caller, c, o, meeting_id,
-                           Status::Make(Code::kPermissionDenied, "meeting_ended",
-                                        "the meeting has ended"));
+      return refused(
+          Status::Make(Code::kPermissionDenied, "meeting_ended", "the meeting has ended"));
     }
   }
   auto view = impl_->Render(s, cp, caller.partner);
   if (!view.ok()) return view.status();
-  const RenderedView& v = **view;
-  // One dossier_disclosed event for the view, written before the body leaves.
-  audit::Event e = impl_->BaseEvent(audit::kDossierDisclosed, caller, c, o, meeting_id);
-  e.recipient = caller.partner;
-  e.supplier = v.supplier;
-  e.parts = v.parts;
-  e.detail = Json{{"phase", PhaseName(s.meeting.client_present)}};
-  VH_RETURN_IF_ERROR(Impl::Recorded(impl_->audit.AppendWithSets(std::move(e), v.sets)));
-  return v.body;
+  // One dossier_disclosed event for the view.
+  PreparedView out;
+  out.view = std::move(*view);
+  out.event = impl_->BaseEvent(audit::kDossierDisclosed, caller, c, o, meeting_id);
+  out.event.recipient = caller.partner;
+  out.event.supplier = out.view->supplier;
+  out.event.parts = out.view->parts;
+  out.event.detail = Json{{"phase", PhaseName(s.meeting.client_present)}};
+  return out;
+}
+
+void ExchangeService::DossierBodyAsync(const audit::Actor& caller, std::string_view meeting_id,
+                                       std::function<void(Result<std::string>)> done) {
+  auto prepared = PrepareView(caller, meeting_id);
+  if (!prepared.ok()) return done(prepared.status());
+  if (!prepared->refusal.ok()) {
+    // The refusal is answered once its event is durable (or 503).
+    impl_->audit.AppendWithSetsAsync(
+        std::move(prepared->event), {},
+        [refusal = std::move(prepared->refusal), done = std::move(done)](Status s) {
+          if (!s.ok()) {
+            return done(Status::Unavailable("audit_unavailable", "the audit log cannot record this"));
+          }
+          done(refusal);
+        });
+    return;
+  }
+  // The body leaves only once its event is durable.
+  std::shared_ptr<const RenderedView> view = std::move(prepared->view);
+  auto sets = view->sets;
+  impl_->audit.AppendWithSetsAsync(
+      std::move(prepared->event), std::move(sets),
+      [view = std::move(view), done = std::move(done)](Status s) {
+        if (!s.ok()) return done(Impl::Recorded(s));
+        done(view->body);
+      });
+}
+
+Result<std::string> ExchangeService::DossierBody(const audit::Actor& caller,
+                                                std::string_view meeting_id) {
+  std::promise<Result<std::string>> result;
+  auto fut = result.get_future();
+  DossierBodyAsync(caller, meeting_id,
+                   [&result](Result<std::string> r) { result.set_value(std::move(r)); });
+  return fut.get();
 }
 
 Result<Json> ExchangeService::Dossier(const audit::Actor& caller, std::string_view meeting_id) {

@@ -54,6 +54,8 @@ class CaseStore;
 
 namespace vh::exchange {
 
+struct PreparedView;
+
 // Returns the covenant in force (a snapshot; never null once the gateway
 // runs). Usually [holder] { return holder->Get(); }.
 using CovenantSource = std::function<std::shared_ptr<const policy::Covenant>()>;
@@ -116,14 +118,20 @@ class ExchangeService {
                                const Json& body);
   // GET /v1/meetings/{id}/dossier -> {meeting, phase, subjects: [{ref,
   // fields: {field: [{value, from, rule, as}]}}]}: exactly what the covenant
-  // shows the caller's partner. One dossier_disclosed event per subject (the
-  // fields shown with value MACs, the fields withheld with reasons) is
-  // appended before the body is returned.
+  // shows the caller's partner. One dossier_disclosed event, with a part per
+  // subject naming its decisions (the fields shown with value MACs, the
+  // fields withheld with reasons, and their suppliers), is durable before
+  // the body is returned.
   Result<Json> Dossier(const audit::Actor& caller, std::string_view meeting_id);
   // The same, as the compact JSON text of the response body (what the
   // gateway sends): the view is written as text by the filter, without a
   // DOM, and the value MACs are taken from that text.
   Result<std::string> DossierBody(const audit::Actor& caller, std::string_view meeting_id);
+  // DossierBody without blocking on the audit commit: `done` runs once, on
+  // the caller's thread for a refusal, else on the audit writer's thread once
+  // the event is durable (or could not be written: 503). It must be quick.
+  void DossierBodyAsync(const audit::Actor& caller, std::string_view meeting_id,
+                        std::function<void(Result<std::string>)> done);
 
   // --- retention -----------------------------------------------------------
   // Shreds every closed meeting past its retention (data key destroyed, rows
@@ -132,6 +140,7 @@ class ExchangeService {
   Result<Json> RunRetention(const audit::Actor& system);
 
  private:
+  Result<PreparedView> PrepareView(const audit::Actor& caller, std::string_view meeting_id);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

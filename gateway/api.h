@@ -8,6 +8,9 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,16 +47,38 @@ struct ApiRequest {
   std::string request_id;                    // for log correlation
 };
 
+class DeferredResponse;
+
 struct ApiResponse {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
+  // Set when the handler answers later (status and body are then unused):
+  // the server waits for it without holding a thread.
+  std::shared_ptr<DeferredResponse> deferred;
 
   static ApiResponse FromJson(int status, const Json& j);
   // A body that is already compact JSON text.
   static ApiResponse FromText(int status, std::string json_text);
   // The contract's error body, with the HTTP code mapped from Status::code().
   static ApiResponse FromStatus(const Status& s);
+};
+
+// A response a handler completes later, from another thread: a dossier view
+// is sent once the audit writer has committed its event, and no thread waits
+// for that commit meanwhile.
+class DeferredResponse {
+ public:
+  // Exactly once, from any thread.
+  void Complete(ApiResponse r);
+  // Exactly once: `f` runs on the thread that completes, or here and now
+  // when that has happened already.
+  void OnComplete(std::function<void(ApiResponse)> f);
+
+ private:
+  std::mutex mu_;
+  std::optional<ApiResponse> response_;     // guarded by mu_
+  std::function<void(ApiResponse)> then_;  // guarded by mu_
 };
 
 int HttpStatusFor(Code code);

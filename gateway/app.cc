@@ -358,6 +358,16 @@ ApiResponse App::Handle(ApiRequest req) {
       }
     }
   }
+  if (resp.deferred) {
+    // Counted when it completes.
+    auto outer = std::make_shared<DeferredResponse>();
+    resp.deferred->OnComplete([this, outer, route, start](ApiResponse r) {
+      metrics_.CountRequest(route, r.status, std::chrono::steady_clock::now() - start);
+      outer->Complete(std::move(r));
+    });
+    resp.deferred = std::move(outer);
+    return resp;
+  }
   metrics_.CountRequest(route, resp.status, std::chrono::steady_clock::now() - start);
   return resp;
 }

@@ -81,12 +81,21 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
                  return ex->SignDeclaration(ActorOf(req), Param(req, 0), b);
                });
              });
-  router.Add("GET", "/v1/meetings/{id}/dossier", {kRoleParticipant},
-             [ex](const ApiRequest& req) {
-               auto body = ex->DossierBody(ActorOf(req), Param(req, 0));
-               return body.ok() ? ApiResponse::FromText(200, std::move(*body))
-                                : ApiResponse::FromStatus(body.status());
-             });
+  // Answered on the I/O thread, without waiting there: the body is sent when
+  // the audit writer has committed the view's event (DeferredResponse).
+  router.Add(
+      "GET", "/v1/meetings/{id}/dossier", {kRoleParticipant},
+      [ex](const ApiRequest& req) {
+        ApiResponse resp;
+        resp.deferred = std::make_shared<DeferredResponse>();
+        ex->DossierBodyAsync(ActorOf(req), Param(req, 0),
+                             [d = resp.deferred](Result<std::string> body) {
+                               d->Complete(body.ok() ? ApiResponse::FromText(200, std::move(*body))
+                                                     : ApiResponse::FromStatus(body.status()));
+                             });
+        return resp;
+      },
+      Dispatch::kInline);
 }
 
 }  // namespace vh::gw

@@ -49,6 +49,32 @@ ApiResponse ApiResponse::FromJson(int status, const Json& j) {
   return r;
 }
 
+void DeferredResponse::Complete(ApiResponse r) {
+  std::function<void(ApiResponse)> then;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!then_) {
+      response_ = std::move(r);
+      return;
+    }
+    then = std::move(then_);
+  }
+  then(std::move(r));
+}
+
+void DeferredResponse::OnComplete(std::function<void(ApiResponse)> f) {
+  std::optional<ApiResponse> ready;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!response_) {
+      then_ = std::move(f);
+      return;
+    }
+    ready = std::move(response_);
+  }
+  f(std::move(*ready));
+}
+
 ApiResponse ApiResponse::FromText(int status, std::string json_text) {
   ApiResponse r;
   r.status = status;

@@ -308,6 +308,9 @@ class Server {
     main().run();  // until Drain() stops every context
     for (auto& t : pool) t.join();
     handlers_.join();
+    // A deferred response completes on the audit writer's thread and posts
+    // to a context that must still exist.
+    while (deferred_pending_.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 
  private:
@@ -472,6 +475,11 @@ class Server {
       } else {
         resp = co_await asio::co_spawn(handlers_, RunHandler(app_, std::move(req)), use_awaitable);
       }
+      if (resp.deferred) {
+        AwaitDeferred wait{&deferred_pending_, std::move(resp.deferred)};
+        resp = co_await asio::async_initiate<decltype(use_awaitable), void(ApiResponse)>(
+            std::move(wait), use_awaitable);
+      }
       keep_alive = keep_alive && !draining_;
       bool ok = co_await Write(stream, resp, hreq.version(), keep_alive);
       ctl->busy = false;
@@ -552,6 +560,26 @@ class Server {
     }
   }
 
+  // Starts waiting for a deferred response: the session resumes on its own
+  // thread once it completes (on another thread). Run() does not return
+  // while one is outstanding. (A named type rather than a lambda in the
+  // coroutine: GCC 12 destroyed the captured pointer twice.)
+  struct AwaitDeferred {
+    std::atomic<int>* pending;
+    std::shared_ptr<DeferredResponse> deferred;
+    template <typename Handler>
+    void operator()(Handler&& handler) {
+      auto h = std::make_shared<std::decay_t<Handler>>(std::forward<Handler>(handler));
+      ++*pending;
+      std::atomic<int>* count = pending;
+      deferred->OnComplete([h, count](ApiResponse r) {
+        auto ex = asio::get_associated_executor(*h);
+        asio::post(ex, [h, r = std::move(r)]() mutable { std::move(*h)(std::move(r)); });
+        --*count;
+      });
+    }
+  };
+
   awaitable<void> Drain() {
     draining_ = true;
     beast::error_code ignored;
@@ -599,6 +627,7 @@ class Server {
   std::unique_ptr<tcp::acceptor> acceptor_;
   std::unique_ptr<tcp::acceptor> metrics_acceptor_;
   std::atomic<bool> draining_{false};
+  std::atomic<int> deferred_pending_{0};
   std::mutex sessions_mu_;
   std::set<std::shared_ptr<SessionCtl>> sessions_;
 };
