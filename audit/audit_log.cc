@@ -443,13 +443,9 @@ void AuditLog::AppendWithSetsAsync(Event event,
     return done(Status::InvalidArgument("bad_event", "unknown audit event type"));
   }
   // Fail closed: an event must never name a set the store would not hold.
-  std::vector<std::string> given;
-  given.reserve(sets.size());
-  for (const auto& set : sets) {
-    if (set) given.push_back(crypto::ToHex(set->digest.data(), set->digest.size()));
-  }
   for (const SubjectPart& part : event.parts) {
-    if (std::find(given.begin(), given.end(), part.set) == given.end()) {
+    if (std::none_of(sets.begin(), sets.end(),
+                     [&](const auto& set) { return set && set->hex == part.set; })) {
       return done(Status::InvalidArgument("bad_event", "a part names a decision set not given"));
     }
   }

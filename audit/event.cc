@@ -148,6 +148,7 @@ std::shared_ptr<const DecisionSet> MakeDecisionSet(const std::vector<FieldDecisi
   }
   out.append("]}");
   set->digest = crypto::ContentHash(out);
+  set->hex = crypto::ToHex(set->digest.data(), set->digest.size());
   return set;
 }
 

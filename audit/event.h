@@ -80,6 +80,7 @@ struct SubjectPart {
 
 struct DecisionSet {
   crypto::Hash digest{};  // ContentHash(body)
+  std::string hex;        // the digest in hex, as parts name it
   std::string body;       // canonical JSON {"fields":[...],"from":[...]}
 };
 std::shared_ptr<const DecisionSet> MakeDecisionSet(const std::vector<FieldDecision>& fields,

@@ -325,7 +325,7 @@ struct ExchangeService::Impl {
     for (std::size_t i = 0; i < s.subjects.size(); ++i) {
       auto set = audit::MakeDecisionSet(fields[i], from[i]);
       out->parts[i].subject = s.subjects[i].pseudonym;
-      out->parts[i].set = crypto::ToHex(set->digest.data(), set->digest.size());
+      out->parts[i].set = set->hex;
       bool seen = std::any_of(out->sets.begin(), out->sets.end(),
                               [&](const auto& x) { return x->digest == set->digest; });
       if (!seen) out->sets.push_back(std::move(set));

@@ -457,7 +457,7 @@ class Server {
         }
         metrics.CountRequest("unparsed", HttpStatusFor(s.code()), std::chrono::nanoseconds(0));
         ApiResponse r = ApiResponse::FromStatus(s);
-        co_await Write(stream, r, 11, false);
+        co_await Write(stream, std::move(r), 11, false);
         break;
       }
       http::request<http::string_body> hreq = parser.release();
@@ -481,7 +481,7 @@ class Server {
             std::move(wait), use_awaitable);
       }
       keep_alive = keep_alive && !draining_;
-      bool ok = co_await Write(stream, resp, hreq.version(), keep_alive);
+      bool ok = co_await Write(stream, std::move(resp), hreq.version(), keep_alive);
       ctl->busy = false;
       if (!ok || !keep_alive) break;
     }
@@ -489,8 +489,7 @@ class Server {
     co_await stream.async_shutdown(kTuple);
   }
 
-  awaitable<bool> Write(TlsStream& stream, const ApiResponse& r, unsigned version,
-                        bool keep_alive) {
+  awaitable<bool> Write(TlsStream& stream, ApiResponse r, unsigned version, bool keep_alive) {
     http::response<http::string_body> res{static_cast<http::status>(r.status), version};
     res.set(http::field::server, "vhgate");
     res.set(http::field::content_type, r.content_type);
@@ -498,7 +497,7 @@ class Server {
     res.set("X-Content-Type-Options", "nosniff");
     res.set(http::field::strict_transport_security, "max-age=31536000");
     res.keep_alive(keep_alive);
-    res.body() = r.body;
+    res.body() = std::move(r.body);
     res.prepare_payload();
     beast::get_lowest_layer(stream).expires_after(limits::kWriteTimeout);
     auto [ec, n] = co_await http::async_write(stream, res, kTuple);
