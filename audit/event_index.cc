@@ -105,18 +105,26 @@ Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) 
   sel->Bind(1, upto).Bind(2, max_events);
   std::vector<std::pair<std::string, int64_t>> entries;
   std::set<std::pair<std::string, std::string>> views;
+  std::string meeting, subject, prev_meeting, prev_subject;
   int64_t last = upto;
   for (;;) {
     auto row = sel->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
     last = sel->Int(0);
-    const std::string type = sel->Text(1), meeting = sel->Text(3), subject = sel->Text(4);
+    const std::string type = sel->Text(1);
+    meeting = sel->Text(3);
+    subject = sel->Text(4);
     for (auto& k : EventIndexKeys(type, sel->Text(2), meeting, subject, sel->Text(5),
                                   sel->Text(6))) {
       entries.emplace_back(std::move(k), last);
     }
-    for (const auto& [s, m] : ViewSubjects(type, meeting, subject)) views.emplace(s, m);
+    // Views of one meeting repeat its subjects: each list is split once.
+    if (type == kDossierDisclosed && (meeting != prev_meeting || subject != prev_subject)) {
+      for (const auto& [s, m] : ViewSubjects(type, meeting, subject)) views.emplace(s, m);
+      std::swap(prev_meeting, meeting);
+      std::swap(prev_subject, subject);
+    }
   }
   if (last == upto) return upto;
   // A pair already there is a read, not a write: repeated views add nothing.
