@@ -132,10 +132,12 @@ Status ResolveParts(db::Database& db, const std::string& subject,
 }
 
 // After each commit of the writer: past this many WAL frames the WAL
-// thread copies them into audit.db; far past it (the WAL thread cannot keep
-// up) the writer does so itself, as SQLite's autocheckpoint would.
-constexpr int kWalCheckpointFrames = 256;
-constexpr int kWalWriterCheckpointFrames = 16384;
+// thread copies them into audit.db. A PASSIVE checkpoint racing the writer
+// rarely finishes the whole WAL, and only a finished one lets the next
+// transaction start the WAL over; so past the second bound the writer
+// checkpoints itself, finding most frames already copied.
+constexpr int kWalCheckpointFrames = 512;
+constexpr int kWalWriterCheckpointFrames = 2048;
 
 }  // namespace
 
