@@ -131,21 +131,19 @@ Status ResolveParts(db::Database& db, const std::string& subject,
   return Status::Ok();
 }
 
-// After each commit of the writer: past this many WAL frames the WAL
-// thread copies them into audit.db. A PASSIVE checkpoint racing the writer
-// rarely finishes the whole WAL, and only a finished one lets the next
-// transaction start the WAL over; so past the second bound the writer
-// checkpoints itself, finding most frames already copied.
-constexpr int kWalCheckpointFrames = 512;
-constexpr int kWalWriterCheckpointFrames = 2048;
+// Past options.wal_checkpoint_frames the WAL thread copies the WAL into
+// audit.db; far past it (the WAL thread cannot keep up) the writer does so
+// itself after its commit, as SQLite's autocheckpoint would.
+constexpr int kWalWriterCheckpointFrames = 16384;
 
 }  // namespace
 
 int AuditLog::OnWalCommit(void* self, sqlite3* db, const char* name, int frames) {
+  auto* log = static_cast<AuditLog*>(self);
   if (frames >= kWalWriterCheckpointFrames) {
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  } else if (frames >= kWalCheckpointFrames) {
-    static_cast<AuditLog*>(self)->WalDue();
+  } else if (frames >= log->options_.wal_checkpoint_frames) {
+    log->WalDue();
   }
   return SQLITE_OK;
 }
@@ -372,12 +370,17 @@ void AuditLog::WalLoop() {
       wal_due_ = false;
     }
     // PASSIVE: copies what is committed without waiting for the writer or
-    // readers; the writer starts the WAL over once all of it is copied.
-    int log_frames = 0, copied = 0;
-    int rc = sqlite3_wal_checkpoint_v2(wal_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                       &log_frames, &copied);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      LogError("audit_wal_checkpoint_failed", {{"reason", sqlite3_errstr(rc)}});
+    // readers. The writer starts the WAL over only once all of it is copied,
+    // so passes repeat (each copying what was committed meanwhile) until one
+    // finishes the whole WAL.
+    for (int pass = 0; pass < 20; ++pass) {
+      int log_frames = 0, copied = 0;
+      int rc = sqlite3_wal_checkpoint_v2(wal_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                         &log_frames, &copied);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        LogError("audit_wal_checkpoint_failed", {{"reason", sqlite3_errstr(rc)}});
+      }
+      if (rc != SQLITE_OK || copied >= log_frames) break;
     }
   }
 }

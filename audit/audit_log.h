@@ -110,6 +110,9 @@ struct AuditLogOptions {
   // The writer adds the tail to the query index (audit/event_index.h) once it
   // is this many events long, and at every checkpoint.
   int64_t index_every = 2048;
+  // The WAL thread copies the WAL into audit.db once it is this many frames
+  // (pages) long.
+  int wal_checkpoint_frames = 512;
 };
 
 // Opens an audit store for reading or tampering-as-a-test: the raw key and
