@@ -39,6 +39,13 @@ constexpr int64_t kMaxIndexedPerCommit = 65536;
 // it forgets them all and lets INSERT OR IGNORE find them again.
 constexpr std::size_t kMaxRememberedSets = 100000;
 
+// -1 for a file that is missing or cannot be examined.
+int64_t FileSize(const std::string& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  return ec ? -1 : static_cast<int64_t>(size);
+}
+
 Status Unavailable(const std::string& why) {
   return Status::Unavailable("audit_unavailable", "audit log cannot write: " + why);
 }
@@ -312,11 +319,18 @@ Status AuditLog::CheckTail() {
 
 Status AuditLog::SyncCheckpointFile() {
   // Appends the store's checkpoints the file lacks (a crash between commit
-  // and file append, or a checkpoint file write that failed).
-  auto file = ReadCheckpointFile(options_.checkpoint_path);
-  if (!file.ok()) return file.status();
-  int64_t file_last = 0;
-  for (const auto& cp : file->checkpoints) file_last = std::max(file_last, cp.seq);
+  // and file append, or a checkpoint file write that failed). The file is
+  // read whole only when it is not as this writer left it (at start, after a
+  // failed write, or when another process appended), not at every checkpoint.
+  const std::string& path = options_.checkpoint_path;
+  int64_t file_last = file_last_seq_;
+  if (file_last < 0 || FileSize(path) != file_size_) {
+    auto file = ReadCheckpointFile(path);
+    if (!file.ok()) return file.status();
+    file_last = 0;
+    for (const auto& cp : file->checkpoints) file_last = std::max(file_last, cp.seq);
+  }
+  file_last_seq_ = -1;  // unknown until the appends below have succeeded
   auto st = writer_db_->Prepare(
       "SELECT seq, hash, time, sig FROM checkpoints WHERE seq > ?1 ORDER BY seq;");
   if (!st.ok()) return st.status();
@@ -331,10 +345,11 @@ Status AuditLog::SyncCheckpointFile() {
     cp.time = st->Text(2);
     std::string sig = st->Blob(3);
     cp.signature.assign(sig.begin(), sig.end());
-    VH_RETURN_IF_ERROR(AppendCheckpointFile(options_.checkpoint_path, cp));
+    VH_RETURN_IF_ERROR(AppendCheckpointFile(path, cp));
     file_last = cp.seq;
   }
   file_last_seq_ = file_last;
+  file_size_ = FileSize(path);
   return Status::Ok();
 }
 

@@ -248,7 +248,10 @@ class AuditLog {
 
   std::atomic<int64_t> last_seq_{0};
   std::atomic<int64_t> stat_events_{0}, stat_commits_{0}, stat_failures_{0};
-  int64_t file_last_seq_ = 0;                                   // writer thread
+  // The checkpoint file as this writer last left it: its last checkpoint
+  // (-1: unknown) and its size.
+  int64_t file_last_seq_ = -1;                                  // writer thread
+  int64_t file_size_ = -1;                                      // writer thread
   std::unordered_set<std::string> stored_sets_;  // writer thread: digests known committed
   std::chrono::steady_clock::time_point last_checkpoint_time_;  // writer thread
 };

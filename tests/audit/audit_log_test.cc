@@ -130,6 +130,43 @@ TEST_F(AuditLogTest, CheckpointsAfterTheConfiguredSeconds) {
   EXPECT_EQ(file->checkpoints[0].seq, 1);
 }
 
+// The writer reads the checkpoint file whole only when it is not as the
+// writer left it: another process appended to it, or it was lost.
+TEST_F(AuditLogTest, TheCheckpointFileIsReadAgainWhenSomethingElseChangedIt) {
+  auto o = OptionsIn(dir_, 0);
+  auto seqs_in_file = [&] {
+    std::vector<int64_t> seqs;
+    auto file = ReadCheckpointFile(o.checkpoint_path);
+    EXPECT_TRUE(file.ok());
+    if (file.ok()) {
+      for (const auto& cp : file->checkpoints) seqs.push_back(cp.seq);
+    }
+    return seqs;
+  };
+  auto a = OpenLog(o);
+  auto b = OpenLog(o);  // a second process on the same store
+  int n = 0;
+  for (auto* log : {a.get(), b.get(), a.get()}) {
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(log->Append(SampleEvent(n++)).ok());
+    ASSERT_TRUE(log->CheckpointNow().ok());
+  }
+  // Each checkpoint once, in order, though both writers appended to the file.
+  EXPECT_EQ(seqs_in_file(), (std::vector<int64_t>{3, 6, 9}));
+
+  // A lost file is written again whole at the next checkpoint.
+  std::filesystem::remove(o.checkpoint_path);
+  ASSERT_TRUE(a->Append(SampleEvent(n++)).ok());
+  ASSERT_TRUE(a->CheckpointNow().ok());
+  EXPECT_EQ(seqs_in_file(), (std::vector<int64_t>{3, 6, 9, 10}));
+  b.reset();
+  a.reset();
+  auto db = OpenAuditStore(o.db_path, keys_.store_key);
+  ASSERT_TRUE(db.ok());
+  auto rep = VerifyStore(**db, keys_.sign_public, o.checkpoint_path);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->intact) << rep->problem;
+}
+
 TEST_F(AuditLogTest, AForgedCheckpointFailsVerification) {
   auto o = OptionsIn(dir_, 5);
   {
