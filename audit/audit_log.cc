@@ -324,7 +324,8 @@ Status AuditLog::SyncCheckpointFile() {
   // failed write, or when another process appended), not at every checkpoint.
   const std::string& path = options_.checkpoint_path;
   int64_t file_last = file_last_seq_;
-  if (file_last < 0 || FileSize(path) != file_size_) {
+  int64_t size = FileSize(path);
+  if (file_last < 0 || size != file_size_) {
     auto file = ReadCheckpointFile(path);
     if (!file.ok()) return file.status();
     file_last = 0;
@@ -345,11 +346,15 @@ Status AuditLog::SyncCheckpointFile() {
     cp.time = st->Text(2);
     std::string sig = st->Blob(3);
     cp.signature.assign(sig.begin(), sig.end());
-    VH_RETURN_IF_ERROR(AppendCheckpointFile(path, cp));
+    int64_t written = 0;
+    VH_RETURN_IF_ERROR(AppendCheckpointFile(path, cp, &written));
     file_last = cp.seq;
+    // The size this writer made it, so that a line another process appends
+    // meanwhile makes the next sync read the file.
+    size = std::max<int64_t>(size, 0) + written;
   }
   file_last_seq_ = file_last;
-  file_size_ = FileSize(path);
+  file_size_ = size;
   return Status::Ok();
 }
 

@@ -69,7 +69,8 @@ Result<Checkpoint> CheckpointFromLine(std::string_view line) {
   return cp;
 }
 
-Status AppendCheckpointFile(const std::string& path, const Checkpoint& cp) {
+Status AppendCheckpointFile(const std::string& path, const Checkpoint& cp,
+                            int64_t* bytes_written) {
   std::string line = CheckpointToLine(cp) + "\n";
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
   if (fd < 0) {
@@ -94,6 +95,7 @@ Status AppendCheckpointFile(const std::string& path, const Checkpoint& cp) {
     return Status::Unavailable("audit_unavailable",
                                path + ": cannot write checkpoint file: " + std::strerror(saved));
   }
+  if (bytes_written) *bytes_written = static_cast<int64_t>(line.size());
   return Status::Ok();
 }
 

@@ -45,7 +45,8 @@ struct CheckpointFileContents {
 };
 
 // Appends one line and fsyncs; Unavailable naming the file on failure.
-Status AppendCheckpointFile(const std::string& path, const Checkpoint& cp);
+Status AppendCheckpointFile(const std::string& path, const Checkpoint& cp,
+                            int64_t* bytes_written = nullptr);
 // A missing file reads as empty.
 Result<CheckpointFileContents> ReadCheckpointFile(const std::string& path);
 
