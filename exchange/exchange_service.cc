@@ -207,14 +207,17 @@ struct ExchangeService::Impl {
     return e;
   }
 
+  // What the caller is told when the audit log did not take a refusal's event.
+  static Status RefusalUnrecorded() {
+    return Status::Unavailable("audit_unavailable", "the audit log cannot record this");
+  }
+
   // Records a refusal that concerns data access; returns `refusal`.
   Status Refuse(const audit::Actor& actor, const Covenant& c, const Overlegvorm* o,
                 std::string_view meeting, const Status& refusal, std::string_view subject = "",
                 std::string_view supplier = "") {
     Status s = audit.Append(RefusalEvent(actor, c, o, meeting, refusal, subject, supplier));
-    if (!s.ok()) {
-      return Status::Unavailable("audit_unavailable", "the audit log cannot record this");
-    }
+    if (!s.ok()) return RefusalUnrecorded();
     return refusal;
   }
 
@@ -1178,10 +1181,7 @@ void ExchangeService::DossierBodyAsync(const audit::Actor& caller, std::string_v
     impl_->audit.AppendWithSetsAsync(
         std::move(prepared->event), {},
         [refusal = std::move(prepared->refusal), done = std::move(done)](Status s) {
-          if (!s.ok()) {
-            return done(Status::Unavailable("audit_unavailable", "the audit log cannot record this"));
-          }
-          done(refusal);
+          done(s.ok() ? refusal : Impl::RefusalUnrecorded());
         });
     return;
   }

@@ -18,6 +18,13 @@ using testing::OptionsIn;
 using testing::SampleEvent;
 using testing::TempDir;
 
+// The log verifies: readable and intact; otherwise the status or the problem.
+::testing::AssertionResult Intact(const Result<VerifyReport>& rep) {
+  if (!rep.ok()) return ::testing::AssertionFailure() << rep.status().ToString();
+  if (!rep->intact) return ::testing::AssertionFailure() << rep->problem;
+  return ::testing::AssertionSuccess();
+}
+
 class AuditLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -92,9 +99,7 @@ TEST_F(AuditLogTest, ConcurrentAppendsShareCommitsAndGetDistinctSequenceNumbers)
   AuditLog::Stats st = log->stats();
   EXPECT_EQ(st.events, kThreads * kEach);
   EXPECT_LT(st.commits, st.events) << "no two appends shared a commit";
-  auto rep = log->Verify();
-  ASSERT_TRUE(rep.ok());
-  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_TRUE(Intact(log->Verify()));
 }
 
 TEST_F(AuditLogTest, ReopenContinuesTheChainAndClosingSignsACheckpoint) {
@@ -162,9 +167,7 @@ TEST_F(AuditLogTest, TheCheckpointFileIsReadAgainWhenSomethingElseChangedIt) {
   a.reset();
   auto db = OpenAuditStore(o.db_path, keys_.store_key);
   ASSERT_TRUE(db.ok());
-  auto rep = VerifyStore(**db, keys_.sign_public, o.checkpoint_path);
-  ASSERT_TRUE(rep.ok());
-  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_TRUE(Intact(VerifyStore(**db, keys_.sign_public, o.checkpoint_path)));
 }
 
 TEST_F(AuditLogTest, AForgedCheckpointFailsVerification) {
@@ -325,9 +328,7 @@ TEST_F(AuditLogTest, QueriesFindIndexedAndUnindexedEventsAlike) {
   f.partner = "om";
   expect(f, [](const Event& e) { return e.subject == "subj-1" && e.actor.partner == "om"; });
 
-  auto rep = log->Verify();
-  ASSERT_TRUE(rep.ok());
-  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_TRUE(Intact(log->Verify()));
 }
 
 TEST_F(AuditLogTest, ADossierViewIsOneEventFiledUnderEachOfItsSubjects) {
@@ -413,9 +414,7 @@ TEST_F(AuditLogTest, ADossierViewIsOneEventFiledUnderEachOfItsSubjects) {
   auto p = log->Query(prefix);
   ASSERT_TRUE(p.ok());
   for (const auto& se : p->events) EXPECT_EQ(se.event.subject, "subj-1");
-  auto rep = log->Verify();
-  ASSERT_TRUE(rep.ok());
-  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_TRUE(Intact(log->Verify()));
 }
 
 TEST_F(AuditLogTest, AnIndexOfAnEarlierVersionIsBuiltAgain) {
@@ -438,9 +437,7 @@ TEST_F(AuditLogTest, AnIndexOfAnEarlierVersionIsBuiltAgain) {
                     .ok());
   }
   auto log = OpenLog(o);
-  auto rep = log->Verify();
-  ASSERT_TRUE(rep.ok());
-  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_TRUE(Intact(log->Verify()));
   QueryFilter f;
   f.subject = "subj-4";
   f.limit = 100;
@@ -463,9 +460,7 @@ TEST_F(AuditLogTest, TheWalIsCopiedIntoTheStoreOutsideTheWritersCommits) {
     if (!copied) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_TRUE(copied) << "the WAL thread did not checkpoint";
-  auto rep = log->Verify();
-  ASSERT_TRUE(rep.ok());
-  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_TRUE(Intact(log->Verify()));
 }
 
 // EventBody writes JSON directly; it must give the bytes the Json-tree form
@@ -600,9 +595,7 @@ TEST_F(AuditLogTest, FailsClosedWhileTheStoreIsLockedAndRecovers) {
   auto seq = log->AppendWithSeq(SampleEvent(3));
   ASSERT_TRUE(seq.ok());
   EXPECT_EQ(*seq, 2) << "the refused event must not be in the log";
-  auto rep = log->Verify();
-  ASSERT_TRUE(rep.ok());
-  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_TRUE(Intact(log->Verify()));
 }
 
 TEST_F(AuditLogTest, FailsClosedWhenTheDiskIsFull) {
@@ -630,9 +623,7 @@ TEST_F(AuditLogTest, FailsClosedWhenTheDiskIsFull) {
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
   EXPECT_GT(refused, 0);
   ASSERT_TRUE(log->Append(SampleEvent(2)).ok());
-  auto rep = log->Verify();
-  ASSERT_TRUE(rep.ok());
-  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_TRUE(Intact(log->Verify()));
 }
 
 }  // namespace
