@@ -2,6 +2,7 @@
 #   BUILD      build directory with vhgate and vhgate-loadgen
 #   CERTS      example PKI (build/certs)
 #   BENCH_TMP  scratch directory, removed on exit
+#   LOADGEN    load generator binary (default: $BUILD/vhgate-loadgen)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build-bench}
@@ -99,7 +100,7 @@ NGINX
 loadgen() {
   local label=$1 port=$2 mode=$3 conns=$4 secs=$5 id=$6 path=${7:-/v1/health}
   shift 7 || shift $#
-  "$BUILD/vhgate-loadgen" --label "$label" --port "$port" --mode "$mode" \
+  "${LOADGEN:-$BUILD/vhgate-loadgen}" --label "$label" --port "$port" --mode "$mode" \
     --connections "$conns" --duration "$secs" --path "$path" \
     --cert "$CERTS/$id.crt" --key "$CERTS/$id.key" --ca "$CERTS/ca.crt" "$@"
 }
