@@ -489,20 +489,32 @@ class Server {
     co_await stream.async_shutdown(kTuple);
   }
 
+  // The whole response in one buffer: the TLS stream encrypts one buffer per
+  // record and send, so the header Beast keeps apart from the body cost every
+  // response a record and a send of its own.
   awaitable<bool> Write(TlsStream& stream, ApiResponse r, unsigned version, bool keep_alive) {
-    http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-    res.set(http::field::server, "vhgate");
-    res.set(http::field::content_type, r.content_type);
-    res.set(http::field::cache_control, "no-store");
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set(http::field::strict_transport_security, "max-age=31536000");
-    res.keep_alive(keep_alive);
-    res.body() = std::move(r.body);
-    res.prepare_payload();
+    std::string wire = ResponseHead(r, version, keep_alive);
+    wire.append(r.body);
     beast::get_lowest_layer(stream).expires_after(limits::kWriteTimeout);
-    auto [ec, n] = co_await http::async_write(stream, res, kTuple);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
     (void)n;
     co_return !ec;
+  }
+
+  static std::string ResponseHead(const ApiResponse& r, unsigned version, bool keep_alive) {
+    std::string h;
+    h.reserve(256 + r.content_type.size() + r.body.size());
+    h.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    h.append(std::to_string(r.status)).append(" ");
+    h.append(http::obsolete_reason(static_cast<http::status>(r.status)));
+    h.append("\r\nServer: vhgate\r\nContent-Type: ").append(r.content_type);
+    h.append(
+        "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff"
+        "\r\nStrict-Transport-Security: max-age=31536000\r\n");
+    if (version == 10 && keep_alive) h.append("Connection: keep-alive\r\n");
+    if (version != 10 && !keep_alive) h.append("Connection: close\r\n");
+    h.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n\r\n");
+    return h;
   }
 
   awaitable<void> AcceptMetrics() {

@@ -57,7 +57,17 @@ TEST_F(ServerTest, ValidClientGetsHealth) {
   auto j = r.json();
   EXPECT_EQ(j["status"], "ok");
   EXPECT_TRUE(j.contains("convenant"));
-  EXPECT_NE(r.headers.find("Cache-Control: no-store"), std::string::npos);
+  // Head and body leave as one buffer (server.cc Write): the head the
+  // server composes itself.
+  EXPECT_EQ(r.headers.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r.headers;
+  for (const char* h : {"Server: vhgate", "Content-Type: application/json", "Cache-Control: no-store",
+                        "X-Content-Type-Options: nosniff",
+                        "Strict-Transport-Security: max-age=31536000"}) {
+    EXPECT_NE(r.headers.find(std::string(h) + "\r\n"), std::string::npos) << h;
+  }
+  EXPECT_NE(r.headers.find("Content-Length: " + std::to_string(r.body.size()) + "\r\n"),
+            std::string::npos)
+      << r.headers;
 }
 
 TEST_F(ServerTest, RefusesHandshakesAndCountsThemByReason) {
@@ -229,6 +239,24 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   auto c = TlsClient::Connect(gw_->port(), "politie.participant");
   ASSERT_TRUE(c);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(c->Request("GET", "/v1/health").status, 200);
+}
+
+// The server writes the response head itself: HTTP/1.0 keeps the connection
+// only when asked and says so; HTTP/1.1 says when it closes.
+TEST_F(ServerTest, ConnectionHeadersFollowTheRequestsVersion) {
+  auto c = TlsClient::Connect(gw_->port(), "politie.participant");
+  ASSERT_TRUE(c);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(c->WriteRaw("GET /v1/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    auto r = c->ReadResponse();
+    ASSERT_EQ(r.status, 200) << i;
+    EXPECT_NE(r.headers.find("Connection: keep-alive\r\n"), std::string::npos) << r.headers;
+  }
+  ASSERT_TRUE(c->WriteRaw("GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+  auto last = c->ReadResponse();
+  EXPECT_EQ(last.status, 200);
+  EXPECT_NE(last.headers.find("Connection: close\r\n"), std::string::npos) << last.headers;
+  EXPECT_EQ(c->ReadResponse(std::chrono::seconds(2)).status, 0) << "the server closed it";
 }
 
 TEST_F(ServerTest, SlowClientIsDroppedWhileOthersAreServed) {
