@@ -629,10 +629,14 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
   bool due = seq > *last_cp &&
              (force_checkpoint ||
               (options_.checkpoint_every > 0 && seq - *last_cp >= options_.checkpoint_every));
-  // The query index, in bulk (audit/event_index.h).
+  // The query index, in bulk (audit/event_index.h): once the tail is
+  // index_every events long, and all of it when a checkpoint is forced (open,
+  // close, the clock, CheckpointNow), not at the count's checkpoints. Under
+  // load the steps stay small and even: a whole tail of checkpoint_every
+  // views at every count checkpoint took 7-8 ms, a stall of every waiting view.
   auto upto = IndexedUpto(db);
   if (!upto.ok()) return fail(upto.status());
-  if (seq > *upto && (due || seq - *upto >= options_.index_every)) {
+  if (seq > *upto && (force_checkpoint || seq - *upto >= options_.index_every)) {
     auto indexed = IndexEvents(db, *upto, kMaxIndexedPerCommit);
     if (!indexed.ok()) return fail(indexed.status());
   }

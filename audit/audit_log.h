@@ -108,11 +108,12 @@ struct AuditLogOptions {
   int busy_timeout_ms = 5000;    // a store locked longer than this fails the append
   int page_size = kAuditPageSize;  // fixed when audit.db is created
   // The writer adds the tail to the query index (audit/event_index.h) once it
-  // is this many events long, and at every checkpoint.
-  int64_t index_every = 2048;
+  // is this many events long, and whole at a forced checkpoint (open, close,
+  // checkpoint_seconds, CheckpointNow), not at the count's.
+  int64_t index_every = 256;
   // The WAL thread copies the WAL into audit.db once it is this many frames
   // (pages) long.
-  int wal_checkpoint_frames = 512;
+  int wal_checkpoint_frames = 128;
 };
 
 // Opens an audit store for reading or tampering-as-a-test: the raw key and

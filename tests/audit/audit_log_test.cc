@@ -331,6 +331,32 @@ TEST_F(AuditLogTest, QueriesFindIndexedAndUnindexedEventsAlike) {
   EXPECT_TRUE(Intact(log->Verify()));
 }
 
+// Under load the index grows in even steps: the count's checkpoints leave a
+// short tail to the next step, and a forced checkpoint (the clock's, close,
+// CheckpointNow) indexes all of it, whether or not it signs a new one.
+TEST_F(AuditLogTest, OnlyAForcedCheckpointIndexesTheWholeTail) {
+  AuditLogOptions o = OptionsIn(dir_, 10);
+  o.index_every = 16;
+  auto indexed_upto = [&] {
+    auto db = OpenAuditStore(o.db_path, keys_.store_key);
+    EXPECT_TRUE(db.ok());
+    auto upto = IndexedUpto(**db);
+    EXPECT_TRUE(upto.ok());
+    return upto.ok() ? *upto : int64_t{-1};
+  };
+  auto log = OpenLog(o);
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(log->Append(SampleEvent(i)).ok());
+  // Count checkpoints at 10, 20 and 30 (one event each, one commit each):
+  // one step of 16, the tail after it left.
+  EXPECT_EQ(indexed_upto(), 16);
+  // Nothing new to sign at 30, and still the whole tail.
+  ASSERT_TRUE(log->CheckpointNow().ok());
+  EXPECT_EQ(indexed_upto(), 30);
+  ASSERT_TRUE(log->Append(SampleEvent(30)).ok());
+  log.reset();  // the closing checkpoint
+  EXPECT_EQ(indexed_upto(), 31);
+}
+
 TEST_F(AuditLogTest, ADossierViewIsOneEventFiledUnderEachOfItsSubjects) {
   AuditLogOptions o = OptionsIn(dir_, 1000);
   o.index_every = 8;
