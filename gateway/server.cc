@@ -493,7 +493,9 @@ class Server {
   // record and send, so the header Beast keeps apart from the body cost every
   // response a record and a send of its own.
   awaitable<bool> Write(TlsStream& stream, ApiResponse r, unsigned version, bool keep_alive) {
-    std::string wire = ResponseHead(r, version, keep_alive);
+    std::string wire;
+    wire.reserve(256 + r.content_type.size() + r.body.size());
+    AppendResponseHead(r, version, keep_alive, &wire);
     wire.append(r.body);
     beast::get_lowest_layer(stream).expires_after(limits::kWriteTimeout);
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
@@ -501,9 +503,9 @@ class Server {
     co_return !ec;
   }
 
-  static std::string ResponseHead(const ApiResponse& r, unsigned version, bool keep_alive) {
-    std::string h;
-    h.reserve(256 + r.content_type.size() + r.body.size());
+  static void AppendResponseHead(const ApiResponse& r, unsigned version, bool keep_alive,
+                                 std::string* out) {
+    std::string& h = *out;
     h.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
     h.append(std::to_string(r.status)).append(" ");
     h.append(http::obsolete_reason(static_cast<http::status>(r.status)));
@@ -514,7 +516,6 @@ class Server {
     if (version == 10 && keep_alive) h.append("Connection: keep-alive\r\n");
     if (version != 10 && !keep_alive) h.append("Connection: close\r\n");
     h.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n\r\n");
-    return h;
   }
 
   awaitable<void> AcceptMetrics() {

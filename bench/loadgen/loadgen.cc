@@ -71,6 +71,12 @@ struct Stats {
   int64_t errors = 0;
 };
 
+bool IEquals(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
 // Case-insensitive search for a header's value in a response head.
 std::string_view HeaderValue(std::string_view head, std::string_view name) {
   std::size_t pos = head.find("\r\n");
@@ -80,9 +86,7 @@ std::string_view HeaderValue(std::string_view head, std::string_view name) {
     if (end == std::string_view::npos) end = head.size();
     std::string_view line = head.substr(start, end - start);
     std::size_t colon = line.find(':');
-    if (colon == name.size() &&
-        std::equal(name.begin(), name.end(), line.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    if (colon != std::string_view::npos && IEquals(line.substr(0, colon), name)) {
       std::string_view v = line.substr(colon + 1);
       while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
       while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
@@ -91,12 +95,6 @@ std::string_view HeaderValue(std::string_view head, std::string_view name) {
     pos = end;
   }
   return {};
-}
-
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
 }
 
 // One connection: a small state machine driven by its socket's readiness.
