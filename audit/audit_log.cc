@@ -87,14 +87,41 @@ Result<int64_t> ReadLastCheckpointSeq(db::Database& db) {
   return *row ? st->Int(0) : int64_t{0};
 }
 
-// Fills the parts of dossier views from their decision sets; with `subject`
-// narrows each such event to that subject's part (AuditLog::Query).
+// INSERT OR IGNORE of a body stored once by its digest (decision sets, part lists).
+Status StoreByDigest(db::Database& db, const char* table, const crypto::Hash& digest,
+                     std::string_view body) {
+  auto st = db.Prepare(std::string("INSERT OR IGNORE INTO ") + table +
+                       "(digest, body) VALUES (?1, ?2);");
+  if (!st.ok()) return st.status();
+  st->BindBlob(1, AsView(digest)).Bind(2, body);
+  return st->Run();
+}
+
+// Fills the parts of dossier views from their part lists and decision sets;
+// with `subject` narrows each such event to that subject's part
+// (AuditLog::Query).
 Status ResolveParts(db::Database& db, const std::string& subject,
                     std::vector<StoredEvent>* events) {
-  std::optional<db::Statement> get;
+  std::optional<db::Statement> get, get_list;
   std::map<std::string, std::pair<std::vector<FieldDecision>, std::vector<std::string>>> sets;
+  std::map<std::string, std::vector<SubjectPart>> lists;
   for (StoredEvent& se : *events) {
     Event& e = se.event;
+    if (e.parts.empty() && !e.parts_list.empty()) {
+      auto it = lists.find(e.parts_list);
+      if (it == lists.end()) {
+        auto parts = ReadPartList(db, e.parts_list, &get_list);
+        if (!parts.ok()) return parts.status();
+        if (!*parts) {
+          return Status::Unavailable("audit_corrupt",
+                                     "event " + std::to_string(se.seq) +
+                                         ": its part list is missing or unreadable; run "
+                                         "`vhgate audit verify`");
+        }
+        it = lists.emplace(e.parts_list, std::move(**parts)).first;
+      }
+      e.parts = it->second;
+    }
     for (SubjectPart& part : e.parts) {
       if (!subject.empty() && part.subject != subject) continue;
       auto it = sets.find(part.set);
@@ -405,6 +432,15 @@ void AuditLog::WalLoop() {
   }
 }
 
+void AuditLog::Pending::Take(Event e) {
+  if (!e.parts.empty()) {
+    list = MakePartList(e.parts);
+    e.parts_list = list->hex;
+  }
+  body = EventBody(e);
+  event = std::move(e);
+}
+
 Status AuditLog::Append(Event event) { return AppendWithSeq(std::move(event)).status(); }
 
 Result<int64_t> AuditLog::AppendWithSeq(Event event) {
@@ -412,8 +448,7 @@ Result<int64_t> AuditLog::AppendWithSeq(Event event) {
     return Status::InvalidArgument("bad_event", "unknown audit event type");
   }
   Pending p;
-  p.body = EventBody(event);
-  p.event = std::move(event);
+  p.Take(std::move(event));
   auto fut = p.done.get_future();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -435,8 +470,7 @@ Status AuditLog::AppendBatch(std::vector<Event> events) {
   std::vector<std::future<Result<int64_t>>> futures;
   futures.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
-    batch[i].body = EventBody(events[i]);
-    batch[i].event = std::move(events[i]);
+    batch[i].Take(std::move(events[i]));
     futures.push_back(batch[i].done.get_future());
   }
   {
@@ -475,8 +509,7 @@ void AuditLog::AppendWithSetsAsync(Event event,
     }
   }
   Pending p;
-  p.body = EventBody(event);
-  p.event = std::move(event);
+  p.Take(std::move(event));
   p.sets = std::move(sets);
   p.on_done = [done = std::move(done)](Result<int64_t> r) { done(r.status()); };
   {
@@ -582,32 +615,45 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
   // Decision sets first, each once: the writer remembers the digests it
   // committed (sets are never removed), and INSERT OR IGNORE covers sets
   // another process stored.
+  // Views' part lists likewise, with their subjects for the subject queries.
+  // (Digests of sets and of lists never meet: their bodies differ in kind.)
   std::vector<std::string> new_sets;
+  auto is_new = [&](const crypto::Hash& digest) {
+    std::string key(AsView(digest));
+    if (stored_sets_.count(key) ||
+        std::find(new_sets.begin(), new_sets.end(), key) != new_sets.end()) {
+      return false;
+    }
+    new_sets.push_back(std::move(key));
+    return true;
+  };
   for (const auto& p : batch) {
     for (const auto& set : p.sets) {
-      std::string key(AsView(set->digest));
-      if (stored_sets_.count(key) ||
-          std::find(new_sets.begin(), new_sets.end(), key) != new_sets.end()) {
-        continue;
-      }
-      auto ins = db.Prepare("INSERT OR IGNORE INTO decision_sets(digest, body) VALUES (?1, ?2);");
-      if (!ins.ok()) return fail(ins.status());
-      ins->BindBlob(1, key).Bind(2, set->body);
-      Status r = ins->Run();
+      if (!is_new(set->digest)) continue;
+      Status r = StoreByDigest(db, "decision_sets", set->digest, set->body);
       if (!r.ok()) return fail(r);
-      new_sets.push_back(std::move(key));
+    }
+    if (p.list && is_new(p.list->digest)) {
+      Status r = StoreByDigest(db, "part_lists", p.list->digest, p.list->body);
+      if (!r.ok()) return fail(r);
+      auto ins = db.Prepare(
+          "INSERT OR IGNORE INTO part_list_subjects(subject, list) VALUES (?1, ?2);");
+      if (!ins.ok()) return fail(ins.status());
+      for (const std::string& subject : p.list->subjects) {
+        ins->Bind(1, subject).Bind(2, p.list->hex);
+        r = ins->Run();
+        if (!r.ok()) return fail(r);
+      }
     }
   }
   if (!batch.empty()) {
     auto ins = db.Prepare(kInsertEvent);
     if (!ins.ok()) return fail(ins.status());
-    std::string joined;
     for (auto& p : batch) {
       ++seq;
       const Event& e = p.event;
       const std::string& body = p.body;
-      std::string_view subject = e.subject;
-      if (!e.parts.empty()) subject = joined = SubjectColumn(e);
+      const std::string subject = SubjectColumn(e);
       crypto::Hash h = ChainHash(prev, CanonicalEvent(seq, time, e.type, e.actor.partner, e.meeting,
                                                       subject, e.supplier, e.recipient, body));
       ins->Bind(1, seq)
@@ -717,9 +763,14 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
     return "?" + std::to_string(binds.size() + 1);
   };
   std::string where;
-  // A dossier view's event lists its subjects space-separated.
+  // A dossier view's event names its part list, whose subjects
+  // part_list_subjects holds (or, in the earlier form, lists its subjects
+  // space-separated).
   if (!f.subject.empty()) {
-    where += " AND instr(' ' || subject || ' ', ' ' || " + param(f.subject) + " || ' ') > 0";
+    std::string s = param(f.subject);
+    where += " AND (instr(' ' || subject || ' ', ' ' || " + s +
+             " || ' ') > 0 OR subject IN (SELECT list FROM part_list_subjects WHERE subject = " +
+             s + "))";
   }
   if (!f.meeting.empty()) where += " AND meeting = " + param(f.meeting);
   if (!f.type.empty()) where += " AND type = " + param(f.type);

@@ -197,6 +197,10 @@ class AuditLog {
     Event event;
     std::string body;  // EventBody(event), serialised by the caller's thread
     std::vector<std::shared_ptr<const DecisionSet>> sets;  // those its parts name
+    std::shared_ptr<const PartList> list;                   // a view's parts
+    // Takes `e` and serialises it (on the caller's thread, not the writer's):
+    // a view's parts become its part list, which the body names.
+    void Take(Event e);
     std::promise<Result<int64_t>> done;
     std::function<void(Result<int64_t>)> on_done;  // instead of `done` when set
     void Finish(Result<int64_t> r) {

@@ -95,6 +95,42 @@ void ReadDecisions(const Json& fs, std::vector<FieldDecision>* out) {
   }
 }
 
+// `[{set, shown, subject, withheld}, ...]`, keys sorted.
+void PutParts(std::string* out, const std::vector<SubjectPart>& parts) {
+  out->push_back('[');
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const SubjectPart& p = parts[i];
+    if (i > 0) out->push_back(',');
+    out->push_back('{');
+    PutField(out, "set", p.set, true);
+    PutKey(out, "shown");
+    out->append(std::to_string(p.shown));
+    PutField(out, "subject", p.subject);
+    PutKey(out, "withheld");
+    out->append(std::to_string(p.withheld));
+    out->push_back('}');
+  }
+  out->push_back(']');
+}
+
+void ReadParts(const Json& ps, std::vector<SubjectPart>* out) {
+  out->clear();
+  if (!ps.is_array()) return;
+  for (const auto& p : ps) {
+    if (!p.is_object()) continue;
+    SubjectPart part;
+    part.subject = Str(p, "subject");
+    part.set = Str(p, "set");
+    auto count = [&](const char* key) {
+      auto it = p.find(key);
+      return it != p.end() && it->is_number_integer() ? it->get<int64_t>() : int64_t{0};
+    };
+    part.shown = count("shown");
+    part.withheld = count("withheld");
+    out->push_back(std::move(part));
+  }
+}
+
 Json DecisionsToJson(const std::vector<FieldDecision>& decisions) {
   Json fields = Json::array();
   for (const auto& f : decisions) {
@@ -122,6 +158,7 @@ Result<Json> ParseStored(std::string_view text, const char* what) {
 }  // namespace
 
 std::string SubjectColumn(const Event& e) {
+  if (!e.parts_list.empty()) return e.parts_list;
   if (e.parts.empty()) return e.subject;
   std::string out;
   out.reserve(e.parts.size() * (e.parts[0].subject.size() + 1));
@@ -167,6 +204,32 @@ Status ParseDecisionSet(std::string_view body, std::vector<FieldDecision>* field
   return Status::Ok();
 }
 
+std::shared_ptr<const PartList> MakePartList(const std::vector<SubjectPart>& parts) {
+  auto list = std::make_shared<PartList>();
+  std::string& out = list->body;
+  out.reserve(16 + parts.size() * 180);
+  out.push_back('{');
+  PutKey(&out, "parts", true);
+  PutParts(&out, parts);
+  out.push_back('}');
+  list->digest = crypto::ContentHash(out);
+  list->hex = crypto::ToHex(list->digest.data(), list->digest.size());
+  list->subjects.reserve(parts.size());
+  for (const auto& p : parts) list->subjects.push_back(p.subject);
+  return list;
+}
+
+Status ParsePartList(std::string_view body, std::vector<SubjectPart>* parts) {
+  auto j = ParseStored(body, "part list");
+  if (!j.ok()) return j.status();
+  auto ps = j->find("parts");
+  if (ps == j->end() || !ps->is_array()) {
+    return Status::InvalidArgument("bad_event", "part list lacks parts");
+  }
+  ReadParts(*ps, parts);
+  return Status::Ok();
+}
+
 // Written directly rather than through a Json tree (a dossier view writes one
 // event per subject with a few dozen fields each, and building and dumping the
 // tree was a quarter of a view's CPU); the bytes are those DumpJson gives for
@@ -197,22 +260,12 @@ std::string EventBody(const Event& e) {
   PutField(&out, "meeting", e.meeting);
   PutField(&out, "outcome", e.outcome);
   PutField(&out, "overlegvorm", e.overlegvorm);
-  if (!e.parts.empty()) {  // only in dossier views: other events keep their form
+  // Only in dossier views: other events keep their form.
+  if (!e.parts_list.empty()) {
+    PutField(&out, "parts_list", e.parts_list);
+  } else if (!e.parts.empty()) {
     PutKey(&out, "parts");
-    out.push_back('[');
-    for (std::size_t i = 0; i < e.parts.size(); ++i) {
-      const SubjectPart& p = e.parts[i];
-      if (i > 0) out.push_back(',');
-      out.push_back('{');
-      PutField(&out, "set", p.set, true);
-      PutKey(&out, "shown");
-      out.append(std::to_string(p.shown));
-      PutField(&out, "subject", p.subject);
-      PutKey(&out, "withheld");
-      out.append(std::to_string(p.withheld));
-      out.push_back('}');
-    }
-    out.push_back(']');
+    PutParts(&out, e.parts);
   }
   PutField(&out, "purpose", e.purpose);
   PutField(&out, "recipient", e.recipient);
@@ -247,17 +300,8 @@ Status ParseEventBody(std::string_view body, Event* e) {
   e->fields.clear();
   if (auto fs = j.find("fields"); fs != j.end()) ReadDecisions(*fs, &e->fields);
   e->parts.clear();
-  if (auto ps = j.find("parts"); ps != j.end() && ps->is_array()) {
-    for (const auto& p : *ps) {
-      if (!p.is_object()) continue;
-      SubjectPart part;
-      part.subject = Str(p, "subject");
-      part.set = Str(p, "set");
-      part.shown = p.value("shown", int64_t{0});
-      part.withheld = p.value("withheld", int64_t{0});
-      e->parts.push_back(std::move(part));
-    }
-  }
+  if (auto ps = j.find("parts"); ps != j.end()) ReadParts(*ps, &e->parts);
+  e->parts_list = Str(j, "parts_list");
   e->outcome = Str(j, "outcome");
   auto d = j.find("detail");
   e->detail = d != j.end() ? *d : Json::object();

@@ -89,6 +89,24 @@ std::shared_ptr<const DecisionSet> MakeDecisionSet(const std::vector<FieldDecisi
 Status ParseDecisionSet(std::string_view body, std::vector<FieldDecision>* fields,
                         std::vector<std::string>* from);
 
+// A dossier view's parts as stored: the canonical JSON {"parts": [{set,
+// shown, subject, withheld}, ...]}, kept once per distinct content in the
+// audit store's `part_lists` table. The view's event names it by digest (body
+// key "parts_list", and its `subject` column), so that repeated views of an
+// unchanged dossier store a 64-hex name instead of the ~3.5 KB list every
+// time. Its subjects are also in `part_list_subjects`, which subject queries
+// read. (Events written before part lists hold their parts inline and their
+// subjects space-separated in the column; both forms are read.)
+struct PartList {
+  crypto::Hash digest{};  // ContentHash(body)
+  std::string hex;
+  std::string body;
+  std::vector<std::string> subjects;  // of the parts, in order
+};
+std::shared_ptr<const PartList> MakePartList(const std::vector<SubjectPart>& parts);
+// Inverse of MakePartList's body (counts, sets and subjects; no fields).
+Status ParsePartList(std::string_view body, std::vector<SubjectPart>* parts);
+
 struct Event {
   std::string type;  // one of the k* names above
   Actor actor;
@@ -98,6 +116,9 @@ struct Event {
   std::string supplier, recipient;
   std::vector<FieldDecision> fields;
   std::vector<SubjectPart> parts;  // a dossier view's subjects (then `subject` is "")
+  // A dossier view's PartList hex, as stored. The log sets it when it appends
+  // a view; ParseEventBody reads it back, and Query fills `parts` from it.
+  std::string parts_list;
   std::string outcome;  // "ok" | "refused" | "error", with an http status where fitting ("refused 403")
   Json detail = Json::object();  // free text, e.g. a decline reason; encrypted at rest
 };
@@ -110,12 +131,14 @@ struct StoredEvent {
   crypto::Hash hash{};
 };
 
-// The value of the indexed `subject` column: the subject, or the parts'
-// subjects separated by single spaces (pseudonyms hold no spaces).
+// The value of the indexed `subject` column: the subject; for a dossier view
+// its `parts_list`, or without one (the earlier form) the parts' subjects
+// separated by single spaces (pseudonyms hold no spaces).
 std::string SubjectColumn(const Event& e);
 
 // The event body without seq, time and type, as canonical JSON (sorted keys,
-// no whitespace). It is what the store keeps besides the indexed columns.
+// no whitespace). It is what the store keeps besides the indexed columns. A
+// view with a `parts_list` names it; one without lists its parts inline.
 std::string EventBody(const Event& e);
 // Inverse of EventBody; InvalidArgument when `body` is not one.
 Status ParseEventBody(std::string_view body, Event* e);

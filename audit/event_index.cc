@@ -1,6 +1,7 @@
 #include "audit/event_index.h"
 
 #include "audit/event.h"
+#include "crypto/hex.h"
 
 #include <algorithm>
 #include <set>
@@ -58,11 +59,49 @@ Status EnsureEventIndexSchema(db::Database& db) {
   return Status::Ok();
 }
 
-std::vector<std::pair<std::string_view, std::string_view>> ViewSubjects(std::string_view type,
-                                                                        std::string_view meeting,
-                                                                        std::string_view subject) {
-  std::vector<std::pair<std::string_view, std::string_view>> out;
-  if (IsView(type)) ForEachSubject(subject, [&](std::string_view s) { out.emplace_back(s, meeting); });
+Result<std::optional<std::vector<SubjectPart>>> ReadPartList(db::Database& db,
+                                                             std::string_view hex,
+                                                             std::optional<db::Statement>* get) {
+  auto digest = crypto::FromHex(hex);
+  if (!digest || digest->size() != crypto::kHashBytes) {
+    return std::optional<std::vector<SubjectPart>>();
+  }
+  if (!*get) {
+    auto st = db.Prepare("SELECT body FROM part_lists WHERE digest = ?1;");
+    if (!st.ok()) return st.status();
+    get->emplace(std::move(*st));
+  }
+  db::Statement& st = **get;
+  st.Reset();
+  st.BindBlob(1, std::string_view(reinterpret_cast<const char*>(digest->data()), digest->size()));
+  auto row = st.Step();
+  if (!row.ok()) return row.status();
+  std::vector<SubjectPart> parts;
+  if (!*row || !ParsePartList(st.Text(0), &parts).ok()) {
+    return std::optional<std::vector<SubjectPart>>();
+  }
+  return std::optional<std::vector<SubjectPart>>(std::move(parts));
+}
+
+Result<std::vector<std::string>> ViewSubjectReader::Subjects(std::string_view type,
+                                                             std::string_view column) {
+  std::vector<std::string> out;
+  if (!IsView(type)) return out;
+  auto it = lists_.find(std::string(column));
+  if (it != lists_.end()) return it->second;
+  // A part list's name is 64 hex digits; a list of pseudonyms has spaces.
+  if (column.size() == 2 * crypto::kHashBytes) {
+    auto parts = ReadPartList(db_, column, &get_);
+    if (!parts.ok()) return parts.status();
+    if (*parts) {
+      for (auto& p : **parts) out.push_back(std::move(p.subject));
+    }
+  }
+  if (out.empty()) {
+    ForEachSubject(column, [&](std::string_view s) { out.emplace_back(s); });
+  }
+  if (lists_.size() >= 4096) lists_.clear();
+  lists_.emplace(std::string(column), out);
   return out;
 }
 
@@ -105,7 +144,8 @@ Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) 
   sel->Bind(1, upto).Bind(2, max_events);
   std::vector<std::pair<std::string, int64_t>> entries;
   std::set<std::pair<std::string, std::string>> views;
-  std::string meeting, subject, prev_meeting, prev_subject;
+  ViewSubjectReader subjects_of(db);
+  std::string prev_meeting, prev_subject;
   int64_t last = upto;
   for (;;) {
     auto row = sel->Step();
@@ -113,17 +153,19 @@ Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) 
     if (!*row) break;
     last = sel->Int(0);
     const std::string type = sel->Text(1);
-    meeting = sel->Text(3);
-    subject = sel->Text(4);
+    const std::string meeting = sel->Text(3);
+    const std::string subject = sel->Text(4);
     for (auto& k : EventIndexKeys(type, sel->Text(2), meeting, subject, sel->Text(5),
                                   sel->Text(6))) {
       entries.emplace_back(std::move(k), last);
     }
-    // Views of one meeting repeat its subjects: each list is split once.
+    // Views of one meeting repeat its subjects: each run of them is read once.
     if (type == kDossierDisclosed && (meeting != prev_meeting || subject != prev_subject)) {
-      for (const auto& [s, m] : ViewSubjects(type, meeting, subject)) views.emplace(s, m);
-      std::swap(prev_meeting, meeting);
-      std::swap(prev_subject, subject);
+      auto subjects = subjects_of.Subjects(type, subject);
+      if (!subjects.ok()) return subjects.status();
+      for (auto& s : *subjects) views.emplace(std::move(s), meeting);
+      prev_meeting = meeting;
+      prev_subject = subject;
     }
   }
   if (last == upto) return upto;

@@ -9,14 +9,15 @@
 // seq <= upto is in the index, none after it is.
 //
 // Dossier views are the exception: a view names every subject of its meeting
-// (the subject column lists them space-separated), and filing each view under
+// (through its part list, audit/event.h PartList), and filing each view under
 // each subject put twenty random keys per view into the index, whose bulk
 // inserts then rewrote most of its pages. A dossier_disclosed event is filed
 // under its meeting and partners only, and table view_subjects(subject,
 // meeting) holds one row per subject and meeting that any view covered
 // (written once, a repeated view changes nothing). A query by subject reads
 // its s: entries plus the dossier views of its meetings (m: entries),
-// filtered by the subject column (AuditLog::Query).
+// filtered by the subject column (AuditLog::Query: through
+// part_list_subjects).
 //
 // Why not plain SQLite indexes on the events table: their keys are spread
 // (pseudonyms are random, many meetings run at once), so every event of a
@@ -34,11 +35,14 @@
 // the subject-meeting pairs of the dossier views up to `upto`.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "audit/event.h"
 #include "core/status.h"
 #include "db/database.h"
 
@@ -49,11 +53,27 @@ namespace vh::audit {
 std::vector<std::string> EventIndexKeys(std::string_view type, std::string_view actor_partner,
                                         std::string_view meeting, std::string_view subject,
                                         std::string_view supplier, std::string_view recipient);
-// For a dossier view, its (subject, meeting) pairs for view_subjects; empty
-// for other events.
-std::vector<std::pair<std::string_view, std::string_view>> ViewSubjects(std::string_view type,
-                                                                        std::string_view meeting,
-                                                                        std::string_view subject);
+// The parts of part list `hex` (table part_lists); nullopt when the store has
+// none by that digest or it does not parse. Its digest is not checked here
+// (`audit verify` does). `get` keeps the prepared statement between calls.
+Result<std::optional<std::vector<SubjectPart>>> ReadPartList(db::Database& db,
+                                                             std::string_view hex,
+                                                             std::optional<db::Statement>* get);
+
+// The subjects of dossier views, for view_subjects: those of the part list
+// the subject column names, or (the earlier form) the column split at its
+// spaces. Remembers the lists it has read.
+class ViewSubjectReader {
+ public:
+  explicit ViewSubjectReader(db::Database& db) : db_(db) {}
+  // Empty for events that are not dossier views.
+  Result<std::vector<std::string>> Subjects(std::string_view type, std::string_view column);
+
+ private:
+  db::Database& db_;
+  std::optional<db::Statement> get_;
+  std::unordered_map<std::string, std::vector<std::string>> lists_;
+};
 
 // The highest seq the index covers (0: none). Error when the store has no
 // index tables.

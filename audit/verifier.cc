@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <unordered_set>
 
@@ -121,48 +122,108 @@ Result<std::pair<int64_t, std::string>> FirstIndexMismatch(db::Database& db, int
   return std::pair<int64_t, std::string>(0, "");
 }
 
-// The decision sets a dossier view's event names (audit/event.h
-// SubjectPart) must be in the store and match their digests. `checked`
-// holds the digests already found sound. Returns "" or why not.
-class DecisionSetChecker {
+// What a dossier view's event names must be in the store and match its
+// digest: its part list (audit/event.h PartList), which its subject column
+// names too, and the decision set of each part (SubjectPart). Each list and
+// set found sound is checked once. Check returns "" or why not.
+class ViewChecker {
  public:
-  explicit DecisionSetChecker(db::Database& db) : db_(db) {}
-  Result<std::string> Check(std::string_view body) {
-    if (body.find("\"parts\":") == std::string_view::npos) return std::string();
+  explicit ViewChecker(db::Database& db) : db_(db) {}
+  Result<std::string> Check(std::string_view body, std::string_view subject_column) {
     Event e;
     if (!ParseEventBody(body, &e).ok()) return std::string("its body is unreadable (changed)");
+    if (!e.parts_list.empty()) {
+      if (subject_column != e.parts_list) {
+        return std::string("its subject column does not name its part list (changed)");
+      }
+      if (checked_.count(e.parts_list)) return std::string();
+      auto stored = Stored(list_, "part_lists", e.parts_list, "its part list");
+      if (!stored.ok() || !stored->first.empty()) {
+        return stored.ok() ? stored->first : Result<std::string>(stored.status());
+      }
+      if (!ParsePartList(stored->second, &e.parts).ok()) {
+        return std::string("its part list is unreadable (changed)");
+      }
+      checked_.insert(e.parts_list);
+    }
     for (const SubjectPart& part : e.parts) {
-      auto digest = crypto::FromHex(part.set);
-      if (!digest || digest->size() != crypto::kHashBytes) {
-        return std::string("its part for a subject names no valid decision set (changed)");
+      if (checked_.count(part.set)) continue;
+      auto stored = Stored(set_, "decision_sets", part.set, "its decision set");
+      if (!stored.ok() || !stored->first.empty()) {
+        return stored.ok() ? stored->first : Result<std::string>(stored.status());
       }
-      std::string key(digest->begin(), digest->end());
-      if (checked_.count(key)) continue;
-      if (!get_) {
-        auto st = db_.Prepare("SELECT body FROM decision_sets WHERE digest = ?1;");
-        if (!st.ok()) return st.status();
-        get_.emplace(std::move(*st));
-      }
-      get_->Reset();
-      get_->BindBlob(1, key);
-      auto row = get_->Step();
-      if (!row.ok()) return row.status();
-      const std::string name = "its decision set " + part.set.substr(0, 16);
-      if (!*row) return name + " is missing (deleted)";
-      crypto::Hash h = crypto::ContentHash(get_->Text(0));
-      if (!std::equal(h.begin(), h.end(), digest->begin())) {
-        return name + " does not match its digest (changed)";
-      }
-      checked_.insert(std::move(key));
+      checked_.insert(part.set);
     }
     return std::string();
   }
 
  private:
+  // The body stored in `table` under digest `hex`, or why it is not sound.
+  Result<std::pair<std::string, std::string>> Stored(std::optional<db::Statement>& get,
+                                                     const char* table, const std::string& hex,
+                                                     const std::string& what) {
+    using Found = std::pair<std::string, std::string>;
+    auto digest = crypto::FromHex(hex);
+    if (!digest || digest->size() != crypto::kHashBytes) {
+      return Found(what + " has no valid digest (changed)", "");
+    }
+    if (!get) {
+      auto st = db_.Prepare(std::string("SELECT body FROM ") + table + " WHERE digest = ?1;");
+      if (!st.ok()) return st.status();
+      get.emplace(std::move(*st));
+    }
+    get->Reset();
+    get->BindBlob(1, std::string_view(reinterpret_cast<const char*>(digest->data()),
+                                      digest->size()));
+    auto row = get->Step();
+    if (!row.ok()) return row.status();
+    const std::string name = what + " " + hex.substr(0, 16);
+    if (!*row) return Found(name + " is missing (deleted)", "");
+    std::string body = get->Text(0);
+    crypto::Hash h = crypto::ContentHash(body);
+    if (!std::equal(h.begin(), h.end(), digest->begin())) {
+      return Found(name + " does not match its digest (changed)", "");
+    }
+    return Found("", std::move(body));
+  }
+
   db::Database& db_;
-  std::optional<db::Statement> get_;
-  std::unordered_set<std::string> checked_;
+  std::optional<db::Statement> set_, list_;
+  std::unordered_set<std::string> checked_;  // hex digests of lists and sets found sound
 };
+
+// part_list_subjects must hold exactly the subjects of each stored part list:
+// subject queries find the views through it. Returns "" or why not.
+Result<std::string> CheckPartListSubjects(db::Database& db) {
+  std::set<std::pair<std::string, std::string>> want, have;
+  auto lists = db.Prepare("SELECT hex(digest), body FROM part_lists;");
+  if (!lists.ok()) return lists.status();
+  for (;;) {
+    auto r = lists->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    std::string hex = lists->Text(0);
+    std::transform(hex.begin(), hex.end(), hex.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::vector<SubjectPart> parts;
+    if (!ParsePartList(lists->Text(1), &parts).ok()) {
+      return "part list " + hex.substr(0, 16) + " is unreadable (changed)";
+    }
+    for (auto& p : parts) want.emplace(std::move(p.subject), hex);
+  }
+  auto rows = db.Prepare("SELECT subject, list FROM part_list_subjects;");
+  if (!rows.ok()) return rows.status();
+  for (;;) {
+    auto r = rows->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    have.emplace(rows->Text(0), rows->Text(1));
+  }
+  if (have == want) return std::string();
+  return std::string(
+      "the subjects of the dossier views' part lists in the query index do not match the lists "
+      "(queries and access reports would miss or add views)");
+}
 
 }  // namespace
 
@@ -177,7 +238,13 @@ Status EnsureSchema(db::Database& db) {
       " seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, time TEXT NOT NULL, sig BLOB NOT NULL);"
       // Dossier views' decision sets (audit/event.h SubjectPart), by digest.
       "CREATE TABLE IF NOT EXISTS decision_sets("
-      " digest BLOB PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;"));
+      " digest BLOB PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;"
+      // Their part lists (audit/event.h PartList), by digest, and the
+      // subjects of each (list: its digest in hex, as the subject column).
+      "CREATE TABLE IF NOT EXISTS part_lists("
+      " digest BLOB PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS part_list_subjects("
+      " subject TEXT NOT NULL, list TEXT NOT NULL, PRIMARY KEY(subject, list)) WITHOUT ROWID;"));
   return EnsureEventIndexSchema(db);
 }
 
@@ -344,7 +411,8 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
     hasher.join();
   };
 
-  DecisionSetChecker sets(db);
+  ViewChecker views(db);
+  ViewSubjectReader subjects_of(db);
   int64_t scan_fail = 0;
   std::string scan_why;
   Status read_error;
@@ -402,7 +470,7 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       break;
     }
     if (Col(st, 2) == kDossierDisclosed) {
-      auto why = sets.Check(Col(st, 8));
+      auto why = views.Check(Col(st, 8), Col(st, 5));
       if (!why.ok()) {
         read_error = why.status();
         break;
@@ -417,8 +485,13 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
                                           Col(st, 6), Col(st, 7))) {
         index_hasher.Add(&index_want, k, seq);
       }
-      for (const auto& [s, m] : ViewSubjects(Col(st, 2), Col(st, 4), Col(st, 5))) {
-        view_subjects_want.try_emplace({std::string(s), std::string(m)}, seq);
+      auto subjects = subjects_of.Subjects(Col(st, 2), Col(st, 5));
+      if (!subjects.ok()) {
+        read_error = subjects.status();
+        break;
+      }
+      for (auto& s : *subjects) {
+        view_subjects_want.try_emplace({std::move(s), std::string(Col(st, 4))}, seq);
       }
     }
     last_stored = it.stored;
@@ -510,6 +583,11 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
                              "(queries and access reports would not find the view)");
     }
     if (added) return fail(0, "the query index lists a subject for a meeting that no view has");
+  }
+  {
+    auto why = CheckPartListSubjects(db);
+    if (!why.ok()) return why.status();
+    if (!why->empty()) return fail(0, *why);
   }
   if (!db_cps.empty()) rep.last_checkpoint = db_cps.rbegin()->second;
   rep.intact = true;

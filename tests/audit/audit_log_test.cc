@@ -383,6 +383,26 @@ TEST_F(AuditLogTest, ADossierViewIsOneEventFiledUnderEachOfItsSubjects) {
     ASSERT_TRUE(*n->Step());
     EXPECT_EQ(n->Int(0), static_cast<int64_t>(distinct_sets.size())) << "each set stored once";
     EXPECT_LT(distinct_sets.size(), 41u * 3u);
+    // Each distinct part list once too; the events name theirs (body and
+    // subject column) and hold no parts themselves.
+    std::set<std::string> distinct_lists;
+    for (const auto& v : views) distinct_lists.insert(MakePartList(v.event.parts)->hex);
+    auto lists = (*db)->Prepare("SELECT count(*) FROM part_lists;");
+    ASSERT_TRUE(lists.ok());
+    ASSERT_TRUE(*lists->Step());
+    EXPECT_EQ(lists->Int(0), static_cast<int64_t>(distinct_lists.size()));
+    EXPECT_LT(distinct_lists.size(), 41u);
+    auto rows = (*db)->Prepare("SELECT subject, body FROM events ORDER BY seq;");
+    ASSERT_TRUE(rows.ok());
+    std::size_t named = 0;
+    while (*rows->Step()) {
+      if (!distinct_lists.count(rows->Text(0))) continue;
+      ++named;
+      EXPECT_NE(rows->Text(1).find("\"parts_list\":\"" + rows->Text(0) + "\""),
+                std::string::npos);
+      EXPECT_EQ(rows->Text(1).find("\"parts\":"), std::string::npos);
+    }
+    EXPECT_EQ(named, 41u);
     auto upto = IndexedUpto(**db);
     ASSERT_TRUE(upto.ok());
     EXPECT_GT(*upto, 8);  // part indexed, part tail
@@ -472,6 +492,64 @@ TEST_F(AuditLogTest, AnIndexOfAnEarlierVersionIsBuiltAgain) {
   EXPECT_EQ(r->events.size(), 5u);  // views 0, 4, 9, 13 and 17 showed subj-4
 }
 
+// Views written before part lists held their parts inline and their
+// subjects space-separated in the subject column: such a store still
+// verifies, and its views are still found by subject, with their decisions.
+TEST_F(AuditLogTest, ViewsOfTheEarlierInlineFormAreStillRead) {
+  AuditLogOptions o = OptionsIn(dir_, 1000);
+  o.index_every = 4;
+  const testing::SampleViewEvent earlier = testing::SampleView(7);
+  {
+    auto log = OpenLog(o);
+    for (int i = 0; i < 6; ++i) ASSERT_TRUE(log->Append(SampleEvent(i)).ok());
+    // Its sets, through a view of the current form.
+    ASSERT_TRUE(log->AppendWithSets(earlier.event, earlier.sets).ok());
+  }
+  {
+    // Appended as the earlier writer did, chained onto the head.
+    auto db = OpenAuditStore(o.db_path, keys_.store_key);
+    ASSERT_TRUE(db.ok());
+    auto head = (*db)->Prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1;");
+    ASSERT_TRUE(head.ok());
+    ASSERT_TRUE(*head->Step());
+    const int64_t seq = head->Int(0) + 1;
+    crypto::Hash prev{};
+    const std::string prev_blob = head->Blob(1);
+    std::copy(prev_blob.begin(), prev_blob.end(), prev.begin());
+    const Event& e = earlier.event;
+    const std::string time = "2026-01-02T03:04:05.000Z";
+    const std::string subjects = SubjectColumn(e);
+    const std::string body = EventBody(e);
+    ASSERT_NE(subjects.find(' '), std::string::npos);
+    ASSERT_NE(body.find("\"parts\":["), std::string::npos);
+    crypto::Hash h = ChainHash(prev, CanonicalEvent(seq, time, e.type, e.actor.partner, e.meeting,
+                                                    subjects, e.supplier, e.recipient, body));
+    auto ins = (*db)->Prepare(
+        "INSERT INTO events(seq, time, type, actor_partner, meeting, subject, supplier, "
+        "recipient, body, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);");
+    ASSERT_TRUE(ins.ok());
+    ins->Bind(1, seq).Bind(2, time).Bind(3, e.type).Bind(4, e.actor.partner).Bind(5, e.meeting);
+    ins->Bind(6, subjects).Bind(7, e.supplier).Bind(8, e.recipient).Bind(9, body);
+    ins->BindBlob(10, std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()));
+    ins->BindBlob(11, std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
+    ASSERT_TRUE(ins->Run().ok());
+  }
+  auto log = OpenLog(o);  // indexes the tail, the inline view with it
+  EXPECT_TRUE(Intact(log->Verify()));
+  for (const SubjectPart& part : earlier.event.parts) {
+    QueryFilter f;
+    f.subject = part.subject;
+    f.type = kDossierDisclosed;
+    auto r = log->Query(f);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->events.size(), 2u) << "the current and the earlier form";
+    for (const auto& se : r->events) {
+      EXPECT_EQ(se.event.subject, part.subject);
+      EXPECT_EQ(se.event.fields.size(), 2u);
+    }
+  }
+}
+
 TEST_F(AuditLogTest, TheWalIsCopiedIntoTheStoreOutsideTheWritersCommits) {
   AuditLogOptions o = OptionsIn(dir_, 100000);
   o.wal_checkpoint_frames = 32;
@@ -513,7 +591,9 @@ std::string EventBodyThroughJson(const Event& e) {
   j["fields"] = std::move(fields);
   j["outcome"] = e.outcome;
   j["detail"] = e.detail.is_null() ? Json::object() : e.detail;
-  if (!e.parts.empty()) {
+  if (!e.parts_list.empty()) {
+    j["parts_list"] = e.parts_list;
+  } else if (!e.parts.empty()) {
     Json parts = Json::array();
     for (const auto& p : e.parts) {
       parts.push_back({{"subject", p.subject}, {"set", p.set}, {"shown", p.shown},
@@ -537,7 +617,11 @@ TEST(EventBodyTest, SameBytesAsTheJsonTreeAndParsesBack) {
   Event empty;
   empty.type = kAuditQuery;
   events.push_back(empty);
-  events.push_back(testing::SampleView(3).event);
+  events.push_back(testing::SampleView(3).event);  // parts inline, the earlier form
+  Event named = testing::SampleView(4).event;       // as the log writes a view
+  named.parts_list = MakePartList(named.parts)->hex;
+  named.parts.clear();
+  events.push_back(named);
   for (const Event& e : events) {
     std::string body = EventBody(e);
     EXPECT_EQ(body, EventBodyThroughJson(e));
@@ -550,6 +634,7 @@ TEST(EventBodyTest, SameBytesAsTheJsonTreeAndParsesBack) {
       EXPECT_EQ(back.parts[i].set, e.parts[i].set);
       EXPECT_EQ(back.parts[i].shown, e.parts[i].shown);
     }
+    EXPECT_EQ(back.parts_list, e.parts_list);
     EXPECT_EQ(back.purpose, e.purpose);
     EXPECT_EQ(EventBody(back), body) << "a parsed body writes the same bytes again";
   }

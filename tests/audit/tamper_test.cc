@@ -9,6 +9,7 @@
 #include <random>
 
 #include "audit/audit_log.h"
+#include "audit/event_index.h"
 #include "audit/verifier.h"
 #include "tests/audit/audit_test_util.h"
 
@@ -110,9 +111,9 @@ TEST_F(TamperTest, ChangedFieldIsCaught) {
       auto db = Tamper();
       if (col == "body" && Rand(0, 1)) {
         // A semantic change: the accepted field now reads "withheld" (in a
-        // dossier view: its subjects were shown nothing).
+        // dossier view: it names another part list).
         Exec(*db, "UPDATE events SET body = replace(replace(body, '\"accepted\"', "
-                  "'\"withheld\"'), '\"shown\":1', '\"shown\":0') WHERE seq = " +
+                  "'\"withheld\"'), '\"parts_list\":\"', '\"parts_list\":\"0') WHERE seq = " +
                       std::to_string(k) + ";");
       } else if (col == "time") {
         Exec(*db, "UPDATE events SET time = '2020-01-01T00:00:00.000Z' WHERE seq = " +
@@ -292,29 +293,46 @@ TEST_F(TamperTest, QueryIndexTamperingIsCaught) {
   }
 }
 
-// A dossier view's event names its subjects' decision sets by digest; an
-// insider who deletes a set, or rewrites one (say "disclosed" into
-// "withheld"), is caught at the first event naming it.
+// Which dossier view names which part list and which decision set first.
+struct FirstUses {
+  std::vector<std::pair<std::string, int64_t>> lists, sets;
+};
+FirstUses FirstUsesIn(db::Database& db) {
+  FirstUses out;
+  auto add = [](std::vector<std::pair<std::string, int64_t>>* v, const std::string& hex,
+                int64_t seq) {
+    bool seen = false;
+    for (const auto& [h, s] : *v) seen = seen || h == hex;
+    if (!seen) v->emplace_back(hex, seq);
+  };
+  auto st = db.Prepare("SELECT seq, body FROM events WHERE type = 'dossier_disclosed' "
+                       "ORDER BY seq;");
+  EXPECT_TRUE(st.ok());
+  std::optional<db::Statement> get;
+  for (;;) {
+    auto r = st->Step();
+    EXPECT_TRUE(r.ok());
+    if (!r.ok() || !*r) break;
+    Event e;
+    EXPECT_TRUE(ParseEventBody(st->Text(1), &e).ok());
+    EXPECT_FALSE(e.parts_list.empty()) << "a view names its part list";
+    add(&out.lists, e.parts_list, st->Int(0));
+    auto parts = ReadPartList(db, e.parts_list, &get);
+    EXPECT_TRUE(parts.ok() && *parts);
+    if (!parts.ok() || !*parts) break;
+    for (const auto& p : **parts) add(&out.sets, p.set, st->Int(0));
+  }
+  return out;
+}
+
+// A dossier view's event names its part list, and the list its subjects'
+// decision sets, by digest; an insider who deletes a set, or rewrites one
+// (say "disclosed" into "withheld"), is caught at the first event naming it.
 TEST_F(TamperTest, DecisionSetTamperingIsCaught) {
-  // Which event names which set first.
   std::vector<std::pair<std::string, int64_t>> first_use;
   {
     auto db = Tamper();
-    auto st = db->Prepare("SELECT seq, body FROM events WHERE type = 'dossier_disclosed' "
-                          "ORDER BY seq;");
-    ASSERT_TRUE(st.ok());
-    for (;;) {
-      auto r = st->Step();
-      ASSERT_TRUE(r.ok());
-      if (!*r) break;
-      Event e;
-      ASSERT_TRUE(ParseEventBody(st->Text(1), &e).ok());
-      for (const auto& p : e.parts) {
-        bool seen = false;
-        for (const auto& [set, seq] : first_use) seen = seen || set == p.set;
-        if (!seen) first_use.emplace_back(p.set, st->Int(0));
-      }
-    }
+    first_use = FirstUsesIn(*db).sets;
   }
   ASSERT_GT(first_use.size(), 10u);
   for (int c = 0; c < kCasesPerKind; ++c) {
@@ -338,6 +356,43 @@ TEST_F(TamperTest, DecisionSetTamperingIsCaught) {
     ASSERT_FALSE(rep.intact) << "case " << c << ": set tampering " << how;
     EXPECT_EQ(rep.first_bad_seq, seq) << rep.problem;
     EXPECT_NE(rep.problem.find("decision set"), std::string::npos) << rep.problem;
+  }
+}
+
+// Likewise a part list (which subjects a view showed, how many fields each,
+// which sets): deleted or rewritten, it is caught at the first view naming
+// it. A subject taken out of part_list_subjects would hide the views of that
+// list from the subject's queries and access report: caught as well.
+TEST_F(TamperTest, PartListTamperingIsCaught) {
+  std::vector<std::pair<std::string, int64_t>> first_use;
+  {
+    auto db = Tamper();
+    first_use = FirstUsesIn(*db).lists;
+  }
+  ASSERT_GT(first_use.size(), 10u);
+  for (int c = 0; c < kCasesPerKind; ++c) {
+    Restore();
+    const auto& [list, seq] = first_use[Rand(0, static_cast<int>(first_use.size()) - 1)];
+    const int how = c % 3;
+    {
+      auto db = Tamper();
+      const std::string where = " WHERE hex(digest) = upper('" + list + "');";
+      if (how == 0) {
+        Exec(*db, "DELETE FROM part_lists" + where);
+      } else if (how == 1) {
+        Exec(*db, "UPDATE part_lists SET body = replace(body, '\"shown\":1', '\"shown\":0')" +
+                      where);
+      } else {
+        const std::string of = " WHERE list = '" + list + "'";
+        Exec(*db, "DELETE FROM part_list_subjects" + of + " AND subject = (SELECT subject FROM "
+                  "part_list_subjects" + of + " LIMIT 1);");
+      }
+      ASSERT_EQ(db->Changes(), 1);
+    }
+    VerifyReport rep = Verify();
+    ASSERT_FALSE(rep.intact) << "case " << c << ": part list tampering " << how;
+    EXPECT_EQ(rep.first_bad_seq, how == 2 ? 0 : seq) << rep.problem;
+    EXPECT_NE(rep.problem.find("part list"), std::string::npos) << rep.problem;
   }
 }
 
