@@ -1173,7 +1173,7 @@ Result<PreparedView> ExchangeService::PrepareView(const audit::Actor& caller,
 }
 
 void ExchangeService::DossierBodyAsync(const audit::Actor& caller, std::string_view meeting_id,
-                                       std::function<void(Result<std::string>)> done) {
+                                       std::function<void(Result<SharedText>)> done) {
   auto prepared = PrepareView(caller, meeting_id);
   if (!prepared.ok()) return done(prepared.status());
   if (!prepared->refusal.ok()) {
@@ -1192,7 +1192,7 @@ void ExchangeService::DossierBodyAsync(const audit::Actor& caller, std::string_v
       std::move(prepared->event), std::move(sets),
       [view = std::move(view), done = std::move(done)](Status s) {
         if (!s.ok()) return done(Impl::Recorded(s));
-        done(view->body);
+        done(SharedText(view, &view->body));  // shares the view, copies nothing
       });
 }
 
@@ -1200,8 +1200,9 @@ Result<std::string> ExchangeService::DossierBody(const audit::Actor& caller,
                                                 std::string_view meeting_id) {
   std::promise<Result<std::string>> result;
   auto fut = result.get_future();
-  DossierBodyAsync(caller, meeting_id,
-                   [&result](Result<std::string> r) { result.set_value(std::move(r)); });
+  DossierBodyAsync(caller, meeting_id, [&result](Result<SharedText> r) {
+    result.set_value(r.ok() ? Result<std::string>(**r) : Result<std::string>(r.status()));
+  });
   return fut.get();
 }
 

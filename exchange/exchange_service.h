@@ -56,6 +56,9 @@ namespace vh::exchange {
 
 struct PreparedView;
 
+// An immutable text shared by its holders (a rendered dossier view's body).
+using SharedText = std::shared_ptr<const std::string>;
+
 // Returns the covenant in force (a snapshot; never null once the gateway
 // runs). Usually [holder] { return holder->Get(); }.
 using CovenantSource = std::function<std::shared_ptr<const policy::Covenant>()>;
@@ -130,8 +133,9 @@ class ExchangeService {
   // DossierBody without blocking on the audit commit: `done` runs once, on
   // the caller's thread for a refusal, else on the audit writer's thread once
   // the event is durable (or could not be written: 503). It must be quick.
+  // The body is the rendered view's own, shared, not a copy.
   void DossierBodyAsync(const audit::Actor& caller, std::string_view meeting_id,
-                        std::function<void(Result<std::string>)> done);
+                        std::function<void(Result<SharedText>)> done);
 
   // --- retention -----------------------------------------------------------
   // Shreds every closed meeting past its retention (data key destroyed, rows

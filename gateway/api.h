@@ -52,7 +52,12 @@ class DeferredResponse;
 struct ApiResponse {
   int status = 200;
   std::string body;
+  // Instead of `body` when set: a body shared with a cache (a rendered
+  // dossier view), sent from where it is rather than copied per response.
+  std::shared_ptr<const std::string> shared_body;
   std::string content_type = "application/json";
+
+  std::string_view Body() const { return shared_body ? *shared_body : body; }
   // Set when the handler answers later (status and body are then unused):
   // the server waits for it without holding a thread.
   std::shared_ptr<DeferredResponse> deferred;
@@ -60,6 +65,7 @@ struct ApiResponse {
   static ApiResponse FromJson(int status, const Json& j);
   // A body that is already compact JSON text.
   static ApiResponse FromText(int status, std::string json_text);
+  static ApiResponse FromSharedText(int status, std::shared_ptr<const std::string> json_text);
   // The contract's error body, with the HTTP code mapped from Status::code().
   static ApiResponse FromStatus(const Status& s);
 };

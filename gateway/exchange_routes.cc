@@ -89,9 +89,10 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
         ApiResponse resp;
         resp.deferred = std::make_shared<DeferredResponse>();
         ex->DossierBodyAsync(ActorOf(req), Param(req, 0),
-                             [d = resp.deferred](Result<std::string> body) {
-                               d->Complete(body.ok() ? ApiResponse::FromText(200, std::move(*body))
-                                                     : ApiResponse::FromStatus(body.status()));
+                             [d = resp.deferred](Result<exchange::SharedText> body) {
+                               d->Complete(body.ok()
+                                               ? ApiResponse::FromSharedText(200, std::move(*body))
+                                               : ApiResponse::FromStatus(body.status()));
                              });
         return resp;
       },

@@ -82,6 +82,13 @@ ApiResponse ApiResponse::FromText(int status, std::string json_text) {
   return r;
 }
 
+ApiResponse ApiResponse::FromSharedText(int status, std::shared_ptr<const std::string> json_text) {
+  ApiResponse r;
+  r.status = status;
+  r.shared_body = std::move(json_text);
+  return r;
+}
+
 ApiResponse ApiResponse::FromStatus(const Status& s) {
   ApiResponse r;
   r.status = HttpStatusFor(s.code());

@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 #include <signal.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -489,22 +490,28 @@ class Server {
     co_await stream.async_shutdown(kTuple);
   }
 
-  // The whole response in one buffer: the TLS stream encrypts one buffer per
-  // record and send, so the header Beast keeps apart from the body cost every
-  // response a record and a send of its own.
+  // The head leaves with the start of the body, in one buffer of at most one
+  // TLS record, and the rest of the body from where it is (a shared dossier
+  // view is not copied): the TLS stream encrypts one buffer per record and
+  // send, so a head on its own cost every response a record and a send.
   awaitable<bool> Write(TlsStream& stream, ApiResponse r, unsigned version, bool keep_alive) {
-    std::string wire;
-    wire.reserve(256 + r.content_type.size() + r.body.size());
-    AppendResponseHead(r, version, keep_alive, &wire);
-    wire.append(r.body);
+    constexpr std::size_t kTlsRecord = 16384;  // the most plaintext one record holds
+    const std::string_view body = r.Body();
+    std::string first;
+    first.reserve(kTlsRecord);
+    AppendResponseHead(r, body.size(), version, keep_alive, &first);
+    const std::size_t k = std::min(body.size(), kTlsRecord - std::min(kTlsRecord, first.size()));
+    first.append(body.substr(0, k));
+    const std::array<asio::const_buffer, 2> wire{asio::buffer(first),
+                                                 asio::buffer(body.data() + k, body.size() - k)};
     beast::get_lowest_layer(stream).expires_after(limits::kWriteTimeout);
-    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
+    auto [ec, n] = co_await asio::async_write(stream, wire, kTuple);
     (void)n;
     co_return !ec;
   }
 
-  static void AppendResponseHead(const ApiResponse& r, unsigned version, bool keep_alive,
-                                 std::string* out) {
+  static void AppendResponseHead(const ApiResponse& r, std::size_t body_size, unsigned version,
+                                 bool keep_alive, std::string* out) {
     std::string& h = *out;
     h.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
     h.append(std::to_string(r.status)).append(" ");
@@ -515,7 +522,7 @@ class Server {
         "\r\nStrict-Transport-Security: max-age=31536000\r\n");
     if (version == 10 && keep_alive) h.append("Connection: keep-alive\r\n");
     if (version != 10 && !keep_alive) h.append("Connection: close\r\n");
-    h.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n\r\n");
+    h.append("Content-Length: ").append(std::to_string(body_size)).append("\r\n\r\n");
   }
 
   awaitable<void> AcceptMetrics() {

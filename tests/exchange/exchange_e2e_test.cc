@@ -6,12 +6,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "tests/support/gateway_harness.h"
+#include "tests/support/tls_client.h"
 
 namespace vh::testing {
 namespace {
@@ -285,6 +287,56 @@ TEST_F(ExchangeE2ETest, BriefingRoundEndToEnd) {
     EXPECT_EQ(ev.body.find(SyntheticBsn(11)), std::string::npos);
   }
   EXPECT_EQ(gw_->Log().find(SyntheticBsn(11)), std::string::npos) << "no BSN in the log";
+}
+
+// A dossier of several TLS records arrives whole, the same each time, on one
+// keep-alive connection (the server sends the head with the start of the
+// body in one record, then the rest of the shared rendered view in place).
+TEST_F(ExchangeE2ETest, ALargeDossierArrivesWholeOnOneConnection) {
+  Json meeting = MeetingBody();
+  meeting["subjects"] = Json::array();
+  for (int i = 0; i < 12; ++i) {
+    meeting["subjects"].push_back(Subject("L" + std::to_string(i), 40 + i));
+  }
+  const std::string id = CreateMeeting(meeting);
+  ASSERT_FALSE(id.empty());
+  HttpResult sent = gw_->Post(kCoordinator, "/v1/meetings/" + id + "/requests",
+                              {{"deadline", "2099-01-01T08:00:00Z"}, {"suppliers", {"politie"}}});
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  std::map<std::string, std::string> reasons;  // subject ref -> its synthetic text
+  for (int i = 0; i < 12; ++i) {
+    const std::string ref = "L" + std::to_string(i);
+    std::string text;
+    while (text.size() < 4000) {
+      text += "synthetische melding " + ref + " regel " + std::to_string(text.size()) + ". ";
+    }
+    HttpResult a = gw_->Put("politie.supplier",
+                            "/v1/requests/" + RequestOf("politie.supplier", id, ref) + "/answer",
+                            {{"fields", {{"casus.reden_melding", text}}}});
+    ASSERT_EQ(a.status, 200) << a.body;
+    reasons[ref] = text;
+  }
+  auto c = TlsClient::Connect(gw_->port(), "politie.participant");
+  ASSERT_TRUE(c);
+  std::string first;
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_TRUE(
+        c->WriteRaw("GET /v1/meetings/" + id + "/dossier HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    HttpResult r = c->ReadResponse();
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_GT(r.body.size(), 3u * 16384u);
+    EXPECT_NE(r.headers.find("Content-Length: " + std::to_string(r.body.size()) + "\r\n"),
+              std::string::npos)
+        << r.headers;
+    if (round == 0) first = r.body;
+    EXPECT_EQ(r.body, first) << "round " << round;
+    const Json d = r.json();
+    ASSERT_EQ(d["subjects"].size(), 12u);
+    for (const auto& subject : d["subjects"]) {
+      EXPECT_EQ(subject["fields"]["casus.reden_melding"][0]["value"],
+                reasons[subject["ref"].get<std::string>()]);
+    }
+  }
 }
 
 TEST_F(ExchangeE2ETest, AnswersTwiceReplaceAndAnotherPartnersRequestIsForbidden) {
