@@ -436,6 +436,7 @@ void AuditLog::Pending::Take(Event e) {
   if (!e.parts.empty()) {
     list = MakePartList(e.parts);
     e.parts_list = list->hex;
+    e.parts.clear();
   }
   body = EventBody(e);
   event = std::move(e);
@@ -498,17 +499,35 @@ Status AuditLog::AppendWithSets(Event event, std::vector<std::shared_ptr<const D
 void AuditLog::AppendWithSetsAsync(Event event,
                                    std::vector<std::shared_ptr<const DecisionSet>> sets,
                                    std::function<void(Status)> done) {
+  std::shared_ptr<const PartList> list;
+  if (!event.parts.empty()) {
+    list = MakePartList(event.parts);
+    event.parts_list = list->hex;
+    event.parts.clear();
+  }
+  AppendViewAsync(std::move(event), std::move(list), std::move(sets), std::move(done));
+}
+
+void AuditLog::AppendViewAsync(Event event, std::shared_ptr<const PartList> list,
+                               std::vector<std::shared_ptr<const DecisionSet>> sets,
+                               std::function<void(Status)> done) {
   if (!IsKnownEventType(event.type)) {
     return done(Status::InvalidArgument("bad_event", "unknown audit event type"));
   }
-  // Fail closed: an event must never name a set the store would not hold.
-  for (const SubjectPart& part : event.parts) {
+  // Fail closed: an event must never name a list or a set the store would
+  // not hold.
+  const std::string_view named = list ? std::string_view(list->hex) : std::string_view();
+  if (!event.parts.empty() || named != event.parts_list) {
+    return done(Status::InvalidArgument("bad_event", "the event does not name the list given"));
+  }
+  for (std::size_t i = 0; list && i < list->sets.size(); ++i) {
     if (std::none_of(sets.begin(), sets.end(),
-                     [&](const auto& set) { return set && set->hex == part.set; })) {
+                     [&](const auto& set) { return set && set->hex == list->sets[i]; })) {
       return done(Status::InvalidArgument("bad_event", "a part names a decision set not given"));
     }
   }
   Pending p;
+  p.list = std::move(list);
   p.Take(std::move(event));
   p.sets = std::move(sets);
   p.on_done = [done = std::move(done)](Result<int64_t> r) { done(r.status()); };

@@ -157,6 +157,12 @@ class AuditLog {
   // OK only when the event is durable. It must be quick and must not append.
   void AppendWithSetsAsync(Event event, std::vector<std::shared_ptr<const DecisionSet>> sets,
                            std::function<void(Status)> done);
+  // The same for a view whose parts are made into `list` already (a rendered
+  // view shown again and again): `event.parts` is empty, `event.parts_list`
+  // is `list->hex`, and `sets` holds the set of every part of the list.
+  void AppendViewAsync(Event event, std::shared_ptr<const PartList> list,
+                       std::vector<std::shared_ptr<const DecisionSet>> sets,
+                       std::function<void(Status)> done);
 
   // Keyed BLAKE2b of the normalised BSN (digits only, 9 digits: an 8-digit
   // BSN gets its leading zero) or, when `bsn_or_ref` is not a BSN, of the

@@ -215,7 +215,11 @@ std::shared_ptr<const PartList> MakePartList(const std::vector<SubjectPart>& par
   list->digest = crypto::ContentHash(out);
   list->hex = crypto::ToHex(list->digest.data(), list->digest.size());
   list->subjects.reserve(parts.size());
-  for (const auto& p : parts) list->subjects.push_back(p.subject);
+  list->sets.reserve(parts.size());
+  for (const auto& p : parts) {
+    list->subjects.push_back(p.subject);
+    list->sets.push_back(p.set);
+  }
   return list;
 }
 

@@ -102,6 +102,7 @@ struct PartList {
   std::string hex;
   std::string body;
   std::vector<std::string> subjects;  // of the parts, in order
+  std::vector<std::string> sets;      // the hex digest of each part's set, in order
 };
 std::shared_ptr<const PartList> MakePartList(const std::vector<SubjectPart>& parts);
 // Inverse of MakePartList's body (counts, sets and subjects; no fields).

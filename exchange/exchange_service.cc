@@ -92,7 +92,8 @@ bool Contains(const std::vector<std::string>& v, std::string_view s) {
 struct RenderedView {
   std::shared_ptr<const Covenant> covenant;  // the covenant it was filtered under
   std::string body;
-  std::vector<audit::SubjectPart> parts;  // one per subject, agenda order
+  // A part per subject, in agenda order, as the audit log stores them.
+  std::shared_ptr<const audit::PartList> list;
   std::vector<std::shared_ptr<const audit::DecisionSet>> sets;  // distinct
   std::string supplier;  // the one supplier of every value shown, else ""
 };
@@ -299,7 +300,7 @@ struct ExchangeService::Impl {
     for (std::size_t i = 0; i < s.subjects.size(); ++i) subject_of_ref[s.subjects[i].ref] = i;
     std::vector<std::vector<audit::FieldDecision>> fields(s.subjects.size());
     std::vector<std::vector<std::string>> from(s.subjects.size());
-    out->parts.resize(s.subjects.size());
+    std::vector<audit::SubjectPart> parts(s.subjects.size());
     std::set<std::string_view> suppliers;
     for (const auto& d : filtered->disclosures) {
       auto it = subject_of_ref.find(d.subject);
@@ -314,12 +315,12 @@ struct ExchangeService::Impl {
         // The MAC of the value as shown, over its text in the body.
         fd.value_mac = audit.ValueMacOfText(
             fd.field, std::string_view(filtered->subjects_text).substr(d.shown_at, d.shown_len));
-        ++out->parts[si].shown;
+        ++parts[si].shown;
         suppliers.insert(d.supplier);
       } else {
         fd.decision = "withheld";
         fd.reason = std::string(policy::DenyReasonCode(d.decision.reason));
-        ++out->parts[si].withheld;
+        ++parts[si].withheld;
       }
       fields[si].push_back(std::move(fd));
       from[si].push_back(std::string(d.supplier));
@@ -327,12 +328,13 @@ struct ExchangeService::Impl {
     if (suppliers.size() == 1) out->supplier = std::string(*suppliers.begin());
     for (std::size_t i = 0; i < s.subjects.size(); ++i) {
       auto set = audit::MakeDecisionSet(fields[i], from[i]);
-      out->parts[i].subject = s.subjects[i].pseudonym;
-      out->parts[i].set = set->hex;
+      parts[i].subject = s.subjects[i].pseudonym;
+      parts[i].set = set->hex;
       bool seen = std::any_of(out->sets.begin(), out->sets.end(),
                               [&](const auto& x) { return x->digest == set->digest; });
       if (!seen) out->sets.push_back(std::move(set));
     }
+    out->list = audit::MakePartList(parts);
     // The keys in the order DumpJson writes them (sorted).
     std::string& body = out->body;
     body.reserve(filtered->subjects_text.size() + 128);
@@ -1167,7 +1169,7 @@ Result<PreparedView> ExchangeService::PrepareView(const audit::Actor& caller,
   out.event = impl_->BaseEvent(audit::kDossierDisclosed, caller, c, o, meeting_id);
   out.event.recipient = caller.partner;
   out.event.supplier = out.view->supplier;
-  out.event.parts = out.view->parts;
+  out.event.parts_list = out.view->list->hex;
   out.event.detail = Json{{"phase", PhaseName(s.meeting.client_present)}};
   return out;
 }
@@ -1188,8 +1190,9 @@ void ExchangeService::DossierBodyAsync(const audit::Actor& caller, std::string_v
   // The body leaves only once its event is durable.
   std::shared_ptr<const RenderedView> view = std::move(prepared->view);
   auto sets = view->sets;
-  impl_->audit.AppendWithSetsAsync(
-      std::move(prepared->event), std::move(sets),
+  auto list = view->list;
+  impl_->audit.AppendViewAsync(
+      std::move(prepared->event), std::move(list), std::move(sets),
       [view = std::move(view), done = std::move(done)](Status s) {
         if (!s.ok()) return done(Impl::Recorded(s));
         done(SharedText(view, &view->body));  // shares the view, copies nothing
