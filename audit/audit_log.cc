@@ -64,14 +64,15 @@ struct Head {
 };
 
 Result<Head> ReadHead(db::Database& db) {
-  auto st = db.Prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1;");
-  if (!st.ok()) return st.status();
-  auto row = st->Step();
+  auto q = db.PrepareCached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1;");
+  if (!q.ok()) return q.status();
+  db::Statement& st = **q;
+  auto row = st.Step();
   if (!row.ok()) return row.status();
   Head h;
   if (*row) {
-    h.seq = st->Int(0);
-    if (!ToHash(st->Blob(1), &h.hash)) {
+    h.seq = st.Int(0);
+    if (!ToHash(st.Blob(1), &h.hash)) {
       return Status::Unavailable("audit_corrupt", db.path() + ": event " + std::to_string(h.seq) +
                                                       ": stored hash malformed");
     }
@@ -80,11 +81,11 @@ Result<Head> ReadHead(db::Database& db) {
 }
 
 Result<int64_t> ReadLastCheckpointSeq(db::Database& db) {
-  auto st = db.Prepare("SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT 1;");
-  if (!st.ok()) return st.status();
-  auto row = st->Step();
+  auto q = db.PrepareCached("SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT 1;");
+  if (!q.ok()) return q.status();
+  auto row = (*q)->Step();
   if (!row.ok()) return row.status();
-  return *row ? st->Int(0) : int64_t{0};
+  return *row ? (*q)->Int(0) : int64_t{0};
 }
 
 // INSERT OR IGNORE of a body stored once by its digest (decision sets, part lists).
@@ -666,8 +667,9 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
     }
   }
   if (!batch.empty()) {
-    auto ins = db.Prepare(kInsertEvent);
-    if (!ins.ok()) return fail(ins.status());
+    auto q = db.PrepareCached(kInsertEvent);
+    if (!q.ok()) return fail(q.status());
+    db::Statement* ins = &**q;
     for (auto& p : batch) {
       ++seq;
       const Event& e = p.event;

@@ -128,12 +128,12 @@ std::vector<std::string> EventIndexKeys(std::string_view type, std::string_view 
 }
 
 Result<int64_t> IndexedUpto(db::Database& db) {
-  auto st = db.Prepare("SELECT upto FROM event_keys_state WHERE id = 1;");
-  if (!st.ok()) return st.status();
-  auto row = st->Step();
+  auto q = db.PrepareCached("SELECT upto FROM event_keys_state WHERE id = 1;");
+  if (!q.ok()) return q.status();
+  auto row = (*q)->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::Unavailable("audit_corrupt", db.path() + ": query index state missing");
-  return st->Int(0);
+  return (*q)->Int(0);
 }
 
 Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) {

@@ -79,6 +79,7 @@ std::string Statement::Blob(int col) const {
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 Database::~Database() {
+  cached_.clear();  // finalized before the connection closes
   if (db_) sqlite3_close_v2(db_);
 }
 
@@ -156,8 +157,24 @@ Result<Statement> Database::Prepare(std::string_view sql) {
   return Statement(st, path_);
 }
 
-Status Database::Begin() { return Exec("BEGIN IMMEDIATE;"); }
-Status Database::Commit() { return Exec("COMMIT;"); }
+Result<CachedStatement> Database::PrepareCached(std::string_view sql) {
+  auto it = cached_.find(std::string(sql));
+  if (it == cached_.end()) {
+    auto st = Prepare(sql);
+    if (!st.ok()) return st.status();
+    it = cached_.emplace(std::string(sql), std::move(*st)).first;
+  }
+  return CachedStatement(&it->second);
+}
+
+Status Database::RunCached(std::string_view sql) {
+  auto st = PrepareCached(sql);
+  if (!st.ok()) return st.status();
+  return (*st)->Run();
+}
+
+Status Database::Begin() { return RunCached("BEGIN IMMEDIATE;"); }
+Status Database::Commit() { return RunCached("COMMIT;"); }
 void Database::Rollback() { sqlite3_exec(db_, "ROLLBACK;", nullptr, nullptr, nullptr); }
 int64_t Database::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
 int Database::Changes() const { return sqlite3_changes(db_); }

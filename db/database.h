@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/status.h"
 #include "crypto/secret_bytes.h"
@@ -60,6 +61,24 @@ class Statement {
   std::string file_;
 };
 
+// A statement its Database keeps prepared for reuse (PrepareCached). It is
+// reset (cursor closed, bindings cleared) when the handle goes, so that no
+// read stays open between uses. One handle per statement at a time.
+class CachedStatement {
+ public:
+  explicit CachedStatement(Statement* st) : st_(st) {}
+  CachedStatement(CachedStatement&& o) noexcept : st_(o.st_) { o.st_ = nullptr; }
+  CachedStatement& operator=(CachedStatement&&) = delete;
+  ~CachedStatement() {
+    if (st_) st_->Reset();
+  }
+  Statement* operator->() const { return st_; }
+  Statement& operator*() const { return *st_; }
+
+ private:
+  Statement* st_;
+};
+
 class Database {
  public:
   struct Options {
@@ -84,6 +103,9 @@ class Database {
 
   Status Exec(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);
+  // `sql` prepared once per connection and kept until it closes, for the
+  // statements a hot path runs again and again (the audit writer's batch).
+  Result<CachedStatement> PrepareCached(std::string_view sql);
   Status Begin();      // BEGIN IMMEDIATE
   Status Commit();
   void Rollback();     // best effort
@@ -95,8 +117,10 @@ class Database {
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status Error(std::string_view what) const;
+  Status RunCached(std::string_view sql);
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::unordered_map<std::string, Statement> cached_;  // by SQL text
 };
 
 }  // namespace vh::db
