@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <future>
 #include <set>
 #include <thread>
 
@@ -375,6 +376,28 @@ TEST_F(AuditLogTest, ADossierViewIsOneEventFiledUnderEachOfItsSubjects) {
   testing::SampleViewEvent lacking = testing::SampleView(99);
   lacking.sets.pop_back();
   EXPECT_EQ(log->AppendWithSets(lacking.event, lacking.sets).code(), Code::kInvalidArgument);
+  // Likewise a view given as a part list made already: it must name that
+  // list, and every set of the list must be given.
+  auto append_view = [&](Event e, std::shared_ptr<const PartList> list,
+                         std::vector<std::shared_ptr<const DecisionSet>> sets) {
+    std::promise<Status> done;
+    log->AppendViewAsync(std::move(e), std::move(list), std::move(sets),
+                         [&](Status s) { done.set_value(std::move(s)); });
+    return done.get_future().get();
+  };
+  testing::SampleViewEvent made = testing::SampleView(98);
+  auto list = MakePartList(made.event.parts);
+  Event named = made.event;
+  named.parts.clear();
+  named.parts_list = list->hex;
+  Event other = named;
+  other.parts_list = MakePartList(testing::SampleView(97).event.parts)->hex;
+  EXPECT_EQ(append_view(other, list, made.sets).code(), Code::kInvalidArgument);
+  EXPECT_EQ(append_view(made.event, list, made.sets).code(), Code::kInvalidArgument)
+      << "parts and a list at once";
+  auto fewer = made.sets;
+  fewer.pop_back();
+  EXPECT_EQ(append_view(named, list, fewer).code(), Code::kInvalidArgument);
   {
     auto db = OpenAuditStore(o.db_path, keys_.store_key);
     ASSERT_TRUE(db.ok());

@@ -81,5 +81,38 @@ TEST_F(DatabaseTest, ConstraintViolationIsConflict) {
   EXPECT_EQ(s.code(), Code::kConflict);
 }
 
+// A cached statement is prepared once and reused; a handle that read one row
+// of several leaves no read open behind it: a writer on another connection
+// can still truncate the WAL, which waits for no reader.
+TEST_F(DatabaseTest, CachedStatementsAreReusedAndLeaveNoReadOpen) {
+  auto key = crypto::SecretBytes::Random(32);
+  auto db = Database::Open(path_, key);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (a INTEGER);").ok());
+  Statement* first = nullptr;
+  for (int i = 0; i < 3; ++i) {
+    auto ins = (*db)->PrepareCached("INSERT INTO t (a) VALUES (?1);");
+    ASSERT_TRUE(ins.ok());
+    if (i == 0) first = &**ins;
+    EXPECT_EQ(&**ins, first) << "the same statement again";
+    ASSERT_TRUE((*ins)->Bind(1, int64_t{i}).Run().ok());
+  }
+  for (int round = 0; round < 2; ++round) {
+    auto q = (*db)->PrepareCached("SELECT a FROM t ORDER BY a;");
+    ASSERT_TRUE(q.ok());
+    auto row = (*q)->Step();
+    ASSERT_TRUE(row.ok() && *row);
+    EXPECT_EQ((*q)->Int(0), 0) << "a reused statement starts from the first row";
+  }
+  auto other = Database::Open(path_, key);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Exec("INSERT INTO t (a) VALUES (9);").ok());
+  auto cp = (*other)->Prepare("PRAGMA wal_checkpoint(TRUNCATE);");
+  ASSERT_TRUE(cp.ok());
+  auto row = cp->Step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(cp->Int(0), 0) << "not blocked by a reader";
+}
+
 }  // namespace
 }  // namespace vh::db
