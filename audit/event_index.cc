@@ -90,16 +90,16 @@ Result<std::vector<std::string>> ViewSubjectReader::Subjects(std::string_view ty
   auto it = lists_.find(std::string(column));
   if (it != lists_.end()) return it->second;
   // A part list's name is 64 hex digits; a list of pseudonyms has spaces.
+  bool named_list = false;
   if (column.size() == 2 * crypto::kHashBytes) {
     auto parts = ReadPartList(db_, column, &get_);
     if (!parts.ok()) return parts.status();
     if (*parts) {
+      named_list = true;
       for (auto& p : **parts) out.push_back(std::move(p.subject));
     }
   }
-  if (out.empty()) {
-    ForEachSubject(column, [&](std::string_view s) { out.emplace_back(s); });
-  }
+  if (!named_list) ForEachSubject(column, [&](std::string_view s) { out.emplace_back(s); });
   if (lists_.size() >= 4096) lists_.clear();
   lists_.emplace(std::string(column), out);
   return out;
