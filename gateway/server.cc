@@ -498,7 +498,7 @@ class Server {
     constexpr std::size_t kTlsRecord = 16384;  // the most plaintext one record holds
     const std::string_view body = r.Body();
     std::string first;
-    first.reserve(kTlsRecord);
+    first.reserve(std::min(kTlsRecord, 256 + r.content_type.size() + body.size()));
     AppendResponseHead(r, body.size(), version, keep_alive, &first);
     const std::size_t k = std::min(body.size(), kTlsRecord - std::min(kTlsRecord, first.size()));
     first.append(body.substr(0, k));
