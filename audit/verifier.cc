@@ -196,15 +196,13 @@ class ViewChecker {
 // subject queries find the views through it. Returns "" or why not.
 Result<std::string> CheckPartListSubjects(db::Database& db) {
   std::set<std::pair<std::string, std::string>> want, have;
-  auto lists = db.Prepare("SELECT hex(digest), body FROM part_lists;");
+  auto lists = db.Prepare("SELECT lower(hex(digest)), body FROM part_lists;");
   if (!lists.ok()) return lists.status();
   for (;;) {
     auto r = lists->Step();
     if (!r.ok()) return r.status();
     if (!*r) break;
-    std::string hex = lists->Text(0);
-    std::transform(hex.begin(), hex.end(), hex.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string hex = lists->Text(0);  // as the subject column names it
     std::vector<SubjectPart> parts;
     if (!ParsePartList(lists->Text(1), &parts).ok()) {
       return "part list " + hex.substr(0, 16) + " is unreadable (changed)";
