@@ -16,7 +16,6 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -29,6 +28,7 @@
 #include "core/log.h"
 #include "crypto/hex.h"
 #include "gateway/app.h"
+#include "gateway/tls_conn.h"
 
 namespace vh::gw {
 namespace {
@@ -41,7 +41,6 @@ using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-using TlsStream = ssl::stream<beast::tcp_stream>;
 
 // Per-connection facts the OpenSSL verify callback needs and fills.
 struct ConnInfo {
@@ -252,7 +251,7 @@ void SplitTarget(std::string_view target, ApiRequest* req) {
 // being handled) from anywhere.
 struct SessionCtl {
   asio::any_io_executor executor;  // the session's: one thread, so no strand needed
-  beast::tcp_stream* socket = nullptr;
+  tcp::socket* socket = nullptr;
   bool alive = true;
   std::atomic<bool> busy{false};
   static void Cancel(const std::shared_ptr<SessionCtl>& c) {
@@ -381,10 +380,10 @@ class Server {
       auto rep = sock.remote_endpoint(ec);
       if (!ec) remote = rep.address().to_string() + ":" + std::to_string(rep.port());
     }
-    TlsStream stream(std::move(sock), ctx_);
+    TlsConn conn(std::move(sock), ctx_.native_handle());
     auto ctl = std::make_shared<SessionCtl>();
-    ctl->executor = stream.get_executor();
-    ctl->socket = &beast::get_lowest_layer(stream);
+    ctl->executor = conn.socket().get_executor();
+    ctl->socket = &conn.socket();
     Register(ctl);
     struct Unregister {
       Server* s;
@@ -395,17 +394,17 @@ class Server {
       }
     } unreg{this, ctl};
 
+    if (!conn.native_handle()) co_return;  // out of memory: the socket closes
     ConnInfo info;
     info.app = &app_;
-    SSL_set_ex_data(stream.native_handle(), g_conn_index, &info);
-    beast::get_lowest_layer(stream).expires_after(limits::kHandshakeTimeout);
-    auto [hs_ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
-    if (hs_ec) {
+    SSL_set_ex_data(conn.native_handle(), g_conn_index, &info);
+    conn.ExpiresAfter(limits::kHandshakeTimeout);
+    if (beast::error_code hs_ec = co_await conn.Handshake()) {
       metrics.CountHandshakeFailure(ClassifyHandshakeError(hs_ec, info));
       co_return;
     }
     Identity id;
-    if (X509* cert = SSL_get1_peer_certificate(stream.native_handle())) {
+    if (X509* cert = SSL_get1_peer_certificate(conn.native_handle())) {
       id.partner = SubjectField(cert, NID_organizationName);
       id.role = SubjectField(cert, NID_organizationalUnitName);
       id.cn = SubjectField(cert, NID_commonName);
@@ -426,14 +425,13 @@ class Server {
       parser.body_limit(limits::kMaxBodyBytes);
       // One deadline for the whole request, header to last body byte: a
       // client that trickles bytes is dropped when it passes.
-      beast::get_lowest_layer(stream).expires_after(read_timeout_);
-      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+      conn.ExpiresAfter(read_timeout_);
+      beast::error_code ec = co_await ReadMessage(conn, buffer, parser, true);
       // From its header on, a request is in flight: a drain waits for it.
       if (!ec) {
         ctl->busy = true;
-        std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, kTuple);
+        ec = co_await ReadMessage(conn, buffer, parser, false);
       }
-      (void)n;
       if (ec == http::error::end_of_stream || ec == ssl::error::stream_truncated ||
           ec == asio::error::operation_aborted) {
         break;
@@ -458,7 +456,7 @@ class Server {
         }
         metrics.CountRequest("unparsed", HttpStatusFor(s.code()), std::chrono::nanoseconds(0));
         ApiResponse r = ApiResponse::FromStatus(s);
-        co_await Write(stream, std::move(r), 11, false);
+        co_await Write(conn, std::move(r), 11, false);
         break;
       }
       http::request<http::string_body> hreq = parser.release();
@@ -482,19 +480,46 @@ class Server {
             std::move(wait), use_awaitable);
       }
       keep_alive = keep_alive && !draining_;
-      bool ok = co_await Write(stream, std::move(resp), hreq.version(), keep_alive);
+      bool ok = co_await Write(conn, std::move(resp), hreq.version(), keep_alive);
       ctl->busy = false;
       if (!ok || !keep_alive) break;
     }
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
-    co_await stream.async_shutdown(kTuple);
+    co_await conn.Shutdown();
+  }
+
+  // Feeds the parser from the connection until it holds the request's header
+  // (header_only) or all of it; bytes past the request stay in `buffer` for
+  // the next one. The same steps as http::async_read.
+  static awaitable<beast::error_code> ReadMessage(TlsConn& conn, beast::flat_buffer& buffer,
+                                                  http::request_parser<http::string_body>& parser,
+                                                  bool header_only) {
+    for (;;) {
+      if (header_only ? parser.is_header_done() : parser.is_done()) co_return beast::error_code{};
+      if (buffer.size() > 0) {
+        beast::error_code ec;
+        buffer.consume(parser.put(buffer.data(), ec));
+        if (ec != http::error::need_more) {
+          if (ec) co_return ec;
+          continue;
+        }
+      }
+      auto space = buffer.prepare(16 * 1024);
+      auto [ec, n] = co_await conn.ReadSome(space.data(), space.size());
+      buffer.commit(n);
+      if (ec == asio::error::eof) {
+        if (!parser.got_some()) co_return http::error::end_of_stream;
+        parser.put_eof(ec);
+        co_return ec;
+      }
+      if (ec) co_return ec;
+    }
   }
 
   // The head leaves with the start of the body, in one buffer of at most one
   // TLS record, and the rest of the body from where it is (a shared dossier
-  // view is not copied): the TLS stream encrypts one buffer per record and
-  // send, so a head on its own cost every response a record and a send.
-  awaitable<bool> Write(TlsStream& stream, ApiResponse r, unsigned version, bool keep_alive) {
+  // view is not copied): a head on its own would cost every response a
+  // record of its own.
+  static awaitable<bool> Write(TlsConn& conn, ApiResponse r, unsigned version, bool keep_alive) {
     constexpr std::size_t kTlsRecord = 16384;  // the most plaintext one record holds
     const std::string_view body = r.Body();
     std::string first;
@@ -502,12 +527,8 @@ class Server {
     AppendResponseHead(r, body.size(), version, keep_alive, &first);
     const std::size_t k = std::min(body.size(), kTlsRecord - std::min(kTlsRecord, first.size()));
     first.append(body.substr(0, k));
-    const std::array<asio::const_buffer, 2> wire{asio::buffer(first),
-                                                 asio::buffer(body.data() + k, body.size() - k)};
-    beast::get_lowest_layer(stream).expires_after(limits::kWriteTimeout);
-    auto [ec, n] = co_await asio::async_write(stream, wire, kTuple);
-    (void)n;
-    co_return !ec;
+    conn.ExpiresAfter(limits::kWriteTimeout);
+    co_return !co_await conn.Write(first, body.substr(k));
   }
 
   static void AppendResponseHead(const ApiResponse& r, std::size_t body_size, unsigned version,

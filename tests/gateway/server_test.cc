@@ -241,6 +241,26 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(c->Request("GET", "/v1/health").status, 200);
 }
 
+// The server's TLS layer hands the parser what each record holds: requests
+// that arrive together are answered in order, and a request spread over many
+// records (one per byte here) is put together.
+TEST_F(ServerTest, PipelinedAndFragmentedRequestsAreAnsweredInOrder) {
+  auto c = TlsClient::Connect(gw_->port(), "politie.participant");
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->WriteRaw(
+      "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+      "GET /v1/nope HTTP/1.1\r\nHost: localhost\r\n\r\n"
+      "POST /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc"));
+  EXPECT_EQ(c->ReadResponse().status, 200);
+  EXPECT_EQ(c->ReadResponse().status, 404);
+  EXPECT_EQ(c->ReadResponse().status, 405);
+  const std::string one = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  for (char ch : one) ASSERT_TRUE(c->WriteRaw(std::string(1, ch)));
+  auto r = c->ReadResponse();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.json()["status"], "ok");
+}
+
 // The server writes the response head itself: HTTP/1.0 keeps the connection
 // only when asked and says so; HTTP/1.1 says when it closes.
 TEST_F(ServerTest, ConnectionHeadersFollowTheRequestsVersion) {
