@@ -1,8 +1,13 @@
 #include "audit/audit_log.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 
@@ -244,6 +249,9 @@ Status AuditLog::Init() {
   VH_RETURN_IF_ERROR(EnsureSchema(*writer_db_));
   // Room for the unindexed tail, which the writer reads back to index it.
   VH_RETURN_IF_ERROR(writer_db_->Exec("PRAGMA cache_size = -32768;"));
+  // Commits without an fsync: the syncer makes them durable (SyncWal)
+  // before their appends complete.
+  VH_RETURN_IF_ERROR(writer_db_->Exec("PRAGMA synchronous = NORMAL;"));
   auto r = db::Database::Open(options_.db_path, keys_.store_key, dbo);
   if (!r.ok()) return r.status();
   reader_db_ = std::move(*r);
@@ -266,6 +274,7 @@ Status AuditLog::Init() {
   sqlite3_wal_hook(writer_db_->handle(), &OnWalCommit, this);
   wal_thread_ = std::thread([this] { WalLoop(); });
 
+  sync_thread_ = std::thread([this] { SyncLoop(); });
   writer_ = std::thread([this] { WriterLoop(); });
   // A checkpoint at start covers whatever a crash left uncovered.
   return CheckpointNow();
@@ -393,6 +402,13 @@ AuditLog::~AuditLog() {
   }
   cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    sync_stop_ = true;
+  }
+  sync_cv_.notify_all();
+  if (sync_thread_.joinable()) sync_thread_.join();
+  if (wal_fd_ >= 0) ::close(wal_fd_);
   {
     std::lock_guard<std::mutex> lock(wal_mu_);
     wal_stop_ = true;
@@ -589,7 +605,8 @@ void AuditLog::WriterLoop() {
 Status AuditLog::CommitBatch(std::vector<Pending>& batch, bool force_checkpoint) {
   int64_t first_seq = 0;
   std::optional<Checkpoint> cp;
-  Status s = WriteBatch(batch, force_checkpoint, &first_seq, &cp);
+  Status s = wal_broken_ ? Unavailable("its WAL could not be synced to disk")
+                         : WriteBatch(batch, force_checkpoint, &first_seq, &cp);
   if (!s.ok()) {
     LogError("audit_write_failed", {{"events", batch.size()}, {"reason", s.reason()}});
     ++stat_failures_;
@@ -600,17 +617,73 @@ Status AuditLog::CommitBatch(std::vector<Pending>& batch, bool force_checkpoint)
     ++stat_commits_;
     stat_events_ += static_cast<int64_t>(batch.size());
   }
+  if (!cp) {
+    if (!batch.empty()) {
+      {
+        std::lock_guard<std::mutex> lock(sync_mu_);
+        unsynced_.push_back(Committed{std::move(batch), first_seq});
+      }
+      sync_cv_.notify_one();
+    }
+    return Status::Ok();
+  }
+  // A checkpoint's line must never be ahead of the disk: its commit is
+  // synced here, before the line is written.
+  Status synced = SyncWal();
+  Complete(batch, first_seq, synced);
+  if (!synced.ok()) return synced;
+  last_checkpoint_time_ = std::chrono::steady_clock::now();
+  // The events are committed; a checkpoint file that cannot be written is
+  // retried at the next checkpoint and at start (SyncCheckpointFile).
+  Status fs = SyncCheckpointFile();
+  if (!fs.ok()) LogError("audit_checkpoint_file_failed", {{"reason", fs.reason()}});
+  return Status::Ok();
+}
+
+void AuditLog::Complete(std::vector<Pending>& batch, int64_t first_seq, const Status& synced) {
+  if (!synced.ok()) {
+    ++stat_failures_;
+    for (auto& p : batch) p.Finish(synced);
+    return;
+  }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch[i].Finish(first_seq + static_cast<int64_t>(i));
   }
-  if (cp) {
-    last_checkpoint_time_ = std::chrono::steady_clock::now();
-    // The events are committed; a checkpoint file that cannot be written is
-    // retried at the next checkpoint and at start (SyncCheckpointFile).
-    Status fs = SyncCheckpointFile();
-    if (!fs.ok()) LogError("audit_checkpoint_file_failed", {{"reason", fs.reason()}});
+}
+
+void AuditLog::SyncLoop() {
+  for (;;) {
+    std::deque<Committed> work;
+    {
+      std::unique_lock<std::mutex> lock(sync_mu_);
+      sync_cv_.wait(lock, [&] { return !unsynced_.empty() || sync_stop_; });
+      if (unsynced_.empty()) return;  // stopping, and every batch completed
+      work.swap(unsynced_);
+    }
+    // One fdatasync for every batch committed before it started.
+    Status synced = SyncWal();
+    for (auto& c : work) Complete(c.batch, c.first_seq, synced);
   }
-  return Status::Ok();
+}
+
+Status AuditLog::SyncWal() {
+  std::lock_guard<std::mutex> lock(wal_fd_mu_);
+  if (!wal_sync_failed_.ok()) return wal_sync_failed_;
+  // SQLite keeps the WAL open and in place while the writer's connection is
+  // open; a WAL unlinked all the same is opened again by its name.
+  struct stat st {};
+  if (wal_fd_ >= 0 && (::fstat(wal_fd_, &st) != 0 || st.st_nlink == 0)) {
+    ::close(wal_fd_);
+    wal_fd_ = -1;
+  }
+  const std::string path = options_.db_path + "-wal";
+  if (wal_fd_ < 0) wal_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (wal_fd_ >= 0 && ::fdatasync(wal_fd_) == 0) return Status::Ok();
+  const std::string why = std::strerror(errno);
+  LogError("audit_wal_sync_failed", {{"file", path}, {"reason", why}});
+  wal_sync_failed_ = Unavailable("its WAL could not be synced to disk (" + why + ")");
+  wal_broken_ = true;
+  return wal_sync_failed_;
 }
 
 Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,

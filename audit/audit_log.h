@@ -3,17 +3,25 @@
 // (CONTRACT.md "Audit log", issue 4). See audit/README.md for the design.
 //
 // Storage: one SQLCipher database `<data_dir>/audit.db` opened with the raw
-// audit store key, WAL + synchronous=FULL, kAuditPageSize pages (open it
+// audit store key, WAL, kAuditPageSize pages (open it
 // elsewhere with OpenAuditStore); plus a plain, append-only
 // checkpoint file `<data_dir>/audit.checkpoints` of signed (seq, hash, time)
 // lines, so that truncating the database or rolling it back to an older copy
 // shows (audit/checkpoint.h).
 //
 // Durability and group commit: Append() hands the event to one writer thread
-// and blocks until the transaction holding it has committed (fsync'd). The
-// writer takes every pending event into one transaction, so N concurrent
-// callers share one fsync. An OK from Append() means the event is on disk;
-// callers must not reveal what the event records before that.
+// and blocks until the transaction holding it has committed and is on disk.
+// The writer takes every pending event into one transaction, so N concurrent
+// callers share one commit. It commits without an fsync (the writer's
+// connection is synchronous=NORMAL) and hands the committed batch to the
+// syncer thread, which fdatasyncs the WAL and only then completes the batch's
+// appends: the writer writes the next batch while the disk takes the last
+// one. An OK from Append() means the event is on disk; callers must not
+// reveal what the event records before that. A commit that signs a
+// checkpoint is synced by the writer itself before the checkpoint's line goes
+// into the checkpoint file, which must never be ahead of the disk. A WAL that
+// cannot be synced fails those appends and every later one (fail closed; the
+// gateway must be restarted once the disk is mended).
 //
 // Fail closed: when the store cannot write (disk full, read-only, locked past
 // the busy timeout, closed) Append() returns Unavailable (HTTP 503, reason
@@ -223,8 +231,16 @@ class AuditLog {
   Status SyncCheckpointFile();
   void WriterLoop();
   // Writes `batch` (may be empty) in one transaction; signs a checkpoint
-  // when due or when `force_checkpoint`. Sets each promise.
+  // when due or when `force_checkpoint`. Its appends complete once the
+  // commit is on disk (through the syncer, or here with a checkpoint).
   Status CommitBatch(std::vector<Pending>& batch, bool force_checkpoint);
+  // Completes `batch` (committed from `first_seq` on) once the WAL is on
+  // disk, or with the sync's error.
+  void Complete(std::vector<Pending>& batch, int64_t first_seq, const Status& synced);
+  // fdatasync of the WAL (audit.db-wal), opened again when it was replaced;
+  // after a failure every later call fails too.
+  Status SyncWal();
+  void SyncLoop();
   Status WriteBatch(std::vector<Pending>& batch, bool force_checkpoint, int64_t* first_seq,
                     std::optional<Checkpoint>* signed_cp);
 
@@ -256,6 +272,21 @@ class AuditLog {
   std::condition_variable wal_cv_;
   bool wal_due_ = false, wal_stop_ = false;  // guarded by wal_mu_
   std::thread wal_thread_;
+
+  // Committed batches waiting for the syncer's fdatasync.
+  struct Committed {
+    std::vector<Pending> batch;
+    int64_t first_seq = 0;
+  };
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::deque<Committed> unsynced_;  // guarded by sync_mu_
+  bool sync_stop_ = false;          // guarded by sync_mu_
+  std::thread sync_thread_;
+  std::mutex wal_fd_mu_;            // the syncer's and the writer's syncs
+  int wal_fd_ = -1;                 // guarded by wal_fd_mu_
+  Status wal_sync_failed_;          // guarded by wal_fd_mu_: sticky
+  std::atomic<bool> wal_broken_{false};
 
   std::atomic<int64_t> last_seq_{0};
   std::atomic<int64_t> stat_events_{0}, stat_commits_{0}, stat_failures_{0};

@@ -760,6 +760,26 @@ TEST_F(AuditLogTest, FailsClosedWhenTheDiskIsFull) {
   EXPECT_TRUE(Intact(log->Verify()));
 }
 
+// Appends complete once the syncer has made their commit durable with an
+// fdatasync of the WAL. A WAL taken away beneath SQLite (which goes on
+// writing into the open, unlinked file) can no longer be made durable: the
+// append is refused, and so is every later one, without writing, until a
+// restart.
+TEST_F(AuditLogTest, AWalThatCannotBeSyncedFailsClosedForGood) {
+  auto o = OptionsIn(dir_, 0);
+  auto log = OpenLog(o);
+  ASSERT_TRUE(log->Append(SampleEvent(1)).ok());
+  ASSERT_TRUE(std::filesystem::remove(o.db_path + "-wal"));
+  Status s = log->Append(SampleEvent(2));
+  EXPECT_EQ(s.code(), Code::kUnavailable) << s.ToString();
+  EXPECT_EQ(s.reason(), "audit_unavailable");
+  EXPECT_NE(s.message().find("could not be synced"), std::string::npos) << s.message();
+  const auto before = log->stats();
+  EXPECT_EQ(log->Append(SampleEvent(3)).code(), Code::kUnavailable);
+  EXPECT_EQ(log->stats().commits, before.commits) << "nothing is written once the WAL failed";
+  EXPECT_GT(log->stats().failures, before.failures);
+}
+
 }  // namespace
 }  // namespace vh::audit
 
