@@ -2,6 +2,8 @@
 // One coroutine per connection: handshake, then read -> handle -> write with
 // a fresh parser per message, a deadline before every read and write, and the
 // handler run on a separate pool (it may wait for the audit group commit).
+// TLS is gateway/tls_conn.h (OpenSSL through the connection's own buffers);
+// Beast parses the requests, and the response head is written here.
 
 #include "gateway/server.h"
 

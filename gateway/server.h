@@ -1,6 +1,8 @@
 #pragma once
-// The network side of the gateway (Boost.Beast over OpenSSL). The only
-// place that includes Beast/Asio; everything it hands on is an ApiRequest.
+// The network side of the gateway (Boost.Beast's HTTP parser, Asio, OpenSSL).
+// server.cc is the only translation unit that includes Beast/Asio (with
+// gateway/tls_conn.h, its TLS connection); everything it hands on is an
+// ApiRequest.
 //
 // RunServer: builds the App (covenant, audit, stores), the TLS context, the
 // listeners, and serves until SIGTERM/SIGINT, then stops accepting, lets
@@ -18,6 +20,7 @@
 // sends (its certificate and the intermediates, not the root) is built once at
 // start, not by OpenSSL on every handshake. Sockets are TCP_NODELAY: a
 // response of several TLS records must not wait for the client's delayed ACK.
+// A response's records leave in one send (gateway/tls_conn.h).
 //
 // Threads: `threads` I/O threads (default one per core), each running its own
 // io_context; connections are dealt round robin and stay on theirs. Requests
