@@ -265,6 +265,10 @@ Status AuditLog::Init() {
   if (!head.ok()) return head.status();
   last_seq_ = head->seq;
   last_checkpoint_time_ = std::chrono::steady_clock::now();
+  // A process that stopped between a checkpoint's commit and its sync left
+  // the commit in the WAL, maybe not yet on disk: synced before its line
+  // goes into the checkpoint file.
+  if (fs::exists(options_.db_path + "-wal")) VH_RETURN_IF_ERROR(SyncWal());
   VH_RETURN_IF_ERROR(SyncCheckpointFile());
 
   auto c = db::Database::Open(options_.db_path, keys_.store_key, dbo);
@@ -669,16 +673,24 @@ void AuditLog::SyncLoop() {
 Status AuditLog::SyncWal() {
   std::lock_guard<std::mutex> lock(wal_fd_mu_);
   if (!wal_sync_failed_.ok()) return wal_sync_failed_;
-  // SQLite keeps the WAL open and in place while the writer's connection is
-  // open; a WAL unlinked all the same is opened again by its name.
-  struct stat st {};
-  if (wal_fd_ >= 0 && (::fstat(wal_fd_, &st) != 0 || st.st_nlink == 0)) {
-    ::close(wal_fd_);
-    wal_fd_ = -1;
-  }
+  // Opened by name once: SQLite keeps the WAL open and in place while the
+  // writer's connection is open. A WAL unlinked all the same (the file
+  // SQLite writes into is no longer the one by that name) fails: a file by
+  // that name now could only be another one.
   const std::string path = options_.db_path + "-wal";
   if (wal_fd_ < 0) wal_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (wal_fd_ >= 0 && ::fdatasync(wal_fd_) == 0) return Status::Ok();
+  struct stat st {};
+  int rc = wal_fd_ < 0 ? -1 : ::fstat(wal_fd_, &st);
+  if (rc == 0 && st.st_nlink == 0) {
+    rc = -1;
+    errno = ENOENT;
+  }
+  if (rc == 0) {
+    do {
+      rc = ::fdatasync(wal_fd_);
+    } while (rc != 0 && errno == EINTR);
+  }
+  if (rc == 0) return Status::Ok();
   const std::string why = std::strerror(errno);
   LogError("audit_wal_sync_failed", {{"file", path}, {"reason", why}});
   wal_sync_failed_ = Unavailable("its WAL could not be synced to disk (" + why + ")");

@@ -21,7 +21,13 @@
 // checkpoint is synced by the writer itself before the checkpoint's line goes
 // into the checkpoint file, which must never be ahead of the disk. A WAL that
 // cannot be synced fails those appends and every later one (fail closed; the
-// gateway must be restarted once the disk is mended).
+// gateway must be restarted once the disk is mended). Two consequences,
+// accepted: a reader (Query, Verify, another process) sees a commit up to one
+// fdatasync before it is on disk, so after a power cut in that instant an
+// event it saw can be gone and its seq given to another; and the events of a
+// batch whose sync failed stay in the log although their appends were
+// refused: the log may record a disclosure that was refused, never the
+// other way round.
 //
 // Fail closed: when the store cannot write (disk full, read-only, locked past
 // the busy timeout, closed) Append() returns Unavailable (HTTP 503, reason

@@ -34,6 +34,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -46,15 +47,22 @@ class TlsConn {
   template <typename T>
   using awaitable = boost::asio::awaitable<T>;
 
+  // native_handle() is null when OpenSSL could not allocate the connection.
   TlsConn(tcp::socket sock, SSL_CTX* ctx)
       : sock_(std::move(sock)), timer_(sock_.get_executor()), ssl_(SSL_new(ctx)) {
-    if (ssl_) {
-      BIO* bio = BIO_new(Method());
-      BIO_set_data(bio, this);
-      BIO_set_init(bio, 1);
-      SSL_set_bio(ssl_, bio, bio);  // the SSL owns it
-      SSL_set_accept_state(ssl_);
+    BIO_METHOD* method = Method();
+    BIO* bio = ssl_ && method ? BIO_new(method) : nullptr;
+    if (!bio) {
+      SSL_free(ssl_);
+      ssl_ = nullptr;
+      return;
     }
+    BIO_set_data(bio, this);
+    BIO_set_init(bio, 1);
+    SSL_set_bio(ssl_, bio, bio);  // the SSL owns it
+    // OpenSSL's record buffers go back while a keep-alive connection idles.
+    SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
+    SSL_set_accept_state(ssl_);
   }
   TlsConn(const TlsConn&) = delete;
   TlsConn& operator=(const TlsConn&) = delete;
@@ -119,9 +127,9 @@ class TlsConn {
         std::size_t n = 0;
         // The BIO takes everything, so a write fails only when the
         // connection is broken.
-        if (SSL_write_ex(ssl_, part.data(), std::min(part.size(), kFlushBytes), &n) != 1) {
-          co_return Failure(SSL_get_error(ssl_, 0));
-        }
+        ERR_clear_error();
+        const int r = SSL_write_ex(ssl_, part.data(), std::min(part.size(), kFlushBytes), &n);
+        if (r != 1) co_return Failure(SSL_get_error(ssl_, r));
         part.remove_prefix(n);
         if (out_.size() >= kFlushBytes) {
           if (error_code ec = co_await Flush()) co_return ec;
@@ -131,19 +139,28 @@ class TlsConn {
     co_return co_await Flush();
   }
 
-  // Sends close_notify (without waiting for the client's) and ends the TCP
-  // stream. A broken connection (an OpenSSL error, a send or receive that
-  // failed or timed out) ends without: OpenSSL must not shut down after a
+  // Sends close_notify and ends the sending side, then reads (and drops)
+  // until the client closes too, for at most two seconds: closing with
+  // unread bytes would make the kernel reset the connection, and the client
+  // could lose the response it is still sending into (a 413 while it
+  // uploads). A broken connection (an OpenSSL error, a send that failed, a
+  // timeout) ends without close_notify: OpenSSL must not shut down after a
   // fatal error, and the client may hold half a record.
   awaitable<void> Shutdown() {
+    ExpiresAfter(std::chrono::seconds(2));
     if (ssl_ && !broken_ && SSL_is_init_finished(ssl_)) {
-      ExpiresAfter(std::chrono::seconds(2));
       SSL_shutdown(ssl_);
       ERR_clear_error();
       co_await Flush();
     }
-    error_code ignored;
-    sock_.shutdown(tcp::socket::shutdown_both, ignored);
+    error_code ec;
+    sock_.shutdown(tcp::socket::shutdown_send, ec);
+    char drop[4096];
+    while (!ec && !in_eof_ && !timed_out_) {
+      std::size_t n = 0;
+      std::tie(ec, n) = co_await sock_.async_read_some(
+          boost::asio::buffer(drop), boost::asio::as_tuple(boost::asio::use_awaitable));
+    }
   }
 
  private:
@@ -162,23 +179,27 @@ class TlsConn {
     (void)n;
     out_.clear();
     if (out_.capacity() > 2 * kFlushBytes) out_.shrink_to_fit();
-    co_return Broken(ec);
+    co_return Broken(ec, false);
   }
 
   // More bytes from the socket into `in_`; the end of the stream is kept in
   // `in_eof_` for OpenSSL to see.
   awaitable<error_code> Fill() {
-    if (in_eof_) co_return error_code(boost::asio::ssl::error::stream_truncated);
+    if (in_eof_) {
+      broken_ = true;  // ended without close_notify
+      co_return error_code(boost::asio::ssl::error::stream_truncated);
+    }
     if (timed_out_) {
       broken_ = true;
       co_return error_code(boost::beast::error::timeout);
     }
     if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
     if (in_.empty()) in_.resize(kInBytes);
-    if (in_end_ == in_.size()) {  // OpenSSL takes what it needs, so this is rare
-      std::memmove(in_.data(), in_.data() + in_begin_, in_end_ - in_begin_);
-      in_end_ -= in_begin_;
-      in_begin_ = 0;
+    if (in_end_ == in_.size()) {
+      // OpenSSL asks for more only once it has taken all there is (it
+      // reads a record's bytes as they come), so this does not happen.
+      broken_ = true;
+      co_return error_code(boost::asio::error::no_buffer_space);
     }
     auto [ec, n] = co_await sock_.async_read_some(
         boost::asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
@@ -188,17 +209,20 @@ class TlsConn {
       in_eof_ = true;
       co_return error_code{};
     }
-    co_return Broken(ec);
+    co_return Broken(ec, true);
   }
 
-  // A failed socket operation breaks the connection; one cancelled by the
-  // deadline reports the timeout.
-  error_code Broken(const error_code& ec) {
+  // A failed socket operation breaks the connection, except a read that was
+  // cancelled (a drain closing an idle connection: it still gets
+  // close_notify); one cancelled by the deadline reports the timeout.
+  error_code Broken(const error_code& ec, bool reading) {
     if (!ec) return ec;
-    broken_ = true;
-    if (ec == boost::asio::error::operation_aborted && timed_out_) {
+    const bool aborted = ec == boost::asio::error::operation_aborted;
+    if (aborted && timed_out_) {
+      broken_ = true;
       return boost::beast::error::timeout;
     }
+    if (!(aborted && reading)) broken_ = true;
     return ec;
   }
 
@@ -237,6 +261,7 @@ class TlsConn {
   static BIO_METHOD* Method() {
     static BIO_METHOD* method = [] {
       BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "vhgate-conn");
+      if (!m) return m;
       BIO_meth_set_write(m, [](BIO* b, const char* data, int len) {
         static_cast<TlsConn*>(BIO_get_data(b))->out_.append(data, static_cast<std::size_t>(len));
         return len;
@@ -255,8 +280,14 @@ class TlsConn {
         c->in_begin_ += n;
         return static_cast<int>(n);
       });
-      BIO_meth_set_ctrl(m, [](BIO*, int cmd, long, void*) -> long {
-        return cmd == BIO_CTRL_FLUSH ? 1 : 0;  // writes are flushed by Flush()
+      BIO_meth_set_ctrl(m, [](BIO* b, int cmd, long, void*) -> long {
+        auto* c = static_cast<TlsConn*>(BIO_get_data(b));
+        switch (cmd) {
+          case BIO_CTRL_FLUSH: return 1;  // writes are sent by Flush()
+          case BIO_CTRL_PENDING: return static_cast<long>(c->in_end_ - c->in_begin_);
+          case BIO_CTRL_EOF: return c->in_eof_ && c->in_begin_ == c->in_end_;
+          default: return 0;
+        }
       });
       return m;
     }();

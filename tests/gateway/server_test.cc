@@ -219,6 +219,24 @@ TEST_F(ServerTest, OversizedBodyIs413) {
   EXPECT_EQ(r.json()["error"]["code"], "body_too_large");
 }
 
+// The 413 leaves as soon as the header announces too much; the server then
+// reads and drops what the client is still sending before it closes (for at
+// most two seconds), so a client that writes on regardless is not reset in
+// the middle of its write and still reads the answer.
+TEST_F(ServerTest, A413ReachesAClientStillSendingItsBody) {
+  auto c = TlsClient::Connect(gw_->port(), "veiligheidshuis-hm.admin");
+  ASSERT_TRUE(c);
+  std::string req =
+      "POST /v1/admin/policy/reload HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+      "application/json\r\nContent-Length: 2097152\r\n\r\n";
+  req += std::string(512 * 1024, 'x');
+  EXPECT_TRUE(c->WriteRaw(req)) << "the server closed on a client still sending";
+  auto r = c->ReadResponse();
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "body_too_large");
+  EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+}
+
 TEST_F(ServerTest, OversizedHeadersAre431) {
   std::string header = "X-Filler: " + std::string(20000, 'a');
   auto r = gw_->Call("politie.participant", "GET", "/v1/health", "", {"-H", header});
