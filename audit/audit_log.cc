@@ -815,7 +815,7 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
 int64_t AuditLog::last_seq() const { return last_seq_.load(); }
 
 AuditLog::Stats AuditLog::stats() const {
-  return Stats{stat_events_.load(), stat_commits_.load(), stat_failures_.load()};
+  return Stats{stat_events_.load(), stat_commits_.load(), stat_failures_.load(), !wal_broken_};
 }
 
 std::string AuditLog::SubjectPseudonym(std::string_view bsn_or_ref) const {

@@ -208,6 +208,7 @@ class AuditLog {
     int64_t events = 0;   // events committed
     int64_t commits = 0;  // transactions that committed events
     int64_t failures = 0; // transactions that failed (their events were refused)
+    bool writable = true; // false for good once the WAL could not be synced
   };
   Stats stats() const;
   const AuditLogOptions& options() const { return options_; }

@@ -102,6 +102,20 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
     a.owned_->audit = std::move(*log);
     a.services_.audit = a.owned_->audit.get();
     RegisterAuditRoutes(a.router_, a.services_);
+    const audit::AuditLog* audit_log = a.services_.audit;
+    a.metrics_.AddSampled("vhgate_audit_events_total", "counter",
+                          "Audit events committed since start.",
+                          [audit_log] { return audit_log->stats().events; });
+    a.metrics_.AddSampled("vhgate_audit_commits_total", "counter",
+                          "Audit transactions committed since start.",
+                          [audit_log] { return audit_log->stats().commits; });
+    a.metrics_.AddSampled("vhgate_audit_failures_total", "counter",
+                          "Audit transactions refused (their events and requests refused).",
+                          [audit_log] { return audit_log->stats().failures; });
+    a.metrics_.AddSampled("vhgate_audit_writable", "gauge",
+                          "0 once the audit WAL could not be synced: every disclosure is "
+                          "refused until a restart.",
+                          [audit_log] { return audit_log->stats().writable ? 1 : 0; });
     if (a.services_.covenant != nullptr) {
       auto c = a.services_.covenant->Get();
       audit::Event e;
@@ -168,6 +182,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
       convenant = {{"id", c->id()}, {"version", c->version()}, {"sha256", c->sha256()}};
     }
     // [policy] health end
+    // An audit log that failed for good refuses every disclosure: the
+    // gateway is not healthy, and a monitor must see it.
+    if (a.services_.audit != nullptr && !a.services_.audit->stats().writable) {
+      return ApiResponse::FromJson(503, {{"status", "audit_unavailable"}, {"convenant", convenant}});
+    }
     return ApiResponse::FromJson(200, {{"status", "ok"}, {"convenant", convenant}});
   }, Dispatch::kInline);
   a.router_.Add("POST", "/v1/admin/policy/reload", {kRoleAdmin}, [&a](const ApiRequest& req) {

@@ -72,7 +72,18 @@ std::string Metrics::Render() const {
     if (!k.second.empty()) o << "{" << k.second << "}";
     o << " " << v << "\n";
   }
+  for (const auto& m : sampled_) {
+    o << "# HELP " << m.name << " " << m.help << "\n"
+      << "# TYPE " << m.name << " " << m.type << "\n"
+      << m.name << " " << m.read() << "\n";
+  }
   return o.str();
+}
+
+void Metrics::AddSampled(const std::string& name, const std::string& type,
+                         const std::string& help, std::function<int64_t()> read) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sampled_.push_back(Sampled{name, type, help, std::move(read)});
 }
 
 }  // namespace vh::gw

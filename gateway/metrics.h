@@ -10,10 +10,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace vh::gw {
 
@@ -28,6 +30,10 @@ class Metrics {
   // For modules that count their own events (adapters, audit): name must be a
   // valid Prometheus metric name; labels are "k=\"v\"" text without personal data.
   void Add(const std::string& name, const std::string& labels, int64_t delta = 1);
+  // A value a module keeps itself, read at every scrape (`type` "counter" or
+  // "gauge"); registered at start, before the listener serves.
+  void AddSampled(const std::string& name, const std::string& type, const std::string& help,
+                  std::function<int64_t()> read);
 
   int64_t open_connections() const { return open_connections_.load(); }
   int64_t HandshakeFailures(const std::string& reason) const;
@@ -40,6 +46,11 @@ class Metrics {
   std::map<std::pair<std::string, int>, int64_t> requests_;
   std::map<std::string, int64_t> handshake_failures_;
   std::map<std::pair<std::string, std::string>, int64_t> custom_;
+  struct Sampled {
+    std::string name, type, help;
+    std::function<int64_t()> read;
+  };
+  std::vector<Sampled> sampled_;
   std::array<int64_t, kBuckets.size()> latency_buckets_{};
   int64_t latency_count_ = 0;
   double latency_sum_ = 0;

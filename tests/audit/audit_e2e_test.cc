@@ -259,6 +259,32 @@ TEST_F(AuditE2ETest, FailsClosedWith503WhileTheAuditStoreCannotBeWritten) {
   EXPECT_TRUE(v.json()["intact"].get<bool>()) << v.body;
 }
 
+// The audit WAL taken away beneath the running gateway: its commits can no
+// longer be made durable (a disk whose sync fails looks the same to it).
+// Every disclosure is refused from then on, health says so with 503 for a
+// monitor, and the metrics show it.
+TEST_F(AuditE2ETest, AWalThatCannotBeSyncedRefusesEveryDisclosureAndHealthSaysSo) {
+  const std::string id = Round();
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+  EXPECT_EQ(MetricValue(gw_->Metrics(), "vhgate_audit_writable"), 1);
+  EXPECT_GT(MetricValue(gw_->Metrics(), "vhgate_audit_events_total"), 0);
+
+  ASSERT_TRUE(fs::remove(Path("data_dir") + "/audit.db-wal"));
+  for (int i = 0; i < 2; ++i) {
+    HttpResult d = gw_->Get("politie.participant", "/v1/meetings/" + id + "/dossier");
+    EXPECT_EQ(d.status, 503) << i << ": " << d.body;
+    EXPECT_EQ(d.body.find("subjects"), std::string::npos) << "disclosed without its event";
+  }
+  HttpResult h = gw_->Get("politie.participant", "/v1/health");
+  EXPECT_EQ(h.status, 503) << h.body;
+  EXPECT_EQ(h.json()["status"], "audit_unavailable");
+  const std::string m = gw_->Metrics();
+  EXPECT_EQ(MetricValue(m, "vhgate_audit_writable"), 0) << m;
+  EXPECT_GE(MetricValue(m, "vhgate_audit_failures_total"), 1) << m;
+  EXPECT_NE(gw_->Log().find("audit_wal_sync_failed"), std::string::npos);
+}
+
 TEST_F(AuditE2ETest, SigkillUnderLoadTwentyTimesEveryAnsweredRequestHasItsEvent) {
   constexpr int kRounds = 20, kClients = 4;
   std::mt19937 rng(77);

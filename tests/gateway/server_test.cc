@@ -18,12 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int64_t MetricValue(const std::string& metrics, const std::string& series) {
-  auto pos = ("\n" + metrics).find("\n" + series + " ");
-  if (pos == std::string::npos) return 0;
-  return std::atoll(metrics.c_str() + pos + series.size() + 1);
-}
-
 // openssl s_client with the given protocol/cipher options; true when the
 // handshake completed (the server accepted).
 bool OpensslHandshake(const GatewayHarness& gw, const std::vector<std::string>& opts) {

@@ -78,6 +78,12 @@ int RunCommand(const std::vector<std::string>& argv, std::string* out, std::stri
   return -1;
 }
 
+int64_t MetricValue(const std::string& metrics, const std::string& series) {
+  auto pos = ("\n" + metrics).find("\n" + series + " ");
+  if (pos == std::string::npos) return 0;
+  return std::atoll(metrics.c_str() + pos + series.size() + 1);
+}
+
 std::string SyntheticBsn(int seed) {
   // Nine digits d1..d9 with 9*d1 + 8*d2 + ... + 2*d8 - d9 = 0 (mod 11), d1 != 0.
   std::mt19937 rng(static_cast<unsigned>(seed) * 2654435761u + 17);

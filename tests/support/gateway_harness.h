@@ -107,4 +107,8 @@ int RunCommand(const std::vector<std::string>& argv, std::string* out, std::stri
 // A made-up BSN that passes the 11-proef, different for each seed.
 std::string SyntheticBsn(int seed);
 
+// The value of one series (name and labels as written) in a /metrics text;
+// 0 when it is not there.
+int64_t MetricValue(const std::string& metrics, const std::string& series);
+
 }  // namespace vh::testing
