@@ -153,13 +153,15 @@ Result<Config> LoadConfig(const std::string& path) {
     const Json& l = j["limits"];
     if (!l.is_object()) return bad("/limits", "expected an object");
     for (auto it = l.begin(); it != l.end(); ++it) {
-      if (it.key() != "read_timeout_ms" && it.key() != "max_connections" &&
-          it.key() != "handler_threads") {
+      if (it.key() != "read_timeout_ms" && it.key() != "write_timeout_ms" &&
+          it.key() != "max_connections" && it.key() != "handler_threads") {
         return bad("/limits/" + it.key(), "unknown key");
       }
     }
     VH_RETURN_IF_ERROR(
         positive_int(l, "read_timeout_ms", "/limits/read_timeout_ms", &c.read_timeout_ms, 100));
+    VH_RETURN_IF_ERROR(positive_int(l, "write_timeout_ms", "/limits/write_timeout_ms",
+                                    &c.write_timeout_ms, 100));
     VH_RETURN_IF_ERROR(
         positive_int(l, "max_connections", "/limits/max_connections", &c.max_connections, 1));
     VH_RETURN_IF_ERROR(

@@ -5,7 +5,7 @@
 // policy (covenant file), data_dir, keys_dir, tls {cert, key, client_ca, crl}.
 // Optional: threads (0 = one per core), audit {checkpoint_every,
 // checkpoint_seconds, store_passphrase_file}, retention {sweep_seconds}, limits {read_timeout_ms,
-// max_connections, handler_threads}, adapters (owned by
+// write_timeout_ms, max_connections, handler_threads}, adapters (owned by
 // adapters/, kept here as raw JSON).
 // Relative paths are resolved against the configuration file's directory.
 //
@@ -43,8 +43,10 @@ struct Config {
   int audit_checkpoint_every = 1000;
   int audit_checkpoint_seconds = 60;
   int retention_sweep_seconds = 3600;
-  // limits {read_timeout_ms, max_connections, handler_threads}; defaults in core/limits.h.
+  // limits {read_timeout_ms, write_timeout_ms, max_connections, handler_threads}; defaults
+  // in core/limits.h.
   int read_timeout_ms = 0;      // 0: limits::kReadTimeout
+  int write_timeout_ms = 0;     // 0: limits::kWriteTimeout
   int max_connections = 0;      // 0: limits::kMaxConnections
   int handler_threads = 0;      // 0: 32 (handlers may wait on the audit group commit)
   Json adapters = Json::array();

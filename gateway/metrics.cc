@@ -62,6 +62,10 @@ std::string Metrics::Render() const {
     << "vhgate_rejected_connections_total " << rejected_connections_.load() << "\n";
   o << "# TYPE vhgate_read_timeouts_total counter\n"
     << "vhgate_read_timeouts_total " << timeouts_.load() << "\n";
+  o << "# HELP vhgate_write_timeouts_total Connections dropped because the client did not take "
+       "its response in time.\n"
+    << "# TYPE vhgate_write_timeouts_total counter\n"
+    << "vhgate_write_timeouts_total " << write_timeouts_.load() << "\n";
   std::string last;
   for (const auto& [k, v] : custom_) {
     if (k.first != last) {

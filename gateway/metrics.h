@@ -27,6 +27,7 @@ class Metrics {
   void ConnectionClosed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
   void CountConnectionRejected() { rejected_connections_.fetch_add(1, std::memory_order_relaxed); }
   void CountTimeout() { timeouts_.fetch_add(1, std::memory_order_relaxed); }
+  void CountWriteTimeout() { write_timeouts_.fetch_add(1, std::memory_order_relaxed); }
   // For modules that count their own events (adapters, audit): name must be a
   // valid Prometheus metric name; labels are "k=\"v\"" text without personal data.
   void Add(const std::string& name, const std::string& labels, int64_t delta = 1);
@@ -57,6 +58,7 @@ class Metrics {
   std::atomic<int64_t> open_connections_{0};
   std::atomic<int64_t> rejected_connections_{0};
   std::atomic<int64_t> timeouts_{0};
+  std::atomic<int64_t> write_timeouts_{0};
 };
 
 }  // namespace vh::gw

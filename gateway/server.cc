@@ -279,6 +279,9 @@ class Server {
         read_timeout_(config.read_timeout_ms > 0
                           ? std::chrono::milliseconds(config.read_timeout_ms)
                           : std::chrono::milliseconds(limits::kReadTimeout)),
+        write_timeout_(config.write_timeout_ms > 0
+                           ? std::chrono::milliseconds(config.write_timeout_ms)
+                           : std::chrono::milliseconds(limits::kWriteTimeout)),
         max_connections_(config.max_connections > 0
                              ? static_cast<std::size_t>(config.max_connections)
                              : limits::kMaxConnections) {}
@@ -482,9 +485,13 @@ class Server {
             std::move(wait), use_awaitable);
       }
       keep_alive = keep_alive && !draining_;
-      bool ok = co_await Write(conn, std::move(resp), hreq.version(), keep_alive);
+      beast::error_code wec = co_await Write(conn, std::move(resp), hreq.version(), keep_alive);
       ctl->busy = false;
-      if (!ok || !keep_alive) break;
+      if (wec == beast::error::timeout) {
+        metrics.CountWriteTimeout();
+        co_return;  // a client that does not take its response is dropped
+      }
+      if (wec || !keep_alive) break;
     }
     co_await conn.Shutdown();
   }
@@ -521,7 +528,8 @@ class Server {
   // TLS record, and the rest of the body from where it is (a shared dossier
   // view is not copied): a head on its own would cost every response a
   // record of its own.
-  static awaitable<bool> Write(TlsConn& conn, ApiResponse r, unsigned version, bool keep_alive) {
+  awaitable<beast::error_code> Write(TlsConn& conn, ApiResponse r, unsigned version,
+                                     bool keep_alive) {
     constexpr std::size_t kTlsRecord = 16384;  // the most plaintext one record holds
     const std::string_view body = r.Body();
     std::string first;
@@ -529,8 +537,8 @@ class Server {
     AppendResponseHead(r, body.size(), version, keep_alive, &first);
     const std::size_t k = std::min(body.size(), kTlsRecord - std::min(kTlsRecord, first.size()));
     first.append(body.substr(0, k));
-    conn.ExpiresAfter(limits::kWriteTimeout);
-    co_return !co_await conn.Write(first, body.substr(k));
+    conn.ExpiresAfter(write_timeout_);
+    co_return co_await conn.Write(first, body.substr(k));
   }
 
   static void AppendResponseHead(const ApiResponse& r, std::size_t body_size, unsigned version,
@@ -665,6 +673,7 @@ class Server {
   std::size_t next_context_ = 0;  // the acceptors only, on the main context
   asio::thread_pool handlers_;
   std::chrono::milliseconds read_timeout_;
+  std::chrono::milliseconds write_timeout_;
   std::size_t max_connections_;
   std::unique_ptr<tcp::acceptor> acceptor_;
   std::unique_ptr<tcp::acceptor> metrics_acceptor_;

@@ -38,7 +38,7 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     HarnessOptions o;
-    o.config_patch = {{"limits", {{"read_timeout_ms", 2000}}}};
+    o.config_patch = {{"limits", {{"read_timeout_ms", 2000}, {"write_timeout_ms", 1000}}}};
     gw_ = std::make_unique<GatewayHarness>(o);
     ASSERT_GT(gw_->port(), 0) << gw_->Log();
   }
@@ -322,6 +322,33 @@ TEST_F(ServerTest, SlowClientIsDroppedWhileOthersAreServed) {
   EXPECT_LT(elapsed, 8s) << "the slow client was not dropped after the 2 s read timeout";
   EXPECT_GE(served.load(), 3);
   EXPECT_GE(MetricValue(gw_->Metrics(), "vhgate_read_timeouts_total"), 1);
+}
+
+// A client that sends requests and takes none of the responses: once the
+// kernel's buffers hold all they can, a response cannot leave. The
+// connection is dropped when the write deadline (1 s here) passes, and the
+// others are served all along.
+TEST_F(ServerTest, AClientThatTakesNoResponsesIsDroppedWhileOthersAreServed) {
+  auto greedy = TlsClient::Connect(gw_->port(), "politie.participant");
+  ASSERT_TRUE(greedy);
+  std::string requests;
+  for (int i = 0; i < 20000; ++i) requests += "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  // The server stops reading while its write waits, so this write blocks
+  // until the server drops the connection.
+  std::thread writer([&] { greedy->WriteRaw(requests); });
+  const auto start = std::chrono::steady_clock::now();
+  int served = 0;
+  int64_t dropped = 0;
+  while (dropped == 0 && std::chrono::steady_clock::now() - start < 10s) {
+    if (gw_->Get("om.participant", "/v1/health").status == 200) ++served;
+    dropped = MetricValue(gw_->Metrics(), "vhgate_write_timeouts_total");
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  greedy->Abort();  // ends the write should the server not have dropped it
+  writer.join();
+  EXPECT_EQ(dropped, 1);
+  EXPECT_LT(elapsed, 8s) << "not dropped after the 1 s write timeout";
+  EXPECT_GE(served, 3);
 }
 
 TEST_F(ServerTest, SigtermDrainsRequestInFlightAndExitsZero) {

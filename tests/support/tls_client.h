@@ -24,6 +24,9 @@ class TlsClient {
 
   // Writes bytes as they are; false when the connection is gone.
   bool WriteRaw(std::string_view bytes);
+  // Shuts the socket down both ways (safe from another thread: a WriteRaw
+  // blocked on it returns false).
+  void Abort();
   // Reads one HTTP response (status 0 when the connection closes first or
   // nothing arrives within `timeout`).
   HttpResult ReadResponse(std::chrono::milliseconds timeout = std::chrono::seconds(10));
