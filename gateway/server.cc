@@ -443,7 +443,7 @@ class Server {
       }
       if (ec == beast::error::timeout) {
         metrics.CountTimeout();
-        co_return;  // the deadline closed the socket: a slow client is dropped
+        co_return;  // a slow client is dropped: the socket closes with the session
       }
       if (ec) {
         Status s;
