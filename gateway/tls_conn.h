@@ -46,6 +46,7 @@ class TlsConn {
   using error_code = boost::system::error_code;
   template <typename T>
   using awaitable = boost::asio::awaitable<T>;
+  static constexpr auto kTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
 
   // native_handle() is null when OpenSSL could not allocate the connection.
   TlsConn(tcp::socket sock, SSL_CTX* ctx)
@@ -158,8 +159,7 @@ class TlsConn {
     char drop[4096];
     while (!ec && !in_eof_ && !timed_out_) {
       std::size_t n = 0;
-      std::tie(ec, n) = co_await sock_.async_read_some(
-          boost::asio::buffer(drop), boost::asio::as_tuple(boost::asio::use_awaitable));
+      std::tie(ec, n) = co_await sock_.async_read_some(boost::asio::buffer(drop), kTuple);
     }
   }
 
@@ -174,8 +174,7 @@ class TlsConn {
       broken_ = true;
       co_return error_code(boost::beast::error::timeout);
     }
-    auto [ec, n] = co_await boost::asio::async_write(sock_, boost::asio::buffer(out_),
-                                                     boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [ec, n] = co_await boost::asio::async_write(sock_, boost::asio::buffer(out_), kTuple);
     (void)n;
     out_.clear();
     if (out_.capacity() > 2 * kFlushBytes) out_.shrink_to_fit();
@@ -202,8 +201,7 @@ class TlsConn {
       co_return error_code(boost::asio::error::no_buffer_space);
     }
     auto [ec, n] = co_await sock_.async_read_some(
-        boost::asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
-        boost::asio::as_tuple(boost::asio::use_awaitable));
+        boost::asio::buffer(in_.data() + in_end_, in_.size() - in_end_), kTuple);
     in_end_ += n;
     if (ec == boost::asio::error::eof) {
       in_eof_ = true;
