@@ -80,17 +80,18 @@ Result<std::vector<AdapterConfig>> ParseAdapterConfigs(const Json& adapters,
     VH_RETURN_IF_ERROR(c.String(e, "partner", ptr, true, &a.partner));
     std::string kind;
     VH_RETURN_IF_ERROR(c.String(e, "kind", ptr, true, &kind));
-    auto mapping = FieldMapping::Parse(e.contains("mapping") ? e["mapping"] : Json(),
-                                       ptr + "/mapping");
-    if (!mapping.ok()) return Status::InvalidArgument("bad_config",
-                                                      config_file + ": " + mapping.status().message());
+    auto mapping =
+        FieldMapping::Parse(e.contains("mapping") ? e["mapping"] : Json(), ptr + "/mapping");
+    if (!mapping.ok())
+      return Status::InvalidArgument("bad_config", config_file + ": " + mapping.status().message());
     a.mapping = std::move(*mapping);
     if (kind == "https-pull") {
       a.kind = AdapterKind::kHttpsPull;
-      VH_RETURN_IF_ERROR(c.Known(e, ptr, {"partner", "kind", "url", "ca", "cert", "key", "mapping",
-                                          "connect_timeout_ms", "timeout_ms", "retries",
-                                          "backoff_ms", "interval_seconds", "max_backoff_seconds",
-                                          "max_requests_per_round", "comment"}));
+      VH_RETURN_IF_ERROR(
+          c.Known(e, ptr,
+                  {"partner", "kind", "url", "ca", "cert", "key", "mapping", "connect_timeout_ms",
+                   "timeout_ms", "retries", "backoff_ms", "interval_seconds", "max_backoff_seconds",
+                   "max_requests_per_round", "comment"}));
       PullSettings& p = a.pull;
       VH_RETURN_IF_ERROR(c.String(e, "url", ptr, true, &p.url));
       if (p.url.rfind("https://", 0) != 0 || p.url.size() <= 8) {
@@ -109,9 +110,10 @@ Result<std::vector<AdapterConfig>> ParseAdapterConfigs(const Json& adapters,
           c.Int(e, "max_requests_per_round", ptr, 1, 100000, &p.max_requests_per_round));
     } else if (kind == "file-drop") {
       a.kind = AdapterKind::kFileDrop;
-      VH_RETURN_IF_ERROR(c.Known(e, ptr, {"partner", "kind", "dir", "format", "delimiter", "match",
-                                          "mapping", "ignore_columns", "settle_seconds",
-                                          "poll_seconds", "max_file_bytes", "comment"}));
+      VH_RETURN_IF_ERROR(c.Known(
+          e, ptr,
+          {"partner", "kind", "dir", "format", "delimiter", "match", "mapping", "ignore_columns",
+           "settle_seconds", "poll_seconds", "max_file_bytes", "comment"}));
       DropSettings& d = a.drop;
       VH_RETURN_IF_ERROR(c.Path(e, "dir", ptr, true, &d.dir));
       if (!drop_dirs.insert(d.dir).second) {

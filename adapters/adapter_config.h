@@ -40,10 +40,10 @@ struct PullSettings {
   std::string cert;  // the gateway's client certificate towards the partner
   std::string key;
   int connect_timeout_ms = 2000;
-  int timeout_ms = 3000;       // whole exchange (connect, send, wait, read)
-  int retries = 3;             // further attempts after the first, per round
-  int backoff_ms = 250;        // first pause between attempts; doubles each time
-  int interval_seconds = 5;    // pause between polling rounds
+  int timeout_ms = 3000;          // whole exchange (connect, send, wait, read)
+  int retries = 3;                // further attempts after the first, per round
+  int backoff_ms = 250;           // first pause between attempts; doubles each time
+  int interval_seconds = 5;       // pause between polling rounds
   int max_backoff_seconds = 300;  // cap for a failing request's pause between rounds
   int max_requests_per_round = 100;
 };
@@ -64,8 +64,8 @@ struct AdapterConfig {
   AdapterKind kind = AdapterKind::kHttpsPull;
   std::string pointer;  // "/adapters/<i>", for messages
   FieldMapping mapping;
-  PullSettings pull;    // kHttpsPull
-  DropSettings drop;    // kFileDrop
+  PullSettings pull;  // kHttpsPull
+  DropSettings drop;  // kFileDrop
 };
 
 Result<std::vector<AdapterConfig>> ParseAdapterConfigs(const Json& adapters,

@@ -26,15 +26,16 @@ void AdapterMetrics::SetMirror(Mirror mirror) {
   mirror_ = std::move(mirror);
 }
 
-void AdapterMetrics::Add(std::string_view counter, std::string_view partner,
-                         std::string_view label, uint64_t n) {
+void AdapterMetrics::Add(std::string_view counter, std::string_view partner, std::string_view label,
+                         uint64_t n) {
   Mirror mirror;
   {
     std::lock_guard<std::mutex> lock(mu_);
     counters_[{std::string(counter), std::string(partner), std::string(label)}] += n;
     mirror = mirror_;
   }
-  if (mirror) mirror(std::string(counter), Labels(counter, partner, label), static_cast<int64_t>(n));
+  if (mirror)
+    mirror(std::string(counter), Labels(counter, partner, label), static_cast<int64_t>(n));
 }
 
 uint64_t AdapterMetrics::Get(std::string_view counter, std::string_view partner,

@@ -36,8 +36,8 @@ class AdapterMetrics {
                std::string_view label = "") const;
   // Also passes every Add to `mirror` (e.g. the gateway's own Metrics::Add)
   // as (counter name, Prometheus label text, delta). Set before Start.
-  using Mirror = std::function<void(const std::string& name, const std::string& labels,
-                                    int64_t delta)>;
+  using Mirror =
+      std::function<void(const std::string& name, const std::string& labels, int64_t delta)>;
   void SetMirror(Mirror mirror);
   // Prometheus text exposition (with # TYPE lines), sorted.
   std::string RenderPrometheus() const;

@@ -21,7 +21,8 @@ Result<std::unique_ptr<AdapterRunner>> AdapterRunner::Create(const Json& adapter
   // would otherwise send every answer to "withheld".
   for (const AdapterConfig& c : *configs) {
     auto bad = [&](const std::string& ptr, const std::string& why) {
-      return Status::InvalidArgument("bad_config", config_file + ": " + c.pointer + ptr + ": " + why);
+      return Status::InvalidArgument("bad_config",
+                                     config_file + ": " + c.pointer + ptr + ": " + why);
     };
     if (!sink.KnowsPartner(c.partner)) {
       return bad("/partner", "'" + c.partner + "' is not a partner in the covenant");

@@ -32,9 +32,9 @@ struct OpenRequest {
   std::string meeting;
   std::string overlegvorm;
   std::string subject;
-  Json identity = Json::object();    // covenant field id -> value (request_identity)
-  std::vector<std::string> fields;   // covenant field ids asked for
-  std::string deadline;              // RFC 3339, may be empty
+  Json identity = Json::object();   // covenant field id -> value (request_identity)
+  std::vector<std::string> fields;  // covenant field ids asked for
+  std::string deadline;             // RFC 3339, may be empty
 };
 
 // Where an answer came from, for the audit actor. Never personal data.

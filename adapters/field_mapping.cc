@@ -5,7 +5,8 @@ namespace vh::adapters {
 Result<FieldMapping> FieldMapping::Parse(const Json& j, const std::string& pointer) {
   FieldMapping m;
   if (j.is_null()) return m;
-  if (!j.is_object()) return Status::InvalidArgument("bad_config", pointer + ": expected an object");
+  if (!j.is_object())
+    return Status::InvalidArgument("bad_config", pointer + ": expected an object");
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string where = pointer + "/" + it.key();
     if (it.key().empty()) return Status::InvalidArgument("bad_config", where + ": empty name");
@@ -17,8 +18,8 @@ Result<FieldMapping> FieldMapping::Parse(const Json& j, const std::string& point
       return Status::InvalidArgument("bad_config", where + ": unknown target '" + target + "'");
     }
     auto slash = target.find('/');
-    if (slash != std::string::npos &&
-        (slash == 0 || slash + 1 == target.size() || target.find('/', slash + 1) != std::string::npos)) {
+    if (slash != std::string::npos && (slash == 0 || slash + 1 == target.size() ||
+                                       target.find('/', slash + 1) != std::string::npos)) {
       return Status::InvalidArgument("bad_config", where + ": expected 'field' or 'field/part'");
     }
     if (m.to_partner_.count(target) != 0) {

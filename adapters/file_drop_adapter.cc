@@ -35,8 +35,7 @@ std::string Trim(std::string_view s) {
 }
 
 bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(),
-                                   [](char c) { return c >= '0' && c <= '9'; });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // Identity values as partners' exports write them: a BSN may come with
@@ -183,8 +182,7 @@ std::vector<std::pair<int, int>> RowPositions(std::string_view text, int depth) 
 }
 
 bool HasSuffix(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         Lower(s.substr(s.size() - suffix.size())) == suffix;
+  return s.size() >= suffix.size() && Lower(s.substr(s.size() - suffix.size())) == suffix;
 }
 
 }  // namespace
@@ -198,8 +196,8 @@ Result<std::unique_ptr<FileDropAdapter>> FileDropAdapter::Create(const AdapterCo
                             fs::path(config.drop.dir) / "rejected", fs::path(state_dir)}) {
     fs::create_directories(p, ec);
     if (ec || !fs::is_directory(p)) {
-      return Status::InvalidArgument("bad_config", config.pointer + ": " + p.string() +
-                                                       ": cannot create directory");
+      return Status::InvalidArgument(
+          "bad_config", config.pointer + ": " + p.string() + ": cannot create directory");
     }
   }
   std::string safe;
@@ -240,8 +238,8 @@ Status FileDropAdapter::LoadLedger() {
     // damage an operator must look at.
     if (!j.ok() || !j->is_object() || !j->contains("hash") || !(*j)["hash"].is_string()) {
       if (in.peek() == EOF) break;
-      return Status::Unavailable("ledger", ledger_path_ + ": line " + std::to_string(n) +
-                                               ": not a ledger entry");
+      return Status::Unavailable(
+          "ledger", ledger_path_ + ": line " + std::to_string(n) + ": not a ledger entry");
     }
     const std::string hash = (*j)["hash"].get<std::string>();
     const std::string state = j->value("state", "");
@@ -389,11 +387,12 @@ bool FileDropAdapter::ReadRows(const std::string& text, std::vector<Row>* rows,
         errors->push_back({header.line, col, "empty column name"});
       } else if (!names.insert(name).second) {
         errors->push_back({header.line, col, "column '" + name + "' appears twice"});
-      } else if (!ignore.count(name) && !config_.mapping.Has(name) &&
-                 name != config_.drop.match && sink_.FieldType(name).empty()) {
+      } else if (!ignore.count(name) && !config_.mapping.Has(name) && name != config_.drop.match &&
+                 sink_.FieldType(name).empty()) {
         errors->push_back({header.line, col,
-                           "column '" + name + "' is not in the mapping (map it or list it in "
-                           "ignore_columns)"});
+                           "column '" + name +
+                               "' is not in the mapping (map it or list it in "
+                               "ignore_columns)"});
       }
     }
     if (recs.size() - 1 > kMaxRows) {
@@ -463,8 +462,8 @@ bool FileDropAdapter::ReadRows(const std::string& text, std::vector<Row>* rows,
       row.column = pos[r].second;
     }
     if (!obj.is_object()) {
-      errors->push_back({row.line, row.column, "row " + std::to_string(r + 1) +
-                                                   " is not an object"});
+      errors->push_back(
+          {row.line, row.column, "row " + std::to_string(r + 1) + " is not an object"});
       continue;
     }
     for (auto it = obj.begin(); it != obj.end(); ++it) {
@@ -473,8 +472,9 @@ bool FileDropAdapter::ReadRows(const std::string& text, std::vector<Row>* rows,
       if (!config_.mapping.Has(name) && name != config_.drop.match &&
           sink_.FieldType(name).empty()) {
         errors->push_back({row.line, row.column,
-                           "member '" + name + "' is not in the mapping (map it or list it in "
-                           "ignore_columns)"});
+                           "member '" + name +
+                               "' is not in the mapping (map it or list it in "
+                               "ignore_columns)"});
         continue;
       }
       row.cells.push_back({name, it.value(), row.column});
@@ -485,8 +485,7 @@ bool FileDropAdapter::ReadRows(const std::string& text, std::vector<Row>* rows,
 }
 
 bool FileDropAdapter::Plan(const std::vector<Row>& rows, const std::string& hash,
-                           std::vector<Planned>* plan,
-                           std::vector<FileError>* errors) {
+                           std::vector<Planned>* plan, std::vector<FileError>* errors) {
   auto open = sink_.OpenRequests(config_.partner);
   if (!open.ok()) {
     errors->push_back({0, 0, "the gateway could not list open requests; try again later"});
@@ -523,7 +522,8 @@ bool FileDropAdapter::Plan(const std::vector<Row>& rows, const std::string& hash
         if (!by_request) key_cell = &cell;
         continue;
       }
-      if (cell.value.is_null() || (cell.value.is_string() && Trim(cell.value.get<std::string>()).empty())) {
+      if (cell.value.is_null() ||
+          (cell.value.is_string() && Trim(cell.value.get<std::string>()).empty())) {
         continue;  // no value for this field
       }
       std::string field = target, part;
@@ -536,8 +536,9 @@ bool FileDropAdapter::Plan(const std::vector<Row>& rows, const std::string& hash
       std::string why;
       if (!part.empty()) {
         if (type != "address") {
-          errors->push_back({row.line, cell.column, "'" + where + "' maps to a part of '" + field +
-                                                        "', which is not an address field"});
+          errors->push_back(
+              {row.line, cell.column,
+               "'" + where + "' maps to a part of '" + field + "', which is not an address field"});
           row_ok = false;
           continue;
         }
@@ -561,9 +562,9 @@ bool FileDropAdapter::Plan(const std::vector<Row>& rows, const std::string& hash
     }
     if (key_cell == nullptr ||
         (key_cell->value.is_string() && Trim(key_cell->value.get<std::string>()).empty())) {
-      errors->push_back({row.line, key_cell ? key_cell->column : row.column,
-                         by_request ? "no request id" : "no value for the match field '" + match +
-                                                            "'"});
+      errors->push_back(
+          {row.line, key_cell ? key_cell->column : row.column,
+           by_request ? "no request id" : "no value for the match field '" + match + "'"});
       continue;
     }
     if (by_request) {
@@ -571,9 +572,9 @@ bool FileDropAdapter::Plan(const std::vector<Row>& rows, const std::string& hash
       auto it = by_id.find(id);
       if (it == by_id.end() && resumed.count(row.line)) continue;  // answered before a restart
       if (it == by_id.end()) {
-        errors->push_back({row.line, key_cell->column,
-                           "'" + key_cell->name + "': no open request with this id for " +
-                               config_.partner});
+        errors->push_back(
+            {row.line, key_cell->column,
+             "'" + key_cell->name + "': no open request with this id for " + config_.partner});
         continue;
       }
       targets.push_back(it->second);
@@ -610,8 +611,9 @@ void FileDropAdapter::ProcessFile(const fs::path& path) {
   auto size = fs::file_size(path, ec);
   if (ec) return;
   if (static_cast<long long>(size) > config_.drop.max_file_bytes) {
-    Reject(path, {{0, 0, "the file is larger than " + std::to_string(config_.drop.max_file_bytes) +
-                             " bytes"}},
+    Reject(path,
+           {{0, 0,
+             "the file is larger than " + std::to_string(config_.drop.max_file_bytes) + " bytes"}},
            "rejected");
     return;
   }
@@ -621,8 +623,10 @@ void FileDropAdapter::ProcessFile(const fs::path& path) {
 
   auto done = imported_.find(hash);
   if (done != imported_.end()) {
-    Reject(path, {{0, 0, "the same content was already imported from '" + done->second.file +
-                             "' at " + done->second.at + "; not imported again"}},
+    Reject(path,
+           {{0, 0,
+             "the same content was already imported from '" + done->second.file + "' at " +
+                 done->second.at + "; not imported again"}},
            "duplicate");
     return;
   }
@@ -671,8 +675,11 @@ void FileDropAdapter::ProcessFile(const fs::path& path) {
     }
     already.insert(p.request);
     answered_lines_[hash].insert(p.line);
-    Status ls = AppendLedger({{"hash", hash}, {"state", "answered"}, {"request", p.request},
-                              {"line", p.line}, {"file", name}});
+    Status ls = AppendLedger({{"hash", hash},
+                              {"state", "answered"},
+                              {"request", p.request},
+                              {"line", p.line},
+                              {"file", name}});
     if (!ls.ok()) LogError("adapter_drop_ledger_failed", {{"partner", config_.partner}});
   }
   std::string at = FormatUtc(std::chrono::system_clock::now());

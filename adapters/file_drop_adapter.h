@@ -57,8 +57,7 @@ class FileDropAdapter final : public Adapter {
   // `sink` and `metrics` are borrowed and must outlive the adapter.
   static Result<std::unique_ptr<FileDropAdapter>> Create(const AdapterConfig& config,
                                                          const std::string& state_dir,
-                                                         AnswerSink& sink,
-                                                         AdapterMetrics& metrics);
+                                                         AnswerSink& sink, AdapterMetrics& metrics);
 
   const std::string& partner() const override { return config_.partner; }
   std::string_view kind() const override { return "file-drop"; }
@@ -106,9 +105,9 @@ class FileDropAdapter final : public Adapter {
   std::string ledger_path_;
   AnswerSink& sink_;
   AdapterMetrics& metrics_;
-  std::map<std::string, LedgerEntry> imported_;                 // by content hash
-  std::map<std::string, std::set<std::string>> answered_;       // hash -> request ids
-  std::map<std::string, std::set<int>> answered_lines_;         // hash -> lines with an answer
+  std::map<std::string, LedgerEntry> imported_;            // by content hash
+  std::map<std::string, std::set<std::string>> answered_;  // hash -> request ids
+  std::map<std::string, std::set<int>> answered_lines_;    // hash -> lines with an answer
   std::map<std::string, std::pair<uintmax_t, std::filesystem::file_time_type>> seen_;
 };
 

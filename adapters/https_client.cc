@@ -210,9 +210,9 @@ Result<HttpsResponse> HttpsClient::PostJson(const std::string& url, const std::s
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) {
     if (ws.too_large) {
-      return Status::Unavailable("too_large", "partner response larger than " +
-                                                  std::to_string(options_.max_response_bytes) +
-                                                  " bytes");
+      return Status::Unavailable(
+          "too_large",
+          "partner response larger than " + std::to_string(options_.max_response_bytes) + " bytes");
     }
     std::string_view reason = ReasonFor(rc);
     if (reason == "timeout") return Status::Timeout("partner did not answer in time");

@@ -30,8 +30,7 @@ Result<std::unique_ptr<HttpsPullAdapter>> HttpsPullAdapter::Create(const Adapter
   o.timeout_ms = config.pull.timeout_ms;
   auto client = HttpsClient::Create(o);
   if (!client.ok()) {
-    return Status::InvalidArgument("bad_config",
-                                   config.pointer + ": " + client.status().message());
+    return Status::InvalidArgument("bad_config", config.pointer + ": " + client.status().message());
   }
   return std::unique_ptr<HttpsPullAdapter>(
       new HttpsPullAdapter(config, sink, metrics, std::move(*client)));
@@ -54,8 +53,8 @@ Json HttpsPullAdapter::RequestBody(const OpenRequest& r) const {
   }
   Json fields = Json::array();
   for (const auto& f : r.fields) fields.push_back(config_.mapping.ToPartner(f));
-  return Json{{"request", r.id},         {"meeting", r.meeting},   {"overlegvorm", r.overlegvorm},
-              {"subject", r.subject},    {"deadline", r.deadline}, {"identity", identity},
+  return Json{{"request", r.id},      {"meeting", r.meeting},   {"overlegvorm", r.overlegvorm},
+              {"subject", r.subject}, {"deadline", r.deadline}, {"identity", identity},
               {"fields", fields}};
 }
 
@@ -106,8 +105,10 @@ void HttpsPullAdapter::Fail(const OpenRequest& r, const std::string& reason) {
   Status s = sink_.RecordFailure(config_.partner, r.id, reason);
   Backoff& b = backoff_[r.id];
   b.failures = std::min(b.failures + 1, 30);
-  auto pause = std::chrono::seconds(config_.pull.interval_seconds) * (1LL << std::min(b.failures - 1, 20));
-  pause = std::min<std::chrono::seconds>(pause, std::chrono::seconds(config_.pull.max_backoff_seconds));
+  auto pause =
+      std::chrono::seconds(config_.pull.interval_seconds) * (1LL << std::min(b.failures - 1, 20));
+  pause =
+      std::min<std::chrono::seconds>(pause, std::chrono::seconds(config_.pull.max_backoff_seconds));
   b.next_try = std::chrono::steady_clock::now() + pause;
   LogWarn("adapter_pull_failed", {{"partner", config_.partner},
                                   {"request", r.id},

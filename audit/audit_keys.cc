@@ -192,8 +192,8 @@ Status InitKeys(const Config& config, std::ostream& out) {
   } else {
     auto kp = crypto::NewSigningKeyPair();
     VH_RETURN_IF_ERROR(crypto::WriteKeyFile(sign_key, kp.secret_key));
-    VH_RETURN_IF_ERROR(crypto::WritePublicFile(sign_pub, kp.public_key.data(),
-                                               kp.public_key.size()));
+    VH_RETURN_IF_ERROR(
+        crypto::WritePublicFile(sign_pub, kp.public_key.data(), kp.public_key.size()));
     report(sign_key, true);
     report(sign_pub, true);
   }
@@ -220,8 +220,9 @@ Result<crypto::SecretBytes> LoadStoreKey(const Config& config) {
     if (!params.ok()) return params.status();
     std::string passphrase = PassphraseFilePath(config);
     if (passphrase.empty()) {
-      return KeyError(kdf, "store key is passphrase-derived but neither VH_AUDIT_PASSPHRASE_FILE nor "
-                           "config audit.store_passphrase_file names the passphrase file");
+      return KeyError(kdf,
+                      "store key is passphrase-derived but neither VH_AUDIT_PASSPHRASE_FILE nor "
+                      "config audit.store_passphrase_file names the passphrase file");
     }
     return DeriveKeyFromPassphraseFile(passphrase, *params);
   }

@@ -36,10 +36,10 @@ inline constexpr const char* kPseudonymKeyFile = "pseudonym.key";
 inline constexpr const char* kCaseStoreKeyFile = "case-store.key";
 
 struct AuditKeys {
-  crypto::SecretBytes store_key;       // 32 bytes
-  crypto::SecretBytes sign_secret;     // crypto::kSignSecretBytes
-  std::vector<uint8_t> sign_public;    // crypto::kSignPublicBytes
-  crypto::SecretBytes pseudonym_key;   // 32 bytes
+  crypto::SecretBytes store_key;      // 32 bytes
+  crypto::SecretBytes sign_secret;    // crypto::kSignSecretBytes
+  std::vector<uint8_t> sign_public;   // crypto::kSignPublicBytes
+  crypto::SecretBytes pseudonym_key;  // 32 bytes
 
   // Fresh random keys (tests, benchmarks).
   static AuditKeys Random();

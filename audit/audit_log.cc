@@ -96,8 +96,8 @@ Result<int64_t> ReadLastCheckpointSeq(db::Database& db) {
 // INSERT OR IGNORE of a body stored once by its digest (decision sets, part lists).
 Status StoreByDigest(db::Database& db, const char* table, const crypto::Hash& digest,
                      std::string_view body) {
-  auto st = db.Prepare(std::string("INSERT OR IGNORE INTO ") + table +
-                       "(digest, body) VALUES (?1, ?2);");
+  auto st =
+      db.Prepare(std::string("INSERT OR IGNORE INTO ") + table + "(digest, body) VALUES (?1, ?2);");
   if (!st.ok()) return st.status();
   st->BindBlob(1, AsView(digest)).Bind(2, body);
   return st->Run();
@@ -218,8 +218,7 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const Config& config, const Clo
   return OpenWith(std::move(*keys), AuditLogOptionsFor(config), clock);
 }
 
-Result<std::unique_ptr<AuditLog>> AuditLog::OpenWith(AuditKeys keys,
-                                                     const AuditLogOptions& options,
+Result<std::unique_ptr<AuditLog>> AuditLog::OpenWith(AuditKeys keys, const AuditLogOptions& options,
                                                      const Clock& clock) {
   VH_RETURN_IF_ERROR(crypto::InitCrypto());
   if (keys.store_key.size() != crypto::kKeyBytes ||
@@ -287,7 +286,8 @@ Status AuditLog::Init() {
 Status AuditLog::CheckTail() {
   auto file = ReadCheckpointFile(options_.checkpoint_path);
   if (!file.ok()) return file.status();
-  auto st = writer_db_->Prepare("SELECT seq, hash, time, sig FROM checkpoints ORDER BY seq DESC LIMIT 1;");
+  auto st = writer_db_->Prepare(
+      "SELECT seq, hash, time, sig FROM checkpoints ORDER BY seq DESC LIMIT 1;");
   if (!st.ok()) return st.status();
   auto row = st->Step();
   if (!row.ok()) return row.status();
@@ -299,19 +299,18 @@ Status AuditLog::CheckTail() {
     std::string sig = st->Blob(3);
     last.signature.assign(sig.begin(), sig.end());
     if (!CheckpointSignatureValid(keys_.sign_public, last)) {
-      return Status::Unavailable("audit_corrupt",
-                                 options_.db_path + ": checkpoint at event " +
-                                     std::to_string(last.seq) +
-                                     " has an invalid signature; run `vhgate audit verify`");
+      return Status::Unavailable(
+          "audit_corrupt", options_.db_path + ": checkpoint at event " + std::to_string(last.seq) +
+                               " has an invalid signature; run `vhgate audit verify`");
     }
   }
   for (const auto& cp : file->checkpoints) {
     if (cp.seq > last.seq) {
-      return Status::Unavailable(
-          "audit_corrupt", options_.checkpoint_path + " remembers a checkpoint at event " +
-                               std::to_string(cp.seq) + " that " + options_.db_path +
-                               " does not have (truncated or rolled back); run `vhgate audit "
-                               "verify`");
+      return Status::Unavailable("audit_corrupt",
+                                 options_.checkpoint_path + " remembers a checkpoint at event " +
+                                     std::to_string(cp.seq) + " that " + options_.db_path +
+                                     " does not have (truncated or rolled back); run `vhgate audit "
+                                     "verify`");
     }
   }
   // Events after the last checkpoint must chain onto it.
@@ -343,9 +342,9 @@ Status AuditLog::CheckTail() {
     }
     if (seq != expect + 1) return corrupt("sequence gap");
     if (prev != running) return corrupt("previous hash does not match");
-    crypto::Hash h = ChainHash(
-        prev, CanonicalEvent(seq, ev->Text(1), ev->Text(2), ev->Text(3), ev->Text(4), ev->Text(5),
-                             ev->Text(6), ev->Text(7), ev->Text(8)));
+    crypto::Hash h =
+        ChainHash(prev, CanonicalEvent(seq, ev->Text(1), ev->Text(2), ev->Text(3), ev->Text(4),
+                                       ev->Text(5), ev->Text(6), ev->Text(7), ev->Text(8)));
     if (h != stored) return corrupt("hash does not match its content");
     running = h;
     expect = seq;
@@ -698,8 +697,8 @@ Status AuditLog::SyncWal() {
   return wal_sync_failed_;
 }
 
-Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
-                            int64_t* first_seq, std::optional<Checkpoint>* signed_cp) {
+Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint, int64_t* first_seq,
+                            std::optional<Checkpoint>* signed_cp) {
   db::Database& db = *writer_db_;
   Status s = db.Begin();
   if (!s.ok()) return Unavailable(s.message());
@@ -741,8 +740,8 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
     if (p.list && is_new(p.list->digest)) {
       Status r = StoreByDigest(db, "part_lists", p.list->digest, p.list->body);
       if (!r.ok()) return fail(r);
-      auto ins = db.Prepare(
-          "INSERT OR IGNORE INTO part_list_subjects(subject, list) VALUES (?1, ?2);");
+      auto ins =
+          db.Prepare("INSERT OR IGNORE INTO part_list_subjects(subject, list) VALUES (?1, ?2);");
       if (!ins.ok()) return fail(ins.status());
       for (const std::string& subject : p.list->subjects) {
         ins->Bind(1, subject).Bind(2, p.list->hex);
@@ -778,9 +777,8 @@ Status AuditLog::WriteBatch(std::vector<Pending>& batch, bool force_checkpoint,
       prev = h;
     }
   }
-  bool due = seq > *last_cp &&
-             (force_checkpoint ||
-              (options_.checkpoint_every > 0 && seq - *last_cp >= options_.checkpoint_every));
+  bool due = seq > *last_cp && (force_checkpoint || (options_.checkpoint_every > 0 &&
+                                                     seq - *last_cp >= options_.checkpoint_every));
   // The query index, in bulk (audit/event_index.h): once the tail is
   // index_every events long, and all of it when a checkpoint is forced (open,
   // close, the clock, CheckpointNow), not at the count's checkpoints. Under
@@ -874,9 +872,10 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
   // space-separated).
   if (!f.subject.empty()) {
     std::string s = param(f.subject);
-    where += " AND (instr(' ' || subject || ' ', ' ' || " + s +
-             " || ' ') > 0 OR subject IN (SELECT list FROM part_list_subjects WHERE subject = " +
-             s + "))";
+    where +=
+        " AND (instr(' ' || subject || ' ', ' ' || " + s +
+        " || ' ') > 0 OR subject IN (SELECT list FROM part_list_subjects WHERE subject = " + s +
+        "))";
   }
   if (!f.meeting.empty()) where += " AND meeting = " + param(f.meeting);
   if (!f.type.empty()) where += " AND type = " + param(f.type);
@@ -913,10 +912,11 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
     // merges the two ordered parts without sorting.
     std::string k = param(key);
     std::string upto = "(SELECT upto FROM event_keys_state WHERE id = 1)";
-    sql = "SELECT x.seq, e.time, e.type, e.body, e.prev_hash, e.hash FROM event_keys x "
-          "JOIN events e ON e.seq = x.seq WHERE (x.k = " + k + views_of_subject +
-          ") AND x.seq > ?1 AND x.seq <= " + upto + where + " UNION ALL " + cols +
-          " WHERE seq > max(?1, " + upto + ")" + where;
+    sql =
+        "SELECT x.seq, e.time, e.type, e.body, e.prev_hash, e.hash FROM event_keys x "
+        "JOIN events e ON e.seq = x.seq WHERE (x.k = " +
+        k + views_of_subject + ") AND x.seq > ?1 AND x.seq <= " + upto + where + " UNION ALL " +
+        cols + " WHERE seq > max(?1, " + upto + ")" + where;
   }
   std::size_t limit = f.chronological_all
                           ? kMaxReportEvents
@@ -943,8 +943,9 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
     e.event.type = st->Text(2);
     Status ps = ParseEventBody(st->Text(3), &e.event);
     if (!ps.ok()) {
-      return Status::Unavailable("audit_corrupt", "event " + std::to_string(e.seq) +
-                                                      ": body unreadable; run `vhgate audit verify`");
+      return Status::Unavailable(
+          "audit_corrupt",
+          "event " + std::to_string(e.seq) + ": body unreadable; run `vhgate audit verify`");
     }
     ToHash(st->Blob(4), &e.prev_hash);
     ToHash(st->Blob(5), &e.hash);

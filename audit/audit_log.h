@@ -116,10 +116,10 @@ inline constexpr int kAuditPageSize = 16384;
 struct AuditLogOptions {
   std::string db_path;
   std::string checkpoint_path;
-  int checkpoint_every = 1000;   // events; <= 0 disables the count trigger
-  int checkpoint_seconds = 60;   // <= 0 disables the time trigger
-  std::size_t max_batch = 4096;  // events per transaction at most
-  int busy_timeout_ms = 5000;    // a store locked longer than this fails the append
+  int checkpoint_every = 1000;     // events; <= 0 disables the count trigger
+  int checkpoint_seconds = 60;     // <= 0 disables the time trigger
+  std::size_t max_batch = 4096;    // events per transaction at most
+  int busy_timeout_ms = 5000;      // a store locked longer than this fails the append
   int page_size = kAuditPageSize;  // fixed when audit.db is created
   // The writer adds the tail to the query index (audit/event_index.h) once it
   // is this many events long, and whole at a forced checkpoint (open, close,
@@ -205,10 +205,10 @@ class AuditLog {
 
   // Counters since Open (metrics, tests, benchmark).
   struct Stats {
-    int64_t events = 0;   // events committed
-    int64_t commits = 0;  // transactions that committed events
-    int64_t failures = 0; // transactions that failed (their events were refused)
-    bool writable = true; // false for good once the WAL could not be synced
+    int64_t events = 0;    // events committed
+    int64_t commits = 0;   // transactions that committed events
+    int64_t failures = 0;  // transactions that failed (their events were refused)
+    bool writable = true;  // false for good once the WAL could not be synced
   };
   Stats stats() const;
   const AuditLogOptions& options() const { return options_; }
@@ -218,7 +218,7 @@ class AuditLog {
     Event event;
     std::string body;  // EventBody(event), serialised by the caller's thread
     std::vector<std::shared_ptr<const DecisionSet>> sets;  // those its parts name
-    std::shared_ptr<const PartList> list;                   // a view's parts
+    std::shared_ptr<const PartList> list;                  // a view's parts
     // Takes `e` and serialises it (on the caller's thread, not the writer's):
     // a view's parts become its part list, which the body names.
     void Take(Event e);
@@ -263,8 +263,8 @@ class AuditLog {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Pending> pending_;  // guarded by mu_
-  bool stopping_ = false;        // guarded by mu_
+  std::deque<Pending> pending_;                           // guarded by mu_
+  bool stopping_ = false;                                 // guarded by mu_
   std::vector<std::promise<Status>> checkpoint_waiters_;  // guarded by mu_
   std::thread writer_;
 
@@ -290,17 +290,17 @@ class AuditLog {
   std::deque<Committed> unsynced_;  // guarded by sync_mu_
   bool sync_stop_ = false;          // guarded by sync_mu_
   std::thread sync_thread_;
-  std::mutex wal_fd_mu_;            // the syncer's and the writer's syncs
-  int wal_fd_ = -1;                 // guarded by wal_fd_mu_
-  Status wal_sync_failed_;          // guarded by wal_fd_mu_: sticky
+  std::mutex wal_fd_mu_;    // the syncer's and the writer's syncs
+  int wal_fd_ = -1;         // guarded by wal_fd_mu_
+  Status wal_sync_failed_;  // guarded by wal_fd_mu_: sticky
   std::atomic<bool> wal_broken_{false};
 
   std::atomic<int64_t> last_seq_{0};
   std::atomic<int64_t> stat_events_{0}, stat_commits_{0}, stat_failures_{0};
   // The checkpoint file as this writer last left it: its last checkpoint
   // (-1: unknown) and its size.
-  int64_t file_last_seq_ = -1;                                  // writer thread
-  int64_t file_size_ = -1;                                      // writer thread
+  int64_t file_last_seq_ = -1;                   // writer thread
+  int64_t file_size_ = -1;                       // writer thread
   std::unordered_set<std::string> stored_sets_;  // writer thread: digests known committed
   std::chrono::steady_clock::time_point last_checkpoint_time_;  // writer thread
 };

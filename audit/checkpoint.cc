@@ -69,8 +69,7 @@ Result<Checkpoint> CheckpointFromLine(std::string_view line) {
   return cp;
 }
 
-Status AppendCheckpointFile(const std::string& path, const Checkpoint& cp,
-                            int64_t* bytes_written) {
+Status AppendCheckpointFile(const std::string& path, const Checkpoint& cp, int64_t* bytes_written) {
   std::string line = CheckpointToLine(cp) + "\n";
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
   if (fd < 0) {
@@ -125,8 +124,8 @@ Result<CheckpointFileContents> ReadCheckpointFile(const std::string& path) {
     if (line.empty()) continue;
     auto cp = CheckpointFromLine(line);
     if (!cp.ok()) {
-      return Status::InvalidArgument("bad_checkpoint", path + ": line " + std::to_string(line_no) +
-                                                           ": not a checkpoint");
+      return Status::InvalidArgument(
+          "bad_checkpoint", path + ": line " + std::to_string(line_no) + ": not a checkpoint");
     }
     out.checkpoints.push_back(std::move(*cp));
   }

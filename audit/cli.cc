@@ -140,8 +140,8 @@ int Verify(const Config& config, std::ostream& out, std::ostream& err) {
     ReportContext ctx = CovenantContext(config, err);
     auto log = AuditLog::Open(config, clock);
     if (log.ok()) {
-      Status s = (*log)->Append(QueryEvent(
-          ctx, "verify", {{"intact", rep->intact}, {"events", rep->events}}));
+      Status s = (*log)->Append(
+          QueryEvent(ctx, "verify", {{"intact", rep->intact}, {"events", rep->events}}));
       if (!s.ok()) err << "warning: this verification was not recorded: " << s.message() << "\n";
     } else {
       err << "warning: this verification was not recorded: " << log.status().message() << "\n";
@@ -267,8 +267,8 @@ int Report(const Args& a, const Config& config, std::ostream& out, std::ostream&
   ReportOptions ro;
   ro.subject_copy = copy == "subject";
   Json report = BuildAccessReport(page->events, ctx, ro, clock.Now());
-  Event qe = QueryEvent(ctx, "report",
-                        {{"format", format}, {"copy", copy}, {"entries", report["entries"].size()}});
+  Event qe = QueryEvent(
+      ctx, "report", {{"format", format}, {"copy", copy}, {"entries", report["entries"].size()}});
   qe.subject = f.subject;
   Status s = (*log)->Append(std::move(qe));
   if (!s.ok()) {

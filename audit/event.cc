@@ -25,10 +25,10 @@ std::string Str(const Json& j, const char* key) {
 
 bool IsKnownEventType(std::string_view type) {
   static constexpr std::array<std::string_view, 16> kTypes = {
-      kRequestSent,     kAnswerReceived,   kFieldWithheld,   kDossierDisclosed,
-      kAccessRefused,   kDeclarationSigned, kPhaseChanged,   kMeetingClosed,
-      kDataShredded,    kPolicyLoaded,     kAuditQuery,      kRequestDeclined,
-      kMeetingCreated,  kRetentionExtended, kSupplierFailed, kAuditOpened};
+      kRequestSent,    kAnswerReceived,    kFieldWithheld,  kDossierDisclosed,
+      kAccessRefused,  kDeclarationSigned, kPhaseChanged,   kMeetingClosed,
+      kDataShredded,   kPolicyLoaded,      kAuditQuery,     kRequestDeclined,
+      kMeetingCreated, kRetentionExtended, kSupplierFailed, kAuditOpened};
   for (auto t : kTypes) {
     if (t == type) return true;
   }
@@ -61,8 +61,7 @@ void PutKey(std::string* out, std::string_view key, bool first = false) {
   out->append(key);
   out->append("\":");
 }
-void PutField(std::string* out, std::string_view key, std::string_view value,
-              bool first = false) {
+void PutField(std::string* out, std::string_view key, std::string_view value, bool first = false) {
   PutKey(out, key, first);
   PutString(out, value);
 }
@@ -339,29 +338,27 @@ crypto::Hash ChainHash(const crypto::Hash& prev, std::string_view canonical) {
 Json EventToJson(const StoredEvent& s) {
   const Event& e = s.event;
   Json j{{"seq", s.seq},
-              {"time", s.time},
-              {"type", e.type},
-              {"actor",
-               {{"partner", e.actor.partner},
-                {"role", e.actor.role},
-                {"cn", e.actor.cn},
-                {"fingerprint", e.actor.fingerprint},
-                {"remote", e.actor.remote}}},
-              {"meeting", e.meeting},
-              {"overlegvorm", e.overlegvorm},
-              {"purpose", e.purpose},
-              {"covenant",
-               {{"id", e.covenant_id},
-                {"version", e.covenant_version},
-                {"sha256", e.covenant_sha256}}},
-              {"subject", e.subject},
-              {"supplier", e.supplier},
-              {"recipient", e.recipient},
-              {"fields", DecisionsToJson(e.fields)},
-              {"outcome", e.outcome},
-              {"detail", e.detail},
-              {"prev_hash", crypto::ToHex(s.prev_hash.data(), s.prev_hash.size())},
-              {"hash", crypto::ToHex(s.hash.data(), s.hash.size())}};
+         {"time", s.time},
+         {"type", e.type},
+         {"actor",
+          {{"partner", e.actor.partner},
+           {"role", e.actor.role},
+           {"cn", e.actor.cn},
+           {"fingerprint", e.actor.fingerprint},
+           {"remote", e.actor.remote}}},
+         {"meeting", e.meeting},
+         {"overlegvorm", e.overlegvorm},
+         {"purpose", e.purpose},
+         {"covenant",
+          {{"id", e.covenant_id}, {"version", e.covenant_version}, {"sha256", e.covenant_sha256}}},
+         {"subject", e.subject},
+         {"supplier", e.supplier},
+         {"recipient", e.recipient},
+         {"fields", DecisionsToJson(e.fields)},
+         {"outcome", e.outcome},
+         {"detail", e.detail},
+         {"prev_hash", crypto::ToHex(s.prev_hash.data(), s.prev_hash.size())},
+         {"hash", crypto::ToHex(s.hash.data(), s.hash.size())}};
   if (!e.parts.empty()) {
     Json parts = Json::array();
     for (const auto& p : e.parts) {

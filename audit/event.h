@@ -120,13 +120,14 @@ struct Event {
   // A dossier view's PartList hex, as stored. The log sets it when it appends
   // a view; ParseEventBody reads it back, and Query fills `parts` from it.
   std::string parts_list;
-  std::string outcome;  // "ok" | "refused" | "error", with an http status where fitting ("refused 403")
+  std::string
+      outcome;  // "ok" | "refused" | "error", with an http status where fitting ("refused 403")
   Json detail = Json::object();  // free text, e.g. a decline reason; encrypted at rest
 };
 
 struct StoredEvent {
-  int64_t seq = 0;        // 1, 2, 3, ... without gaps
-  std::string time;       // FormatUtc of the commit batch's clock reading
+  int64_t seq = 0;   // 1, 2, 3, ... without gaps
+  std::string time;  // FormatUtc of the commit batch's clock reading
   Event event;
   crypto::Hash prev_hash{};  // zero for seq 1
   crypto::Hash hash{};

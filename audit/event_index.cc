@@ -1,11 +1,11 @@
 #include "audit/event_index.h"
 
-#include "audit/event.h"
-#include "crypto/hex.h"
-
 #include <algorithm>
 #include <set>
 #include <utility>
+
+#include "audit/event.h"
+#include "crypto/hex.h"
 
 namespace vh::audit {
 
@@ -39,19 +39,19 @@ Status EnsureEventIndexSchema(db::Database& db) {
   if (!had_keys.ok()) return had_keys.status();
   auto had_views = HasTable(db, "view_subjects");
   if (!had_views.ok()) return had_views.status();
-  VH_RETURN_IF_ERROR(db.Exec(
-      "DROP INDEX IF EXISTS events_subject;"
-      "DROP INDEX IF EXISTS events_meeting;"
-      "DROP INDEX IF EXISTS events_supplier;"
-      "DROP INDEX IF EXISTS events_recipient;"
-      "CREATE TABLE IF NOT EXISTS event_keys("
-      " k TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(k, seq)) WITHOUT ROWID;"
-      "CREATE TABLE IF NOT EXISTS event_keys_state("
-      " id INTEGER PRIMARY KEY CHECK (id = 1), upto INTEGER NOT NULL);"
-      "INSERT OR IGNORE INTO event_keys_state(id, upto) VALUES (1, 0);"
-      "CREATE TABLE IF NOT EXISTS view_subjects("
-      " subject TEXT NOT NULL, meeting TEXT NOT NULL, PRIMARY KEY(subject, meeting))"
-      " WITHOUT ROWID;"));
+  VH_RETURN_IF_ERROR(
+      db.Exec("DROP INDEX IF EXISTS events_subject;"
+              "DROP INDEX IF EXISTS events_meeting;"
+              "DROP INDEX IF EXISTS events_supplier;"
+              "DROP INDEX IF EXISTS events_recipient;"
+              "CREATE TABLE IF NOT EXISTS event_keys("
+              " k TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(k, seq)) WITHOUT ROWID;"
+              "CREATE TABLE IF NOT EXISTS event_keys_state("
+              " id INTEGER PRIMARY KEY CHECK (id = 1), upto INTEGER NOT NULL);"
+              "INSERT OR IGNORE INTO event_keys_state(id, upto) VALUES (1, 0);"
+              "CREATE TABLE IF NOT EXISTS view_subjects("
+              " subject TEXT NOT NULL, meeting TEXT NOT NULL, PRIMARY KEY(subject, meeting))"
+              " WITHOUT ROWID;"));
   if (*had_keys && !*had_views) {
     // Built by an earlier version: start over.
     VH_RETURN_IF_ERROR(db.Exec("DELETE FROM event_keys; UPDATE event_keys_state SET upto = 0;"));
@@ -59,8 +59,7 @@ Status EnsureEventIndexSchema(db::Database& db) {
   return Status::Ok();
 }
 
-Result<std::optional<std::vector<SubjectPart>>> ReadPartList(db::Database& db,
-                                                             std::string_view hex,
+Result<std::optional<std::vector<SubjectPart>>> ReadPartList(db::Database& db, std::string_view hex,
                                                              std::optional<db::Statement>* get) {
   auto digest = crypto::FromHex(hex);
   if (!digest || digest->size() != crypto::kHashBytes) {
@@ -155,8 +154,8 @@ Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) 
     const std::string type = sel->Text(1);
     const std::string meeting = sel->Text(3);
     const std::string subject = sel->Text(4);
-    for (auto& k : EventIndexKeys(type, sel->Text(2), meeting, subject, sel->Text(5),
-                                  sel->Text(6))) {
+    for (auto& k :
+         EventIndexKeys(type, sel->Text(2), meeting, subject, sel->Text(5), sel->Text(6))) {
       entries.emplace_back(std::move(k), last);
     }
     // Views of one meeting repeat its subjects: each run of them is read once.

@@ -56,8 +56,7 @@ std::vector<std::string> EventIndexKeys(std::string_view type, std::string_view 
 // The parts of part list `hex` (table part_lists); nullopt when the store has
 // none by that digest or it does not parse. Its digest is not checked here
 // (`audit verify` does). `get` keeps the prepared statement between calls.
-Result<std::optional<std::vector<SubjectPart>>> ReadPartList(db::Database& db,
-                                                             std::string_view hex,
+Result<std::optional<std::vector<SubjectPart>>> ReadPartList(db::Database& db, std::string_view hex,
                                                              std::optional<db::Statement>* get);
 
 // The subjects of dossier views, for view_subjects: those of the part list

@@ -35,12 +35,23 @@ std::string HtmlEscape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -66,8 +77,9 @@ std::string DutchDateTime(TimePoint t) {
   auto lday = floor<days>(local);
   year_month_day l{lday};
   auto tod = duration_cast<minutes>(local - lday);
-  static const char* kMonths[] = {"januari", "februari", "maart",     "april",   "mei",      "juni",
-                                  "juli",    "augustus", "september", "oktober", "november", "december"};
+  static const char* kMonths[] = {"januari",   "februari", "maart",    "april",
+                                  "mei",       "juni",     "juli",     "augustus",
+                                  "september", "oktober",  "november", "december"};
   char hm[32];
   std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(tod.count() / 60),
                 static_cast<int>(tod.count() % 60));
@@ -165,7 +177,7 @@ Json BuildAccessReport(const std::vector<StoredEvent>& events, const ReportConte
     std::string ov_name = ov_it != ctx.overlegvormen.end() && !ov_it->second.name.empty()
                               ? ov_it->second.name
                               : e.overlegvorm;
-    std::string purpose = !e.purpose.empty() ? e.purpose
+    std::string purpose = !e.purpose.empty()                 ? e.purpose
                           : ov_it != ctx.overlegvormen.end() ? ov_it->second.purpose
                                                              : std::string();
     std::string partner_name = Lookup(ctx.partner_names, partner);
@@ -178,8 +190,8 @@ Json BuildAccessReport(const std::vector<StoredEvent>& events, const ReportConte
       text = "Op " + when + " kreeg " + partner_name + " in " + where +
              " deze gegevens over u te zien: " + JoinDutch(texts) + ".";
     } else if (kind == "verstrekt") {
-      text = "Op " + when + " gaf " + partner_name + " voor " + where + " deze gegevens over u aan " +
-             house_name + ": " + JoinDutch(texts) + ".";
+      text = "Op " + when + " gaf " + partner_name + " voor " + where +
+             " deze gegevens over u aan " + house_name + ": " + JoinDutch(texts) + ".";
     } else if (kind == "gevraagd") {
       text = "Op " + when + " vroeg " + house_name + " aan " + partner_name + " voor " + where +
              " om deze gegevens over u: " + JoinDutch(texts) + ".";
@@ -290,7 +302,8 @@ std::string RenderAccessReportHtml(const Json& r) {
     }
     h += "</tbody></table>\n";
   }
-  if (r.contains("withheld_note")) h += "<p><em>" + HtmlEscape(JStr(r, "withheld_note")) + "</em></p>\n";
+  if (r.contains("withheld_note"))
+    h += "<p><em>" + HtmlEscape(JStr(r, "withheld_note")) + "</em></p>\n";
   h += "</body></html>\n";
   return h;
 }

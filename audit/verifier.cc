@@ -111,8 +111,9 @@ Result<std::pair<int64_t, std::string>> FirstIndexMismatch(db::Database& db, int
     }
     if (have != want) {
       return std::pair<int64_t, std::string>(
-          seq, "its entries in the query index are missing or altered (queries and access "
-               "reports would not find it)");
+          seq,
+          "its entries in the query index are missing or altered (queries and access "
+          "reports would not find it)");
     }
   }
   if (*ix_row) {
@@ -173,8 +174,8 @@ class ViewChecker {
       get.emplace(std::move(*st));
     }
     get->Reset();
-    get->BindBlob(1, std::string_view(reinterpret_cast<const char*>(digest->data()),
-                                      digest->size()));
+    get->BindBlob(1,
+                  std::string_view(reinterpret_cast<const char*>(digest->data()), digest->size()));
     auto row = get->Step();
     if (!row.ok()) return row.status();
     const std::string name = what + " " + hex.substr(0, 16);
@@ -354,10 +355,10 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
   // A batch is a vector of kBatch reusable items and the count in use, so
   // the canonical buffers are allocated once, not per event.
   using Batch = std::pair<std::vector<Item>, std::size_t>;
-  std::deque<Batch> queue;               // guarded by mu
-  std::vector<Batch> spare;              // guarded by mu: batches to reuse
-  bool done = false;                     // guarded by mu
-  std::atomic<int64_t> hash_fail{0};     // lowest seq whose hash is wrong, 0 = none
+  std::deque<Batch> queue;            // guarded by mu
+  std::vector<Batch> spare;           // guarded by mu: batches to reuse
+  bool done = false;                  // guarded by mu
+  std::atomic<int64_t> hash_fail{0};  // lowest seq whose hash is wrong, 0 = none
   std::thread hasher([&] {
     for (;;) {
       Batch batch;
@@ -449,8 +450,7 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
     }
     if (it.prev != last_stored) {
       stop(seq, seq == 1 ? "the first event does not start the chain (inserted event)"
-                         : "its previous hash is not the hash of event " +
-                               std::to_string(seq - 1) +
+                         : "its previous hash is not the hash of event " + std::to_string(seq - 1) +
                                " (inserted, deleted or reordered event)");
       break;
     }
@@ -479,8 +479,8 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       }
     }
     if (seq <= upto) {
-      for (const auto& k : EventIndexKeys(Col(st, 2), Col(st, 3), Col(st, 4), Col(st, 5),
-                                          Col(st, 6), Col(st, 7))) {
+      for (const auto& k :
+           EventIndexKeys(Col(st, 2), Col(st, 3), Col(st, 4), Col(st, 5), Col(st, 6), Col(st, 7))) {
         index_hasher.Add(&index_want, k, seq);
       }
       auto subjects = subjects_of.Subjects(Col(st, 2), Col(st, 5));
@@ -577,8 +577,9 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       first_bad = first_bad == 0 ? want->second : std::min(first_bad, want->second);
     }
     if (first_bad != 0) {
-      return fail(first_bad, "a subject of this dossier view is missing from the query index "
-                             "(queries and access reports would not find the view)");
+      return fail(first_bad,
+                  "a subject of this dossier view is missing from the query index "
+                  "(queries and access reports would not find the view)");
     }
     if (added) return fail(0, "the query index lists a subject for a meeting that no view has");
   }

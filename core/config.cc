@@ -11,7 +11,8 @@ Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
   std::error_code ec;
   auto size = fs::file_size(path, ec);
   if (ec) return Status::NotFound(path + ": cannot read: " + ec.message());
-  if (size > max_bytes) return Status::TooLarge(path + ": larger than " + std::to_string(max_bytes));
+  if (size > max_bytes)
+    return Status::TooLarge(path + ": larger than " + std::to_string(max_bytes));
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path + ": cannot open");
   std::ostringstream ss;
@@ -30,7 +31,8 @@ Result<HostPort> ParseHostPort(const std::string& s) {
     hp.host = hp.host.substr(1, hp.host.size() - 2);
   }
   std::string port = s.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
     return Status::InvalidArgument("bad_config", "port is not a number");
   }
   long p = std::stol(port);
@@ -61,8 +63,9 @@ Result<Config> LoadConfig(const std::string& path) {
     fs::path fp(p);
     return (fp.is_absolute() ? fp : fs::path(c.dir) / fp).lexically_normal().string();
   };
-  static const char* kKnown[] = {"listen", "metrics_listen", "policy", "data_dir", "keys_dir",
-                                 "tls", "threads", "audit", "retention", "limits", "adapters", "comment"};
+  static const char* kKnown[] = {"listen",   "metrics_listen", "policy", "data_dir",  "keys_dir",
+                                 "tls",      "threads",        "audit",  "retention", "limits",
+                                 "adapters", "comment"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
     for (const char* k : kKnown) known = known || it.key() == k;
@@ -160,8 +163,8 @@ Result<Config> LoadConfig(const std::string& path) {
     }
     VH_RETURN_IF_ERROR(
         positive_int(l, "read_timeout_ms", "/limits/read_timeout_ms", &c.read_timeout_ms, 100));
-    VH_RETURN_IF_ERROR(positive_int(l, "write_timeout_ms", "/limits/write_timeout_ms",
-                                    &c.write_timeout_ms, 100));
+    VH_RETURN_IF_ERROR(
+        positive_int(l, "write_timeout_ms", "/limits/write_timeout_ms", &c.write_timeout_ms, 100));
     VH_RETURN_IF_ERROR(
         positive_int(l, "max_connections", "/limits/max_connections", &c.max_connections, 1));
     VH_RETURN_IF_ERROR(

@@ -45,10 +45,10 @@ struct Config {
   int retention_sweep_seconds = 3600;
   // limits {read_timeout_ms, write_timeout_ms, max_connections, handler_threads}; defaults
   // in core/limits.h.
-  int read_timeout_ms = 0;      // 0: limits::kReadTimeout
-  int write_timeout_ms = 0;     // 0: limits::kWriteTimeout
-  int max_connections = 0;      // 0: limits::kMaxConnections
-  int handler_threads = 0;      // 0: 32 (handlers may wait on the audit group commit)
+  int read_timeout_ms = 0;   // 0: limits::kReadTimeout
+  int write_timeout_ms = 0;  // 0: limits::kWriteTimeout
+  int max_connections = 0;   // 0: limits::kMaxConnections
+  int handler_threads = 0;   // 0: 32 (handlers may wait on the audit group commit)
   Json adapters = Json::array();
   Json raw;  // the whole document, for modules that own further sections
 };

@@ -43,8 +43,8 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& lim) {
     return Status::TooLarge("JSON document exceeds " + std::to_string(lim.max_bytes) + " bytes");
   }
   if (JsonDepth(text, lim.max_depth) > lim.max_depth) {
-    return Status::InvalidArgument("malformed_json", "JSON nested deeper than " +
-                                                         std::to_string(lim.max_depth) + " levels");
+    return Status::InvalidArgument(
+        "malformed_json", "JSON nested deeper than " + std::to_string(lim.max_depth) + " levels");
   }
   Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false,
                        lim.allow_comments);
@@ -74,8 +74,8 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& lim) {
     } sax(&offset);
     Json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json,
                     /*strict=*/true, lim.allow_comments);
-    return Status::InvalidArgument("malformed_json",
-                                   "body is not valid JSON (near byte " + std::to_string(offset) + ")");
+    return Status::InvalidArgument(
+        "malformed_json", "body is not valid JSON (near byte " + std::to_string(offset) + ")");
   }
   return j;
 }
@@ -91,8 +91,8 @@ std::string ErrorBody(std::string_view reason, std::string_view message) {
 
 Status RequireObject(const Json& j, std::string_view path) {
   if (!j.is_object()) {
-    return Status::Unprocessable("wrong_type", std::string(path.empty() ? "/" : path) +
-                                                   ": expected an object");
+    return Status::Unprocessable("wrong_type",
+                                 std::string(path.empty() ? "/" : path) + ": expected an object");
   }
   return Status::Ok();
 }

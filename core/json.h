@@ -11,10 +11,9 @@
 // only come from our own code) is replaced rather than thrown.
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/limits.h"
 #include "core/status.h"

@@ -19,18 +19,18 @@ namespace vh {
 
 enum class Code {
   kOk = 0,
-  kInvalidArgument,     // 400: malformed input
-  kUnauthenticated,     // 401: identity not known to the covenant
-  kPermissionDenied,    // 403: known, but not allowed
-  kNotFound,            // 404
-  kMethodNotAllowed,    // 405
-  kConflict,            // 409: state does not allow it (closed, answered)
-  kTooLarge,            // 413
-  kHeadersTooLarge,     // 431
-  kUnprocessable,       // 422: well-formed but semantically wrong
-  kUnavailable,         // 503: a dependency (audit store, partner) cannot serve
-  kTimeout,             // 504 / 408 depending on context
-  kInternal,            // 500
+  kInvalidArgument,   // 400: malformed input
+  kUnauthenticated,   // 401: identity not known to the covenant
+  kPermissionDenied,  // 403: known, but not allowed
+  kNotFound,          // 404
+  kMethodNotAllowed,  // 405
+  kConflict,          // 409: state does not allow it (closed, answered)
+  kTooLarge,          // 413
+  kHeadersTooLarge,   // 431
+  kUnprocessable,     // 422: well-formed but semantically wrong
+  kUnavailable,       // 503: a dependency (audit store, partner) cannot serve
+  kTimeout,           // 504 / 408 depending on context
+  kInternal,          // 500
 };
 
 class [[nodiscard]] Status {
@@ -89,8 +89,8 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {      // NOLINT
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok() && "Result from an ok Status");
   }
 
@@ -113,8 +113,8 @@ class [[nodiscard]] Result {
 
 }  // namespace vh
 
-#define VH_RETURN_IF_ERROR(expr)       \
-  do {                                 \
-    ::vh::Status _st = (expr);         \
-    if (!_st.ok()) return _st;         \
+#define VH_RETURN_IF_ERROR(expr) \
+  do {                           \
+    ::vh::Status _st = (expr);   \
+    if (!_st.ok()) return _st;   \
   } while (0)

@@ -12,8 +12,8 @@ std::string ToHex(const uint8_t* p, std::size_t n) {
 }
 
 std::optional<std::vector<uint8_t>> FromHex(std::string_view hex) {
-  while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ' ||
-                          hex.back() == '\t')) {
+  while (!hex.empty() &&
+         (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ' || hex.back() == '\t')) {
     hex.remove_suffix(1);
   }
   while (!hex.empty() && (hex.front() == ' ' || hex.front() == '\t' || hex.front() == '\n')) {

@@ -87,7 +87,8 @@ Status EnsurePrivateDir(const std::string& dir) {
     ::chmod(dir.c_str(), 0700);
   }
   struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return KeyError(dir, "not a directory");
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return KeyError(dir, "not a directory");
   if ((st.st_mode & 077) != 0) {
     return KeyError(dir, "accessible by group or others (chmod 700)");
   }

@@ -12,8 +12,8 @@ Status InitCrypto() {
 
 Hash ContentHash(std::string_view data) {
   Hash h;
-  crypto_generichash(h.data(), h.size(), reinterpret_cast<const uint8_t*>(data.data()),
-                     data.size(), nullptr, 0);
+  crypto_generichash(h.data(), h.size(), reinterpret_cast<const uint8_t*>(data.data()), data.size(),
+                     nullptr, 0);
   return h;
 }
 

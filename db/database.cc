@@ -1,7 +1,7 @@
 #include "db/database.h"
 
-#include <sqlite3.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include <string>
 

@@ -35,7 +35,9 @@ class Statement {
   Statement() = default;
   Statement(sqlite3_stmt* s, std::string file) : stmt_(s), file_(std::move(file)) {}
   ~Statement();
-  Statement(Statement&& o) noexcept : stmt_(o.stmt_), file_(std::move(o.file_)) { o.stmt_ = nullptr; }
+  Statement(Statement&& o) noexcept : stmt_(o.stmt_), file_(std::move(o.file_)) {
+    o.stmt_ = nullptr;
+  }
   Statement& operator=(Statement&& o) noexcept;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -82,7 +84,7 @@ class CachedStatement {
 class Database {
  public:
   struct Options {
-    bool create = true;       // create the file when missing
+    bool create = true;  // create the file when missing
     bool read_only = false;
     int busy_timeout_ms = 5000;
     // SQLCipher page size (512..65536, a power of two). Fixed when the file
@@ -106,9 +108,9 @@ class Database {
   // `sql` prepared once per connection and kept until it closes, for the
   // statements a hot path runs again and again (the audit writer's batch).
   Result<CachedStatement> PrepareCached(std::string_view sql);
-  Status Begin();      // BEGIN IMMEDIATE
+  Status Begin();  // BEGIN IMMEDIATE
   Status Commit();
-  void Rollback();     // best effort
+  void Rollback();  // best effort
   int64_t LastInsertRowid() const;
   int Changes() const;
   const std::string& path() const { return path_; }

@@ -15,7 +15,6 @@
 namespace vh::exchange {
 
 // `args` are the words after "retention" (a leading "retention" is skipped).
-int RunRetentionCommand(const std::vector<std::string>& args, std::ostream& out,
-                        std::ostream& err);
+int RunRetentionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace vh::exchange

@@ -356,7 +356,8 @@ struct ExchangeService::Impl {
     ctx.participants = s.MemberIds();
     ctx.ad_hoc = s.AdHocIds();
     for (const auto& d : s.declarations) {
-      if (!Contains(ctx.declarations_signed, d.partner)) ctx.declarations_signed.push_back(d.partner);
+      if (!Contains(ctx.declarations_signed, d.partner))
+        ctx.declarations_signed.push_back(d.partner);
     }
     ctx.client_present = s.meeting.client_present;
     if (auto t = ParseUtc(s.meeting.starts_at)) ctx.starts_on = DateOf(*t);
@@ -366,11 +367,12 @@ struct ExchangeService::Impl {
 
   Json MeetingJson(const Snapshot& s, const Covenant& c, bool coordinator) {
     const auto& m = s.meeting;
-    Json j = {{"id", m.id},
-              {"overlegvorm", m.overlegvorm},
-              {"state", m.state},
-              {"covenant", {{"id", m.covenant_id}, {"version", m.covenant_version},
-                            {"sha256", m.covenant_sha256}}}};
+    Json j = {
+        {"id", m.id},
+        {"overlegvorm", m.overlegvorm},
+        {"state", m.state},
+        {"covenant",
+         {{"id", m.covenant_id}, {"version", m.covenant_version}, {"sha256", m.covenant_sha256}}}};
     if (m.state == store::kMeetingShredded) {
       j["shredded_at"] = m.shredded_at;
       return j;
@@ -444,12 +446,14 @@ Result<Json> ExchangeService::CreateMeeting(const audit::Actor& caller, const Js
   const Covenant& c = *cp;
   VH_RETURN_IF_ERROR(impl_->RequireHouseCoordinator(caller, c));
   VH_RETURN_IF_ERROR(RequireObject(body, ""));
-  VH_RETURN_IF_ERROR(CheckKnownKeys(body, "", {"overlegvorm", "title", "starts_at", "ends_at",
-                                               "participants", "ad_hoc", "subjects"}));
+  VH_RETURN_IF_ERROR(CheckKnownKeys(
+      body, "",
+      {"overlegvorm", "title", "starts_at", "ends_at", "participants", "ad_hoc", "subjects"}));
   std::string ov_id;
   VH_RETURN_IF_ERROR(GetString(body, "overlegvorm", "", 128, false, &ov_id));
   const Overlegvorm* o = c.FindOverlegvorm(ov_id);
-  if (!o) return Invalid("unknown_overlegvorm", "/overlegvorm", "not an overlegvorm of the covenant");
+  if (!o)
+    return Invalid("unknown_overlegvorm", "/overlegvorm", "not an overlegvorm of the covenant");
   std::string title;
   VH_RETURN_IF_ERROR(GetString(body, "title", "", kMaxTitleBytes, false, &title));
   TimePoint starts, ends;
@@ -534,7 +538,8 @@ Result<Json> ExchangeService::CreateMeeting(const audit::Actor& caller, const Js
     for (auto f = iit->begin(); f != iit->end(); ++f) {
       const std::string fpath = path + "/identity/" + policy::JsonPointerToken(f.key());
       const policy::Field* field = c.FindField(f.key());
-      if (!field) return Status::Unprocessable("unknown_field", fpath + ": not a field of the covenant");
+      if (!field)
+        return Status::Unprocessable("unknown_field", fpath + ": not a field of the covenant");
       const bool for_requests = std::find(o->request_identity.begin(), o->request_identity.end(),
                                           field) != o->request_identity.end();
       const bool house_supplies = policy::MaySupply(c, *o, *field, c.house());
@@ -573,8 +578,8 @@ Result<Json> ExchangeService::CreateMeeting(const audit::Actor& caller, const Js
   Status s = impl_->cases.CreateMeeting(nm, house_answers,
                                         [&] { return impl_->AppendAll(std::move(events)); });
   if (!s.ok()) return s;
-  LogInfo("meeting_created", {{"meeting", nm.meeting.id}, {"overlegvorm", o->id},
-                              {"subjects", nm.subjects.size()}});
+  LogInfo("meeting_created",
+          {{"meeting", nm.meeting.id}, {"overlegvorm", o->id}, {"subjects", nm.subjects.size()}});
   auto snap = impl_->Load(nm.meeting.id);
   if (!snap.ok()) return snap.status();
   return impl_->MeetingJson(**snap, c, true);
@@ -595,9 +600,9 @@ Result<Json> ExchangeService::GetMeeting(const audit::Actor& caller, std::string
                            Status::PermissionDenied("not a participant of this meeting"));
     }
     if (s.meeting.state != store::kMeetingOpen) {
-      return impl_->Refuse(caller, c, o, meeting_id,
-                           Status::Make(Code::kPermissionDenied, "meeting_closed",
-                                        "the meeting is closed"));
+      return impl_->Refuse(
+          caller, c, o, meeting_id,
+          Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed"));
     }
   }
   return impl_->MeetingJson(s, c, coordinator);
@@ -623,7 +628,9 @@ Result<Json> ExchangeService::CreateRequests(const audit::Actor& caller,
     return Status::Conflict("meeting_closed", "the meeting is closed");
   }
   const Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
-  if (!o) return Status::Conflict("overlegvorm_withdrawn", "the overlegvorm is no longer in the covenant");
+  if (!o)
+    return Status::Conflict("overlegvorm_withdrawn",
+                            "the overlegvorm is no longer in the covenant");
   const std::vector<std::string> ad_hoc = s.AdHocIds();
   std::vector<const policy::Partner*> suppliers = policy::RequestSuppliers(c, *o, ad_hoc);
   // Ad hoc suppliers not invited to this meeting supply nothing here.
@@ -658,8 +665,7 @@ Result<Json> ExchangeService::CreateRequests(const audit::Actor& caller,
     for (const policy::Partner* p : suppliers) {
       if (have.count({sub.index, p->id})) continue;
       const bool sup_ad_hoc = Contains(ad_hoc, p->id);
-      std::vector<const policy::Field*> fields =
-          policy::SuppliableFields(c, *o, p->id, sup_ad_hoc);
+      std::vector<const policy::Field*> fields = policy::SuppliableFields(c, *o, p->id, sup_ad_hoc);
       if (fields.empty()) continue;
       store::RequestRecord r;
       r.id = store::NewId("r");
@@ -685,8 +691,8 @@ Result<Json> ExchangeService::CreateRequests(const audit::Actor& caller,
     }
   }
   if (!records.empty()) {
-    Status st = impl_->cases.AddRequests(records,
-                                         [&] { return impl_->AppendAll(std::move(events)); });
+    Status st =
+        impl_->cases.AddRequests(records, [&] { return impl_->AppendAll(std::move(events)); });
     if (!st.ok()) return st;
   }
   LogInfo("requests_sent", {{"meeting", s.meeting.id}, {"requests", records.size()}});
@@ -718,9 +724,8 @@ Result<Json> ExchangeService::SetPhase(const audit::Actor& caller, std::string_v
   const Overlegvorm* o = c.FindOverlegvorm((*snap)->meeting.overlegvorm);
   audit::Event e = impl_->BaseEvent(audit::kPhaseChanged, caller, c, o, meeting_id);
   e.detail = Json{{"client_present", present}};
-  VH_RETURN_IF_ERROR(impl_->cases.SetPhase(meeting_id, present, [&] {
-    return impl_->AppendAll({std::move(e)});
-  }));
+  VH_RETURN_IF_ERROR(
+      impl_->cases.SetPhase(meeting_id, present, [&] { return impl_->AppendAll({std::move(e)}); }));
   return Json{{"meeting", std::string(meeting_id)},
               {"phase", PhaseName(present)},
               {"client_present", present}};
@@ -781,9 +786,8 @@ Result<Json> ExchangeService::Close(const audit::Actor& caller, std::string_view
     e.detail = Json{{"decision", decision}};
     events.push_back(std::move(e));
   }
-  VH_RETURN_IF_ERROR(impl_->cases.Close(meeting_id, outcomes, FormatUtc(now), until, [&] {
-    return impl_->AppendAll(std::move(events));
-  }));
+  VH_RETURN_IF_ERROR(impl_->cases.Close(meeting_id, outcomes, FormatUtc(now), until,
+                                        [&] { return impl_->AppendAll(std::move(events)); }));
   LogInfo("meeting_closed", {{"meeting", std::string(meeting_id)}});
   Json out = {{"id", std::string(meeting_id)},
               {"state", store::kMeetingClosed},
@@ -791,8 +795,8 @@ Result<Json> ExchangeService::Close(const audit::Actor& caller, std::string_view
               {"retention_until", until}};
   Json oc = Json::array();
   for (const auto& [idx, decision] : outcomes) {
-    oc.push_back({{"subject", s.subjects[static_cast<std::size_t>(idx)].ref},
-                  {"decision", decision}});
+    oc.push_back(
+        {{"subject", s.subjects[static_cast<std::size_t>(idx)].ref}, {"decision", decision}});
   }
   out["outcomes"] = std::move(oc);
   return out;
@@ -825,9 +829,8 @@ Result<Json> ExchangeService::ExtendRetention(const audit::Actor& caller,
   const Overlegvorm* o = c.FindOverlegvorm(m->overlegvorm);
   audit::Event e = impl_->BaseEvent(audit::kRetentionExtended, caller, c, o, meeting_id);
   e.detail = Json{{"until", until_s}, {"previous_until", current}, {"reason", reason}};
-  VH_RETURN_IF_ERROR(impl_->cases.ExtendRetention(meeting_id, until_s, reason, [&] {
-    return impl_->AppendAll({std::move(e)});
-  }));
+  VH_RETURN_IF_ERROR(impl_->cases.ExtendRetention(
+      meeting_id, until_s, reason, [&] { return impl_->AppendAll({std::move(e)}); }));
   return Json{{"id", std::string(meeting_id)},
               {"retention_until", m->retention_until},
               {"extended_until", until_s}};
@@ -840,8 +843,7 @@ Result<Json> ExchangeService::ListRequests(const audit::Actor& caller, std::stri
   if (caller.role != "supplier") return Status::PermissionDenied("only suppliers list requests");
   if (!status.empty() && status != "open" && status != "answered" && status != "declined" &&
       status != "overdue" && status != "failed") {
-    return Invalid("invalid_status", "/status",
-                   "one of open, answered, declined, overdue, failed");
+    return Invalid("invalid_status", "/status", "one of open, answered, declined, overdue, failed");
   }
   auto cp = impl_->covenant();
   const Covenant& c = *cp;
@@ -916,7 +918,9 @@ Result<Json> ExchangeService::Answer(const audit::Actor& caller, std::string_vie
   auto fit = body.find("fields");
   if (fit == body.end()) return Missing("/fields");
   if (!fit->is_object()) return WrongType("/fields", "an object");
-  if (!o) return Status::Conflict("overlegvorm_withdrawn", "the overlegvorm is no longer in the covenant");
+  if (!o)
+    return Status::Conflict("overlegvorm_withdrawn",
+                            "the overlegvorm is no longer in the covenant");
   auto intake = policy::SplitAnswer(c, o->id, caller.partner, s.IsAdHoc(caller.partner), *fit);
   if (!intake.ok()) return intake.status();
 
@@ -955,9 +959,8 @@ Result<Json> ExchangeService::Answer(const audit::Actor& caller, std::string_vie
   std::vector<audit::Event> events;
   events.push_back(std::move(e));
   if (!w.fields.empty()) events.push_back(std::move(w));
-  VH_RETURN_IF_ERROR(impl_->cases.StoreAnswer(request_id, accepted, now, [&] {
-    return impl_->AppendAll(std::move(events));
-  }));
+  VH_RETURN_IF_ERROR(impl_->cases.StoreAnswer(request_id, accepted, now,
+                                              [&] { return impl_->AppendAll(std::move(events)); }));
   LogInfo("answer_received", {{"request", req->id},
                               {"supplier", caller.partner},
                               {"accepted", accepted_ids.size()},
@@ -1011,9 +1014,9 @@ Result<Json> ExchangeService::Decline(const audit::Actor& caller, std::string_vi
   e.recipient = c.house();
   e.detail = Json{{"request", req->id}, {"reason", reason}};
   const std::string now = impl_->Now();
-  VH_RETURN_IF_ERROR(impl_->cases.SetRequestStatus(
-      request_id, store::kRequestDeclined, reason, now,
-      [&] { return impl_->AppendAll({std::move(e)}); }));
+  VH_RETURN_IF_ERROR(
+      impl_->cases.SetRequestStatus(request_id, store::kRequestDeclined, reason, now,
+                                    [&] { return impl_->AppendAll({std::move(e)}); }));
   return Json{{"request", req->id}, {"status", store::kRequestDeclined}};
 }
 
@@ -1060,7 +1063,8 @@ Result<Json> ExchangeService::GetDeclaration(const audit::Actor& caller,
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
   if (caller.role != "participant" || !s.IsAdHoc(caller.partner)) {
-    return Status::PermissionDenied("only ad hoc partners invited to this meeting sign a declaration");
+    return Status::PermissionDenied(
+        "only ad hoc partners invited to this meeting sign a declaration");
   }
   if (s.meeting.state != store::kMeetingOpen) {
     return Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed");
@@ -1081,7 +1085,8 @@ Result<Json> ExchangeService::SignDeclaration(const audit::Actor& caller,
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
   if (caller.role != "participant" || !s.IsAdHoc(caller.partner)) {
-    return Status::PermissionDenied("only ad hoc partners invited to this meeting sign a declaration");
+    return Status::PermissionDenied(
+        "only ad hoc partners invited to this meeting sign a declaration");
   }
   if (s.meeting.state != store::kMeetingOpen) {
     return Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed");
@@ -1104,9 +1109,8 @@ Result<Json> ExchangeService::SignDeclaration(const audit::Actor& caller,
   e.recipient = caller.partner;
   e.detail = Json{{"text_sha256", expected}};
   store::DeclarationRecord d{caller.partner, caller.cn, expected, now};
-  VH_RETURN_IF_ERROR(impl_->cases.AddDeclaration(meeting_id, d, [&] {
-    return impl_->AppendAll({std::move(e)});
-  }));
+  VH_RETURN_IF_ERROR(
+      impl_->cases.AddDeclaration(meeting_id, d, [&] { return impl_->AppendAll({std::move(e)}); }));
   return Json{{"meeting", std::string(meeting_id)},
               {"partner", caller.partner},
               {"signed_by", caller.cn},
@@ -1200,7 +1204,7 @@ void ExchangeService::DossierBodyAsync(const audit::Actor& caller, std::string_v
 }
 
 Result<std::string> ExchangeService::DossierBody(const audit::Actor& caller,
-                                                std::string_view meeting_id) {
+                                                 std::string_view meeting_id) {
   std::promise<Result<std::string>> result;
   auto fut = result.get_future();
   DossierBodyAsync(caller, meeting_id, [&result](Result<SharedText> r) {
@@ -1240,11 +1244,11 @@ Result<Json> ExchangeService::RunRetention(const audit::Actor& system) {
       return s;
     }
     LogInfo("meeting_shredded", {{"meeting", m.id}});
-    shredded.push_back({{"id", m.id},
-                        {"overlegvorm", m.overlegvorm},
-                        {"closed_at", m.closed_at},
-                        {"retention_until",
-                         m.extended_until.empty() ? m.retention_until : m.extended_until}});
+    shredded.push_back(
+        {{"id", m.id},
+         {"overlegvorm", m.overlegvorm},
+         {"closed_at", m.closed_at},
+         {"retention_until", m.extended_until.empty() ? m.retention_until : m.extended_until}});
   }
   return Json{{"shredded", std::move(shredded)}, {"at", now}};
 }

@@ -84,8 +84,7 @@ class ExchangeService {
   Result<Json> CreateRequests(const audit::Actor& caller, std::string_view meeting_id,
                               const Json& body);
   // PUT /v1/meetings/{id}/phase {client_present: bool}.
-  Result<Json> SetPhase(const audit::Actor& caller, std::string_view meeting_id,
-                        const Json& body);
+  Result<Json> SetPhase(const audit::Actor& caller, std::string_view meeting_id, const Json& body);
   // POST /v1/meetings/{id}/close {outcomes: [{subject, decision}]}.
   Result<Json> Close(const audit::Actor& caller, std::string_view meeting_id, const Json& body);
   // POST /v1/meetings/{id}/retention {until, reason}.
@@ -104,8 +103,7 @@ class ExchangeService {
   // meeting: 409. A value of the wrong type: 422 naming /fields/<id>.
   Result<Json> Answer(const audit::Actor& caller, std::string_view request_id, const Json& body);
   // POST /v1/requests/{id}/decline {reason}.
-  Result<Json> Decline(const audit::Actor& caller, std::string_view request_id,
-                       const Json& body);
+  Result<Json> Decline(const audit::Actor& caller, std::string_view request_id, const Json& body);
   // An adapter could not get an answer from its partner system: the request
   // gets status "failed" (still answerable) and a "supplier_failed" event.
   // `reason` is a short technical text without personal data.

@@ -87,8 +87,8 @@ int LoaderOne(const uint8_t* data, std::size_t size) {
     for (const Field& f : c.fields()) {
       for (int s = 0; s < c.principal_count() && budget > 0; ++s) {
         for (int r = 0; r < c.principal_count() && budget > 0; ++r, --budget) {
-          Decision d = Decide(c, Flow{o.index, f.index, s, r, (s + r) % 2 == 0, (s % 3) == 0,
-                                      (r % 2) == 0});
+          Decision d =
+              Decide(c, Flow{o.index, f.index, s, r, (s + r) % 2 == 0, (s % 3) == 0, (r % 2) == 0});
           if (d.allowed) {
             Require(d.rule != nullptr && d.rule->field == &f);
             Require(TransformFits(d.as, f.type));

@@ -44,7 +44,7 @@ struct ApiRequest {
   std::string route;                         // the matched pattern, for metrics and logs
   std::string body;
   Identity identity;
-  std::string request_id;                    // for log correlation
+  std::string request_id;  // for log correlation
 };
 
 class DeferredResponse;
@@ -83,7 +83,7 @@ class DeferredResponse {
 
  private:
   std::mutex mu_;
-  std::optional<ApiResponse> response_;     // guarded by mu_
+  std::optional<ApiResponse> response_;    // guarded by mu_
   std::function<void(ApiResponse)> then_;  // guarded by mu_
 };
 

@@ -81,8 +81,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
     a.owned_->covenant = std::move(*holder);
     a.services_.covenant = a.owned_->covenant.get();
     auto c = a.owned_->covenant->Get();
-    LogInfo("policy_loaded", {{"file", a.config_.policy}, {"convenant", c->id()},
-                              {"version", c->version()}, {"sha256", c->sha256()}});
+    LogInfo("policy_loaded", {{"file", a.config_.policy},
+                              {"convenant", c->id()},
+                              {"version", c->version()},
+                              {"sha256", c->sha256()}});
     if (Status in_force = a.CovenantInForce(); !in_force.ok()) {
       LogWarn("covenant_not_in_force", {{"file", a.config_.policy},
                                         {"valid_from", c->valid_from()},
@@ -159,36 +161,38 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
     a.owned_->adapter_sink = std::make_unique<adapters::ExchangeSink>(
         *a.owned_->exchange, [holder] { return holder->Get(); });
     // A bad entry stops the start, naming the file and /adapters/<i>/<key>.
-    auto runner = adapters::AdapterRunner::Create(a.config_.adapters, a.config_.file, a.config_.dir,
-                                                  a.config_.data_dir + "/adapters",
-                                                  *a.owned_->adapter_sink);
+    auto runner =
+        adapters::AdapterRunner::Create(a.config_.adapters, a.config_.file, a.config_.dir,
+                                        a.config_.data_dir + "/adapters", *a.owned_->adapter_sink);
     if (!runner.ok()) return runner.status();
     Metrics* metrics = &a.metrics_;
-    (*runner)->metrics().SetMirror(
-        [metrics](const std::string& name, const std::string& labels, int64_t delta) {
-          metrics->Add(name, labels, delta);
-        });
+    (*runner)->metrics().SetMirror([metrics](const std::string& name, const std::string& labels,
+                                             int64_t delta) { metrics->Add(name, labels, delta); });
     a.owned_->adapters = std::move(*runner);
     a.services_.adapters = a.owned_->adapters.get();
   }
   // [adapters] create end
 
-  a.router_.Add("GET", "/v1/health", {"*"}, [&a](const ApiRequest&) {
-    Json convenant = {{"id", nullptr}, {"version", nullptr}, {"sha256", nullptr},
-                      {"status", "none loaded"}};
-    // [policy] health: fill convenant from the covenant in force.
-    if (a.services_.covenant != nullptr) {
-      auto c = a.services_.covenant->Get();
-      convenant = {{"id", c->id()}, {"version", c->version()}, {"sha256", c->sha256()}};
-    }
-    // [policy] health end
-    // An audit log that failed for good refuses every disclosure: the
-    // gateway is not healthy, and a monitor must see it.
-    if (a.services_.audit != nullptr && !a.services_.audit->stats().writable) {
-      return ApiResponse::FromJson(503, {{"status", "audit_unavailable"}, {"convenant", convenant}});
-    }
-    return ApiResponse::FromJson(200, {{"status", "ok"}, {"convenant", convenant}});
-  }, Dispatch::kInline);
+  a.router_.Add(
+      "GET", "/v1/health", {"*"},
+      [&a](const ApiRequest&) {
+        Json convenant = {
+            {"id", nullptr}, {"version", nullptr}, {"sha256", nullptr}, {"status", "none loaded"}};
+        // [policy] health: fill convenant from the covenant in force.
+        if (a.services_.covenant != nullptr) {
+          auto c = a.services_.covenant->Get();
+          convenant = {{"id", c->id()}, {"version", c->version()}, {"sha256", c->sha256()}};
+        }
+        // [policy] health end
+        // An audit log that failed for good refuses every disclosure: the
+        // gateway is not healthy, and a monitor must see it.
+        if (a.services_.audit != nullptr && !a.services_.audit->stats().writable) {
+          return ApiResponse::FromJson(503,
+                                       {{"status", "audit_unavailable"}, {"convenant", convenant}});
+        }
+        return ApiResponse::FromJson(200, {{"status", "ok"}, {"convenant", convenant}});
+      },
+      Dispatch::kInline);
   a.router_.Add("POST", "/v1/admin/policy/reload", {kRoleAdmin}, [&a](const ApiRequest& req) {
     Status s = a.ReloadPolicy(req.identity.cn);
     if (!s.ok()) return ApiResponse::FromStatus(s);
@@ -226,27 +230,30 @@ Status App::ReloadPolicy(const std::string& actor) {
     auto reloaded = services_.covenant->Reload();
     if (!reloaded.ok()) {
       const auto problems = services_.covenant->last_problems();
-      LogError("policy_reload_failed",
-               {{"actor", actor}, {"file", services_.covenant->path()},
-                {"in_force", old->sha256()}, {"problems", problems}});
-      Status st = audit_event(*old, "refused",
-                              {{"file", services_.covenant->path()}, {"at", "reload"},
-                               {"problems", problems.size()}});
+      LogError("policy_reload_failed", {{"actor", actor},
+                                        {"file", services_.covenant->path()},
+                                        {"in_force", old->sha256()},
+                                        {"problems", problems}});
+      Status st = audit_event(
+          *old, "refused",
+          {{"file", services_.covenant->path()}, {"at", "reload"}, {"problems", problems.size()}});
       if (!st.ok()) LogError("policy_reload_audit_failed", {{"reason", st.reason()}});
       return reloaded.status();
     }
-    LogInfo("policy_reloaded", {{"actor", actor}, {"file", services_.covenant->path()},
+    LogInfo("policy_reloaded", {{"actor", actor},
+                                {"file", services_.covenant->path()},
                                 {"convenant", (*reloaded)->id()},
                                 {"version", (*reloaded)->version()},
                                 {"previous_sha256", old->sha256()},
                                 {"sha256", (*reloaded)->sha256()}});
     Status st = audit_event(**reloaded, "ok",
-                            {{"file", services_.covenant->path()}, {"at", "reload"},
+                            {{"file", services_.covenant->path()},
+                             {"at", "reload"},
                              {"previous_sha256", old->sha256()}});
     if (!st.ok()) {
-      return Status::Make(st.code(), st.reason(),
-                          "covenant reloaded, but its audit event was not written: " +
-                              st.message());
+      return Status::Make(
+          st.code(), st.reason(),
+          "covenant reloaded, but its audit event was not written: " + st.message());
     }
     return Status::Ok();
   }
@@ -315,11 +322,11 @@ Status App::CovenantInForce() const {
   auto c = services_.covenant->Get();
   std::string today = FormatDate(DateOf(clock_.Now()));
   if (c->InForceOn(today)) return Status::Ok();
-  return Status::Unavailable(
-      "covenant_not_in_force",
-      "covenant " + c->id() + " version " + c->version() + " is valid from " + c->valid_from() +
-          (c->valid_until().empty() ? "" : " until " + c->valid_until()) + ", not on " + today +
-          ": no information is exchanged under it");
+  return Status::Unavailable("covenant_not_in_force",
+                             "covenant " + c->id() + " version " + c->version() +
+                                 " is valid from " + c->valid_from() +
+                                 (c->valid_until().empty() ? "" : " until " + c->valid_until()) +
+                                 ", not on " + today + ": no information is exchanged under it");
 }
 
 bool App::KnownPartner(const std::string& partner) const {
@@ -359,9 +366,8 @@ ApiResponse App::Handle(ApiRequest req) {
       if (!m.status.ok()) {
         if (m.status.code() == Code::kPermissionDenied) RecordRefusal(req, m.status);
         resp = ApiResponse::FromStatus(m.status);
-      } else if (Status in_force = NeedsCovenantInForce(req.method, m.route)
-                                       ? CovenantInForce()
-                                       : Status::Ok();
+      } else if (Status in_force =
+                     NeedsCovenantInForce(req.method, m.route) ? CovenantInForce() : Status::Ok();
                  !in_force.ok()) {
         RecordRefusal(req, in_force);
         resp = ApiResponse::FromStatus(in_force);

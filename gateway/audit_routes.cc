@@ -56,8 +56,8 @@ audit::Event QueryEvent(const ApiRequest& req, const policy::Covenant* cov, Json
 // event (a BSN only as its pseudonym).
 Status ParseFilter(const ApiRequest& req, const audit::AuditLog& log, audit::QueryFilter* f,
                    Json* shown) {
-  static const char* kKnown[] = {"bsn", "subject", "partner", "meeting", "type",
-                                 "from", "to", "limit", "cursor"};
+  static const char* kKnown[] = {"bsn",  "subject", "partner", "meeting", "type",
+                                 "from", "to",      "limit",   "cursor"};
   for (const auto& [k, v] : req.query) {
     bool known = false;
     for (const char* n : kKnown) known |= k == n;
@@ -82,7 +82,8 @@ Status ParseFilter(const ApiRequest& req, const audit::AuditLog& log, audit::Que
     std::string v = QueryParam(req, k);
     if (v.empty()) continue;
     auto t = ParseUtc(v);
-    if (!t) return Status::InvalidArgument("bad_query", std::string(k) + " is not an RFC 3339 time");
+    if (!t)
+      return Status::InvalidArgument("bad_query", std::string(k) + " is not an RFC 3339 time");
     (std::string(k) == "from" ? f->from : f->to) = *t;
     (*shown)[k] = v;
   }
@@ -133,15 +134,15 @@ void RegisterAuditRoutes(Router& router, Services& services) {
     if (!page.ok()) return ApiResponse::FromStatus(page.status());
     Json events = Json::array();
     for (const auto& e : page->events) events.push_back(audit::EventToJson(e));
-    audit::Event qe = QueryEvent(
-        req, cov.get(),
-        {{"filters", shown}, {"scope", f.scope_partner}, {"results", events.size()}});
+    audit::Event qe =
+        QueryEvent(req, cov.get(),
+                   {{"filters", shown}, {"scope", f.scope_partner}, {"results", events.size()}});
     qe.subject = f.subject;
     st = s->audit->Append(std::move(qe));
     if (!st.ok()) return ApiResponse::FromStatus(st);  // nothing disclosed without its event
     Json body = {{"events", std::move(events)},
-                 {"next_cursor", page->next_cursor ? Json(std::to_string(page->next_cursor))
-                                                   : Json(nullptr)}};
+                 {"next_cursor",
+                  page->next_cursor ? Json(std::to_string(page->next_cursor)) : Json(nullptr)}};
     return ApiResponse::FromJson(200, body);
   });
 
@@ -207,8 +208,8 @@ void RegisterAuditRoutes(Router& router, Services& services) {
       body["problem"] = rep->problem;
       body["first_bad_seq"] = rep->first_bad_seq;
     }
-    Status st = s->audit->Append(
-        QueryEvent(req, cov.get(), {{"verify", true}, {"intact", rep->intact}}));
+    Status st =
+        s->audit->Append(QueryEvent(req, cov.get(), {{"verify", true}, {"intact", rep->intact}}));
     if (!st.ok()) return ApiResponse::FromStatus(st);
     return ApiResponse::FromJson(200, body);
   });

@@ -38,12 +38,11 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
              [ex](const ApiRequest& req) {
                return Respond(200, ex->GetMeeting(ActorOf(req), Param(req, 0)));
              });
-  router.Add("POST", "/v1/meetings/{id}/requests", {kRoleCoordinator},
-             [ex](const ApiRequest& req) {
-               return WithBody(req, 201, [&](const Json& b) {
-                 return ex->CreateRequests(ActorOf(req), Param(req, 0), b);
-               });
-             });
+  router.Add("POST", "/v1/meetings/{id}/requests", {kRoleCoordinator}, [ex](const ApiRequest& req) {
+    return WithBody(req, 201, [&](const Json& b) {
+      return ex->CreateRequests(ActorOf(req), Param(req, 0), b);
+    });
+  });
   router.Add("PUT", "/v1/meetings/{id}/phase", {kRoleCoordinator}, [ex](const ApiRequest& req) {
     return WithBody(req, 200,
                     [&](const Json& b) { return ex->SetPhase(ActorOf(req), Param(req, 0), b); });
@@ -88,12 +87,11 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
       [ex](const ApiRequest& req) {
         ApiResponse resp;
         resp.deferred = std::make_shared<DeferredResponse>();
-        ex->DossierBodyAsync(ActorOf(req), Param(req, 0),
-                             [d = resp.deferred](Result<exchange::SharedText> body) {
-                               d->Complete(body.ok()
-                                               ? ApiResponse::FromSharedText(200, std::move(*body))
-                                               : ApiResponse::FromStatus(body.status()));
-                             });
+        ex->DossierBodyAsync(
+            ActorOf(req), Param(req, 0), [d = resp.deferred](Result<exchange::SharedText> body) {
+              d->Complete(body.ok() ? ApiResponse::FromSharedText(200, std::move(*body))
+                                    : ApiResponse::FromStatus(body.status()));
+            });
         return resp;
       },
       Dispatch::kInline);

@@ -4,8 +4,7 @@
 
 namespace vh::gw {
 
-void Metrics::CountRequest(const std::string& route, int status,
-                           std::chrono::nanoseconds latency) {
+void Metrics::CountRequest(const std::string& route, int status, std::chrono::nanoseconds latency) {
   double secs = std::chrono::duration<double>(latency).count();
   std::lock_guard<std::mutex> lock(mu_);
   ++requests_[{route, status}];
@@ -84,8 +83,8 @@ std::string Metrics::Render() const {
   return o.str();
 }
 
-void Metrics::AddSampled(const std::string& name, const std::string& type,
-                         const std::string& help, std::function<int64_t()> read) {
+void Metrics::AddSampled(const std::string& name, const std::string& type, const std::string& help,
+                         std::function<int64_t()> read) {
   std::lock_guard<std::mutex> lock(mu_);
   sampled_.push_back(Sampled{name, type, help, std::move(read)});
 }

@@ -25,19 +25,32 @@ bool IsKnownRole(const std::string& role) {
 
 int HttpStatusFor(Code code) {
   switch (code) {
-    case Code::kOk: return 200;
-    case Code::kInvalidArgument: return 400;
-    case Code::kUnauthenticated: return 401;
-    case Code::kPermissionDenied: return 403;
-    case Code::kNotFound: return 404;
-    case Code::kMethodNotAllowed: return 405;
-    case Code::kConflict: return 409;
-    case Code::kTooLarge: return 413;
-    case Code::kUnprocessable: return 422;
-    case Code::kHeadersTooLarge: return 431;
-    case Code::kUnavailable: return 503;
-    case Code::kTimeout: return 504;
-    case Code::kInternal: return 500;
+    case Code::kOk:
+      return 200;
+    case Code::kInvalidArgument:
+      return 400;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kPermissionDenied:
+      return 403;
+    case Code::kNotFound:
+      return 404;
+    case Code::kMethodNotAllowed:
+      return 405;
+    case Code::kConflict:
+      return 409;
+    case Code::kTooLarge:
+      return 413;
+    case Code::kUnprocessable:
+      return 422;
+    case Code::kHeadersTooLarge:
+      return 431;
+    case Code::kUnavailable:
+      return 503;
+    case Code::kTimeout:
+      return 504;
+    case Code::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -138,8 +151,8 @@ Router::Match Router::Find(const std::string& method, const std::string& path,
     bool allowed = std::find(r.roles.begin(), r.roles.end(), "*") != r.roles.end() ||
                    std::find(r.roles.begin(), r.roles.end(), role) != r.roles.end();
     if (!allowed) {
-      m.status = Status::PermissionDenied("role '" + role + "' may not call " + method + " " +
-                                          r.pattern);
+      m.status =
+          Status::PermissionDenied("role '" + role + "' may not call " + method + " " + r.pattern);
       return m;
     }
     m.handler = &r.handler;

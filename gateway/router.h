@@ -22,14 +22,14 @@ enum class Dispatch { kPool, kInline };
 
 class Router {
  public:
-  void Add(std::string method, std::string pattern, std::vector<std::string> roles,
-           Handler handler, Dispatch dispatch = Dispatch::kPool);
+  void Add(std::string method, std::string pattern, std::vector<std::string> roles, Handler handler,
+           Dispatch dispatch = Dispatch::kPool);
 
   struct Match {
     const Handler* handler = nullptr;  // null when status is not ok
     std::string route;                 // the pattern matched ("" when none)
     std::vector<std::string> params;
-    Status status;                     // NotFound, MethodNotAllowed, PermissionDenied or ok
+    Status status;  // NotFound, MethodNotAllowed, PermissionDenied or ok
     Dispatch dispatch = Dispatch::kPool;
   };
   Match Find(const std::string& method, const std::string& path, const std::string& role) const;

@@ -53,19 +53,25 @@ int g_conn_index = -1;
 
 const char* ClassifyVerifyError(int err) {
   switch (err) {
-    case X509_V_ERR_CERT_HAS_EXPIRED: return "expired";
-    case X509_V_ERR_CERT_NOT_YET_VALID: return "not_yet_valid";
-    case X509_V_ERR_CERT_REVOKED: return "revoked";
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return "expired";
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "not_yet_valid";
+    case X509_V_ERR_CERT_REVOKED:
+      return "revoked";
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
     case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    case X509_V_ERR_CERT_SIGNATURE_FAILURE: return "unknown_ca";
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+      return "unknown_ca";
     case X509_V_ERR_UNABLE_TO_GET_CRL:
     case X509_V_ERR_CRL_HAS_EXPIRED:
-    case X509_V_ERR_CRL_NOT_YET_VALID: return "crl_unavailable";
-    default: return "invalid_certificate";
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+      return "crl_unavailable";
+    default:
+      return "invalid_certificate";
   }
 }
 
@@ -83,8 +89,8 @@ std::string SubjectField(X509* cert, int nid) {
 }
 
 int VerifyCallback(int preverify_ok, X509_STORE_CTX* store) {
-  SSL* ssl = static_cast<SSL*>(
-      X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  SSL* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   auto* info = ssl ? static_cast<ConnInfo*>(SSL_get_ex_data(ssl, g_conn_index)) : nullptr;
   if (!preverify_ok) {
     if (info && !info->reason) info->reason = ClassifyVerifyError(X509_STORE_CTX_get_error(store));
@@ -152,8 +158,8 @@ Status ConfigureTls(ssl::context& ctx, const Config& config) {
   bool ec = pub && EVP_PKEY_get_base_id(pub) == EVP_PKEY_EC;
   bool rsa = pub && EVP_PKEY_get_base_id(pub) == EVP_PKEY_RSA;
   if (!((ec && bits >= 256) || (rsa && bits >= 3072))) {
-    return Status::Unavailable("tls_config", "tls.cert " + config.tls.cert +
-                                                 ": key must be ECDSA P-256 or RSA >= 3072");
+    return Status::Unavailable(
+        "tls_config", "tls.cert " + config.tls.cert + ": key must be ECDSA P-256 or RSA >= 3072");
   }
   if (SSL_CTX_load_verify_locations(c, config.tls.client_ca.c_str(), nullptr) != 1) {
     return fail("tls.client_ca " + config.tls.client_ca);
@@ -164,8 +170,8 @@ Status ConfigureTls(ssl::context& ctx, const Config& config) {
   // carries its own chain keeps it; the root is never sent.
   STACK_OF(X509)* chain = nullptr;
   if (SSL_CTX_get0_chain_certs(c, &chain) == 1 && (!chain || sk_X509_num(chain) == 0)) {
-    if (SSL_CTX_build_cert_chain(c, SSL_BUILD_CHAIN_FLAG_NO_ROOT |
-                                        SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR) <= 0) {
+    if (SSL_CTX_build_cert_chain(
+            c, SSL_BUILD_CHAIN_FLAG_NO_ROOT | SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR) <= 0) {
       return fail("tls.cert " + config.tls.cert + ": cannot build its chain");
     }
   }
@@ -201,14 +207,19 @@ const char* ClassifyHandshakeError(const beast::error_code& ec, const ConnInfo& 
   if (ec == beast::error::timeout) return "timeout";
   if (ec.category() == asio::error::get_ssl_category()) {
     switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) {
-      case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE: return "no_certificate";
+      case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+        return "no_certificate";
       case SSL_R_UNSUPPORTED_PROTOCOL:
       case SSL_R_WRONG_VERSION_NUMBER:
       case SSL_R_UNKNOWN_PROTOCOL:
-      case SSL_R_VERSION_TOO_LOW: return "protocol_version";
-      case SSL_R_NO_SHARED_CIPHER: return "no_shared_cipher";
-      case SSL_R_HTTP_REQUEST: return "plain_http";
-      default: break;
+      case SSL_R_VERSION_TOO_LOW:
+        return "protocol_version";
+      case SSL_R_NO_SHARED_CIPHER:
+        return "no_shared_cipher";
+      case SSL_R_HTTP_REQUEST:
+        return "plain_http";
+      default:
+        break;
     }
   }
   return "other";
@@ -264,7 +275,9 @@ struct SessionCtl {
 };
 
 // Parameters are copied into the coroutine frame; lambda captures are not.
-awaitable<ApiResponse> RunHandler(App& app, ApiRequest req) { co_return app.Handle(std::move(req)); }
+awaitable<ApiResponse> RunHandler(App& app, ApiRequest req) {
+  co_return app.Handle(std::move(req));
+}
 
 class Server {
  public:
@@ -276,9 +289,8 @@ class Server {
                                     : std::max(1u, std::thread::hardware_concurrency())),
         iocs_(MakeContexts(threads_)),
         handlers_(config.handler_threads > 0 ? config.handler_threads : 32),
-        read_timeout_(config.read_timeout_ms > 0
-                          ? std::chrono::milliseconds(config.read_timeout_ms)
-                          : std::chrono::milliseconds(limits::kReadTimeout)),
+        read_timeout_(config.read_timeout_ms > 0 ? std::chrono::milliseconds(config.read_timeout_ms)
+                                                 : std::chrono::milliseconds(limits::kReadTimeout)),
         write_timeout_(config.write_timeout_ms > 0
                            ? std::chrono::milliseconds(config.write_timeout_ms)
                            : std::chrono::milliseconds(limits::kWriteTimeout)),
@@ -292,10 +304,10 @@ class Server {
     VH_RETURN_IF_ERROR(Bind(config_.metrics_listen, &metrics_acceptor_, "metrics_listen"));
     auto ep = acceptor_->local_endpoint();
     auto mep = metrics_acceptor_->local_endpoint();
-    LogInfo("listening", {{"listen", ep.address().to_string() + ":" + std::to_string(ep.port())},
-                          {"metrics_listen",
-                           mep.address().to_string() + ":" + std::to_string(mep.port())},
-                          {"threads", threads_}});
+    LogInfo("listening",
+            {{"listen", ep.address().to_string() + ":" + std::to_string(ep.port())},
+             {"metrics_listen", mep.address().to_string() + ":" + std::to_string(mep.port())},
+             {"threads", threads_}});
     asio::co_spawn(main(), Accept(), asio::detached);
     asio::co_spawn(main(), AcceptMetrics(), asio::detached);
     asio::co_spawn(main(), Signals(), asio::detached);
@@ -309,7 +321,8 @@ class Server {
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> idle;
     for (std::size_t i = 1; i < iocs_.size(); ++i) idle.push_back(asio::make_work_guard(*iocs_[i]));
     std::vector<std::thread> pool;
-    for (std::size_t i = 1; i < iocs_.size(); ++i) pool.emplace_back([this, i] { iocs_[i]->run(); });
+    for (std::size_t i = 1; i < iocs_.size(); ++i)
+      pool.emplace_back([this, i] { iocs_[i]->run(); });
     main().run();  // until Drain() stops every context
     for (auto& t : pool) t.join();
     handlers_.join();
@@ -451,9 +464,9 @@ class Server {
           s = Status::TooLarge("request body exceeds " + std::to_string(limits::kMaxBodyBytes) +
                                " bytes");
         } else if (ec == http::error::header_limit) {
-          s = Status::Make(Code::kHeadersTooLarge, "headers_too_large",
-                           "request headers exceed " + std::to_string(limits::kMaxHeaderBytes) +
-                               " bytes");
+          s = Status::Make(
+              Code::kHeadersTooLarge, "headers_too_large",
+              "request headers exceed " + std::to_string(limits::kMaxHeaderBytes) + " bytes");
         } else if (ec.category() == beast::error_code(http::error::bad_target).category()) {
           s = Status::InvalidArgument("bad_request", "malformed HTTP request");
         } else {
@@ -624,7 +637,7 @@ class Server {
       std::atomic<int>* count = pending;
       deferred->OnComplete([h, count](ApiResponse r) {
         auto ex = asio::get_associated_executor(*h);
-        asio::post(ex, [h, r = std::move(r)]() mutable { std::move(*h)(std::move(r)); });
+        asio::post(ex, [h, r = std::move(r)]() mutable { std::move (*h)(std::move(r)); });
         --*count;
       });
     }

@@ -6,11 +6,21 @@
 namespace vh {
 class Clock;
 struct Config;
-namespace policy { class CovenantHolder; }
-namespace audit { class AuditLog; }
-namespace store { class CaseStore; }
-namespace exchange { class ExchangeService; }
-namespace adapters { class AdapterRunner; }
+namespace policy {
+class CovenantHolder;
+}
+namespace audit {
+class AuditLog;
+}
+namespace store {
+class CaseStore;
+}
+namespace exchange {
+class ExchangeService;
+}
+namespace adapters {
+class AdapterRunner;
+}
 }  // namespace vh
 
 namespace vh::gw {

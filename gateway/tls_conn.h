@@ -88,9 +88,8 @@ class TlsConn {
       const int err = r == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl_, r);
       // Taken before any co_await: the error queue is the thread's, and
       // other connections run on it meanwhile.
-      const error_code failed = err == SSL_ERROR_NONE || err == SSL_ERROR_WANT_READ
-                                    ? error_code{}
-                                    : Failure(err);
+      const error_code failed =
+          err == SSL_ERROR_NONE || err == SSL_ERROR_WANT_READ ? error_code{} : Failure(err);
       // What OpenSSL wrote leaves first: its flight, or the alert that tells
       // the client why it was refused.
       const error_code flushed = co_await Flush();
@@ -281,10 +280,14 @@ class TlsConn {
       BIO_meth_set_ctrl(m, [](BIO* b, int cmd, long, void*) -> long {
         auto* c = static_cast<TlsConn*>(BIO_get_data(b));
         switch (cmd) {
-          case BIO_CTRL_FLUSH: return 1;  // writes are sent by Flush()
-          case BIO_CTRL_PENDING: return static_cast<long>(c->in_end_ - c->in_begin_);
-          case BIO_CTRL_EOF: return c->in_eof_ && c->in_begin_ == c->in_end_;
-          default: return 0;
+          case BIO_CTRL_FLUSH:
+            return 1;  // writes are sent by Flush()
+          case BIO_CTRL_PENDING:
+            return static_cast<long>(c->in_end_ - c->in_begin_);
+          case BIO_CTRL_EOF:
+            return c->in_eof_ && c->in_begin_ == c->in_end_;
+          default:
+            return 0;
         }
       });
       return m;
@@ -295,8 +298,8 @@ class TlsConn {
   tcp::socket sock_;
   boost::asio::steady_timer timer_;
   SSL* ssl_;
-  std::string out_;        // records waiting for Flush()
-  std::vector<char> in_;   // bytes from the socket OpenSSL has not taken yet
+  std::string out_;       // records waiting for Flush()
+  std::vector<char> in_;  // bytes from the socket OpenSSL has not taken yet
   std::size_t in_begin_ = 0;
   std::size_t in_end_ = 0;
   bool in_eof_ = false;

@@ -35,8 +35,7 @@ std::shared_ptr<const Covenant> Load(const std::string& path, std::ostream& out,
   auto loaded = LoadCovenantFile(path, &problems);
   if (loaded.ok()) return *loaded;
   for (const std::string& line : problems) out << line << "\n";
-  err << path << ": " << problems.size() << " problem" << (problems.size() == 1 ? "" : "s")
-      << "\n";
+  err << path << ": " << problems.size() << " problem" << (problems.size() == 1 ? "" : "s") << "\n";
   return nullptr;
 }
 
@@ -83,8 +82,8 @@ int Explain(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   auto c = Load(args[1], out, err);
   if (!c) return kExitFail;
-  Decision d = Decide(*c, opt["overlegvorm"], opt["field"], opt["from"], opt["to"], ad_hoc,
-                      client, supplier_ad_hoc);
+  Decision d = Decide(*c, opt["overlegvorm"], opt["field"], opt["from"], opt["to"], ad_hoc, client,
+                      supplier_ad_hoc);
   out << "flow: " << opt["overlegvorm"] << ": " << opt["field"] << ": " << opt["from"]
       << (supplier_ad_hoc ? " (ad hoc)" : "") << " -> " << opt["to"] << (ad_hoc ? " (ad hoc)" : "")
       << (client ? ", client present" : ", client absent") << "\n";
@@ -135,12 +134,23 @@ std::string HtmlEscape(std::string_view s) {
   std::string out;
   for (char ch : s) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -149,9 +159,12 @@ std::string HtmlEscape(std::string_view s) {
 std::string MdEscape(std::string_view s) {
   std::string out;
   for (char ch : s) {
-    if (ch == '|') out += "\\|";
-    else if (ch == '\n') out += ' ';
-    else out += ch;
+    if (ch == '|')
+      out += "\\|";
+    else if (ch == '\n')
+      out += ' ';
+    else
+      out += ch;
   }
   return out;
 }
@@ -208,8 +221,7 @@ std::string Cell(const Covenant& c, const Overlegvorm& o, const Field& f, const 
     std::vector<std::string> names;
     if (collapse) names.push_back(std::string("alle leden") + (hidden_members ? "*" : ""));
     for (const Supplier& x : list) {
-      const bool is_member =
-          !x.ad_hoc && x.principal != c.house_index() && o.IsMember(x.principal);
+      const bool is_member = !x.ad_hoc && x.principal != c.house_index() && o.IsMember(x.principal);
       if (collapse && is_member) continue;
       std::string name =
           x.principal == c.house_index() ? "huis" : std::string(c.PrincipalId(x.principal));
@@ -265,7 +277,8 @@ int Matrix(const std::vector<std::string>& args, std::ostream& out, std::ostream
   auto esc = [&](std::string_view s) { return html ? HtmlEscape(s) : MdEscape(s); };
   if (html) {
     out << "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\"><title>"
-        << esc(c->title()) << "</title>\n<style>body{font-family:sans-serif}table{border-collapse:"
+        << esc(c->title())
+        << "</title>\n<style>body{font-family:sans-serif}table{border-collapse:"
            "collapse}td,th{border:1px solid #999;padding:3px 6px;font-size:12px;vertical-align:"
            "top}th{background:#eee}</style></head><body>\n<h1>"
         << esc(c->title()) << "</h1>\n<p>Convenant <code>" << esc(c->id()) << "</code> versie "
@@ -298,11 +311,11 @@ int Matrix(const std::vector<std::string>& args, std::ostream& out, std::ostream
     for (std::size_t i = 0; i < o.members.size(); ++i) {
       members += (i ? ", " : "") + o.members[i]->id;
     }
-    std::string facts = "Leden: " + members + ". Ad hoc partners: " +
-                        (o.AdmitsAdHoc() ? "toegelaten na geheimhoudingsverklaring"
-                                         : "niet toegelaten") +
-                        (o.restricted ? ". Besloten kring; nooit in statistieken" : "") +
-                        ". Bewaartermijn: " + std::to_string(o.retention_days) + " dagen.";
+    std::string facts =
+        "Leden: " + members + ". Ad hoc partners: " +
+        (o.AdmitsAdHoc() ? "toegelaten na geheimhoudingsverklaring" : "niet toegelaten") +
+        (o.restricted ? ". Besloten kring; nooit in statistieken" : "") +
+        ". Bewaartermijn: " + std::to_string(o.retention_days) + " dagen.";
     if (html) {
       out << "<h2>" << esc(o.name) << " (<code>" << esc(o.id) << "</code>)</h2>\n<p><b>Doel:</b> "
           << esc(o.purpose) << "</p>\n<p>" << esc(facts) << "</p>\n<table>\n<tr><th>Veld</th>"
@@ -317,8 +330,8 @@ int Matrix(const std::vector<std::string>& args, std::ostream& out, std::ostream
       }
       out << "</table>\n";
     } else {
-      out << "## " << esc(o.name) << " (`" << o.id << "`)\n\n**Doel:** " << esc(o.purpose)
-          << "\n\n" << esc(facts) << "\n\n| Veld | Categorie |";
+      out << "## " << esc(o.name) << " (`" << o.id << "`)\n\n**Doel:** " << esc(o.purpose) << "\n\n"
+          << esc(facts) << "\n\n| Veld | Categorie |";
       for (const Column& col : cols) out << " " << esc(col.label) << " |";
       out << "\n|---|---|";
       for (std::size_t i = 0; i < cols.size(); ++i) out << "---|";
@@ -398,8 +411,10 @@ int Diff(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
       const Field* fb = b->FindField(f_id);
       int ia = oa ? oa->index : -1, ib = ob ? ob->index : -1;
       int ja = fa ? fa->index : -1, jb = fb ? fb->index : -1;
-      bool in_a = ia >= 0 && ja >= 0 && a->compiled(ia).field_offset[static_cast<std::size_t>(ja)] >= 0;
-      bool in_b = ib >= 0 && jb >= 0 && b->compiled(ib).field_offset[static_cast<std::size_t>(jb)] >= 0;
+      bool in_a =
+          ia >= 0 && ja >= 0 && a->compiled(ia).field_offset[static_cast<std::size_t>(ja)] >= 0;
+      bool in_b =
+          ib >= 0 && jb >= 0 && b->compiled(ib).field_offset[static_cast<std::size_t>(jb)] >= 0;
       if (!in_a && !in_b) continue;
       for (const std::string& s : p_ids) {
         for (int s_ah = 0; s_ah < 2; ++s_ah) {

@@ -6,10 +6,10 @@ namespace vh::policy {
 namespace {
 
 constexpr std::array<std::string_view, 4> kChainNames = {"straf", "zorg", "bestuur", "overig"};
-constexpr std::array<std::string_view, 7> kFieldTypeNames = {
-    "string", "text", "boolean", "integer", "date", "enum", "address"};
-constexpr std::array<std::string_view, 5> kCategoryNames = {
-    "identificerend", "gewoon", "bijzonder", "strafrechtelijk", "bsn"};
+constexpr std::array<std::string_view, 7> kFieldTypeNames = {"string", "text", "boolean", "integer",
+                                                             "date",   "enum", "address"};
+constexpr std::array<std::string_view, 5> kCategoryNames = {"identificerend", "gewoon", "bijzonder",
+                                                            "strafrechtelijk", "bsn"};
 constexpr std::array<std::string_view, 5> kTransformNames = {"presence", "year", "municipality",
                                                              "age", "full"};
 
@@ -29,9 +29,7 @@ bool ParseName(const std::array<std::string_view, N>& names, std::string_view s,
 std::string_view ChainName(Chain c) { return kChainNames[static_cast<std::size_t>(c)]; }
 std::string_view FieldTypeName(FieldType t) { return kFieldTypeNames[static_cast<std::size_t>(t)]; }
 std::string_view CategoryName(Category c) { return kCategoryNames[static_cast<std::size_t>(c)]; }
-std::string_view TransformName(Transform t) {
-  return kTransformNames[static_cast<std::size_t>(t)];
-}
+std::string_view TransformName(Transform t) { return kTransformNames[static_cast<std::size_t>(t)]; }
 bool ParseChain(std::string_view s, Chain* out) { return ParseName(kChainNames, s, out); }
 bool ParseFieldType(std::string_view s, FieldType* out) {
   return ParseName(kFieldTypeNames, s, out);

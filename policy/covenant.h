@@ -65,9 +65,9 @@ struct Field {
 struct Party {
   enum class Kind : uint8_t { kPartner, kMembers, kAdHoc, kParticipants, kChain, kHouse };
   Kind kind = Kind::kPartner;
-  int partner = -1;           // kPartner: partner index
+  int partner = -1;              // kPartner: partner index
   Chain chain = Chain::kOverig;  // kChain
-  std::string text;           // as written in the file
+  std::string text;              // as written in the file
 };
 
 struct Rule {
@@ -126,7 +126,7 @@ class Covenant {
   bool InForceOn(std::string_view date) const {
     return date >= valid_from_ && (valid_until_.empty() || date <= valid_until_);
   }
-  const std::string& sha256() const { return sha256_; }            // hex SHA-256 of the file bytes
+  const std::string& sha256() const { return sha256_; }  // hex SHA-256 of the file bytes
   const std::string& house() const { return house_; }
   const std::string& declaration() const { return declaration_; }  // default text when absent
   const std::string& source() const { return source_; }            // file name as loaded

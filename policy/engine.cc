@@ -112,33 +112,54 @@ Decision DenyDecision(const Covenant& c, DenyReason r) {
 
 std::string_view DenyReasonCode(DenyReason r) {
   switch (r) {
-    case DenyReason::kNone: return "none";
-    case DenyReason::kUnknownOverlegvorm: return "unknown_overlegvorm";
-    case DenyReason::kUnknownField: return "unknown_field";
-    case DenyReason::kUnknownSupplier: return "unknown_supplier";
-    case DenyReason::kUnknownRecipient: return "unknown_recipient";
-    case DenyReason::kNoRuleForField: return "no_rule_for_field";
-    case DenyReason::kNotParticipant: return "not_participant";
-    case DenyReason::kAdHocNotAdmitted: return "ad_hoc_not_admitted";
-    case DenyReason::kSupplierNotAllowed: return "supplier_not_allowed";
-    case DenyReason::kRecipientNotAllowed: return "recipient_not_allowed";
-    case DenyReason::kNonSignatory: return "non_signatory";
-    case DenyReason::kClientPresent: return "client_present";
-    case DenyReason::kMeetingClosed: return "meeting_closed";
-    case DenyReason::kDeclarationNotSigned: return "declaration_not_signed";
-    case DenyReason::kInvalidValue: return "invalid_value";
+    case DenyReason::kNone:
+      return "none";
+    case DenyReason::kUnknownOverlegvorm:
+      return "unknown_overlegvorm";
+    case DenyReason::kUnknownField:
+      return "unknown_field";
+    case DenyReason::kUnknownSupplier:
+      return "unknown_supplier";
+    case DenyReason::kUnknownRecipient:
+      return "unknown_recipient";
+    case DenyReason::kNoRuleForField:
+      return "no_rule_for_field";
+    case DenyReason::kNotParticipant:
+      return "not_participant";
+    case DenyReason::kAdHocNotAdmitted:
+      return "ad_hoc_not_admitted";
+    case DenyReason::kSupplierNotAllowed:
+      return "supplier_not_allowed";
+    case DenyReason::kRecipientNotAllowed:
+      return "recipient_not_allowed";
+    case DenyReason::kNonSignatory:
+      return "non_signatory";
+    case DenyReason::kClientPresent:
+      return "client_present";
+    case DenyReason::kMeetingClosed:
+      return "meeting_closed";
+    case DenyReason::kDeclarationNotSigned:
+      return "declaration_not_signed";
+    case DenyReason::kInvalidValue:
+      return "invalid_value";
   }
   return "unknown";
 }
 
 std::string_view DenyReasonText(DenyReason r) {
   switch (r) {
-    case DenyReason::kNone: return "allowed";
-    case DenyReason::kUnknownOverlegvorm: return "the overlegvorm is not in the covenant";
-    case DenyReason::kUnknownField: return "the field is not in the covenant";
-    case DenyReason::kUnknownSupplier: return "the supplier is not a partner of the covenant";
-    case DenyReason::kUnknownRecipient: return "the recipient is not a partner of the covenant";
-    case DenyReason::kNoRuleForField: return "no rule of the overlegvorm names this field";
+    case DenyReason::kNone:
+      return "allowed";
+    case DenyReason::kUnknownOverlegvorm:
+      return "the overlegvorm is not in the covenant";
+    case DenyReason::kUnknownField:
+      return "the field is not in the covenant";
+    case DenyReason::kUnknownSupplier:
+      return "the supplier is not a partner of the covenant";
+    case DenyReason::kUnknownRecipient:
+      return "the recipient is not a partner of the covenant";
+    case DenyReason::kNoRuleForField:
+      return "no rule of the overlegvorm names this field";
     case DenyReason::kNotParticipant:
       return "the recipient takes no part in the meeting (not a member, not invited ad hoc)";
     case DenyReason::kAdHocNotAdmitted:
@@ -151,10 +172,12 @@ std::string_view DenyReasonText(DenyReason r) {
       return "the recipient has not signed the covenant and is reached only through @ad_hoc";
     case DenyReason::kClientPresent:
       return "the matching rules hide this field while the client is present (client: false)";
-    case DenyReason::kMeetingClosed: return "the meeting is closed";
+    case DenyReason::kMeetingClosed:
+      return "the meeting is closed";
     case DenyReason::kDeclarationNotSigned:
       return "the ad hoc partner has not signed the confidentiality declaration";
-    case DenyReason::kInvalidValue: return "the stored value does not fit the field's type";
+    case DenyReason::kInvalidValue:
+      return "the stored value does not fit the field's type";
   }
   return "unknown";
 }
@@ -177,11 +200,11 @@ Status BuildDecisionTables(const Covenant& c, std::vector<CompiledOverlegvorm>* 
     // Filling a cell walks the field's rules: bound that work too.
     work += (n + o.rules.size()) * slots * slots;
     if (total > kMaxDecisionCells || work > kMaxDecisionWork) {
-      return Status::Unprocessable(
-          "covenant_too_large",
-          "too large to compile: more than " + std::to_string(kMaxDecisionCells) +
-              " decision cells or " + std::to_string(kMaxDecisionWork) +
-              " steps (partners x fields with rules x rules)");
+      return Status::Unprocessable("covenant_too_large",
+                                   "too large to compile: more than " +
+                                       std::to_string(kMaxDecisionCells) + " decision cells or " +
+                                       std::to_string(kMaxDecisionWork) +
+                                       " steps (partners x fields with rules x rules)");
     }
   }
 
@@ -210,10 +233,10 @@ Status BuildDecisionTables(const Covenant& c, std::vector<CompiledOverlegvorm>* 
       std::vector<std::vector<char>> to_loose(rules.size(), std::vector<char>(slots, 0));
       for (std::size_t r = 0; r < rules.size(); ++r) {
         for (std::size_t s = 0; s < slots; ++s) {
-          from[r][s] = AnyParty(rules[r]->from,
-                                [&](const Party& q) { return SupplierMatches(q, info[s]); });
-          to[r][s] = AnyParty(rules[r]->to,
-                              [&](const Party& q) { return RecipientMatches(q, info[s]); });
+          from[r][s] =
+              AnyParty(rules[r]->from, [&](const Party& q) { return SupplierMatches(q, info[s]); });
+          to[r][s] =
+              AnyParty(rules[r]->to, [&](const Party& q) { return RecipientMatches(q, info[s]); });
           to_loose[r][s] = AnyParty(
               rules[r]->to, [&](const Party& q) { return RecipientMatchesLoose(q, info[s]); });
         }
@@ -242,14 +265,14 @@ Status BuildDecisionTables(const Covenant& c, std::vector<CompiledOverlegvorm>* 
                 blocked_signatory = true;
               }
             }
-            DenyReason none = blocked_signatory ? DenyReason::kNonSignatory
-                                                : DenyReason::kRecipientNotAllowed;
+            DenyReason none =
+                blocked_signatory ? DenyReason::kNonSignatory : DenyReason::kRecipientNotAllowed;
             absent = best ? AllowCell(best->index, best->as) : DenyCell(none);
             present = best_client ? AllowCell(best_client->index, best_client->as)
                                   : DenyCell(best ? DenyReason::kClientPresent : none);
           }
-          co.cells[base + s * slots + t] = static_cast<uint32_t>(absent) |
-                                           (static_cast<uint32_t>(present) << 16);
+          co.cells[base + s * slots + t] =
+              static_cast<uint32_t>(absent) | (static_cast<uint32_t>(present) << 16);
         }
       }
     }
@@ -259,8 +282,7 @@ Status BuildDecisionTables(const Covenant& c, std::vector<CompiledOverlegvorm>* 
 
 Decision Decide(const Covenant& c, const Flow& flow) {
   const int principals = c.principal_count();
-  if (flow.overlegvorm < 0 ||
-      flow.overlegvorm >= static_cast<int>(c.overlegvormen().size())) {
+  if (flow.overlegvorm < 0 || flow.overlegvorm >= static_cast<int>(c.overlegvormen().size())) {
     return DenyDecision(c, DenyReason::kUnknownOverlegvorm);
   }
   if (flow.field < 0 || flow.field >= static_cast<int>(c.fields().size())) {
@@ -276,7 +298,8 @@ Decision Decide(const Covenant& c, const Flow& flow) {
   const int32_t offset = co.field_offset[static_cast<std::size_t>(flow.field)];
   if (offset < 0) return DenyDecision(c, DenyReason::kNoRuleForField);
   const std::size_t slots = static_cast<std::size_t>(principals) * 2;
-  const std::size_t s = static_cast<std::size_t>(flow.supplier) * 2 + (flow.supplier_ad_hoc ? 1 : 0);
+  const std::size_t s =
+      static_cast<std::size_t>(flow.supplier) * 2 + (flow.supplier_ad_hoc ? 1 : 0);
   const std::size_t t =
       static_cast<std::size_t>(flow.recipient) * 2 + (flow.recipient_ad_hoc ? 1 : 0);
   const uint32_t cell = co.cells[static_cast<std::size_t>(offset) + s * slots + t];
@@ -340,8 +363,8 @@ std::vector<const Partner*> RequestSuppliers(const Covenant& c, const Overlegvor
   std::vector<const Partner*> out;
   const CompiledOverlegvorm& co = c.compiled(o.index);
   for (const Partner& p : c.partners()) {
-    bool invited = std::find(ad_hoc_invitees.begin(), ad_hoc_invitees.end(), p.id) !=
-                   ad_hoc_invitees.end();
+    bool invited =
+        std::find(ad_hoc_invitees.begin(), ad_hoc_invitees.end(), p.id) != ad_hoc_invitees.end();
     std::size_t slot = static_cast<std::size_t>(p.index) * 2 + (invited ? 1 : 0);
     if (!co.suppliable[slot].empty()) out.push_back(&p);
   }

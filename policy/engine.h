@@ -40,16 +40,16 @@ enum class DenyReason : uint8_t {
   kUnknownField,
   kUnknownSupplier,
   kUnknownRecipient,
-  kNoRuleForField,      // no rule of O names the field
-  kNotParticipant,      // P is not a member, not an admitted ad hoc partner, not the house
-  kAdHocNotAdmitted,    // O admits no ad hoc partners (ad_hoc false or restricted)
-  kSupplierNotAllowed,  // no rule for the field has S in `from`
-  kRecipientNotAllowed, // rules with S in `from` do not name P in `to`
-  kNonSignatory,        // P is a non-signatory, reachable only through @ad_hoc
-  kClientPresent,       // only rules with client:false match while the client is present
+  kNoRuleForField,       // no rule of O names the field
+  kNotParticipant,       // P is not a member, not an admitted ad hoc partner, not the house
+  kAdHocNotAdmitted,     // O admits no ad hoc partners (ad_hoc false or restricted)
+  kSupplierNotAllowed,   // no rule for the field has S in `from`
+  kRecipientNotAllowed,  // rules with S in `from` do not name P in `to`
+  kNonSignatory,         // P is a non-signatory, reachable only through @ad_hoc
+  kClientPresent,        // only rules with client:false match while the client is present
   kMeetingClosed,
   kDeclarationNotSigned,
-  kInvalidValue,        // a stored value that does not fit the field (filter)
+  kInvalidValue,  // a stored value that does not fit the field (filter)
 };
 
 // A stable snake_case code ("no_rule_for_field") for audit events.
@@ -89,8 +89,7 @@ Decision Decide(const Covenant& c, std::string_view overlegvorm, std::string_vie
 // Fields that supplier S (a partner or the house) may supply in O: those named
 // by a rule of O with S in `from`. In file order; empty for unknown S.
 std::vector<const Field*> SuppliableFields(const Covenant& c, const Overlegvorm& o,
-                                           std::string_view supplier,
-                                           bool supplier_ad_hoc = false);
+                                           std::string_view supplier, bool supplier_ad_hoc = false);
 bool MaySupply(const Covenant& c, const Overlegvorm& o, const Field& f, std::string_view supplier,
                bool supplier_ad_hoc = false);
 

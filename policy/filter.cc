@@ -26,8 +26,7 @@ int AgeOn(const Date& born, const Date& on) {
   return years;
 }
 
-bool ApplyTransform(const Field& field, Transform t, const Json& value, const Date& on,
-                    Json* out) {
+bool ApplyTransform(const Field& field, Transform t, const Json& value, const Date& on, Json* out) {
   if (t == Transform::kPresence) {
     *out = !value.is_null();
     return true;
@@ -240,9 +239,8 @@ Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
         } else {
           ++view.withheld;
         }
-        view.disclosures.push_back(
-            Disclosure{s.ref, fa.field, sv.supplier, d, d.allowed ? shown_at : 0,
-                       d.allowed ? shown_len : 0});
+        view.disclosures.push_back(Disclosure{s.ref, fa.field, sv.supplier, d,
+                                              d.allowed ? shown_at : 0, d.allowed ? shown_len : 0});
       }
     }
     if (writer) writer->EndSubject();
@@ -272,8 +270,7 @@ Result<std::vector<SubjectAnswers>> AnswersFromJson(Json&& j) {
     s.fields.reserve(fields.size());
     for (auto& [field, by_supplier] : fields.items()) {
       if (!by_supplier.is_object()) {
-        return Status::InvalidArgument("wrong_type",
-                                       "answers: expected an object of suppliers");
+        return Status::InvalidArgument("wrong_type", "answers: expected an object of suppliers");
       }
       FieldAnswers fa;
       fa.field = field;

@@ -37,8 +37,8 @@ struct MeetingContext {
   std::string overlegvorm;
   // Members of the overlegvorm taking part; empty = all its members.
   std::vector<std::string> participants;
-  std::vector<std::string> ad_hoc;              // ad hoc invitees
-  std::vector<std::string> declarations_signed; // ad hoc invitees that signed for this meeting
+  std::vector<std::string> ad_hoc;               // ad hoc invitees
+  std::vector<std::string> declarations_signed;  // ad hoc invitees that signed for this meeting
   bool client_present = false;
   Date starts_on;  // the meeting's start date (for `age`)
   bool closed = false;
@@ -105,8 +105,7 @@ Result<std::vector<SubjectAnswers>> AnswersFromJson(Json&& j);
 
 // Whether the caller takes part in the meeting (member participating, ad hoc
 // invitee that signed, or the house); the reason when not.
-DenyReason Participation(const Covenant& c, const MeetingContext& meeting,
-                         std::string_view caller);
+DenyReason Participation(const Covenant& c, const MeetingContext& meeting, std::string_view caller);
 
 // Applies a transform to a value already valid for `field`. Returns false
 // (and leaves *out alone) when the value does not fit.
@@ -126,8 +125,8 @@ struct Intake {
   std::vector<Withheld> withheld;
 };
 
-inline constexpr std::size_t kMaxStringValueBytes = 1024;   // type string
-inline constexpr std::size_t kMaxTextValueBytes = 64 * 1024; // type text
+inline constexpr std::size_t kMaxStringValueBytes = 1024;     // type string
+inline constexpr std::size_t kMaxTextValueBytes = 64 * 1024;  // type text
 
 // Checks `value` against the field's type. Unprocessable ("wrong_type")
 // naming `path` on a mismatch; null is accepted as "no value".

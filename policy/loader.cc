@@ -56,9 +56,8 @@ bool ValidId(std::string_view s) {
 }
 
 bool ValidOin(std::string_view s) {
-  return s.size() == 20 && std::all_of(s.begin(), s.end(), [](char ch) {
-           return ch >= '0' && ch <= '9';
-         });
+  return s.size() == 20 &&
+         std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
 std::string Join(const std::string& path, std::string_view key) {
@@ -121,8 +120,8 @@ class CovenantBuilder {
   bool GetId(const Json& obj, std::string_view key, const std::string& path, std::string* out) {
     if (!GetString(obj, key, path, true, out)) return false;
     if (!ValidId(*out)) {
-      Problem(Join(path, key), "invalid id " + Q(*out) +
-                                   " (1-64 characters: letters, digits, '-', '_', '.')");
+      Problem(Join(path, key),
+              "invalid id " + Q(*out) + " (1-64 characters: letters, digits, '-', '_', '.')");
       return false;
     }
     return true;
@@ -258,8 +257,8 @@ void CovenantBuilder::ParseFields(const Json& root) {
     std::string type, category;
     bool type_ok = GetString(j, "type", p, true, &type);
     if (type_ok && !ParseFieldType(type, &f.type)) {
-      Problem(p + "/type", "unknown type " + Q(type) +
-                               " (string, text, boolean, integer, date, enum, address)");
+      Problem(p + "/type",
+              "unknown type " + Q(type) + " (string, text, boolean, integer, date, enum, address)");
       type_ok = false;
     }
     if (GetString(j, "category", p, true, &category) && !ParseCategory(category, &f.category)) {
@@ -304,8 +303,8 @@ void CovenantBuilder::ParseFields(const Json& root) {
   }
 }
 
-void CovenantBuilder::ParseParties(const Json& arr, const std::string& path,
-                                   const Overlegvorm& o, bool is_to, std::vector<Party>* out) {
+void CovenantBuilder::ParseParties(const Json& arr, const std::string& path, const Overlegvorm& o,
+                                   bool is_to, std::vector<Party>* out) {
   std::set<std::string> seen;
   for (std::size_t k = 0; k < arr.size(); ++k) {
     const std::string p = Join(path, k);
@@ -400,8 +399,8 @@ bool CovenantBuilder::ParseRule(const Json& j, const std::string& p, const Overl
   std::string as;
   if (GetString(j, "as", p, true, &as)) {
     if (!ParseTransform(as, &r->as)) {
-      Problem(p + "/as", "unknown transform " + Q(as) +
-                             " (full, presence, year, age, municipality)");
+      Problem(p + "/as",
+              "unknown transform " + Q(as) + " (full, presence, year, age, municipality)");
       ok = false;
     } else if (r->field && !TransformFits(r->as, r->field->type)) {
       Problem(p + "/as", Q(as) + " does not fit field " + Q(r->field->id) + " (" +
@@ -416,8 +415,9 @@ bool CovenantBuilder::ParseRule(const Json& j, const std::string& p, const Overl
 }
 
 void CovenantBuilder::ParseOverlegvorm(const Json& j, const std::string& p, Overlegvorm* o) {
-  CheckKeys(j, p, {"id", "name", "purpose", "members", "ad_hoc", "restricted", "retention_days",
-                   "request_identity", "rules"});
+  CheckKeys(j, p,
+            {"id", "name", "purpose", "members", "ad_hoc", "restricted", "retention_days",
+             "request_identity", "rules"});
   GetString(j, "name", p, true, &o->name);
   GetString(j, "purpose", p, true, &o->purpose);
   GetBool(j, "ad_hoc", p, true, &o->ad_hoc);
@@ -456,8 +456,7 @@ void CovenantBuilder::ParseOverlegvorm(const Json& j, const std::string& p, Over
       }
       const Partner* partner = &c_->partners_[static_cast<std::size_t>(it->second)];
       if (!partner->signatory) {
-        Problem(mp, "non-signatory partner " + Q(id) +
-                        " cannot be a member (it may join ad hoc)");
+        Problem(mp, "non-signatory partner " + Q(id) + " cannot be a member (it may join ad hoc)");
         continue;
       }
       o->members.push_back(partner);
@@ -540,9 +539,8 @@ Result<std::shared_ptr<const Covenant>> CovenantBuilder::Build(std::string_view 
       msg += line;
     }
     if (problems) *problems = problems_;
-    return Status::Make(code,
-                        code == Code::kUnprocessable ? "invalid_covenant" : "unreadable_covenant",
-                        msg);
+    return Status::Make(
+        code, code == Code::kUnprocessable ? "invalid_covenant" : "unreadable_covenant", msg);
   };
   JsonLimits lim;
   lim.max_bytes = limits::kMaxCovenantBytes;
@@ -595,8 +593,8 @@ Result<std::shared_ptr<const Covenant>> LoadCovenantFile(const std::string& path
     std::streamoff size = in.tellg();
     in.seekg(0, std::ios::beg);
     if (size < 0 || static_cast<std::size_t>(size) > limits::kMaxCovenantBytes) {
-      std::string line = path + ": /: file larger than " +
-                         std::to_string(limits::kMaxCovenantBytes) + " bytes";
+      std::string line =
+          path + ": /: file larger than " + std::to_string(limits::kMaxCovenantBytes) + " bytes";
       if (problems) *problems = {line};
       return Status::Unprocessable("invalid_covenant", line);
     }

@@ -193,17 +193,14 @@ Status CaseStore::InTransaction(const std::function<Status()>& body,
   return Status::Ok();
 }
 
-Status CaseStore::CreateMeeting(const NewMeeting& m,
-                                const std::vector<AnswerRecord>& house_answers,
+Status CaseStore::CreateMeeting(const NewMeeting& m, const std::vector<AnswerRecord>& house_answers,
                                 const BeforeCommit& before_commit) {
   std::lock_guard<std::mutex> lock(mu_);
   const MeetingRecord& r = m.meeting;
   crypto::SecretBytes key = crypto::SecretBytes::Random(crypto::kKeyBytes);
   std::string aad = "vh.store.v1.key|" + r.id;
-  std::string wrapped =
-      crypto::Seal(wrap_key_, std::string_view(reinterpret_cast<const char*>(key.data()),
-                                               key.size()),
-                   aad);
+  std::string wrapped = crypto::Seal(
+      wrap_key_, std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), aad);
   Status s = InTransaction(
       [&]() -> Status {
         auto st = db_->Prepare(
@@ -237,8 +234,7 @@ Status CaseStore::CreateMeeting(const NewMeeting& m,
           if (sub.identity.is_null()) {
             sst->BindNull(4);
           } else {
-            sst->BindBlob(4,
-                          SealFor(key, r.id, "subject.identity|" + idx, DumpJson(sub.identity)));
+            sst->BindBlob(4, SealFor(key, r.id, "subject.identity|" + idx, DumpJson(sub.identity)));
           }
           sst->BindBlob(5, SealFor(key, r.id, "subject.reason|" + idx, sub.reason));
           sst->Bind(6, sub.pseudonym);
@@ -251,10 +247,10 @@ Status CaseStore::CreateMeeting(const NewMeeting& m,
         for (const auto& a : house_answers) {
           ast->Reset();
           ast->Bind(1, r.id).Bind(2, int64_t{a.subject}).Bind(3, a.supplier).Bind(4, a.field);
-          ast->BindBlob(5, SealFor(key, r.id,
-                                   "answer|" + std::to_string(a.subject) + "|" + a.supplier +
-                                       "|" + a.field,
-                                   DumpJson(a.value)));
+          ast->BindBlob(
+              5, SealFor(key, r.id,
+                         "answer|" + std::to_string(a.subject) + "|" + a.supplier + "|" + a.field,
+                         DumpJson(a.value)));
           ast->Bind(6, a.received_at);
           VH_RETURN_IF_ERROR(ast->Run());
         }
@@ -315,8 +311,8 @@ Result<MeetingRecord> CaseStore::GetMeeting(std::string_view id) {
 
 Result<std::vector<Participant>> CaseStore::Participants(std::string_view meeting) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto st = db_->Prepare(
-      "SELECT partner, ad_hoc FROM participants WHERE meeting = ?1 ORDER BY rowid;");
+  auto st =
+      db_->Prepare("SELECT partner, ad_hoc FROM participants WHERE meeting = ?1 ORDER BY rowid;");
   if (!st.ok()) return st.status();
   st->Bind(1, meeting);
   std::vector<Participant> out;
@@ -413,8 +409,8 @@ Result<RequestRecord> ReadRequestRow(const db::Statement& st) {
 }  // namespace
 
 Result<RequestRecord> CaseStore::GetRequestLocked(std::string_view id) {
-  auto st = db_->Prepare("SELECT " + std::string(kRequestColumns) +
-                         " FROM requests WHERE id = ?1;");
+  auto st =
+      db_->Prepare("SELECT " + std::string(kRequestColumns) + " FROM requests WHERE id = ?1;");
   if (!st.ok()) return st.status();
   st->Bind(1, id);
   auto row = st->Step();
@@ -518,8 +514,8 @@ Status CaseStore::StoreAnswer(std::string_view request_id,
           ins->Bind(1, req->meeting).Bind(2, int64_t{req->subject}).Bind(3, req->supplier);
           ins->Bind(4, a.field);
           ins->BindBlob(5, SealFor(**key, req->meeting,
-                                   "answer|" + std::to_string(req->subject) + "|" +
-                                       req->supplier + "|" + a.field,
+                                   "answer|" + std::to_string(req->subject) + "|" + req->supplier +
+                                       "|" + a.field,
                                    DumpJson(a.value)));
           ins->Bind(6, request_id).Bind(7, answered_at);
           VH_RETURN_IF_ERROR(ins->Run());

@@ -73,12 +73,12 @@ struct Participant {
 };
 
 struct SubjectRecord {
-  int index = 0;            // position in the meeting's agenda, from 0
-  std::string ref;          // the coordinator's reference (sealed at rest)
-  Json identity;            // {field: value}; null once dropped
-  std::string reason;       // reason for notification (sealed at rest)
-  std::string pseudonym;    // the audit log's keyed pseudonym (not secret)
-  std::string outcome;      // decision at close, "" before
+  int index = 0;          // position in the meeting's agenda, from 0
+  std::string ref;        // the coordinator's reference (sealed at rest)
+  Json identity;          // {field: value}; null once dropped
+  std::string reason;     // reason for notification (sealed at rest)
+  std::string pseudonym;  // the audit log's keyed pseudonym (not secret)
+  std::string outcome;    // decision at close, "" before
 };
 
 struct MeetingRecord {
@@ -88,12 +88,12 @@ struct MeetingRecord {
   std::string starts_at, ends_at;  // RFC 3339 UTC
   std::string created_at, created_by;
   std::string covenant_id, covenant_version, covenant_sha256;
-  std::string state;               // kMeetingOpen / kMeetingClosed / kMeetingShredded
+  std::string state;  // kMeetingOpen / kMeetingClosed / kMeetingShredded
   bool client_present = false;
   std::string closed_at;
-  std::string retention_until;     // closed_at + retention_days, set at close
-  std::string extended_until;      // "" unless extended
-  std::string extension_reason;    // sealed at rest
+  std::string retention_until;   // closed_at + retention_days, set at close
+  std::string extended_until;    // "" unless extended
+  std::string extension_reason;  // sealed at rest
   std::string shredded_at;
 };
 
@@ -192,8 +192,8 @@ class CaseStore {
                std::string_view closed_at, std::string_view retention_until,
                const BeforeCommit& before_commit = nullptr);
   // Only for closed meetings (Conflict otherwise).
-  Status ExtendRetention(std::string_view meeting, std::string_view until,
-                         std::string_view reason, const BeforeCommit& before_commit = nullptr);
+  Status ExtendRetention(std::string_view meeting, std::string_view until, std::string_view reason,
+                         const BeforeCommit& before_commit = nullptr);
   // Closed meetings whose retention (or extension) ends at or before `now`
   // (RFC 3339 UTC as FormatUtc writes it).
   Result<std::vector<MeetingRecord>> DueForShredding(std::string_view now);

@@ -134,14 +134,21 @@ Rate OneRowPerTransaction(const std::string& base, const AuditKeys& keys, double
     crypto::Hash h = ChainHash(prev, CanonicalEvent(seq, time, e.type, e.actor.partner, e.meeting,
                                                     e.subject, e.supplier, e.recipient, body));
     if (!(*db)->Begin().ok()) std::exit(1);
-    ins->Bind(1, seq).Bind(2, time).Bind(3, e.type).Bind(4, e.actor.partner).Bind(5, e.meeting)
-        .Bind(6, e.subject).Bind(7, e.supplier).Bind(8, e.recipient).Bind(9, body)
+    ins->Bind(1, seq)
+        .Bind(2, time)
+        .Bind(3, e.type)
+        .Bind(4, e.actor.partner)
+        .Bind(5, e.meeting)
+        .Bind(6, e.subject)
+        .Bind(7, e.supplier)
+        .Bind(8, e.recipient)
+        .Bind(9, body)
         .BindBlob(10, std::string_view(reinterpret_cast<const char*>(prev.data()), 32))
         .BindBlob(11, std::string_view(reinterpret_cast<const char*>(h.data()), 32));
     if (!ins->Run().ok()) std::exit(1);
     if (index) {
-      for (const auto& k : EventIndexKeys(e.type, e.actor.partner, e.meeting, e.subject, e.supplier,
-                                          e.recipient)) {
+      for (const auto& k :
+           EventIndexKeys(e.type, e.actor.partner, e.meeting, e.subject, e.supplier, e.recipient)) {
         ins_key->Bind(1, k).Bind(2, seq);
         if (!ins_key->Run().ok()) std::exit(1);
       }
@@ -168,9 +175,12 @@ int main(int argc, char** argv) {
                      std::to_string(::getpid());
   for (int i = 1; i + 1 < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--seconds") seconds = std::atof(argv[++i]);
-    else if (a == "--verify-events") verify_events = std::atoll(argv[++i]);
-    else if (a == "--dir") base = argv[++i];
+    if (a == "--seconds")
+      seconds = std::atof(argv[++i]);
+    else if (a == "--verify-events")
+      verify_events = std::atoll(argv[++i]);
+    else if (a == "--dir")
+      base = argv[++i];
   }
   if (!vh::crypto::InitCrypto().ok()) return 1;
   std::filesystem::create_directories(base);
@@ -183,17 +193,17 @@ int main(int argc, char** argv) {
               "one event per transaction (naive)", naive.per_second(), (long long)naive.events,
               (long long)naive.commits);
   Rate bare = OneRowPerTransaction(base, keys, seconds, /*index=*/false);
-  std::printf("  %-34s %10.0f events/s  (row only, no index entries)\n",
-              "one row per transaction", bare.per_second());
+  std::printf("  %-34s %10.0f events/s  (row only, no index entries)\n", "one row per transaction",
+              bare.per_second());
   double at64 = 0;
   for (int writers : {1, 8, 64}) {
     Rate r = GroupCommit(base, keys, writers, seconds);
-    std::printf("  %-34s %10.0f events/s  (%lld events, %lld commits, %.1f events/commit)  "
-                "%.1fx naive\n",
-                ("group commit, " + std::to_string(writers) + " writers").c_str(), r.per_second(),
-                (long long)r.events, (long long)r.commits,
-                r.commits ? double(r.events) / r.commits : 0.0,
-                naive.per_second() > 0 ? r.per_second() / naive.per_second() : 0.0);
+    std::printf(
+        "  %-34s %10.0f events/s  (%lld events, %lld commits, %.1f events/commit)  "
+        "%.1fx naive\n",
+        ("group commit, " + std::to_string(writers) + " writers").c_str(), r.per_second(),
+        (long long)r.events, (long long)r.commits, r.commits ? double(r.events) / r.commits : 0.0,
+        naive.per_second() > 0 ? r.per_second() / naive.per_second() : 0.0);
     if (writers == 64) at64 = r.per_second();
   }
   std::printf("  ratio group commit (64 writers) / naive: %.1fx (/ row-only: %.1fx)\n",

@@ -73,8 +73,8 @@ struct Stats {
 
 bool IEquals(std::string_view a, std::string_view b) {
   auto lower = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 // Case-insensitive search for a header's value in a response head.
@@ -349,23 +349,35 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--host") o.host = next();
-    else if (a == "--port") o.port = static_cast<unsigned short>(std::stoi(next()));
-    else if (a == "--cert") o.cert = next();
-    else if (a == "--key") o.key = next();
-    else if (a == "--ca") o.ca = next();
-    else if (a == "--path") o.path = next();
-    else if (a == "--method") o.method = next();
+    if (a == "--host")
+      o.host = next();
+    else if (a == "--port")
+      o.port = static_cast<unsigned short>(std::stoi(next()));
+    else if (a == "--cert")
+      o.cert = next();
+    else if (a == "--key")
+      o.key = next();
+    else if (a == "--ca")
+      o.ca = next();
+    else if (a == "--path")
+      o.path = next();
+    else if (a == "--method")
+      o.method = next();
     else if (a == "--body-file") {
       std::ifstream in(next());
       std::stringstream ss;
       ss << in.rdbuf();
       o.body = ss.str();
-    } else if (a == "--connections") o.connections = std::stoi(next());
-    else if (a == "--duration") o.duration = std::stoi(next());
-    else if (a == "--threads") o.threads = std::stoi(next());
-    else if (a == "--mode") o.handshake_mode = next() == "handshake";
-    else if (a == "--label") o.label = next();
+    } else if (a == "--connections")
+      o.connections = std::stoi(next());
+    else if (a == "--duration")
+      o.duration = std::stoi(next());
+    else if (a == "--threads")
+      o.threads = std::stoi(next());
+    else if (a == "--mode")
+      o.handshake_mode = next() == "handshake";
+    else if (a == "--label")
+      o.label = next();
     else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
@@ -437,7 +449,7 @@ int main(int argc, char** argv) {
       "\"errors\":%lld,\"rps\":%.1f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,"
       "\"max_ms\":%.3f}\n",
       o.label.c_str(), o.handshake_mode ? "handshake" : "keepalive", o.connections, secs,
-      all.size(), static_cast<long long>(errors), static_cast<double>(all.size()) / secs,
-      pct(0.50), pct(0.90), pct(0.99), all.empty() ? 0.0 : all.back());
+      all.size(), static_cast<long long>(errors), static_cast<double>(all.size()) / secs, pct(0.50),
+      pct(0.90), pct(0.99), all.empty() ? 0.0 : all.back());
   return 0;
 }

@@ -21,7 +21,8 @@ namespace {
 
 std::shared_ptr<const Covenant> Example() {
   static std::shared_ptr<const Covenant> c = [] {
-    auto loaded = LoadCovenantFile(std::string(VH_SOURCE_DIR) + "/examples/convenant.json", nullptr);
+    auto loaded =
+        LoadCovenantFile(std::string(VH_SOURCE_DIR) + "/examples/convenant.json", nullptr);
     if (!loaded.ok()) {
       std::fprintf(stderr, "%s\n", loaded.status().message().c_str());
       std::abort();
@@ -71,8 +72,8 @@ void BM_DecideById(benchmark::State& state) {
   for (const Flow& f : flows) {
     ids.push_back({c->overlegvormen()[static_cast<std::size_t>(f.overlegvorm)].id,
                    c->fields()[static_cast<std::size_t>(f.field)].id,
-                   std::string(c->PrincipalId(f.supplier)), std::string(c->PrincipalId(f.recipient)),
-                   f.recipient_ad_hoc, f.client_present});
+                   std::string(c->PrincipalId(f.supplier)),
+                   std::string(c->PrincipalId(f.recipient)), f.recipient_ad_hoc, f.client_present});
   }
   std::size_t i = 0;
   for (auto _ : state) {
@@ -97,8 +98,15 @@ std::string DossierText(const Covenant& c) {
     if (fields.size() >= 30) break;
     if (std::find(fields.begin(), fields.end(), &f) == fields.end()) fields.push_back(&f);
   }
-  const char* suppliers[] = {"politie", "om", "reclassering", "dji", "ggz", "verslavingszorg",
-                             "jeugdbescherming", "veilig-thuis", "gemeente-leiden",
+  const char* suppliers[] = {"politie",
+                             "om",
+                             "reclassering",
+                             "dji",
+                             "ggz",
+                             "verslavingszorg",
+                             "jeugdbescherming",
+                             "veilig-thuis",
+                             "gemeente-leiden",
                              "veiligheidshuis-hm"};
   std::mt19937 rng(7);
   Json doc = Json::object();
@@ -109,20 +117,32 @@ std::string DossierText(const Covenant& c) {
       for (const char* sup : suppliers) {
         Json v;
         switch (f->type) {
-          case FieldType::kString: v = "Waarde " + std::to_string(rng() % 1000); break;
+          case FieldType::kString:
+            v = "Waarde " + std::to_string(rng() % 1000);
+            break;
           case FieldType::kText:
             v = "Toelichting van de partner over dit leefgebied, met enige context; kenmerk " +
                 std::to_string(rng() % 100000);
             break;
-          case FieldType::kBoolean: v = rng() % 2 == 0; break;
-          case FieldType::kInteger: v = static_cast<int>(rng() % 50); break;
-          case FieldType::kDate: v = "19" + std::to_string(60 + rng() % 40) + "-0" +
-                                     std::to_string(1 + rng() % 9) + "-1" + std::to_string(rng() % 9);
+          case FieldType::kBoolean:
+            v = rng() % 2 == 0;
             break;
-          case FieldType::kEnum: v = f->values[rng() % f->values.size()]; break;
+          case FieldType::kInteger:
+            v = static_cast<int>(rng() % 50);
+            break;
+          case FieldType::kDate:
+            v = "19" + std::to_string(60 + rng() % 40) + "-0" + std::to_string(1 + rng() % 9) +
+                "-1" + std::to_string(rng() % 9);
+            break;
+          case FieldType::kEnum:
+            v = f->values[rng() % f->values.size()];
+            break;
           case FieldType::kAddress:
-            v = {{"straat", "Breestraat"}, {"huisnummer", std::to_string(1 + rng() % 200)},
-                 {"postcode", "2311AB"}, {"woonplaats", "Leiden"}, {"gemeente", "Leiden"}};
+            v = {{"straat", "Breestraat"},
+                 {"huisnummer", std::to_string(1 + rng() % 200)},
+                 {"postcode", "2311AB"},
+                 {"woonplaats", "Leiden"},
+                 {"gemeente", "Leiden"}};
             break;
         }
         by[sup] = std::move(v);
@@ -233,16 +253,18 @@ int main(int argc, char** argv) {
   double decide = reporter.Get("BM_Decide");
   double decide_cpu = reporter.Get("BM_Decide", true);
   if (decide > 0) {
-    std::printf("decision: %.1f ns wall, %.1f ns CPU (%.1f million decisions/s CPU; target < "
-                "100 ns)\n",
-                decide, decide_cpu, 1e3 / decide_cpu);
+    std::printf(
+        "decision: %.1f ns wall, %.1f ns CPU (%.1f million decisions/s CPU; target < "
+        "100 ns)\n",
+        decide, decide_cpu, 1e3 / decide_cpu);
   }
   if (floor > 0 && filter > 0) {
     double floor_cpu = reporter.Get("BM_DossierFloor", true);
     double filter_cpu = reporter.Get("BM_DossierFilter", true);
-    std::printf("dossier 20x30x10: filter %.0f us, floor (parse+serialise) %.0f us wall, ratio "
-                "%.2f; CPU %.0f / %.0f us, ratio %.2f (target <= 1.5)\n",
-                filter, floor, filter / floor, filter_cpu, floor_cpu, filter_cpu / floor_cpu);
+    std::printf(
+        "dossier 20x30x10: filter %.0f us, floor (parse+serialise) %.0f us wall, ratio "
+        "%.2f; CPU %.0f / %.0f us, ratio %.2f (target <= 1.5)\n",
+        filter, floor, filter / floor, filter_cpu, floor_cpu, filter_cpu / floor_cpu);
   }
   benchmark::Shutdown();
   return 0;

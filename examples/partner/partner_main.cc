@@ -22,9 +22,15 @@
 // --behaviour makes it misbehave on purpose, for tests of the gateway's
 // timeouts and error handling. Synthetic data only; it logs no values.
 
+#include <openssl/x509.h>
 #include <signal.h>
 
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -32,17 +38,10 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <nlohmann/json.hpp>
-#include <openssl/x509.h>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -168,7 +167,8 @@ class Partner {
     } else if (o_.behaviour == "invalid-json") {
       return reply(http::status::ok, "{\"fields\": {\"toezicht\": tru");
     } else if (o_.behaviour == "huge") {
-      return reply(http::status::ok, "{\"fields\": {\"x\": \"" + std::string(2 << 20, 'a') + "\"}}");
+      return reply(http::status::ok,
+                   "{\"fields\": {\"x\": \"" + std::string(2 << 20, 'a') + "\"}}");
     } else if (o_.behaviour == "http-500") {
       return reply(http::status::internal_server_error, R"({"error":"storing"})");
     }
@@ -179,8 +179,8 @@ class Partner {
     }
     std::string request = in.value("request", "");
     const Json& identity = in["identity"];
-    auto it = identity.contains(o_.match) ? by_key_.find(Normalise(identity[o_.match]))
-                                          : by_key_.end();
+    auto it =
+        identity.contains(o_.match) ? by_key_.find(Normalise(identity[o_.match])) : by_key_.end();
     if (it == by_key_.end()) {
       std::cerr << "vhgate-partner: request " << request << ": person unknown, declined\n";
       return reply(http::status::ok, R"({"decline":"persoon onbekend"})");

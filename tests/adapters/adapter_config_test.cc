@@ -8,15 +8,21 @@ namespace vh::adapters {
 namespace {
 
 Json Pull() {
-  return Json{{"partner", "politie"}, {"kind", "https-pull"},
+  return Json{{"partner", "politie"},
+              {"kind", "https-pull"},
               {"url", "https://partner.example:9555/vhgate/answer"},
-              {"ca", "certs/ca.crt"},     {"cert", "certs/gw.crt"},
-              {"key", "/abs/gw.key"},     {"mapping", {{"toezicht", "justitie.lopend_toezicht"}}}};
+              {"ca", "certs/ca.crt"},
+              {"cert", "certs/gw.crt"},
+              {"key", "/abs/gw.key"},
+              {"mapping", {{"toezicht", "justitie.lopend_toezicht"}}}};
 }
 
 Json Drop() {
-  return Json{{"partner", "gemeente-leiden"}, {"kind", "file-drop"}, {"dir", "drop/leiden"},
-              {"format", "csv"}, {"mapping", {{"bsn", "persoon.bsn"}}}};
+  return Json{{"partner", "gemeente-leiden"},
+              {"kind", "file-drop"},
+              {"dir", "drop/leiden"},
+              {"format", "csv"},
+              {"mapping", {{"bsn", "persoon.bsn"}}}};
 }
 
 std::string Error(const Json& adapters) {

@@ -28,7 +28,8 @@ using vh::testing::HarnessOptions;
 
 std::string Bsn(int seed) { return testing::TestBsn(seed); }
 
-bool WaitFor(const std::function<bool()>& done, std::chrono::seconds limit = std::chrono::seconds(20)) {
+bool WaitFor(const std::function<bool()>& done,
+             std::chrono::seconds limit = std::chrono::seconds(20)) {
   auto end = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < end) {
     if (done()) return true;
@@ -38,10 +39,10 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::seconds limit = std
 }
 
 std::vector<std::string> PartnerArgs(const std::string& persons, std::vector<std::string> extra) {
-  std::vector<std::string> a = {"--cert", CertsDir() + "/partner-server.crt",
-                                "--key",  CertsDir() + "/partner-server.key",
-                                "--ca",   CertsDir() + "/ca.crt",
-                                "--data", persons,
+  std::vector<std::string> a = {"--cert",     CertsDir() + "/partner-server.crt",
+                                "--key",      CertsDir() + "/partner-server.key",
+                                "--ca",       CertsDir() + "/ca.crt",
+                                "--data",     persons,
                                 "--client-o", "veiligheidshuis-hm"};
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
@@ -96,8 +97,8 @@ class AdaptersEndToEndTest : public ::testing::Test {
     std::string base = "https://127.0.0.1:";
     return Json::array(
         {Pull("politie", base + std::to_string(politie_port) + "/vhgate/answer", politie_map),
-         Pull("reclassering",
-              base + std::to_string(testing::UnusedPort()) + "/vhgate/answer", Json::object()),
+         Pull("reclassering", base + std::to_string(testing::UnusedPort()) + "/vhgate/answer",
+              Json::object()),
          Pull("dji", base + std::to_string(dji_->port()) + "/vhgate/answer", Json::object()),
          Pull("om", base + std::to_string(om_->port()) + "/vhgate/answer", Json::object()),
          Json{{"partner", "gemeente-leiden"},
@@ -172,14 +173,13 @@ TEST_F(AdaptersEndToEndTest, PartnersAnswerThroughTheGatewayAndFailuresAreRecord
   ASSERT_FALSE(meeting.empty());
 
   // 1. Politie answers for S1 (its system knows Bsn(1)) and declines S2.
-  ASSERT_TRUE(WaitFor([&] { return Requests(gw, "politie", "answered").size() == 1; }))
-      << gw.Log();
+  ASSERT_TRUE(WaitFor([&] { return Requests(gw, "politie", "answered").size() == 1; })) << gw.Log();
   ASSERT_TRUE(WaitFor([&] { return Requests(gw, "politie", "declined").size() == 1; }));
   EXPECT_EQ(Requests(gw, "politie", "open").size(), 0u);
 
   // 2. The field politie may not supply was withheld, and audited.
-  auto events = gw.Get("veiligheidshuis-hm.privacy-officer",
-                       "/v1/audit/events?partner=politie&limit=1000");
+  auto events =
+      gw.Get("veiligheidshuis-hm.privacy-officer", "/v1/audit/events?partner=politie&limit=1000");
   ASSERT_EQ(events.status, 200) << events.body;
   bool withheld = false, accepted = false;
   const Json politie_events = events.json();
@@ -189,7 +189,8 @@ TEST_F(AdaptersEndToEndTest, PartnersAnswerThroughTheGatewayAndFailuresAreRecord
     if (type == "field_withheld" && all.find("justitie.lopend_toezicht") != std::string::npos) {
       withheld = true;
     }
-    if (type == "answer_received" && all.find("leefgebied.delictgeschiedenis") != std::string::npos &&
+    if (type == "answer_received" &&
+        all.find("leefgebied.delictgeschiedenis") != std::string::npos &&
         all.find("adapter:https-pull") != std::string::npos) {
       accepted = true;
     }
@@ -204,20 +205,22 @@ TEST_F(AdaptersEndToEndTest, PartnersAnswerThroughTheGatewayAndFailuresAreRecord
         << p << ": " << Requests(gw, p, "").dump();
   }
   std::string metrics = gw.Metrics();
-  EXPECT_NE(metrics.find("vhgate_adapter_pull_failures_total{partner=\"reclassering\",reason=\"unreachable\"}"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics.find(
+          "vhgate_adapter_pull_failures_total{partner=\"reclassering\",reason=\"unreachable\"}"),
+      std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("vhgate_adapter_pull_failures_total{partner=\"dji\",reason=\"timeout\"}"),
             std::string::npos);
-  EXPECT_NE(
-      metrics.find("vhgate_adapter_pull_failures_total{partner=\"om\",reason=\"invalid_response\"}"),
-      std::string::npos);
+  EXPECT_NE(metrics.find(
+                "vhgate_adapter_pull_failures_total{partner=\"om\",reason=\"invalid_response\"}"),
+            std::string::npos);
   EXPECT_NE(metrics.find("vhgate_adapter_pull_total{partner=\"politie\",outcome=\"answered\"} 1"),
             std::string::npos);
 
   // 4. file-drop: a CSV with a bad row is rejected as a whole.
-  std::string bad = "BSN;Uitkering;Schuldhulp;Wmo\n" + Bsn(1) + ";ja;nee;nee\n" + Bsn(2) +
-                    ";ja;soms;nee\n";
+  std::string bad =
+      "BSN;Uitkering;Schuldhulp;Wmo\n" + Bsn(1) + ";ja;nee;nee\n" + Bsn(2) + ";ja;soms;nee\n";
   WriteFile(drop_ + "/.w-i-export.csv", bad);
   std::filesystem::rename(drop_ + "/.w-i-export.csv", drop_ + "/w-i-export.csv");
   ASSERT_TRUE(WaitFor([&] { return ListDir(drop_ + "/rejected").size() == 2; }));
@@ -227,8 +230,8 @@ TEST_F(AdaptersEndToEndTest, PartnersAnswerThroughTheGatewayAndFailuresAreRecord
   EXPECT_EQ(Requests(gw, "gemeente-leiden", "answered").size(), 0u);
 
   // 5. The corrected file is imported once and moved to done/.
-  std::string good = "BSN;Uitkering;Schuldhulp;Wmo\n" + Bsn(1) + ";ja;nee;nee\n" + Bsn(2) +
-                     ";nee;ja;nee\n";
+  std::string good =
+      "BSN;Uitkering;Schuldhulp;Wmo\n" + Bsn(1) + ";ja;nee;nee\n" + Bsn(2) + ";nee;ja;nee\n";
   WriteFile(drop_ + "/.w-i-export-2.csv", good);
   std::filesystem::rename(drop_ + "/.w-i-export-2.csv", drop_ + "/w-i-export-2.csv");
   ASSERT_TRUE(WaitFor([&] { return ListDir(drop_ + "/done").size() == 1; })) << gw.Log();

@@ -8,8 +8,10 @@ namespace {
 TEST(CsvReaderTest, ReadsQuotesDelimitersAndLineEndings) {
   std::vector<CsvRecord> recs;
   FileError e;
-  ASSERT_TRUE(ParseCsv("\xEF\xBB\xBF" "a;b;c\r\n1;\"x;y\";\"he said \"\"hi\"\"\"\r\n\r\n2;\"multi\nline\";\n",
-                       ';', &recs, &e))
+  ASSERT_TRUE(
+      ParseCsv("\xEF\xBB\xBF"
+               "a;b;c\r\n1;\"x;y\";\"he said \"\"hi\"\"\"\r\n\r\n2;\"multi\nline\";\n",
+               ';', &recs, &e))
       << e.ToString();
   ASSERT_EQ(recs.size(), 3u);
   EXPECT_EQ(recs[0].cells, (std::vector<std::string>{"a", "b", "c"}));
@@ -41,7 +43,10 @@ TEST(CsvReaderTest, StrayQuotesAreErrorsWithPlace) {
 
 TEST(CsvReaderTest, InvalidUtf8NamesLineAndColumn) {
   FileError e;
-  EXPECT_TRUE(CheckUtf8("gem\xC3\xAB" "ente\n", &e));
+  EXPECT_TRUE(
+      CheckUtf8("gem\xC3\xAB"
+                "ente\n",
+                &e));
   EXPECT_FALSE(CheckUtf8("ok\nab\xFF", &e));
   EXPECT_EQ(e.line, 2);
   EXPECT_EQ(e.column, 3);

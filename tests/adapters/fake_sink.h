@@ -114,15 +114,18 @@ class FakeSink : public AnswerSink {
     fail_answers_ = count;
   }
 
-  std::set<std::string> suppliable_ = {"justitie.lopend_toezicht", "detentie.einddatum",
-                                       "inkomen.uitkering", "wonen.situatie", "persoon.adres",
-                                       "inkomen.schulden_bedrag"};
-  std::map<std::string, std::string> types_ = {
-      {"persoon.bsn", "string"},           {"persoon.naam", "string"},
-      {"justitie.lopend_toezicht", "boolean"}, {"detentie.einddatum", "date"},
-      {"inkomen.uitkering", "boolean"},    {"wonen.situatie", "enum"},
-      {"persoon.adres", "address"},        {"inkomen.schulden_bedrag", "integer"},
-      {"zorg.diagnose", "text"}};
+  std::set<std::string> suppliable_ = {
+      "justitie.lopend_toezicht", "detentie.einddatum", "inkomen.uitkering",
+      "wonen.situatie",           "persoon.adres",      "inkomen.schulden_bedrag"};
+  std::map<std::string, std::string> types_ = {{"persoon.bsn", "string"},
+                                               {"persoon.naam", "string"},
+                                               {"justitie.lopend_toezicht", "boolean"},
+                                               {"detentie.einddatum", "date"},
+                                               {"inkomen.uitkering", "boolean"},
+                                               {"wonen.situatie", "enum"},
+                                               {"persoon.adres", "address"},
+                                               {"inkomen.schulden_bedrag", "integer"},
+                                               {"zorg.diagnose", "text"}};
 
  private:
   std::mutex mu_;

@@ -87,10 +87,9 @@ TEST_F(FileDropAdapterTest, ValidCsvIsImportedOnceAndMovedToDone) {
   auto answers = sink_.answers();
   ASSERT_EQ(answers.size(), 2u);
   EXPECT_EQ(answers[0].request, "r-1");
-  EXPECT_EQ(answers[0].fields,
-            (Json{{"inkomen.uitkering", true},
-                  {"wonen.situatie", "zelfstandig"},
-                  {"inkomen.schulden_bedrag", 1200}}));
+  EXPECT_EQ(answers[0].fields, (Json{{"inkomen.uitkering", true},
+                                     {"wonen.situatie", "zelfstandig"},
+                                     {"inkomen.schulden_bedrag", 1200}}));
   EXPECT_EQ(answers[1].request, "r-2");
   EXPECT_EQ(answers[1].fields, (Json{{"inkomen.uitkering", false}, {"wonen.situatie", "dakloos"}}));
   EXPECT_EQ(answers[0].source.channel, "file-drop");
@@ -199,11 +198,15 @@ TEST_F(FileDropAdapterTest, FilesStillBeingWrittenAreNotRead) {
 
 TEST_F(FileDropAdapterTest, JsonFilesByRequestIdWithErrorsByLine) {
   auto a = Make({{"format", "json"},
-                 {"mapping", {{"verzoek", "@request"}, {"uitkering", "inkomen.uitkering"},
-                              {"straat", "persoon.adres/straat"}, {"woonplaats", "persoon.adres/woonplaats"}}}});
+                 {"mapping",
+                  {{"verzoek", "@request"},
+                   {"uitkering", "inkomen.uitkering"},
+                   {"straat", "persoon.adres/straat"},
+                   {"woonplaats", "persoon.adres/woonplaats"}}}});
   ASSERT_NE(a, nullptr);
-  WriteFile(drop_ + "/bad.json", "{\"answers\": [\n  {\"verzoek\": \"r-1\", \"uitkering\": true},\n"
-                                 "  {\"verzoek\": \"r-404\", \"uitkering\": false}\n]}\n");
+  WriteFile(drop_ + "/bad.json",
+            "{\"answers\": [\n  {\"verzoek\": \"r-1\", \"uitkering\": true},\n"
+            "  {\"verzoek\": \"r-404\", \"uitkering\": false}\n]}\n");
   WriteFile(drop_ + "/broken.json", "[\n {\"verzoek\": \"r-1\",\n  \"uitkering\": tru }\n]\n");
   a->RunOnce(never_);
   EXPECT_TRUE(sink_.answers().empty());

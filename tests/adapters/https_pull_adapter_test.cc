@@ -43,10 +43,10 @@ std::string PersonsFile(const TempDir& dir) {
 
 std::vector<std::string> PartnerArgs(const std::string& persons,
                                      std::vector<std::string> extra = {}) {
-  std::vector<std::string> a = {"--cert", CertsDir() + "/partner-server.crt",
-                                "--key",  CertsDir() + "/partner-server.key",
-                                "--ca",   CertsDir() + "/ca.crt",
-                                "--data", persons,
+  std::vector<std::string> a = {"--cert",     CertsDir() + "/partner-server.crt",
+                                "--key",      CertsDir() + "/partner-server.key",
+                                "--ca",       CertsDir() + "/ca.crt",
+                                "--data",     persons,
                                 "--client-o", "veiligheidshuis-hm"};
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
@@ -217,8 +217,8 @@ TEST_F(HttpsPullAdapterTest, PartnerThatIsDownIsRecordedAfterRetries) {
 TEST_F(HttpsPullAdapterTest, PartnerThatHangsTimesOut) {
   PartnerProcess partner(PartnerArgs(PersonsFile(dir_), {"--behaviour", "hang"}));
   ASSERT_NE(partner.port(), 0);
-  auto a = MakeAdapter(PullEntry(partner.url(), {{"timeout_ms", 300}, {"retries", 1}}), sink_,
-                       metrics_);
+  auto a =
+      MakeAdapter(PullEntry(partner.url(), {{"timeout_ms", 300}, {"retries", 1}}), sink_, metrics_);
   ASSERT_NE(a, nullptr);
   sink_.AddRequest(PullRequest("r-1", 1));
   auto start = std::chrono::steady_clock::now();
@@ -305,7 +305,8 @@ TEST_F(HttpsPullAdapterTest, RunnerRefusesPartnersAndFieldsTheCovenantDoesNotKno
 
 TEST_F(HttpsPullAdapterTest, KeyThatDoesNotFitTheCertificateStopsTheStart) {
   auto cfg = ParseAdapterConfigs(
-      Json::array({PullEntry("https://127.0.0.1:1/x", {{"key", CertsDir() + "/politie.supplier.key"}})}),
+      Json::array(
+          {PullEntry("https://127.0.0.1:1/x", {{"key", CertsDir() + "/politie.supplier.key"}})}),
       "gateway.json", "/");
   ASSERT_TRUE(cfg.ok());
   auto a = HttpsPullAdapter::Create((*cfg)[0], sink_, metrics_);

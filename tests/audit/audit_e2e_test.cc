@@ -109,9 +109,10 @@ class AuditE2ETest : public ::testing::Test {
       ADD_FAILURE() << "no request for " << who << " " << ref << ": " << l.body;
       return std::string();
     };
-    HttpResult a = gw_->Put("politie.supplier", "/v1/requests/" + request_of("politie.supplier", "S1") + "/answer",
-                            {{"fields", {{"casus.bekend_bij_partner", true},
-                                         {"leefgebied.delictgeschiedenis", "historie"}}}});
+    HttpResult a = gw_->Put(
+        "politie.supplier", "/v1/requests/" + request_of("politie.supplier", "S1") + "/answer",
+        {{"fields",
+          {{"casus.bekend_bij_partner", true}, {"leefgebied.delictgeschiedenis", "historie"}}}});
     EXPECT_EQ(a.status, 200) << a.body;
     a = gw_->Put("gemeente-leiden.supplier",
                  "/v1/requests/" + request_of("gemeente-leiden.supplier", "S1") + "/answer",
@@ -192,7 +193,8 @@ TEST_F(AuditE2ETest, RoleScopingReportAndQueriesAsEvents) {
     supplied |= e["kind"] == "verstrekt" && e["partner"] == "gemeente-leiden";
   }
   EXPECT_TRUE(received && supplied) << rep.body;
-  HttpResult html = gw_->Get(kHouseOfficer, "/v1/audit/report?bsn=" + SyntheticBsn(31) + "&format=html");
+  HttpResult html =
+      gw_->Get(kHouseOfficer, "/v1/audit/report?bsn=" + SyntheticBsn(31) + "&format=html");
   ASSERT_EQ(html.status, 200);
   EXPECT_NE(html.body.find("<!DOCTYPE html>"), std::string::npos);
   EXPECT_NE(html.headers.find("text/html"), std::string::npos);

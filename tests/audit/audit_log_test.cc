@@ -421,8 +421,7 @@ TEST_F(AuditLogTest, ADossierViewIsOneEventFiledUnderEachOfItsSubjects) {
     while (*rows->Step()) {
       if (!distinct_lists.count(rows->Text(0))) continue;
       ++named;
-      EXPECT_NE(rows->Text(1).find("\"parts_list\":\"" + rows->Text(0) + "\""),
-                std::string::npos);
+      EXPECT_NE(rows->Text(1).find("\"parts_list\":\"" + rows->Text(0) + "\""), std::string::npos);
       EXPECT_EQ(rows->Text(1).find("\"parts\":"), std::string::npos);
     }
     EXPECT_EQ(named, 41u);
@@ -501,8 +500,9 @@ TEST_F(AuditLogTest, AnIndexOfAnEarlierVersionIsBuiltAgain) {
     // each subject.
     auto db = OpenAuditStore(o.db_path, keys_.store_key);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec("DROP TABLE view_subjects;"
-                            "INSERT INTO event_keys(k, seq) VALUES ('s:subj-0', 1);")
+    ASSERT_TRUE((*db)
+                    ->Exec("DROP TABLE view_subjects;"
+                           "INSERT INTO event_keys(k, seq) VALUES ('s:subj-0', 1);")
                     .ok());
   }
   auto log = OpenLog(o);
@@ -595,8 +595,11 @@ TEST_F(AuditLogTest, TheWalIsCopiedIntoTheStoreOutsideTheWritersCommits) {
 // non-ASCII and invalid UTF-8.
 std::string EventBodyThroughJson(const Event& e) {
   Json j = Json::object();
-  j["actor"] = {{"partner", e.actor.partner}, {"role", e.actor.role}, {"cn", e.actor.cn},
-                {"fingerprint", e.actor.fingerprint}, {"remote", e.actor.remote}};
+  j["actor"] = {{"partner", e.actor.partner},
+                {"role", e.actor.role},
+                {"cn", e.actor.cn},
+                {"fingerprint", e.actor.fingerprint},
+                {"remote", e.actor.remote}};
   j["meeting"] = e.meeting;
   j["overlegvorm"] = e.overlegvorm;
   j["purpose"] = e.purpose;
@@ -607,8 +610,11 @@ std::string EventBodyThroughJson(const Event& e) {
   j["recipient"] = e.recipient;
   Json fields = Json::array();
   for (const auto& f : e.fields) {
-    fields.push_back({{"field", f.field}, {"decision", f.decision}, {"rule", f.rule},
-                      {"transform", f.transform}, {"reason", f.reason},
+    fields.push_back({{"field", f.field},
+                      {"decision", f.decision},
+                      {"rule", f.rule},
+                      {"transform", f.transform},
+                      {"reason", f.reason},
                       {"value_mac", f.value_mac}});
   }
   j["fields"] = std::move(fields);
@@ -619,8 +625,8 @@ std::string EventBodyThroughJson(const Event& e) {
   } else if (!e.parts.empty()) {
     Json parts = Json::array();
     for (const auto& p : e.parts) {
-      parts.push_back({{"subject", p.subject}, {"set", p.set}, {"shown", p.shown},
-                       {"withheld", p.withheld}});
+      parts.push_back(
+          {{"subject", p.subject}, {"set", p.set}, {"shown", p.shown}, {"withheld", p.withheld}});
     }
     j["parts"] = std::move(parts);
   }
@@ -641,7 +647,7 @@ TEST(EventBodyTest, SameBytesAsTheJsonTreeAndParsesBack) {
   empty.type = kAuditQuery;
   events.push_back(empty);
   events.push_back(testing::SampleView(3).event);  // parts inline, the earlier form
-  Event named = testing::SampleView(4).event;       // as the log writes a view
+  Event named = testing::SampleView(4).event;      // as the log writes a view
   named.parts_list = MakePartList(named.parts)->hex;
   named.parts.clear();
   events.push_back(named);

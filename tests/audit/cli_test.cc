@@ -169,8 +169,7 @@ TEST_F(AuditCliTest, StoreKeyFromThePassphraseFileTheConfigNames) {
   ASSERT_EQ(::chmod(dir_.Sub("passphrase").c_str(), 0644), 0);
   auto log = AuditLog::Open(LoadedConfig(), clock);
   ASSERT_FALSE(log.ok());
-  EXPECT_NE(log.status().message().find("passphrase"), std::string::npos)
-      << log.status().message();
+  EXPECT_NE(log.status().message().find("passphrase"), std::string::npos) << log.status().message();
 
   Write("gateway.json", R"({"listen": "127.0.0.1:0", "metrics_listen": "127.0.0.1:0",
     "policy": "convenant.json", "data_dir": "data", "keys_dir": "keys",
@@ -236,8 +235,7 @@ TEST_F(AuditCliTest, ReportInPlainDutchWithRestrictedEntriesWithheldFromTheSubje
   EXPECT_NE(text.find("regel B1"), std::string::npos) << text;
   EXPECT_TRUE((*officer)["entries"][1]["restricted"].get<bool>());
 
-  ASSERT_EQ(Audit({"report", "--config", ConfigPath(), "--bsn", "123456782", "--copy",
-                   "subject"}),
+  ASSERT_EQ(Audit({"report", "--config", ConfigPath(), "--bsn", "123456782", "--copy", "subject"}),
             0);
   auto copy = ParseJson(out_.str());
   ASSERT_TRUE(copy.ok());
@@ -245,8 +243,7 @@ TEST_F(AuditCliTest, ReportInPlainDutchWithRestrictedEntriesWithheldFromTheSubje
   EXPECT_TRUE(copy->contains("withheld_note"));
   EXPECT_EQ(out_.str().find("Casusoverleg radicalisering"), std::string::npos);
 
-  ASSERT_EQ(Audit({"report", "--config", ConfigPath(), "--bsn", "123456782", "--format",
-                   "html"}),
+  ASSERT_EQ(Audit({"report", "--config", ConfigPath(), "--bsn", "123456782", "--format", "html"}),
             0);
   EXPECT_NE(out_.str().find("<!DOCTYPE html>"), std::string::npos);
   EXPECT_NE(out_.str().find("Lopend reclasseringstoezicht"), std::string::npos);

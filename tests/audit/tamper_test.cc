@@ -106,8 +106,8 @@ TEST_F(TamperTest, PristineCopyVerifies) {
 }
 
 TEST_F(TamperTest, ChangedFieldIsCaught) {
-  const char* kColumns[] = {"time", "type", "actor_partner", "meeting", "subject",
-                            "supplier", "recipient", "body"};
+  const char* kColumns[] = {"time",    "type",     "actor_partner", "meeting",
+                            "subject", "supplier", "recipient",     "body"};
   for (int c = 0; c < kCasesPerKind; ++c) {
     Restore();
     int k = Rand(1, kEvents);
@@ -117,15 +117,16 @@ TEST_F(TamperTest, ChangedFieldIsCaught) {
       if (col == "body" && Rand(0, 1)) {
         // A semantic change: the accepted field now reads "withheld" (in a
         // dossier view: it names another part list).
-        Exec(*db, "UPDATE events SET body = replace(replace(body, '\"accepted\"', "
-                  "'\"withheld\"'), '\"parts_list\":\"', '\"parts_list\":\"0') WHERE seq = " +
-                      std::to_string(k) + ";");
+        Exec(*db,
+             "UPDATE events SET body = replace(replace(body, '\"accepted\"', "
+             "'\"withheld\"'), '\"parts_list\":\"', '\"parts_list\":\"0') WHERE seq = " +
+                 std::to_string(k) + ";");
       } else if (col == "time") {
         Exec(*db, "UPDATE events SET time = '2020-01-01T00:00:00.000Z' WHERE seq = " +
                       std::to_string(k) + ";");
       } else {
-        Exec(*db, "UPDATE events SET " + col + " = " + col + " || 'x' WHERE seq = " +
-                      std::to_string(k) + ";");
+        Exec(*db, "UPDATE events SET " + col + " = " + col +
+                      " || 'x' WHERE seq = " + std::to_string(k) + ";");
       }
       ASSERT_EQ(db->Changes(), 1);
     }
@@ -177,11 +178,17 @@ TEST_F(TamperTest, InsertedEventIsCaught) {
       std::string time = "2026-11-23T08:00:00.000Z";
       crypto::Hash h = ChainHash(prev, CanonicalEvent(k, time, e.type, e.actor.partner, e.meeting,
                                                       e.subject, e.supplier, e.recipient, body));
-      auto ins = db->Prepare(
-          "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);");
+      auto ins =
+          db->Prepare("INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);");
       ASSERT_TRUE(ins.ok());
-      ins->Bind(1, int64_t{k}).Bind(2, time).Bind(3, e.type).Bind(4, e.actor.partner)
-          .Bind(5, e.meeting).Bind(6, e.subject).Bind(7, e.supplier).Bind(8, e.recipient)
+      ins->Bind(1, int64_t{k})
+          .Bind(2, time)
+          .Bind(3, e.type)
+          .Bind(4, e.actor.partner)
+          .Bind(5, e.meeting)
+          .Bind(6, e.subject)
+          .Bind(7, e.supplier)
+          .Bind(8, e.recipient)
           .Bind(9, body)
           .BindBlob(10, std::string_view(reinterpret_cast<const char*>(prev.data()), 32))
           .BindBlob(11, std::string_view(reinterpret_cast<const char*>(h.data()), 32));
@@ -310,8 +317,9 @@ FirstUses FirstUsesIn(db::Database& db) {
     for (const auto& [h, s] : *v) seen = seen || h == hex;
     if (!seen) v->emplace_back(hex, seq);
   };
-  auto st = db.Prepare("SELECT seq, body FROM events WHERE type = 'dossier_disclosed' "
-                       "ORDER BY seq;");
+  auto st = db.Prepare(
+      "SELECT seq, body FROM events WHERE type = 'dossier_disclosed' "
+      "ORDER BY seq;");
   EXPECT_TRUE(st.ok());
   std::optional<db::Statement> get;
   for (;;) {
@@ -370,8 +378,10 @@ TEST_F(TamperTest, DecisionSetTamperingIsCaught) {
         if (how == 0) {
           Exec(db, "DELETE FROM decision_sets" + where);
         } else if (how == 1) {
-          Exec(db, "UPDATE decision_sets SET body = replace(body, '\"disclosed\"', "
-                   "'\"withheld\"')" + where);
+          Exec(db,
+               "UPDATE decision_sets SET body = replace(body, '\"disclosed\"', "
+               "'\"withheld\"')" +
+                   where);
         } else {
           Exec(db, "UPDATE decision_sets SET body = replace(body, 'politie', 'om')" + where);
         }
@@ -396,12 +406,14 @@ TEST_F(TamperTest, PartListTamperingIsCaught) {
         if (how == 0) {
           Exec(db, "DELETE FROM part_lists" + where);
         } else if (how == 1) {
-          Exec(db, "UPDATE part_lists SET body = replace(body, '\"shown\":1', '\"shown\":0')" +
-                       where);
+          Exec(db,
+               "UPDATE part_lists SET body = replace(body, '\"shown\":1', '\"shown\":0')" + where);
         } else {
           const std::string of = " WHERE list = '" + list + "'";
-          Exec(db, "DELETE FROM part_list_subjects" + of + " AND subject = (SELECT subject FROM "
-                   "part_list_subjects" + of + " LIMIT 1);");
+          Exec(db, "DELETE FROM part_list_subjects" + of +
+                       " AND subject = (SELECT subject FROM "
+                       "part_list_subjects" +
+                       of + " LIMIT 1);");
         }
       },
       [](int how) { return how != 2; });  // the subject table is checked as a whole

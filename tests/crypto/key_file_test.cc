@@ -51,15 +51,11 @@ TEST_F(KeyFileTest, RefusesGroupReadableNamingFileNotContent) {
 
 TEST_F(KeyFileTest, RefusesWrongLengthAndNonHex) {
   auto path = (dir_ / "short.key").string();
-  {
-    std::ofstream(path) << "abcd\n";
-  }
+  { std::ofstream(path) << "abcd\n"; }
   ::chmod(path.c_str(), 0600);
   EXPECT_FALSE(LoadKeyFile(path, 32).ok());
   auto path2 = (dir_ / "junk.key").string();
-  {
-    std::ofstream(path2) << "not hex at all";
-  }
+  { std::ofstream(path2) << "not hex at all"; }
   ::chmod(path2.c_str(), 0600);
   auto r = LoadKeyFile(path2, 32);
   ASSERT_FALSE(r.ok());

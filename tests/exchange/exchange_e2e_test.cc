@@ -1,7 +1,6 @@
 // The exchange end to end: the real `vhgate serve` process, real mutual TLS
 // (curl with the example client certificates), the example covenant.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -49,9 +48,7 @@ class ExchangeE2ETest : public ::testing::Test {
     gw_ = nullptr;
     std::filesystem::remove(covenant_path_);
   }
-  void SetUp() override {
-    ASSERT_TRUE(gw_->Running()) << gw_->Log();
-  }
+  void SetUp() override { ASSERT_TRUE(gw_->Running()) << gw_->Log(); }
 
   static Json Subject(const std::string& ref, int seed) {
     return {{"ref", ref},
@@ -158,10 +155,10 @@ TEST_F(ExchangeE2ETest, BriefingRoundEndToEnd) {
     EXPECT_EQ(a.json()["accepted"].size(), 2u);
     EXPECT_EQ(a.json()["withheld"], Json::array({"zorg.diagnose"}));
   }
-  HttpResult a = gw_->Put(
-      "gemeente-leiden.supplier",
-      "/v1/requests/" + RequestOf("gemeente-leiden.supplier", id, "S1") + "/answer",
-      {{"fields", {{"gemeente.schuldhulp", true}, {"gemeente.uitkering", false}}}});
+  HttpResult a =
+      gw_->Put("gemeente-leiden.supplier",
+               "/v1/requests/" + RequestOf("gemeente-leiden.supplier", id, "S1") + "/answer",
+               {{"fields", {{"gemeente.schuldhulp", true}, {"gemeente.uitkering", false}}}});
   ASSERT_EQ(a.status, 200) << a.body;
   a = gw_->Put("woningcorporatie.supplier",
                "/v1/requests/" + RequestOf("woningcorporatie.supplier", id, "S1") + "/answer",
@@ -200,8 +197,9 @@ TEST_F(ExchangeE2ETest, BriefingRoundEndToEnd) {
                         {{"text_sha256", std::string(64, '0')}}),
               422, "declaration_mismatch", "/text_sha256");
   ExpectError(gw_->Get("politie.participant", "/v1/meetings/" + id + "/declaration"), 403, "");
-  HttpResult sign = gw_->Post("woningcorporatie.participant", "/v1/meetings/" + id + "/declarations",
-                              {{"text_sha256", decl.json()["text_sha256"]}});
+  HttpResult sign =
+      gw_->Post("woningcorporatie.participant", "/v1/meetings/" + id + "/declarations",
+                {{"text_sha256", decl.json()["text_sha256"]}});
   ASSERT_EQ(sign.status, 201) << sign.body;
   wc = gw_->Get("woningcorporatie.participant", "/v1/meetings/" + id + "/dossier");
   ASSERT_EQ(wc.status, 200) << wc.body;
@@ -213,7 +211,8 @@ TEST_F(ExchangeE2ETest, BriefingRoundEndToEnd) {
   EXPECT_FALSE(w1.contains("gemeente.schuldhulp"));
 
   // Client at the table: client:false fields disappear.
-  HttpResult ph = gw_->Put(kCoordinator, "/v1/meetings/" + id + "/phase", {{"client_present", true}});
+  HttpResult ph =
+      gw_->Put(kCoordinator, "/v1/meetings/" + id + "/phase", {{"client_present", true}});
   ASSERT_EQ(ph.status, 200) << ph.body;
   pol = gw_->Get("politie.participant", "/v1/meetings/" + id + "/dossier");
   ASSERT_EQ(pol.status, 200);
@@ -232,8 +231,9 @@ TEST_F(ExchangeE2ETest, BriefingRoundEndToEnd) {
   const std::string late = RequestOf("reclassering.supplier", id, "S3");
   ASSERT_FALSE(late.empty());
   HttpResult close = gw_->Post(kCoordinator, "/v1/meetings/" + id + "/close",
-                               {{"outcomes", {{{"subject", "S1"}, {"decision", "focus"}},
-                                              {{"subject", "S2"}, {"decision", "monitoren"}}}}});
+                               {{"outcomes",
+                                 {{{"subject", "S1"}, {"decision", "focus"}},
+                                  {{"subject", "S2"}, {"decision", "monitoren"}}}}});
   ASSERT_EQ(close.status, 200) << close.body;
   ExpectError(gw_->Get("politie.participant", "/v1/meetings/" + id + "/dossier"), 403,
               "meeting_closed");
@@ -243,8 +243,9 @@ TEST_F(ExchangeE2ETest, BriefingRoundEndToEnd) {
   ExpectError(gw_->Put("reclassering.supplier", "/v1/requests/" + late + "/answer",
                        {{"fields", {{"justitie.lopend_toezicht", true}}}}),
               409, "meeting_closed");
-  ExpectError(gw_->Post(kCoordinator, "/v1/meetings/" + id + "/close", {{"outcomes", Json::array()}}),
-              409, "meeting_closed");
+  ExpectError(
+      gw_->Post(kCoordinator, "/v1/meetings/" + id + "/close", {{"outcomes", Json::array()}}), 409,
+      "meeting_closed");
   HttpResult cm = gw_->Get(kCoordinator, "/v1/meetings/" + id);
   ASSERT_EQ(cm.status, 200) << cm.body;
   EXPECT_EQ(cm.json()["state"], "closed");
@@ -370,9 +371,9 @@ TEST_F(ExchangeE2ETest, AnswersTwiceReplaceAndAnotherPartnersRequestIsForbidden)
   EXPECT_EQ(entries[0]["value"], false);
   ExpectError(gw_->Post("politie.supplier", "/v1/requests/" + rid + "/decline", {{"reason", "x"}}),
               409, "already_answered");
-  ExpectError(gw_->Put("politie.supplier", "/v1/requests/r-unknown/answer",
-                       {{"fields", Json::object()}}),
-              404, "");
+  ExpectError(
+      gw_->Put("politie.supplier", "/v1/requests/r-unknown/answer", {{"fields", Json::object()}}),
+      404, "");
 }
 
 TEST_F(ExchangeE2ETest, BadMeetingsAre422NamingTheField) {
@@ -381,13 +382,16 @@ TEST_F(ExchangeE2ETest, BadMeetingsAre422NamingTheField) {
   ExpectError(gw_->Post(kCoordinator, "/v1/meetings", b), 422, "unknown_field", "/kleur");
   b = MeetingBody();
   b["subjects"][0]["extra"] = 1;
-  ExpectError(gw_->Post(kCoordinator, "/v1/meetings", b), 422, "unknown_field", "/subjects/0/extra");
+  ExpectError(gw_->Post(kCoordinator, "/v1/meetings", b), 422, "unknown_field",
+              "/subjects/0/extra");
   b = MeetingBody();
   b["overlegvorm"] = "koffie";
-  ExpectError(gw_->Post(kCoordinator, "/v1/meetings", b), 422, "unknown_overlegvorm", "/overlegvorm");
+  ExpectError(gw_->Post(kCoordinator, "/v1/meetings", b), 422, "unknown_overlegvorm",
+              "/overlegvorm");
   b = MeetingBody();
   b["participants"] = {"politie", "bakker"};
-  ExpectError(gw_->Post(kCoordinator, "/v1/meetings", b), 422, "unknown_partner", "/participants/1");
+  ExpectError(gw_->Post(kCoordinator, "/v1/meetings", b), 422, "unknown_partner",
+              "/participants/1");
   b = MeetingBody();
   b["participants"] = {"woningcorporatie"};
   ExpectError(gw_->Post(kCoordinator, "/v1/meetings", b), 422, "non_signatory", "/participants/0");
@@ -406,7 +410,8 @@ TEST_F(ExchangeE2ETest, BadMeetingsAre422NamingTheField) {
   ExpectError(r, 422, "invalid_bsn", "/subjects/0/identity/persoon.bsn");
   EXPECT_EQ(r.body.find("111111111"), std::string::npos);
   // Transport-level garbage.
-  ExpectError(gw_->Call(kCoordinator, "POST", "/v1/meetings", "{\"overlegvorm\": \"brief"), 400, "");
+  ExpectError(gw_->Call(kCoordinator, "POST", "/v1/meetings", "{\"overlegvorm\": \"brief"), 400,
+              "");
   ExpectError(gw_->Call(kCoordinator, "POST", "/v1/meetings",
                         std::string("{\"overlegvorm\": \"brie\xff\xfe\"}")),
               400, "");
@@ -474,15 +479,16 @@ TEST(CovenantValidityE2ETest, NoExchangeOutsideTheCovenantsValidity) {
   EXPECT_NE(gw.Log().find("covenant_not_in_force"), std::string::npos) << gw.Log();
 
   EXPECT_EQ(gw.Get("politie.participant", "/v1/health").status, 200);
-  Json meeting = {{"overlegvorm", "briefing"},
-                  {"title", "Briefing"},
-                  {"starts_at", "2026-01-01T09:00:00Z"},
-                  {"ends_at", "2099-01-01T12:00:00Z"},
-                  {"subjects",
-                   {{{"ref", "S1"},
-                     {"identity", {{"persoon.naam", "Synthetische Persoon"},
-                                   {"persoon.bsn", SyntheticBsn(21)}}},
-                     {"reason", "melding (synthetisch)"}}}}};
+  Json meeting = {
+      {"overlegvorm", "briefing"},
+      {"title", "Briefing"},
+      {"starts_at", "2026-01-01T09:00:00Z"},
+      {"ends_at", "2099-01-01T12:00:00Z"},
+      {"subjects",
+       {{{"ref", "S1"},
+         {"identity",
+          {{"persoon.naam", "Synthetische Persoon"}, {"persoon.bsn", SyntheticBsn(21)}}},
+         {"reason", "melding (synthetisch)"}}}}};
   HttpResult r = gw.Post(kCoordinator, "/v1/meetings", meeting);
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(r.json()["error"]["code"], "covenant_not_in_force") << r.body;

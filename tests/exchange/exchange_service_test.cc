@@ -3,11 +3,10 @@
 #include "exchange/exchange_service.h"
 
 #include <gtest/gtest.h>
-
-#include <set>
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 
 #include "audit/audit_log.h"
 #include "crypto/primitives.h"
@@ -82,12 +81,10 @@ class ExchangeServiceTest : public ::testing::Test {
             {"reason", "melding politie (synthetisch)"}};
   }
   Json MeetingBody() {
-    return {{"overlegvorm", "briefing"},
-            {"title", "Briefing week 48"},
-            {"starts_at", "2026-11-24T09:00:00Z"},
-            {"ends_at", "2026-11-24T12:00:00Z"},
-            {"ad_hoc", {"woningcorporatie"}},
-            {"subjects", {Subject("S1", 1), Subject("S2", 2)}}};
+    return {
+        {"overlegvorm", "briefing"},           {"title", "Briefing week 48"},
+        {"starts_at", "2026-11-24T09:00:00Z"}, {"ends_at", "2026-11-24T12:00:00Z"},
+        {"ad_hoc", {"woningcorporatie"}},      {"subjects", {Subject("S1", 1), Subject("S2", 2)}}};
   }
   std::string CreateMeeting() {
     auto m = service_->CreateMeeting(Coordinator(), MeetingBody());
@@ -256,19 +253,19 @@ TEST_F(ExchangeServiceTest, AnswersAcceptWithholdAndReplace) {
   EXPECT_EQ(other.status().code(), Code::kPermissionDenied);
   EXPECT_EQ(CountEvents(audit::kAccessRefused), 1);
   // Wrong types and unknown keys.
-  ExpectStatus(service_->Answer(Supplier("politie"), rid,
-                                {{"fields", {{"casus.bekend_bij_partner", "ja"}}}})
-                   .status(),
-               Code::kUnprocessable, "wrong_type", "/fields/casus.bekend_bij_partner");
+  ExpectStatus(
+      service_->Answer(Supplier("politie"), rid, {{"fields", {{"casus.bekend_bij_partner", "ja"}}}})
+          .status(),
+      Code::kUnprocessable, "wrong_type", "/fields/casus.bekend_bij_partner");
   ExpectStatus(service_->Answer(Supplier("politie"), rid, {{"fields", {}}, {"extra", 1}}).status(),
                Code::kUnprocessable, "unknown_field", "/extra");
   ExpectStatus(service_->Answer(Supplier("politie"), rid, {{"fields", "x"}}).status(),
                Code::kUnprocessable, "wrong_type", "/fields");
-  EXPECT_EQ(service_->Answer(Supplier("politie"), "r-nope", body).status().code(),
-            Code::kNotFound);
+  EXPECT_EQ(service_->Answer(Supplier("politie"), "r-nope", body).status().code(), Code::kNotFound);
 
   // Answering twice replaces: the old delictgeschiedenis is gone.
-  auto b = service_->Answer(Supplier("politie"), rid, {{"fields", {{"casus.bekend_bij_partner", false}}}});
+  auto b = service_->Answer(Supplier("politie"), rid,
+                            {{"fields", {{"casus.bekend_bij_partner", false}}}});
   ASSERT_TRUE(b.ok());
   EXPECT_EQ((*b)["replaced"], true);
   auto answers = cases_->Answers(id);
@@ -397,8 +394,9 @@ TEST_F(ExchangeServiceTest, DossierShowsExactlyWhatTheCovenantAllows) {
   auto decl = service_->GetDeclaration(Participant("woningcorporatie"), id);
   ASSERT_TRUE(decl.ok());
   EXPECT_EQ((*decl)["text_sha256"], crypto::Sha256Hex((*decl)["text"].get<std::string>()));
-  ExpectStatus(service_->SignDeclaration(Participant("woningcorporatie"), id,
-                                         {{"text_sha256", std::string(64, 'a')}})
+  ExpectStatus(service_
+                   ->SignDeclaration(Participant("woningcorporatie"), id,
+                                     {{"text_sha256", std::string(64, 'a')}})
                    .status(),
                Code::kUnprocessable, "declaration_mismatch", "/text_sha256");
   ASSERT_TRUE(service_
@@ -439,20 +437,19 @@ TEST_F(ExchangeServiceTest, DossierShowsExactlyWhatTheCovenantAllows) {
   // Closing: nobody sees anything; answers are 409.
   const std::string om_request = RequestOf("om", "S2");
   ASSERT_FALSE(om_request.empty());
-  ASSERT_TRUE(service_
-                  ->Close(Coordinator(), id,
-                          {{"outcomes", {{{"subject", "S1"}, {"decision", "focus"}}}}})
-                  .ok());
+  ASSERT_TRUE(
+      service_
+          ->Close(Coordinator(), id, {{"outcomes", {{{"subject", "S1"}, {"decision", "focus"}}}}})
+          .ok());
   ExpectStatus(service_->Dossier(Participant("politie"), id).status(), Code::kPermissionDenied,
                "meeting_closed", "");
   EXPECT_EQ(service_->GetMeeting(Participant("politie"), id).status().code(),
             Code::kPermissionDenied);
-  EXPECT_EQ(service_
-                ->Answer(Supplier("om"), om_request,
-                         {{"fields", {{"justitie.lopende_zaak", true}}}})
-                .status()
-                .code(),
-            Code::kConflict);
+  EXPECT_EQ(
+      service_->Answer(Supplier("om"), om_request, {{"fields", {{"justitie.lopende_zaak", true}}}})
+          .status()
+          .code(),
+      Code::kConflict);
 }
 
 TEST_F(ExchangeServiceTest, CloseValidatesOutcomes) {
@@ -464,8 +461,9 @@ TEST_F(ExchangeServiceTest, CloseValidatesOutcomes) {
                Code::kUnprocessable, "invalid_decision", "/outcomes/0/decision");
   ExpectStatus(close({{"outcomes", {{{"subject", "S1"}, {"decision", "focus"}, {"x", 1}}}}}),
                Code::kUnprocessable, "unknown_field", "/outcomes/0/x");
-  ASSERT_TRUE(close({{"outcomes", {{{"subject", "S1"}, {"decision", "monitoren"}},
-                                   {{"subject", "S2"}, {"decision", "geen-vervolg"}}}}})
+  ASSERT_TRUE(close({{"outcomes",
+                      {{{"subject", "S1"}, {"decision", "monitoren"}},
+                       {{"subject", "S2"}, {"decision", "geen-vervolg"}}}}})
                   .ok());
   EXPECT_EQ(close({{"outcomes", Json::array()}}).code(), Code::kConflict);
   auto m = service_->GetMeeting(Coordinator(), id);
@@ -485,9 +483,10 @@ TEST_F(ExchangeServiceTest, RetentionShredsAfterRetentionDaysAndHonoursExtension
   ASSERT_TRUE(service_->Close(Coordinator(), a, {{"outcomes", Json::array()}}).ok());
   ASSERT_TRUE(service_->Close(Coordinator(), b, {{"outcomes", Json::array()}}).ok());
   // Extension: must be later, needs a reason, closed meetings only.
-  ExpectStatus(service_->ExtendRetention(Coordinator(), b, {{"until", "2027-01-01"}, {"reason", "x"}})
-                   .status(),
-               Code::kUnprocessable, "not_later", "/until");
+  ExpectStatus(
+      service_->ExtendRetention(Coordinator(), b, {{"until", "2027-01-01"}, {"reason", "x"}})
+          .status(),
+      Code::kUnprocessable, "not_later", "/until");
   ExpectStatus(service_->ExtendRetention(Coordinator(), b, {{"until", "2027-12-01"}}).status(),
                Code::kUnprocessable, "missing_field", "/reason");
   ASSERT_TRUE(service_

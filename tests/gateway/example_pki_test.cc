@@ -30,9 +30,9 @@ std::string Field(X509* cert, int nid) {
 
 TEST(ExamplePkiTest, HasTheContractFilesWithPrivateKeys0600) {
   std::string dir = GatewayHarness::CertsDir();
-  for (const char* f : {"ca.crt", "intermediate.crt", "intermediate.key", "crl.pem", "server.crt",
-                        "server.key", "expired.crt", "expired.key", "revoked.crt", "revoked.key",
-                        "foreign.crt", "foreign.key"}) {
+  for (const char* f :
+       {"ca.crt", "intermediate.crt", "intermediate.key", "crl.pem", "server.crt", "server.key",
+        "expired.crt", "expired.key", "revoked.crt", "revoked.key", "foreign.crt", "foreign.key"}) {
     EXPECT_TRUE(fs::exists(dir + "/" + f)) << f;
   }
   for (const auto& e : fs::directory_iterator(dir)) {

@@ -21,15 +21,17 @@ using namespace std::chrono_literals;
 // openssl s_client with the given protocol/cipher options; true when the
 // handshake completed (the server accepted).
 bool OpensslHandshake(const GatewayHarness& gw, const std::vector<std::string>& opts) {
-  std::vector<std::string> argv = {"openssl", "s_client", "-connect",
-                                   "127.0.0.1:" + std::to_string(gw.port()), "-CAfile",
-                                   gw.certs_dir() + "/ca.crt", "-cert",
-                                   gw.certs_dir() + "/politie.participant.crt", "-key",
-                                   gw.certs_dir() + "/politie.participant.key", "-brief", "-ign_eof"};
+  std::vector<std::string> argv = {"openssl",  "s_client",
+                                   "-connect", "127.0.0.1:" + std::to_string(gw.port()),
+                                   "-CAfile",  gw.certs_dir() + "/ca.crt",
+                                   "-cert",    gw.certs_dir() + "/politie.participant.crt",
+                                   "-key",     gw.certs_dir() + "/politie.participant.key",
+                                   "-brief",   "-ign_eof"};
   argv.insert(argv.end(), opts.begin(), opts.end());
   std::string out, err;
-  int rc = RunCommand(argv, &out, &err, "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n"
-                                        "Connection: close\r\n\r\n");
+  int rc = RunCommand(argv, &out, &err,
+                      "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n"
+                      "Connection: close\r\n\r\n");
   return rc == 0 && (out + err).find("CONNECTION ESTABLISHED") != std::string::npos &&
          out.find("HTTP/1.1 200") != std::string::npos;
 }
@@ -54,9 +56,9 @@ TEST_F(ServerTest, ValidClientGetsHealth) {
   // Head and body leave as one buffer (server.cc Write): the head the
   // server composes itself.
   EXPECT_EQ(r.headers.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r.headers;
-  for (const char* h : {"Server: vhgate", "Content-Type: application/json", "Cache-Control: no-store",
-                        "X-Content-Type-Options: nosniff",
-                        "Strict-Transport-Security: max-age=31536000"}) {
+  for (const char* h :
+       {"Server: vhgate", "Content-Type: application/json", "Cache-Control: no-store",
+        "X-Content-Type-Options: nosniff", "Strict-Transport-Security: max-age=31536000"}) {
     EXPECT_NE(r.headers.find(std::string(h) + "\r\n"), std::string::npos) << h;
   }
   EXPECT_NE(r.headers.find("Content-Length: " + std::to_string(r.body.size()) + "\r\n"),
@@ -85,10 +87,12 @@ bool SignTestCert(const GatewayHarness& gw, const std::string& name, const std::
   std::string certs = gw.certs_dir();
   std::string dir = gw.dir();
   std::string script =
-      "set -e; cd '" + certs + "'; "
-      "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out '" + dir + "/" + name +
-      ".key'; openssl req -new -key '" + dir + "/" + name + ".key' -subj '" + subject +
-      "' -out '" + dir + "/" + name + ".csr'; "
+      "set -e; cd '" + certs +
+      "'; "
+      "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out '" +
+      dir + "/" + name + ".key'; openssl req -new -key '" + dir + "/" + name + ".key' -subj '" +
+      subject + "' -out '" + dir + "/" + name +
+      ".csr'; "
       "openssl ca -batch -config work/ca.cnf -extensions client -preserveDN -notext " +
       extra_ca_args + " -in '" + dir + "/" + name + ".csr' -out '" + dir + "/" + name + ".crt'";
   std::string out, err;
@@ -107,18 +111,16 @@ TEST_F(ServerTest, RefusesNotYetValidCertificate) {
   ASSERT_TRUE(SignTestCert(*gw_, "future", "/O=politie/OU=participant/CN=Toekomst",
                            "-startdate 20990101000000Z -enddate 20991231000000Z"));
   EXPECT_NE(CurlWithCert(*gw_, "future"), 0);
-  EXPECT_EQ(MetricValue(gw_->Metrics(),
-                        "vhgate_handshake_failures_total{reason=\"not_yet_valid\"}"),
-            1);
+  EXPECT_EQ(
+      MetricValue(gw_->Metrics(), "vhgate_handshake_failures_total{reason=\"not_yet_valid\"}"), 1);
 }
 
 TEST_F(ServerTest, RefusesOinThatDiffersFromTheCovenant) {
   // The covenant gives politie the OIN 00000001003214345000.
-  ASSERT_TRUE(SignTestCert(*gw_, "wrong-oin",
-                           "/O=politie/OU=participant/CN=Namaak/serialNumber=00000001999999999000"));
+  ASSERT_TRUE(SignTestCert(
+      *gw_, "wrong-oin", "/O=politie/OU=participant/CN=Namaak/serialNumber=00000001999999999000"));
   EXPECT_NE(CurlWithCert(*gw_, "wrong-oin"), 0);
-  EXPECT_EQ(MetricValue(gw_->Metrics(),
-                        "vhgate_handshake_failures_total{reason=\"oin_mismatch\"}"),
+  EXPECT_EQ(MetricValue(gw_->Metrics(), "vhgate_handshake_failures_total{reason=\"oin_mismatch\"}"),
             1);
   // The right OIN passes.
   ASSERT_TRUE(SignTestCert(*gw_, "right-oin",
@@ -148,10 +150,8 @@ TEST_F(ServerTest, TlsProfile) {
   EXPECT_FALSE(OpensslHandshake(*gw_, {"-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"}));
   EXPECT_FALSE(OpensslHandshake(*gw_, {"-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-SHA384"}));
   std::string m = gw_->Metrics();
-  EXPECT_GE(MetricValue(m, "vhgate_handshake_failures_total{reason=\"protocol_version\"}"), 1)
-      << m;
-  EXPECT_GE(MetricValue(m, "vhgate_handshake_failures_total{reason=\"no_shared_cipher\"}"), 2)
-      << m;
+  EXPECT_GE(MetricValue(m, "vhgate_handshake_failures_total{reason=\"protocol_version\"}"), 1) << m;
+  EXPECT_GE(MetricValue(m, "vhgate_handshake_failures_total{reason=\"no_shared_cipher\"}"), 2) << m;
 }
 
 // The server sends its certificate and the intermediate, built once at
@@ -168,7 +168,8 @@ TEST_F(ServerTest, SendsItsChainWithoutTheRoot) {
   std::string root_file = ::testing::TempDir() + "/vh_root_only.crt";
   const std::string end = "-----END CERTIFICATE-----";
   bool found = false;
-  for (std::size_t at = 0; (at = bundle.find("-----BEGIN CERTIFICATE-----", at)) != std::string::npos;) {
+  for (std::size_t at = 0;
+       (at = bundle.find("-----BEGIN CERTIFICATE-----", at)) != std::string::npos;) {
     std::size_t stop = bundle.find(end, at) + end.size();
     std::string pem = bundle.substr(at, stop - at) + "\n";
     at = stop;
@@ -181,14 +182,16 @@ TEST_F(ServerTest, SendsItsChainWithoutTheRoot) {
   }
   ASSERT_TRUE(found) << "no root in ca.crt";
   std::string out, err;
-  int rc = RunCommand({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(gw_->port()),
-                       "-CAfile", root_file, "-verify_return_error", "-showcerts", "-cert",
-                       gw_->certs_dir() + "/politie.participant.crt", "-key",
-                       gw_->certs_dir() + "/politie.participant.key"},
-                      &out, &err, "");
+  int rc =
+      RunCommand({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(gw_->port()),
+                  "-CAfile", root_file, "-verify_return_error", "-showcerts", "-cert",
+                  gw_->certs_dir() + "/politie.participant.crt", "-key",
+                  gw_->certs_dir() + "/politie.participant.key"},
+                 &out, &err, "");
   EXPECT_EQ(rc, 0) << err;
   EXPECT_NE(out.find(" 0 s:C = NL, O = veiligheidshuis-hm, OU = gateway, CN = localhost"),
-            std::string::npos) << out;
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find(" 1 s:C = NL, O = Voorbeeld Convenant CA"), std::string::npos) << out;
   EXPECT_EQ(out.find(" 2 s:"), std::string::npos) << "the root was sent:\n" << out;
   EXPECT_NE(out.find("Verify return code: 0 (ok)"), std::string::npos) << out;
@@ -241,7 +244,8 @@ TEST_F(ServerTest, OversizedHeadersAre431) {
 TEST_F(ServerTest, MalformedHttpIs400) {
   auto c = TlsClient::Connect(gw_->port(), "politie.participant");
   ASSERT_TRUE(c);
-  ASSERT_TRUE(c->WriteRaw("GET /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: xyz\r\n\r\n"));
+  ASSERT_TRUE(
+      c->WriteRaw("GET /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: xyz\r\n\r\n"));
   auto r = c->ReadResponse();
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.json()["error"]["code"], "bad_request");
@@ -259,10 +263,10 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
 TEST_F(ServerTest, PipelinedAndFragmentedRequestsAreAnsweredInOrder) {
   auto c = TlsClient::Connect(gw_->port(), "politie.participant");
   ASSERT_TRUE(c);
-  ASSERT_TRUE(c->WriteRaw(
-      "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
-      "GET /v1/nope HTTP/1.1\r\nHost: localhost\r\n\r\n"
-      "POST /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc"));
+  ASSERT_TRUE(
+      c->WriteRaw("GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                  "GET /v1/nope HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                  "POST /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc"));
   EXPECT_EQ(c->ReadResponse().status, 200);
   EXPECT_EQ(c->ReadResponse().status, 404);
   EXPECT_EQ(c->ReadResponse().status, 405);
@@ -284,7 +288,8 @@ TEST_F(ServerTest, ConnectionHeadersFollowTheRequestsVersion) {
     ASSERT_EQ(r.status, 200) << i;
     EXPECT_NE(r.headers.find("Connection: keep-alive\r\n"), std::string::npos) << r.headers;
   }
-  ASSERT_TRUE(c->WriteRaw("GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      c->WriteRaw("GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
   auto last = c->ReadResponse();
   EXPECT_EQ(last.status, 200);
   EXPECT_NE(last.headers.find("Connection: close\r\n"), std::string::npos) << last.headers;
@@ -358,7 +363,8 @@ TEST_F(ServerTest, SigtermDrainsRequestInFlightAndExitsZero) {
   ASSERT_TRUE(idle);
   ASSERT_EQ(idle->Request("GET", "/v1/health").status, 200);
   // Header and half the body sent: the request is in flight.
-  ASSERT_TRUE(c->WriteRaw("GET /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n12345"));
+  ASSERT_TRUE(
+      c->WriteRaw("GET /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n12345"));
   std::this_thread::sleep_for(200ms);
   std::thread stopper([&] { EXPECT_EQ(gw_->Stop(SIGTERM), 0); });
   std::this_thread::sleep_for(300ms);

@@ -1,11 +1,11 @@
 #include "policy/cli.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/policy/test_util.h"
 
@@ -65,10 +65,12 @@ TEST_F(PolicyCliTest, CheckInvalidPrintsOneLinePerProblem) {
   Write("new.json", text);
   CliRun r = Policy({"check", path});
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.out, path + ": /partners/6/chain: unknown chain 'care' (straf, zorg, bestuur, "
-                          "overig)\n" +
-                       path + ": /overlegvormen/0/retention_days: expected a whole number of "
-                              "days from 1 to 3650\n");
+  EXPECT_EQ(r.out, path +
+                       ": /partners/6/chain: unknown chain 'care' (straf, zorg, bestuur, "
+                       "overig)\n" +
+                       path +
+                       ": /overlegvormen/0/retention_days: expected a whole number of "
+                       "days from 1 to 3650\n");
 }
 
 TEST_F(PolicyCliTest, UsageErrors) {
@@ -82,7 +84,7 @@ TEST_F(PolicyCliTest, UsageErrors) {
 
 TEST_F(PolicyCliTest, ExplainAllowAndDeny) {
   CliRun r = Policy({"explain", ExamplePath(), "--overlegvorm", "briefing", "--field",
-                  "justitie.lopend_toezicht", "--from", "reclassering", "--to", "politie"});
+                     "justitie.lopend_toezicht", "--from", "reclassering", "--to", "politie"});
   EXPECT_EQ(r.code, 0);
   EXPECT_THAT(r.out, HasSubstr("decision: ALLOW as full by rule B14"));
   EXPECT_THAT(r.out, HasSubstr("<- wins"));
@@ -141,7 +143,8 @@ TEST_F(PolicyCliTest, DiffReportsExactlyTheWidenedRule) {
   // And the reverse direction is a narrowing: exit 0, lines say so.
   CliRun back = Policy({"diff", path, ExamplePath()});
   EXPECT_EQ(back.code, 0);
-  EXPECT_THAT(back.out, HasSubstr("less revealing: briefing: justitie.lopende_zaak: om -> politie"));
+  EXPECT_THAT(back.out,
+              HasSubstr("less revealing: briefing: justitie.lopende_zaak: om -> politie"));
 }
 
 TEST_F(PolicyCliTest, DiffNewAndWithdrawnFlows) {
@@ -154,7 +157,8 @@ TEST_F(PolicyCliTest, DiffNewAndWithdrawnFlows) {
   EXPECT_EQ(r.out, "new: briefing: leefgebied.drugs: ggz -> politie: full (rule B99)\n");
   CliRun back = Policy({"diff", path, ExamplePath()});
   EXPECT_EQ(back.code, 0);
-  EXPECT_EQ(back.out, "withdrawn: briefing: leefgebied.drugs: ggz -> politie: was full (rule B99)\n");
+  EXPECT_EQ(back.out,
+            "withdrawn: briefing: leefgebied.drugs: ggz -> politie: was full (rule B99)\n");
 }
 
 }  // namespace

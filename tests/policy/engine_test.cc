@@ -38,9 +38,9 @@ struct Case {
   bool client;
   bool from_ad_hoc;
   bool allowed;
-  const char* rule;  // when allowed
-  Transform as;      // when allowed
-  DenyReason reason; // when denied
+  const char* rule;   // when allowed
+  Transform as;       // when allowed
+  DenyReason reason;  // when denied
 };
 
 TEST(PolicyEngineTest, DecisionTable) {
@@ -49,8 +49,8 @@ TEST(PolicyEngineTest, DecisionTable) {
   const Case cases[] = {
       {"member gets full", "toezicht", "reclassering", "om", false, false, false, true, "B1",
        Transform::kFull, DenyReason::kNone},
-      {"client hides client:false", "toezicht", "reclassering", "om", false, true, false, false,
-       "", Transform::kFull, DenyReason::kClientPresent},
+      {"client hides client:false", "toezicht", "reclassering", "om", false, true, false, false, "",
+       Transform::kFull, DenyReason::kClientPresent},
       {"wrong supplier", "toezicht", "politie", "om", false, false, false, false, "",
        Transform::kFull, DenyReason::kSupplierNotAllowed},
       {"non-participant", "toezicht", "reclassering", "ggz", false, false, false, false, "",
@@ -67,8 +67,8 @@ TEST(PolicyEngineTest, DecisionTable) {
        true, false, true, "B3", Transform::kFull, DenyReason::kNone},
       {"ad hoc gets the year", "persoon.geboortedatum", "huis", "ggz", true, false, false, true,
        "B5", Transform::kYear, DenyReason::kNone},
-      {"house is not a member", "persoon.geboortedatum", "huis", "huis", false, false, false,
-       false, "", Transform::kFull, DenyReason::kRecipientNotAllowed},
+      {"house is not a member", "persoon.geboortedatum", "huis", "huis", false, false, false, false,
+       "", Transform::kFull, DenyReason::kRecipientNotAllowed},
       {"participants: member", "persoon.adres", "huis", "gemeente", false, true, false, true, "B6",
        Transform::kMunicipality, DenyReason::kNone},
       {"non-signatory not via @participants", "persoon.adres", "huis", "woco", true, false, false,
@@ -85,22 +85,23 @@ TEST(PolicyEngineTest, DecisionTable) {
        "", Transform::kFull, DenyReason::kRecipientNotAllowed},
       {"@house recipient", "notitie", "politie", "huis", false, false, false, true, "B7",
        Transform::kFull, DenyReason::kNone},
-      {"@ad_hoc supplier", "aantal", "woco", "om", false, false, true, true, "B8",
-       Transform::kFull, DenyReason::kNone},
+      {"@ad_hoc supplier", "aantal", "woco", "om", false, false, true, true, "B8", Transform::kFull,
+       DenyReason::kNone},
       {"not invited: no @ad_hoc supply", "aantal", "woco", "om", false, false, false, false, "",
        Transform::kFull, DenyReason::kSupplierNotAllowed},
-      {"member is never @ad_hoc supplier", "aantal", "politie", "om", false, false, true, false,
-       "", Transform::kFull, DenyReason::kSupplierNotAllowed},
+      {"member is never @ad_hoc supplier", "aantal", "politie", "om", false, false, true, false, "",
+       Transform::kFull, DenyReason::kSupplierNotAllowed},
       {"explicit recipient", "niveau", "politie", "om", false, false, false, true, "B9",
        Transform::kFull, DenyReason::kNone},
-      {"explicit recipient, other member", "niveau", "politie", "reclassering", false, false,
-       false, false, "", Transform::kFull, DenyReason::kRecipientNotAllowed},
+      {"explicit recipient, other member", "niveau", "politie", "reclassering", false, false, false,
+       false, "", Transform::kFull, DenyReason::kRecipientNotAllowed},
       {"no rule for field", "persoon.bsn", "huis", "om", false, false, false, false, "",
        Transform::kFull, DenyReason::kNoRuleForField},
   };
   for (const Case& k : cases) {
     SCOPED_TRACE(k.name);
-    Decision d = Decide(*c, "briefing", k.field, k.from, k.to, k.to_ad_hoc, k.client, k.from_ad_hoc);
+    Decision d =
+        Decide(*c, "briefing", k.field, k.from, k.to, k.to_ad_hoc, k.client, k.from_ad_hoc);
     EXPECT_EQ(d.allowed, k.allowed);
     EXPECT_EQ(d.covenant_sha256, c->sha256());
     if (k.allowed) {
@@ -160,39 +161,40 @@ TEST(PolicyEngineTest, SuppliableFieldsAndMaySupply) {
   EXPECT_FALSE(MaySupply(*c, o, *c->FindField("toezicht"), "politie"));
   std::vector<std::string> suppliers;
   for (const Partner* p : RequestSuppliers(*c, o, {"woco"})) suppliers.push_back(p->id);
-  EXPECT_EQ(suppliers,
-            (std::vector<std::string>{"politie", "om", "reclassering", "gemeente", "woco",
-                                      "buiten"}));
+  EXPECT_EQ(suppliers, (std::vector<std::string>{"politie", "om", "reclassering", "gemeente",
+                                                 "woco", "buiten"}));
 }
 
 TEST(PolicyEngineTest, ExampleCovenantFlows) {
   auto c = Example();
   ASSERT_TRUE(c);
   // The contract's example rule: reclassering's running supervision to members.
-  Decision d = Decide(*c, "briefing", "justitie.lopend_toezicht", "reclassering", "politie",
-                      false, false);
+  Decision d =
+      Decide(*c, "briefing", "justitie.lopend_toezicht", "reclassering", "politie", false, false);
   EXPECT_TRUE(d.allowed);
   // Briefing: politie, om, reclassering and a gemeente each supply something.
   const Overlegvorm& b = *c->FindOverlegvorm("briefing");
   for (const char* s : {"politie", "om", "reclassering", "gemeente-leiden"}) {
     EXPECT_FALSE(SuppliableFields(*c, b, s).empty()) << s;
   }
-  EXPECT_EQ(Decide(*c, "briefing", "gemeente.schuldhulp", "gemeente-gouda", "politie", false,
-                   false).as,
-            Transform::kPresence);
+  EXPECT_EQ(
+      Decide(*c, "briefing", "gemeente.schuldhulp", "gemeente-gouda", "politie", false, false).as,
+      Transform::kPresence);
   // The housing corporation takes part ad hoc and receives through @ad_hoc.
   d = Decide(*c, "briefing", "persoon.adres", "veiligheidshuis-hm", "woningcorporatie", true,
              false);
   EXPECT_TRUE(d.allowed);
   EXPECT_EQ(d.as, Transform::kMunicipality);
   EXPECT_FALSE(Decide(*c, "briefing", "persoon.adres", "veiligheidshuis-hm", "woningcorporatie",
-                      false, false).allowed);
+                      false, false)
+                   .allowed);
   // Radicalisering: restricted, no ad hoc.
-  EXPECT_FALSE(Decide(*c, "radicalisering", "persoon.naam", "veiligheidshuis-hm", "ggd", true,
-                      false).allowed);
+  EXPECT_FALSE(
+      Decide(*c, "radicalisering", "persoon.naam", "veiligheidshuis-hm", "ggd", true, false)
+          .allowed);
   // client: true and client: false rules both exist.
-  EXPECT_TRUE(Decide(*c, "briefing", "persoon.naam", "veiligheidshuis-hm", "om", false, true)
-                  .allowed);
+  EXPECT_TRUE(
+      Decide(*c, "briefing", "persoon.naam", "veiligheidshuis-hm", "om", false, true).allowed);
   EXPECT_EQ(Decide(*c, "briefing", "casus.reden_melding", "politie", "om", false, true).reason,
             DenyReason::kClientPresent);
 }

@@ -36,8 +36,11 @@ std::vector<SubjectAnswers> Answers() {
       {"toezicht", {{"reclassering", true}, {"politie", false}}},
       {"persoon.geboortedatum", {{"huis", "1990-06-15"}}},
       {"persoon.adres",
-       {{"huis", Json{{"straat", "Breestraat"}, {"huisnummer", "1"}, {"postcode", "2311AA"},
-                      {"woonplaats", "Leiden"}, {"gemeente", "Leiden"}}}}},
+       {{"huis", Json{{"straat", "Breestraat"},
+                      {"huisnummer", "1"},
+                      {"postcode", "2311AA"},
+                      {"woonplaats", "Leiden"},
+                      {"gemeente", "Leiden"}}}}},
       {"notitie", {{"om", "tekst"}, {"ggz", "zorgtekst"}}},
       {"aantal", {{"woco", 3}}},
       {"onbekend", {{"om", 1}}},
@@ -145,7 +148,7 @@ TEST(PolicyFilterTest, AdHocRecipientNeedsSignedDeclaration) {
   EXPECT_EQ(f["toezicht"][0]["value"], true);  // presence
   EXPECT_EQ(f["toezicht"][0]["as"], "presence");
   EXPECT_EQ(f["persoon.geboortedatum"][0]["value"], 1990);  // year
-  EXPECT_FALSE(f.contains("persoon.adres"));  // non-signatory: only @ad_hoc
+  EXPECT_FALSE(f.contains("persoon.adres"));                // non-signatory: only @ad_hoc
   // ggz is invited but has not signed: nothing.
   view = FilterDossier(*c, Meeting(), "ggz", answers);
   ASSERT_TRUE(view.ok());
@@ -247,8 +250,8 @@ TEST(PolicyFilterTest, Transforms) {
   EXPECT_TRUE(ApplyTransform(date, Transform::kYear, nullptr, D(2026, 1, 1), &out));
   EXPECT_TRUE(out.is_null());
   EXPECT_FALSE(ApplyTransform(date, Transform::kYear, "2021-02-29", D(2026, 1, 1), &out));
-  EXPECT_FALSE(ApplyTransform(addr, Transform::kMunicipality, Json{{"straat", "x"}},
-                              D(2026, 1, 1), &out));
+  EXPECT_FALSE(
+      ApplyTransform(addr, Transform::kMunicipality, Json{{"straat", "x"}}, D(2026, 1, 1), &out));
   EXPECT_FALSE(ApplyTransform(text, Transform::kYear, "2020-01-01", D(2026, 1, 1), &out));
 }
 
@@ -320,8 +323,7 @@ TEST(PolicyIntakeTest, WrongTypeIsUnprocessableNamingThePath) {
   }
   EXPECT_EQ(SplitAnswer(*c, "briefing", "om", false, Json::array()).status().code(),
             Code::kUnprocessable);
-  EXPECT_EQ(SplitAnswer(*c, "nope", "om", false, Json::object()).status().code(),
-            Code::kNotFound);
+  EXPECT_EQ(SplitAnswer(*c, "nope", "om", false, Json::object()).status().code(), Code::kNotFound);
   EXPECT_EQ(SplitAnswer(*c, "briefing", "nobody", false, Json::object()).status().code(),
             Code::kPermissionDenied);
 }
@@ -329,18 +331,21 @@ TEST(PolicyIntakeTest, WrongTypeIsUnprocessableNamingThePath) {
 TEST(PolicyIntakeTest, ValidValuesOfEveryType) {
   auto c = FilterCovenant();
   ASSERT_TRUE(c);
-  Json addr = {{"straat", "Breestraat"}, {"huisnummer", "1a"}, {"postcode", "2311AA"},
-               {"woonplaats", "Leiden"}, {"gemeente", "Leiden"}};
-  for (auto [field, value] : std::vector<std::pair<std::string, Json>>{
-           {"persoon.naam", "Jan"},
-           {"persoon.geboortedatum", "2008-02-29"},
-           {"persoon.adres", addr},
-           {"persoon.adres", Json{{"gemeente", "Gouda"}}},
-           {"toezicht", false},
-           {"aantal", -3},
-           {"notitie", std::string(5000, 'x')},
-           {"niveau", "hoog"},
-           {"toezicht", nullptr}}) {
+  Json addr = {{"straat", "Breestraat"},
+               {"huisnummer", "1a"},
+               {"postcode", "2311AA"},
+               {"woonplaats", "Leiden"},
+               {"gemeente", "Leiden"}};
+  for (auto [field, value] :
+       std::vector<std::pair<std::string, Json>>{{"persoon.naam", "Jan"},
+                                                 {"persoon.geboortedatum", "2008-02-29"},
+                                                 {"persoon.adres", addr},
+                                                 {"persoon.adres", Json{{"gemeente", "Gouda"}}},
+                                                 {"toezicht", false},
+                                                 {"aantal", -3},
+                                                 {"notitie", std::string(5000, 'x')},
+                                                 {"niveau", "hoog"},
+                                                 {"toezicht", nullptr}}) {
     Field const* f = c->FindField(field);
     ASSERT_TRUE(f);
     EXPECT_TRUE(ValidateValue(*f, value, "/fields/" + field).ok()) << field << value.dump();

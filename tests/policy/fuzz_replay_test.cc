@@ -2,11 +2,11 @@
 // entry points the libFuzzer targets use, with the normal compiler, so every
 // `make test` (and its ASan run) re-checks what the fuzzers found.
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "fuzz/policy_fuzz_entry.h"
 #include "tests/policy/test_util.h"

@@ -45,9 +45,8 @@ TEST(PolicyLoaderTest, LoadsTheExampleCovenant) {
   EXPECT_FALSE(c->FindPartner("woningcorporatie")->signatory);
   EXPECT_FALSE(c->FindPartner("uwv")->signatory);
   for (const char* id : {"politie", "om", "reclassering", "dji", "rvdk", "halt", "ggd", "ggz",
-                         "jeugdbescherming", "veilig-thuis", "verslavingszorg",
-                         "gemeente-leiden", "gemeente-alphen", "gemeente-gouda",
-                         "woningcorporatie", "uwv"}) {
+                         "jeugdbescherming", "veilig-thuis", "verslavingszorg", "gemeente-leiden",
+                         "gemeente-alphen", "gemeente-gouda", "woningcorporatie", "uwv"}) {
     EXPECT_TRUE(c->FindPartner(id)) << id;
   }
   for (const char* id : {"briefing", "focusoverleg", "top600", "nazorg", "smd", "radicalisering",
@@ -117,8 +116,8 @@ TEST(PolicyLoaderTest, ReportsEveryProblemAtOnce) {
   text = Replace(text, R"("type": "integer")", R"("type": "int")");
   text = Replace(text, R"("retention_days": 90)", R"("retention_days": -1)");
   auto p = Problems(text);
-  EXPECT_THAT(p, ElementsAre(
-                     "t.json: /partners/3/chain: unknown chain 'care' (straf, zorg, bestuur, "
+  EXPECT_THAT(
+      p, ElementsAre("t.json: /partners/3/chain: unknown chain 'care' (straf, zorg, bestuur, "
                      "overig)",
                      "t.json: /fields/5/type: unknown type 'int' (string, text, boolean, "
                      "integer, date, enum, address)",
@@ -127,8 +126,8 @@ TEST(PolicyLoaderTest, ReportsEveryProblemAtOnce) {
 }
 
 TEST(PolicyLoaderTest, UnknownKeys) {
-  auto p = Problems(Replace(WithRule(kRule), R"("house": "huis",)",
-                            R"("house": "huis", "extra": 1,)"));
+  auto p =
+      Problems(Replace(WithRule(kRule), R"("house": "huis",)", R"("house": "huis", "extra": 1,)"));
   EXPECT_THAT(p, ElementsAre("t.json: /extra: unknown key 'extra'"));
   p = Problems(WithRule(R"({"id": "B1", "field": "toezicht", "from": ["om"], "to": ["om"],
                              "as": "full", "colour": "red"})"));
@@ -192,7 +191,8 @@ TEST(PolicyLoaderTest, TransformMustFitFieldType) {
 
 TEST(PolicyLoaderTest, EnumValues) {
   auto p = Problems(Replace(WithRule(kRule), R"(,
-     "values": ["laag", "hoog"])", ""));
+     "values": ["laag", "hoog"])",
+                            ""));
   EXPECT_THAT(p, ElementsAre("t.json: /fields/7/values: missing: an enum field needs its values"));
   p = Problems(Replace(WithRule(kRule), R"(["laag", "hoog"])", "[]"));
   EXPECT_THAT(p, ElementsAre("t.json: /fields/7/values: an enum field needs at least one value"));
@@ -243,11 +243,12 @@ TEST(PolicyLoaderTest, EmptyFromOrTo) {
 }
 
 TEST(PolicyLoaderTest, DatesThatAreNotDates) {
-  auto p = Problems(Replace(WithRule(kRule), R"("valid_from": "2020-01-01")",
-                            R"("valid_from": "2021-02-29")"));
+  auto p = Problems(
+      Replace(WithRule(kRule), R"("valid_from": "2020-01-01")", R"("valid_from": "2021-02-29")"));
   EXPECT_THAT(p, ElementsAre("t.json: /convenant/valid_from: not a date (YYYY-MM-DD): "
                              "'2021-02-29'"));
-  p = Problems(Replace(WithRule(kRule), R"("valid_until": null)", R"("valid_until": "2019-12-31")"));
+  p = Problems(
+      Replace(WithRule(kRule), R"("valid_until": null)", R"("valid_until": "2019-12-31")"));
   EXPECT_THAT(p, ElementsAre("t.json: /convenant/valid_until: before valid_from"));
   p = Problems(Replace(WithRule(kRule), R"("valid_until": null)", R"("valid_until": "morgen")"));
   EXPECT_THAT(p, ElementsAre("t.json: /convenant/valid_until: not a date (YYYY-MM-DD): 'morgen'"));
@@ -264,7 +265,8 @@ TEST(PolicyLoaderTest, OinAndIds) {
 
 TEST(PolicyLoaderTest, JsonPointerEscapesKeys) {
   EXPECT_EQ(JsonPointerToken("a/b~c"), "a~1b~0c");
-  auto p = Problems(Replace(WithRule(kRule), R"("house": "huis",)", R"("house": "huis", "a/b": 1,)"));
+  auto p =
+      Problems(Replace(WithRule(kRule), R"("house": "huis",)", R"("house": "huis", "a/b": 1,)"));
   EXPECT_THAT(p, ElementsAre("t.json: /a~1b: unknown key 'a/b'"));
 }
 
@@ -289,7 +291,8 @@ TEST(PolicyLoaderTest, CovenantTooLargeToCompileIsALoadError) {
                 R"(", "name": "X", "chain": "overig", "signatory": true})";
   }
   std::string text = Replace(WithRule(kRule), R"("signatory": true}
-  ],)", R"("signatory": true})" + partners + "],");
+  ],)",
+                             R"("signatory": true})" + partners + "],");
   auto p = Problems(text);
   ASSERT_EQ(p.size(), 1u);
   EXPECT_THAT(p[0], HasSubstr("t.json: /: too large to compile"));

@@ -4,9 +4,9 @@
 //  - no transform reveals more than the rule declares;
 //  - a non-participant sees nothing.
 
-#include <random>
-
 #include <gtest/gtest.h>
+
+#include <random>
 
 #include "policy/filter.h"
 #include "policy/loader.h"
@@ -34,8 +34,10 @@ Json RandomCovenant(Gen& g) {
   for (int i = 0; i < np; ++i) {
     bool s = g.Coin(75);
     signatory.push_back(s);
-    partners.push_back({{"id", "p" + std::to_string(i)}, {"name", "P"},
-                        {"chain", kChains[g.Int(0, 3)]}, {"signatory", s}});
+    partners.push_back({{"id", "p" + std::to_string(i)},
+                        {"name", "P"},
+                        {"chain", kChains[g.Int(0, 3)]},
+                        {"signatory", s}});
   }
   c["partners"] = partners;
   const int nf = g.Int(1, 8);
@@ -56,7 +58,8 @@ Json RandomCovenant(Gen& g) {
     bool ad_hoc = !restricted && g.Coin(60);
     Json members = Json::array();
     for (int i = 0; i < np; ++i) {
-      if (signatory[static_cast<std::size_t>(i)] && g.Coin(50)) members.push_back("p" + std::to_string(i));
+      if (signatory[static_cast<std::size_t>(i)] && g.Coin(50))
+        members.push_back("p" + std::to_string(i));
     }
     if (members.empty()) {
       // at least one signatory member, or a fresh signatory partner
@@ -105,14 +108,22 @@ Json RandomCovenant(Gen& g) {
         }
         return arr;
       };
-      rules.push_back({{"id", "r" + std::to_string(r)}, {"field", "f" + std::to_string(f)},
-                       {"from", side(false)}, {"to", side(true)},
-                       {"as", as[static_cast<std::size_t>(g.Int(0, static_cast<int>(as.size()) - 1))]},
-                       {"client", g.Coin(50)}});
+      rules.push_back(
+          {{"id", "r" + std::to_string(r)},
+           {"field", "f" + std::to_string(f)},
+           {"from", side(false)},
+           {"to", side(true)},
+           {"as", as[static_cast<std::size_t>(g.Int(0, static_cast<int>(as.size()) - 1))]},
+           {"client", g.Coin(50)}});
     }
-    ovs.push_back({{"id", "o" + std::to_string(o)}, {"name", "O"}, {"purpose", "x"},
-                   {"members", members}, {"ad_hoc", ad_hoc}, {"restricted", restricted},
-                   {"retention_days", 30}, {"rules", rules}});
+    ovs.push_back({{"id", "o" + std::to_string(o)},
+                   {"name", "O"},
+                   {"purpose", "x"},
+                   {"members", members},
+                   {"ad_hoc", ad_hoc},
+                   {"restricted", restricted},
+                   {"retention_days", 30},
+                   {"rules", rules}});
   }
   c["overlegvormen"] = ovs;
   return c;
@@ -131,12 +142,18 @@ bool Names(const Covenant& c, const Overlegvorm& o, const Party& q, Who w, bool 
   if (recipient && !house && !member && !ad_hoc) return false;  // takes no part
   if (recipient && p && !p->signatory && q.kind != Party::Kind::kAdHoc) return false;
   switch (q.kind) {
-    case Party::Kind::kPartner: return p && q.partner == p->index;
-    case Party::Kind::kMembers: return member;
-    case Party::Kind::kAdHoc: return ad_hoc;
-    case Party::Kind::kParticipants: return member || ad_hoc;
-    case Party::Kind::kChain: return p && p->chain == q.chain;
-    case Party::Kind::kHouse: return house;
+    case Party::Kind::kPartner:
+      return p && q.partner == p->index;
+    case Party::Kind::kMembers:
+      return member;
+    case Party::Kind::kAdHoc:
+      return ad_hoc;
+    case Party::Kind::kParticipants:
+      return member || ad_hoc;
+    case Party::Kind::kChain:
+      return p && p->chain == q.chain;
+    case Party::Kind::kHouse:
+      return house;
   }
   return false;
 }
@@ -160,14 +177,19 @@ Json RandomValue(Gen& g, const Field& f) {
   if (g.Coin(10)) return nullptr;
   switch (f.type) {
     case FieldType::kString:
-    case FieldType::kText: return "v" + std::to_string(g.Int(0, 99));
-    case FieldType::kBoolean: return g.Coin();
-    case FieldType::kInteger: return g.Int(-5, 500);
+    case FieldType::kText:
+      return "v" + std::to_string(g.Int(0, 99));
+    case FieldType::kBoolean:
+      return g.Coin();
+    case FieldType::kInteger:
+      return g.Int(-5, 500);
     case FieldType::kDate:
       return std::to_string(g.Int(1950, 2020)) + "-0" + std::to_string(g.Int(1, 9)) + "-1" +
              std::to_string(g.Int(0, 9));
-    case FieldType::kEnum: return f.values[0];
-    case FieldType::kAddress: return Json{{"straat", "s"}, {"gemeente", "g" + std::to_string(g.Int(0, 9))}};
+    case FieldType::kEnum:
+      return f.values[0];
+    case FieldType::kAddress:
+      return Json{{"straat", "s"}, {"gemeente", "g" + std::to_string(g.Int(0, 9))}};
   }
   return nullptr;
 }
@@ -239,9 +261,8 @@ TEST(PolicyPropertyTest, DecisionsMatchTheContractAndNothingLeaks) {
         const bool house = r == c.house_index();
         const bool member = !house && o.IsMember(r);
         const bool invited = std::find(m.ad_hoc.begin(), m.ad_hoc.end(), caller) != m.ad_hoc.end();
-        const bool signed_ = std::find(m.declarations_signed.begin(),
-                                       m.declarations_signed.end(), caller) !=
-                             m.declarations_signed.end();
+        const bool signed_ = std::find(m.declarations_signed.begin(), m.declarations_signed.end(),
+                                       caller) != m.declarations_signed.end();
         const bool takes_part = house || member || (invited && signed_ && o.AdmitsAdHoc());
         if (!takes_part) {
           EXPECT_EQ(view->shown, 0u) << "a non-participant saw something";
@@ -255,10 +276,10 @@ TEST(PolicyPropertyTest, DecisionsMatchTheContractAndNothingLeaks) {
               if (!d.decision.allowed) continue;
               ++shown;
               int s = c.PrincipalIndex(sv.supplier);
-              bool s_ad_hoc = std::find(m.ad_hoc.begin(), m.ad_hoc.end(), sv.supplier) !=
-                              m.ad_hoc.end();
-              const Rule* want =
-                  Reference(c, o, f, Who{s, s_ad_hoc}, Who{r, invited && !member}, m.client_present);
+              bool s_ad_hoc =
+                  std::find(m.ad_hoc.begin(), m.ad_hoc.end(), sv.supplier) != m.ad_hoc.end();
+              const Rule* want = Reference(c, o, f, Who{s, s_ad_hoc}, Who{r, invited && !member},
+                                           m.client_present);
               ASSERT_NE(want, nullptr) << "a value reached a recipient without a matching rule";
               ASSERT_TRUE(takes_part);
               // The shown value is no more revealing than the rule.

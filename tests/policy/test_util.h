@@ -1,12 +1,12 @@
 #pragma once
 // Helpers for the policy tests: the example covenant and a small inline one.
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "policy/loader.h"
 
@@ -67,14 +67,16 @@ inline std::string SmallCovenant(const std::string& rules = "", const std::strin
     "members": ["politie", "om", "reclassering", "gemeente"],
     "ad_hoc": true, "restricted": false, "retention_days": 90,
     "request_identity": ["persoon.naam", "persoon.geboortedatum", "persoon.bsn"],
-    "rules": [)" + rules + R"(]
+    "rules": [)" +
+         rules + R"(]
   }, {
     "id": "rad", "name": "Radicalisering", "purpose": "Besloten",
     "members": ["politie", "gemeente"], "ad_hoc": false, "restricted": true,
     "retention_days": 365,
     "rules": [{"id": "R1", "field": "notitie", "from": ["politie"], "to": ["@members"],
                "as": "full"}]
-  }])" + extra_top + R"(
+  }])" + extra_top +
+         R"(
 })";
 }
 

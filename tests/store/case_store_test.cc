@@ -77,7 +77,7 @@ class CaseStoreTest : public ::testing::Test {
 };
 
 TEST(BsnTest, ElevenProef) {
-  EXPECT_TRUE(IsValidBsn("111222333"));   // 9*1+8*1+7*1+6*2+5*2+4*2+3*3+2*3-3 = 66
+  EXPECT_TRUE(IsValidBsn("111222333"));  // 9*1+8*1+7*1+6*2+5*2+4*2+3*3+2*3-3 = 66
   EXPECT_TRUE(IsValidBsn("123456782"));
   EXPECT_FALSE(IsValidBsn("123456789"));
   EXPECT_FALSE(IsValidBsn("000000000"));
@@ -166,8 +166,9 @@ TEST_F(CaseStoreTest, RequestsAnswersAndIdentityDropped) {
   EXPECT_EQ((*mine)[0].status, kRequestOpen);
   EXPECT_EQ((*mine)[0].fields, std::vector<std::string>{"politie.bekend"});
 
-  ASSERT_TRUE(store_->StoreAnswer("r-a", {{0, "politie", "politie.bekend", true, "r-a", ""}},
-                                  "2026-11-23T09:00:00.000Z")
+  ASSERT_TRUE(store_
+                  ->StoreAnswer("r-a", {{0, "politie", "politie.bekend", true, "r-a", ""}},
+                                "2026-11-23T09:00:00.000Z")
                   .ok());
   auto subs = store_->Subjects("m-3");
   ASSERT_TRUE(subs.ok());
@@ -207,13 +208,13 @@ TEST_F(CaseStoreTest, CloseRetentionAndShred) {
   std::mt19937 rng(5);
   ASSERT_TRUE(store_->CreateMeeting(Meeting("m-5", SyntheticBsn(rng)), {}).ok());
   ASSERT_TRUE(store_->AddRequests({{"r-5", "m-5", 0, "politie", {"politie.bekend"}, "d"}}).ok());
-  ASSERT_TRUE(store_->StoreAnswer("r-5", {{0, "politie", "politie.bekend", true, "r-5", ""}}, "t")
-                  .ok());
+  ASSERT_TRUE(
+      store_->StoreAnswer("r-5", {{0, "politie", "politie.bekend", true, "r-5", ""}}, "t").ok());
   EXPECT_EQ(store_->ExtendRetention("m-5", "2027-06-01T00:00:00.000Z", "x").code(),
             Code::kConflict);
-  ASSERT_TRUE(store_->Close("m-5", {{0, "focus"}}, "2026-11-24T12:00:00.000Z",
-                            "2027-02-22T12:00:00.000Z")
-                  .ok());
+  ASSERT_TRUE(
+      store_->Close("m-5", {{0, "focus"}}, "2026-11-24T12:00:00.000Z", "2027-02-22T12:00:00.000Z")
+          .ok());
   EXPECT_EQ(store_->Close("m-5", {}, "x", "y").code(), Code::kConflict);
   EXPECT_EQ(store_->StoreAnswer("r-5", {}, "t").code(), Code::kConflict);
   auto subs = store_->Subjects("m-5");

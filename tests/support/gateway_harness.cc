@@ -3,8 +3,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -230,16 +230,27 @@ HttpResult GatewayHarness::Call(const std::string& identity, const std::string& 
   static int n = 0;
   std::string body_file = dir_ + "/resp_" + std::to_string(n) + ".body";
   std::string head_file = dir_ + "/resp_" + std::to_string(n++) + ".head";
-  std::vector<std::string> argv = {"curl", "-s", "-S", "--max-time", "60", "-o", body_file,
-                                   "-D", head_file, "-w", "%{http_code}", "--cacert",
-                                   certs_ + "/ca.crt", "-X", method};
+  std::vector<std::string> argv = {"curl",
+                                   "-s",
+                                   "-S",
+                                   "--max-time",
+                                   "60",
+                                   "-o",
+                                   body_file,
+                                   "-D",
+                                   head_file,
+                                   "-w",
+                                   "%{http_code}",
+                                   "--cacert",
+                                   certs_ + "/ca.crt",
+                                   "-X",
+                                   method};
   if (!identity.empty()) {
     argv.insert(argv.end(), {"--cert", certs_ + "/" + identity + ".crt", "--key",
                              certs_ + "/" + identity + ".key"});
   }
   if (!body.empty() || method == "POST" || method == "PUT") {
-    argv.insert(argv.end(),
-                {"-H", "Content-Type: application/json", "--data-binary", "@-"});
+    argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data-binary", "@-"});
   }
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back("https://localhost:" + std::to_string(port_) + path);
@@ -262,8 +273,8 @@ std::string GatewayHarness::Metrics() {
   return out;
 }
 
-int GatewayHarness::RunCli(const std::vector<std::string>& args, std::string* out,
-                           std::string* err, bool with_config) {
+int GatewayHarness::RunCli(const std::vector<std::string>& args, std::string* out, std::string* err,
+                           bool with_config) {
   std::vector<std::string> argv = {binary_};
   argv.insert(argv.end(), args.begin(), args.end());
   if (with_config) argv.insert(argv.end(), {"--config", config_path()});

@@ -25,15 +25,15 @@
 namespace vh::testing {
 
 struct HttpResult {
-  int status = 0;         // 0: no HTTP response (connection refused, TLS failure)
+  int status = 0;  // 0: no HTTP response (connection refused, TLS failure)
   std::string body;
-  std::string headers;    // raw response headers
+  std::string headers;  // raw response headers
   int curl_exit = 0;
-  Json json() const;      // parsed body; null when not JSON
+  Json json() const;  // parsed body; null when not JSON
 };
 
 struct HarnessOptions {
-  std::string covenant;       // path; default examples/convenant.json
+  std::string covenant;                // path; default examples/convenant.json
   Json config_patch = Json::object();  // merged (RFC 7386) into the generated config
   bool init_keys = true;
   bool start = true;
@@ -55,8 +55,8 @@ class GatewayHarness {
   bool Running();
 
   // curl with identity "<partner>.<role>" ("" = no client certificate).
-  HttpResult Call(const std::string& identity, const std::string& method,
-                  const std::string& path, const std::string& body = "",
+  HttpResult Call(const std::string& identity, const std::string& method, const std::string& path,
+                  const std::string& body = "",
                   const std::vector<std::string>& extra_curl_args = {});
   HttpResult Get(const std::string& identity, const std::string& path) {
     return Call(identity, "GET", path);

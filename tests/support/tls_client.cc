@@ -56,9 +56,7 @@ std::unique_ptr<TlsClient> TlsClient::Connect(int port, const std::string& ident
   return std::unique_ptr<TlsClient>(new TlsClient(std::move(impl)));
 }
 
-void TlsClient::Abort() {
-  ::shutdown(impl_->stream->lowest_layer().native_handle(), SHUT_RDWR);
-}
+void TlsClient::Abort() { ::shutdown(impl_->stream->lowest_layer().native_handle(), SHUT_RDWR); }
 
 bool TlsClient::WriteRaw(std::string_view bytes) {
   beast::error_code ec;
