@@ -2,6 +2,7 @@
 #   make run    set up, build, create example certs and keys, serve examples/gateway.json
 #   make test   set up, build, run the whole suite, then again under ASan+UBSan
 #   make demo   one information-request round end to end; stops what it started
+#   make format apply .clang-format to the sources (make test fails on an unformatted file)
 SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -10,7 +11,7 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps configure build certs keys run test test-fast test-asan test-tsan demo bench fuzz clean
+.PHONY: all deps configure build certs keys run test test-fast test-asan test-tsan demo bench fuzz format format-check clean
 
 all: build
 
@@ -46,7 +47,13 @@ test-tsan: deps certs
 	@$(MAKE) --no-print-directory BUILD=build-tsan CMAKE_FLAGS="-DVH_TSAN=ON" build
 	@cd build-tsan && ctest --output-on-failure -j $(JOBS)
 
-test: test-fast test-asan
+test: format-check test-fast test-asan
+
+format: deps
+	@scripts/format.sh
+
+format-check: deps
+	@scripts/format.sh --check
 
 demo: build certs
 	@scripts/demo.sh

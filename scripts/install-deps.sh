@@ -8,7 +8,7 @@ PACKAGES=(
   libboost1.81-dev libssl-dev libsodium-dev libsqlcipher-dev sqlcipher
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   curl openssl nginx-light procps psmisc libtcmalloc-minimal4
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
 )
 
 missing=()
