@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "core/bsn.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -50,13 +51,8 @@ std::string NormaliseKey(const Json& v, bool bsn) {
     return "";
   }
   if (!bsn) return s;
-  std::string digits;
-  for (char c : s) {
-    if (c == ' ' || c == '.' || c == '-') continue;
-    digits.push_back(c);
-  }
-  if (AllDigits(digits) && digits.size() == 8) digits = "0" + digits;
-  return digits;
+  std::optional<std::string> digits = NormaliseBsn(s);
+  return digits ? *digits : s;
 }
 
 // Converts one value to the covenant type. Text from CSV is converted;

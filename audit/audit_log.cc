@@ -13,6 +13,7 @@
 
 #include "audit/event_index.h"
 #include "audit/verifier.h"
+#include "core/bsn.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "crypto/hex.h"
@@ -818,26 +819,11 @@ AuditLog::Stats AuditLog::stats() const {
 
 std::string AuditLog::SubjectPseudonym(std::string_view bsn_or_ref) const {
   // A BSN written with spaces, dots or dashes is the same BSN.
-  std::string digits;
-  bool only_digits = !bsn_or_ref.empty();
-  for (char c : bsn_or_ref) {
-    if (c >= '0' && c <= '9') {
-      digits.push_back(c);
-    } else if (c != ' ' && c != '.' && c != '-') {
-      only_digits = false;
-      break;
-    }
-  }
-  std::string input;
-  if (only_digits && (digits.size() == 8 || digits.size() == 9)) {
-    if (digits.size() == 8) digits.insert(digits.begin(), '0');
-    input = "bsn:" + digits;
-  } else {
-    input = "ref:" + std::string(bsn_or_ref);
-  }
+  std::optional<std::string> digits = NormaliseBsn(bsn_or_ref);
+  std::string input = digits ? "bsn:" + *digits : "ref:" + std::string(bsn_or_ref);
   crypto::Hash h = crypto::KeyedDigest(pseudonym_key_, "subject", input);
   sodium_memzero(input.data(), input.size());
-  sodium_memzero(digits.data(), digits.size());
+  if (digits) sodium_memzero(digits->data(), digits->size());
   return crypto::ToHex(h.data(), h.size());
 }
 

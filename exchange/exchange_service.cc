@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/bsn.h"
 #include "core/log.h"
 #include "crypto/hex.h"
 #include "crypto/primitives.h"
@@ -550,7 +551,7 @@ Result<Json> ExchangeService::CreateMeeting(const audit::Actor& caller, const Js
       }
       VH_RETURN_IF_ERROR(policy::ValidateValue(*field, *f, fpath));
       if (field->category == policy::Category::kBsn && !f->is_null()) {
-        if (!f->is_string() || !store::IsValidBsn(f->get_ref<const std::string&>())) {
+        if (!f->is_string() || !IsValidBsn(f->get_ref<const std::string&>())) {
           return Invalid("invalid_bsn", fpath, "not a valid BSN (11-proef)");
         }
         bsn = f->get<std::string>();

@@ -15,21 +15,14 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/role.h"
 #include "core/status.h"
 
 namespace vh::gw {
 
-// The roles of CONTRACT.md (certificate OU).
-inline constexpr const char* kRoleSupplier = "supplier";
-inline constexpr const char* kRoleParticipant = "participant";
-inline constexpr const char* kRoleCoordinator = "coordinator";
-inline constexpr const char* kRolePrivacyOfficer = "privacy-officer";
-inline constexpr const char* kRoleAdmin = "admin";
-bool IsKnownRole(const std::string& role);
-
 struct Identity {
   std::string partner;      // subject O
-  std::string role;         // subject OU
+  std::string role;         // subject OU as given (core/role.h parses it)
   std::string cn;           // subject CN: the person or system (audit actor)
   std::string oin;          // subject serialNumber
   std::string fingerprint;  // SHA-256 of the DER certificate, hex

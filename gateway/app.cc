@@ -174,7 +174,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
   // [adapters] create end
 
   a.router_.Add(
-      "GET", "/v1/health", {"*"},
+      "GET", "/v1/health", kAnyRole,
       [&a](const ApiRequest&) {
         Json convenant = {
             {"id", nullptr}, {"version", nullptr}, {"sha256", nullptr}, {"status", "none loaded"}};
@@ -193,7 +193,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
         return ApiResponse::FromJson(200, {{"status", "ok"}, {"convenant", convenant}});
       },
       Dispatch::kInline);
-  a.router_.Add("POST", "/v1/admin/policy/reload", {kRoleAdmin}, [&a](const ApiRequest& req) {
+  a.router_.Add("POST", "/v1/admin/policy/reload", {Role::kAdmin}, [&a](const ApiRequest& req) {
     Status s = a.ReloadPolicy(req.identity.cn);
     if (!s.ok()) return ApiResponse::FromStatus(s);
     Json body = {{"reloaded", true}};
@@ -341,8 +341,9 @@ bool App::KnownPartner(const std::string& partner) const {
 }
 
 bool App::RunsInline(const ApiRequest& req) const {
-  if (!IsKnownRole(req.identity.role) || !KnownPartner(req.identity.partner)) return false;
-  Router::Match m = router_.Find(req.method, req.path, req.identity.role);
+  std::optional<Role> role = ParseCertificateRole(req.identity.role);
+  if (!role || !KnownPartner(req.identity.partner)) return false;
+  Router::Match m = router_.Find(req.method, req.path, *role);
   return m.status.ok() && m.dispatch == Dispatch::kInline;
 }
 
@@ -350,7 +351,8 @@ ApiResponse App::Handle(ApiRequest req) {
   auto start = std::chrono::steady_clock::now();
   ApiResponse resp;
   std::string route = "unmatched";
-  if (!IsKnownRole(req.identity.role)) {
+  std::optional<Role> role = ParseCertificateRole(req.identity.role);
+  if (!role) {
     Status s = Status::PermissionDenied("certificate role is not one of the covenant roles");
     RecordRefusal(req, s);
     resp = ApiResponse::FromStatus(s);
@@ -360,7 +362,7 @@ ApiResponse App::Handle(ApiRequest req) {
       RecordRefusal(req, s);
       resp = ApiResponse::FromStatus(s);
     } else {
-      Router::Match m = router_.Find(req.method, req.path, req.identity.role);
+      Router::Match m = router_.Find(req.method, req.path, *role);
       if (!m.route.empty()) route = m.route;
       req.route = m.route;
       if (!m.status.ok()) {

@@ -123,7 +123,7 @@ audit::ReportContext ReportContextFromCovenant(const policy::Covenant& c) {
 void RegisterAuditRoutes(Router& router, Services& services) {
   Services* s = &services;
 
-  router.Add("GET", "/v1/audit/events", {kRolePrivacyOfficer}, [s](const ApiRequest& req) {
+  router.Add("GET", "/v1/audit/events", {Role::kPrivacyOfficer}, [s](const ApiRequest& req) {
     auto cov = CovenantOf(*s);
     audit::QueryFilter f;
     Json shown = Json::object();
@@ -146,7 +146,7 @@ void RegisterAuditRoutes(Router& router, Services& services) {
     return ApiResponse::FromJson(200, body);
   });
 
-  router.Add("GET", "/v1/audit/report", {kRolePrivacyOfficer}, [s](const ApiRequest& req) {
+  router.Add("GET", "/v1/audit/report", {Role::kPrivacyOfficer}, [s](const ApiRequest& req) {
     auto cov = CovenantOf(*s);
     std::string bsn = QueryParam(req, "bsn");
     std::string format = QueryParam(req, "format");
@@ -191,7 +191,7 @@ void RegisterAuditRoutes(Router& router, Services& services) {
     return ApiResponse::FromJson(200, report);
   });
 
-  router.Add("GET", "/v1/audit/verify", {kRolePrivacyOfficer}, [s](const ApiRequest& req) {
+  router.Add("GET", "/v1/audit/verify", {Role::kPrivacyOfficer}, [s](const ApiRequest& req) {
     auto cov = CovenantOf(*s);
     auto rep = s->audit->Verify();
     if (!rep.ok()) return ApiResponse::FromStatus(rep.status());

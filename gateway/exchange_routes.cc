@@ -31,50 +31,51 @@ const std::string& Param(const ApiRequest& req, std::size_t i) {
 void RegisterExchangeRoutes(Router& router, Services& services) {
   exchange::ExchangeService* ex = services.exchange;
 
-  router.Add("POST", "/v1/meetings", {kRoleCoordinator}, [ex](const ApiRequest& req) {
+  router.Add("POST", "/v1/meetings", {Role::kCoordinator}, [ex](const ApiRequest& req) {
     return WithBody(req, 201, [&](const Json& b) { return ex->CreateMeeting(ActorOf(req), b); });
   });
-  router.Add("GET", "/v1/meetings/{id}", {kRoleCoordinator, kRoleParticipant},
+  router.Add("GET", "/v1/meetings/{id}", {Role::kCoordinator, Role::kParticipant},
              [ex](const ApiRequest& req) {
                return Respond(200, ex->GetMeeting(ActorOf(req), Param(req, 0)));
              });
-  router.Add("POST", "/v1/meetings/{id}/requests", {kRoleCoordinator}, [ex](const ApiRequest& req) {
-    return WithBody(req, 201, [&](const Json& b) {
-      return ex->CreateRequests(ActorOf(req), Param(req, 0), b);
-    });
-  });
-  router.Add("PUT", "/v1/meetings/{id}/phase", {kRoleCoordinator}, [ex](const ApiRequest& req) {
+  router.Add("POST", "/v1/meetings/{id}/requests", {Role::kCoordinator},
+             [ex](const ApiRequest& req) {
+               return WithBody(req, 201, [&](const Json& b) {
+                 return ex->CreateRequests(ActorOf(req), Param(req, 0), b);
+               });
+             });
+  router.Add("PUT", "/v1/meetings/{id}/phase", {Role::kCoordinator}, [ex](const ApiRequest& req) {
     return WithBody(req, 200,
                     [&](const Json& b) { return ex->SetPhase(ActorOf(req), Param(req, 0), b); });
   });
-  router.Add("POST", "/v1/meetings/{id}/close", {kRoleCoordinator}, [ex](const ApiRequest& req) {
+  router.Add("POST", "/v1/meetings/{id}/close", {Role::kCoordinator}, [ex](const ApiRequest& req) {
     return WithBody(req, 200,
                     [&](const Json& b) { return ex->Close(ActorOf(req), Param(req, 0), b); });
   });
-  router.Add("POST", "/v1/meetings/{id}/retention", {kRoleCoordinator},
+  router.Add("POST", "/v1/meetings/{id}/retention", {Role::kCoordinator},
              [ex](const ApiRequest& req) {
                return WithBody(req, 200, [&](const Json& b) {
                  return ex->ExtendRetention(ActorOf(req), Param(req, 0), b);
                });
              });
-  router.Add("GET", "/v1/requests", {kRoleSupplier}, [ex](const ApiRequest& req) {
+  router.Add("GET", "/v1/requests", {Role::kSupplier}, [ex](const ApiRequest& req) {
     auto it = req.query.find("status");
     const std::string status = it == req.query.end() ? "" : it->second;
     return Respond(200, ex->ListRequests(ActorOf(req), status));
   });
-  router.Add("PUT", "/v1/requests/{id}/answer", {kRoleSupplier}, [ex](const ApiRequest& req) {
+  router.Add("PUT", "/v1/requests/{id}/answer", {Role::kSupplier}, [ex](const ApiRequest& req) {
     return WithBody(req, 200,
                     [&](const Json& b) { return ex->Answer(ActorOf(req), Param(req, 0), b); });
   });
-  router.Add("POST", "/v1/requests/{id}/decline", {kRoleSupplier}, [ex](const ApiRequest& req) {
+  router.Add("POST", "/v1/requests/{id}/decline", {Role::kSupplier}, [ex](const ApiRequest& req) {
     return WithBody(req, 200,
                     [&](const Json& b) { return ex->Decline(ActorOf(req), Param(req, 0), b); });
   });
-  router.Add("GET", "/v1/meetings/{id}/declaration", {kRoleParticipant},
+  router.Add("GET", "/v1/meetings/{id}/declaration", {Role::kParticipant},
              [ex](const ApiRequest& req) {
                return Respond(200, ex->GetDeclaration(ActorOf(req), Param(req, 0)));
              });
-  router.Add("POST", "/v1/meetings/{id}/declarations", {kRoleParticipant},
+  router.Add("POST", "/v1/meetings/{id}/declarations", {Role::kParticipant},
              [ex](const ApiRequest& req) {
                return WithBody(req, 201, [&](const Json& b) {
                  return ex->SignDeclaration(ActorOf(req), Param(req, 0), b);
@@ -83,7 +84,7 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
   // Answered on the I/O thread, without waiting there: the body is sent when
   // the audit writer has committed the view's event (DeferredResponse).
   router.Add(
-      "GET", "/v1/meetings/{id}/dossier", {kRoleParticipant},
+      "GET", "/v1/meetings/{id}/dossier", {Role::kParticipant},
       [ex](const ApiRequest& req) {
         ApiResponse resp;
         resp.deferred = std::make_shared<DeferredResponse>();

@@ -18,11 +18,6 @@ std::vector<std::string> Split(const std::string& path) {
 }
 }  // namespace
 
-bool IsKnownRole(const std::string& role) {
-  return role == kRoleSupplier || role == kRoleParticipant || role == kRoleCoordinator ||
-         role == kRolePrivacyOfficer || role == kRoleAdmin;
-}
-
 int HttpStatusFor(Code code) {
   switch (code) {
     case Code::kOk:
@@ -109,8 +104,8 @@ ApiResponse ApiResponse::FromStatus(const Status& s) {
   return r;
 }
 
-void Router::Add(std::string method, std::string pattern, std::vector<std::string> roles,
-                 Handler handler, Dispatch dispatch) {
+void Router::Add(std::string method, std::string pattern, Roles roles, Handler handler,
+                 Dispatch dispatch) {
   Route r;
   r.method = std::move(method);
   r.segments = Split(pattern);
@@ -136,8 +131,7 @@ bool Router::MatchSegments(const Route& r, const std::vector<std::string>& segs,
   return true;
 }
 
-Router::Match Router::Find(const std::string& method, const std::string& path,
-                           const std::string& role) const {
+Router::Match Router::Find(const std::string& method, const std::string& path, Role role) const {
   Match m;
   auto segs = Split(path);
   std::vector<std::string> params;
@@ -148,11 +142,9 @@ Router::Match Router::Find(const std::string& method, const std::string& path,
     if (r.method != method) continue;
     m.route = r.pattern;
     m.params = params;
-    bool allowed = std::find(r.roles.begin(), r.roles.end(), "*") != r.roles.end() ||
-                   std::find(r.roles.begin(), r.roles.end(), role) != r.roles.end();
-    if (!allowed) {
-      m.status =
-          Status::PermissionDenied("role '" + role + "' may not call " + method + " " + r.pattern);
+    if (std::find(r.roles.begin(), r.roles.end(), role) == r.roles.end()) {
+      m.status = Status::PermissionDenied("role '" + std::string(RoleName(role)) +
+                                          "' may not call " + method + " " + r.pattern);
       return m;
     }
     m.handler = &r.handler;

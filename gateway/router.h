@@ -4,7 +4,7 @@
 // Patterns are literal segments and "{name}" captures, e.g.
 // "/v1/meetings/{id}/dossier". Match() returns 404 when no pattern matches
 // the path, 405 when one matches but not with this method, 403 when the role
-// is not among the route's roles ("*" = any role). Routes are added at start
+// is not among the route's roles (kAnyRole: every role). Routes are added at start
 // and read concurrently afterwards (no locking; REQUIRES: no Add after
 // serving starts).
 
@@ -20,9 +20,14 @@ namespace vh::gw {
 // for handlers that never block and never write the audit log.
 enum class Dispatch { kPool, kInline };
 
+// The roles a route admits; kAnyRole admits every certificate role.
+using Roles = std::vector<Role>;
+inline const Roles kAnyRole = {Role::kSupplier, Role::kParticipant, Role::kCoordinator,
+                               Role::kPrivacyOfficer, Role::kAdmin};
+
 class Router {
  public:
-  void Add(std::string method, std::string pattern, std::vector<std::string> roles, Handler handler,
+  void Add(std::string method, std::string pattern, Roles roles, Handler handler,
            Dispatch dispatch = Dispatch::kPool);
 
   struct Match {
@@ -32,14 +37,14 @@ class Router {
     Status status;  // NotFound, MethodNotAllowed, PermissionDenied or ok
     Dispatch dispatch = Dispatch::kPool;
   };
-  Match Find(const std::string& method, const std::string& path, const std::string& role) const;
+  Match Find(const std::string& method, const std::string& path, Role role) const;
 
  private:
   struct Route {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
-    std::vector<std::string> roles;
+    Roles roles;
     Handler handler;
     Dispatch dispatch;
   };

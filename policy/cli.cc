@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "core/html.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
 #include "policy/loader.h"
@@ -129,32 +130,6 @@ int Explain(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 }
 
 // --- matrix ---
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
 
 std::string MdEscape(std::string_view s) {
   std::string out;

@@ -67,20 +67,6 @@ Json FieldsToJson(const std::vector<std::string>& v) {
 
 }  // namespace
 
-bool IsValidBsn(std::string_view bsn) {
-  if (bsn.size() != 9) return false;
-  int sum = 0;
-  bool all_zero = true;
-  for (std::size_t i = 0; i < 9; ++i) {
-    char c = bsn[i];
-    if (c < '0' || c > '9') return false;
-    int d = c - '0';
-    if (d != 0) all_zero = false;
-    sum += (i < 8) ? d * static_cast<int>(9 - i) : -d;
-  }
-  return !all_zero && sum % 11 == 0;
-}
-
 std::string NewId(std::string_view prefix) {
   uint8_t b[16];
   randombytes_buf(b, sizeof b);

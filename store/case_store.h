@@ -227,10 +227,6 @@ class CaseStore {
   uint64_t generation_ = 0;
 };
 
-// The 11-proef for Dutch BSNs: 9 digits, sum(d_i * (9..2)) - d_9 divisible by
-// 11, not all zero.
-bool IsValidBsn(std::string_view bsn);
-
 // A fresh random id with a prefix, e.g. NewId("m") -> "m-3f9a...".
 std::string NewId(std::string_view prefix);
 

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "audit/audit_log.h"
+#include "core/bsn.h"
 #include "crypto/primitives.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
@@ -27,7 +28,7 @@ std::string SourceDir() {
 std::string Bsn(int seed) {
   for (int n = 100000000 + seed * 7919;; ++n) {
     std::string s = std::to_string(n);
-    if (store::IsValidBsn(s)) return s;
+    if (IsValidBsn(s)) return s;
   }
 }
 

@@ -15,16 +15,16 @@ Handler Echo(std::string name) {
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.Add("GET", "/v1/meetings/{id}", {kRoleCoordinator, kRoleParticipant}, Echo("get"));
-    router_.Add("POST", "/v1/meetings", {kRoleCoordinator}, Echo("create"));
-    router_.Add("GET", "/v1/meetings/{id}/dossier", {kRoleParticipant}, Echo("dossier"));
-    router_.Add("GET", "/v1/health", {"*"}, Echo("health"));
+    router_.Add("GET", "/v1/meetings/{id}", {Role::kCoordinator, Role::kParticipant}, Echo("get"));
+    router_.Add("POST", "/v1/meetings", {Role::kCoordinator}, Echo("create"));
+    router_.Add("GET", "/v1/meetings/{id}/dossier", {Role::kParticipant}, Echo("dossier"));
+    router_.Add("GET", "/v1/health", kAnyRole, Echo("health"));
   }
   Router router_;
 };
 
 TEST_F(RouterTest, CapturesParameters) {
-  auto m = router_.Find("GET", "/v1/meetings/m-42/dossier", kRoleParticipant);
+  auto m = router_.Find("GET", "/v1/meetings/m-42/dossier", Role::kParticipant);
   ASSERT_TRUE(m.status.ok());
   EXPECT_EQ(m.route, "/v1/meetings/{id}/dossier");
   ASSERT_EQ(m.params.size(), 1u);
@@ -32,33 +32,33 @@ TEST_F(RouterTest, CapturesParameters) {
 }
 
 TEST_F(RouterTest, UnknownPathIs404) {
-  auto m = router_.Find("GET", "/v1/nothing", kRoleCoordinator);
+  auto m = router_.Find("GET", "/v1/nothing", Role::kCoordinator);
   EXPECT_EQ(m.status.code(), Code::kNotFound);
   EXPECT_EQ(m.handler, nullptr);
 }
 
 TEST_F(RouterTest, WrongMethodIs405) {
-  auto m = router_.Find("DELETE", "/v1/meetings/x", kRoleCoordinator);
+  auto m = router_.Find("DELETE", "/v1/meetings/x", Role::kCoordinator);
   EXPECT_EQ(m.status.code(), Code::kMethodNotAllowed);
   EXPECT_EQ(HttpStatusFor(m.status.code()), 405);
 }
 
 TEST_F(RouterTest, WrongRoleIs403) {
-  auto m = router_.Find("POST", "/v1/meetings", kRoleSupplier);
+  auto m = router_.Find("POST", "/v1/meetings", Role::kSupplier);
   EXPECT_EQ(m.status.code(), Code::kPermissionDenied);
   EXPECT_EQ(m.handler, nullptr);
   EXPECT_EQ(m.route, "/v1/meetings");
 }
 
 TEST_F(RouterTest, AnyRoleRoute) {
-  for (const char* role : {kRoleSupplier, kRoleAdmin, kRolePrivacyOfficer}) {
-    EXPECT_TRUE(router_.Find("GET", "/v1/health", role).status.ok()) << role;
+  for (Role role : {Role::kSupplier, Role::kAdmin, Role::kPrivacyOfficer}) {
+    EXPECT_TRUE(router_.Find("GET", "/v1/health", role).status.ok()) << RoleName(role);
   }
 }
 
 TEST_F(RouterTest, TrailingAndDoubleSlashesDoNotMatchOtherRoutes) {
-  EXPECT_TRUE(router_.Find("GET", "/v1/meetings/x/", kRoleCoordinator).status.ok());
-  EXPECT_EQ(router_.Find("GET", "/v1/meetings/x/y", kRoleCoordinator).status.code(),
+  EXPECT_TRUE(router_.Find("GET", "/v1/meetings/x/", Role::kCoordinator).status.ok());
+  EXPECT_EQ(router_.Find("GET", "/v1/meetings/x/y", Role::kCoordinator).status.code(),
             Code::kNotFound);
 }
 

@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "core/bsn.h"
 #include "crypto/primitives.h"
 
 namespace vh::store {
@@ -75,18 +76,6 @@ class CaseStoreTest : public ::testing::Test {
   crypto::SecretBytes key_;
   std::unique_ptr<CaseStore> store_;
 };
-
-TEST(BsnTest, ElevenProef) {
-  EXPECT_TRUE(IsValidBsn("111222333"));  // 9*1+8*1+7*1+6*2+5*2+4*2+3*3+2*3-3 = 66
-  EXPECT_TRUE(IsValidBsn("123456782"));
-  EXPECT_FALSE(IsValidBsn("123456789"));
-  EXPECT_FALSE(IsValidBsn("000000000"));
-  EXPECT_FALSE(IsValidBsn("12345678"));
-  EXPECT_FALSE(IsValidBsn("12345678a"));
-  EXPECT_FALSE(IsValidBsn("1234567820"));
-  std::mt19937 rng(7);
-  for (int i = 0; i < 50; ++i) EXPECT_TRUE(IsValidBsn(SyntheticBsn(rng)));
-}
 
 TEST(NewIdTest, PrefixedAndUnique) {
   std::string a = NewId("m"), b = NewId("m");
