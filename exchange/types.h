@@ -1,0 +1,304 @@
+#pragma once
+// The exchange's commands and results as C++ types (ExchangeService,
+// exchange/exchange_service.h, takes and returns them).
+//
+// Commands carry what a caller asks for, already structurally sound: the
+// JSON codecs of the gateway (gateway/codecs/) build them from request bodies
+// and do the structural checks (object shape, unknown keys, types, sizes,
+// RFC 3339 times); the partner adapters build them directly. The exchange
+// does the semantic checks (covenant, meeting state, 11-proef) and names the
+// JSON path in its errors ("/subjects/1/identity/persoon.bsn"): lists keep
+// their order, so list index i is path element i.
+//
+// Field values stay Json (a value may be a boolean, string, integer, date
+// string or address object; policy/filter.h validates them against the
+// field's type). Times are TimePoint (UTC); a result time is the stored
+// RFC 3339 time read back, so FormatUtc gives the same text again.
+//
+// Header only (the adapters use it without linking the exchange).
+// Every type compares by value (==). Thread-safety: plain values.
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json.h"
+
+namespace vh::exchange {
+
+// Limits of the commands (the codecs refuse longer text with 422 "too_long").
+inline constexpr std::size_t kMaxSubjects = 500;
+inline constexpr std::size_t kMaxRefBytes = 128;
+inline constexpr std::size_t kMaxTitleBytes = 200;
+inline constexpr std::size_t kMaxReasonBytes = 2000;
+inline constexpr std::size_t kMaxIdBytes = 128;       // an overlegvorm id, a text_sha256
+inline constexpr std::size_t kMaxDecisionBytes = 64;  // an outcome's decision
+
+// Covenant field id -> value (sorted by field id, as JSON objects are).
+using FieldValues = std::map<std::string, Json, std::less<>>;
+
+// --- states -----------------------------------------------------------------
+
+enum class MeetingState { kOpen, kClosed, kShredded };
+// kOverdue is never stored: an open request past its deadline.
+enum class RequestState { kOpen, kAnswered, kDeclined, kOverdue, kFailed };
+enum class Phase { kClientAbsent, kClientPresent };
+
+// The names of ../shared/CONTRACT.md ("open", "client_present", ...).
+inline std::string_view MeetingStateName(MeetingState s) {
+  switch (s) {
+    case MeetingState::kOpen:
+      return "open";
+    case MeetingState::kClosed:
+      return "closed";
+    case MeetingState::kShredded:
+      return "shredded";
+  }
+  return "open";
+}
+inline std::string_view RequestStateName(RequestState s) {
+  switch (s) {
+    case RequestState::kOpen:
+      return "open";
+    case RequestState::kAnswered:
+      return "answered";
+    case RequestState::kDeclined:
+      return "declined";
+    case RequestState::kOverdue:
+      return "overdue";
+    case RequestState::kFailed:
+      return "failed";
+  }
+  return "open";
+}
+inline std::string_view PhaseName(Phase p) {
+  return p == Phase::kClientPresent ? "client_present" : "client_absent";
+}
+inline std::optional<MeetingState> ParseMeetingState(std::string_view s) {
+  for (MeetingState m : {MeetingState::kOpen, MeetingState::kClosed, MeetingState::kShredded}) {
+    if (MeetingStateName(m) == s) return m;
+  }
+  return std::nullopt;
+}
+inline std::optional<RequestState> ParseRequestState(std::string_view s) {
+  for (RequestState r : {RequestState::kOpen, RequestState::kAnswered, RequestState::kDeclined,
+                         RequestState::kOverdue, RequestState::kFailed}) {
+    if (RequestStateName(r) == s) return r;
+  }
+  return std::nullopt;
+}
+
+// --- meetings (coordinator of the house) ------------------------------------
+
+struct SubjectEntry {
+  std::string ref;       // the coordinator's reference, unique in the meeting
+  FieldValues identity;  // request_identity fields and fields the house supplies
+  std::string reason;    // reason for notification; may be empty
+  bool operator==(const SubjectEntry&) const = default;
+};
+
+struct CreateMeeting {
+  std::string overlegvorm;
+  std::string title;
+  TimePoint starts_at, ends_at;
+  // Members of the overlegvorm taking part; nullopt: all of them.
+  std::optional<std::vector<std::string>> participants;
+  std::vector<std::string> ad_hoc;  // ad hoc partners invited
+  std::vector<SubjectEntry> subjects;
+  bool operator==(const CreateMeeting&) const = default;
+};
+
+struct SetPhase {
+  bool client_present = false;
+  bool operator==(const SetPhase&) const = default;
+};
+
+struct SubjectOutcome {
+  std::string subject;   // the subject's ref
+  std::string decision;  // focus, bilateraal, monitoren, verwijzen, geen-vervolg
+  bool operator==(const SubjectOutcome&) const = default;
+};
+struct CloseMeeting {
+  std::vector<SubjectOutcome> outcomes;
+  bool operator==(const CloseMeeting&) const = default;
+};
+
+struct ExtendRetention {
+  TimePoint until;
+  std::string reason;  // required
+  bool operator==(const ExtendRetention&) const = default;
+};
+
+// A meeting as GET /v1/meetings/{id} shows it. No subject identities.
+struct CovenantVersion {
+  std::string id, version, sha256;
+  bool operator==(const CovenantVersion&) const = default;
+};
+struct AdHocInvitee {
+  std::string partner;
+  bool declaration_signed = false;
+  bool operator==(const AdHocInvitee&) const = default;
+};
+struct MeetingSubject {
+  std::string ref;
+  std::optional<std::string> reason;   // coordinators only
+  std::optional<std::string> outcome;  // once decided at close
+  bool operator==(const MeetingSubject&) const = default;
+};
+struct Meeting {
+  std::string id;
+  std::string overlegvorm;
+  MeetingState state = MeetingState::kOpen;
+  CovenantVersion covenant;  // the covenant it was created under
+  // kShredded: the tombstone; nothing below is set.
+  std::optional<TimePoint> shredded_at;
+  std::optional<std::string> purpose;  // while the overlegvorm is in the covenant
+  std::string title;
+  TimePoint starts_at, ends_at, created_at;
+  Phase phase = Phase::kClientAbsent;
+  std::vector<std::string> participants;  // members taking part
+  std::vector<AdHocInvitee> ad_hoc;
+  std::vector<MeetingSubject> subjects;  // agenda order
+  // kClosed only.
+  std::optional<TimePoint> closed_at, retention_until, extended_until;
+  std::optional<std::string> extension_reason;  // coordinators only
+  // Coordinators only: how many requests are in each state.
+  std::optional<std::map<RequestState, int>> requests;
+  bool operator==(const Meeting&) const = default;
+};
+
+struct PhaseChange {
+  std::string meeting;
+  Phase phase = Phase::kClientAbsent;
+  bool operator==(const PhaseChange&) const = default;
+};
+
+struct ClosedMeeting {
+  std::string id;
+  TimePoint closed_at, retention_until;
+  std::vector<SubjectOutcome> outcomes;  // agenda order
+  bool operator==(const ClosedMeeting&) const = default;
+};
+
+struct RetentionExtension {
+  std::string id;
+  TimePoint retention_until;  // as set at close
+  TimePoint extended_until;
+  bool operator==(const RetentionExtension&) const = default;
+};
+
+// --- requests and answers ---------------------------------------------------
+
+struct CreateRequests {
+  TimePoint deadline;
+  // Only these suppliers (each must have something to supply); nullopt: all.
+  std::optional<std::vector<std::string>> suppliers;
+  bool operator==(const CreateRequests&) const = default;
+};
+
+// A request as created (POST /v1/meetings/{id}/requests).
+struct SentRequest {
+  std::string id;
+  std::string supplier;
+  std::string subject;              // the subject's ref
+  std::vector<std::string> fields;  // covenant field ids asked for
+  TimePoint deadline;
+  RequestState status = RequestState::kOpen;
+  bool operator==(const SentRequest&) const = default;
+};
+struct CreatedRequests {
+  std::string meeting;
+  std::vector<SentRequest> requests;  // only the new ones
+  bool operator==(const CreatedRequests&) const = default;
+};
+
+// Which of its requests a supplier lists: nullopt all (of open meetings);
+// kOpen everything still awaiting an answer (open, overdue, failed); any
+// other state exactly that one.
+using RequestFilter = std::optional<RequestState>;
+
+// A row of the supplier's request list (GET /v1/requests): what the
+// supplier needs to answer it.
+struct SupplierRequest {
+  std::string id;
+  std::string meeting;
+  std::string overlegvorm;
+  std::string subject;              // the subject's ref
+  FieldValues identity;             // the overlegvorm's request_identity fields; empty once dropped
+  std::vector<std::string> fields;  // covenant field ids asked for
+  TimePoint deadline;
+  RequestState status = RequestState::kOpen;
+  bool operator==(const SupplierRequest&) const = default;
+};
+
+struct AnswerRequest {
+  FieldValues fields;  // null means "no value": accepted, not stored
+  bool operator==(const AnswerRequest&) const = default;
+};
+
+struct WithheldField {
+  std::string field;
+  std::string reason;  // "not_in_covenant", "not_allowed_for_supplier", "not_requested"
+  bool operator==(const WithheldField&) const = default;
+};
+struct AnswerReceipt {
+  std::string request;
+  std::vector<std::string> accepted;    // stored (sealed)
+  std::vector<WithheldField> withheld;  // never stored; audited
+  bool replaced = false;                // an earlier answer or decline was replaced
+  bool operator==(const AnswerReceipt&) const = default;
+};
+
+struct DeclineRequest {
+  std::string reason;  // required, at most kMaxReasonBytes
+  bool operator==(const DeclineRequest&) const = default;
+};
+struct DeclinedRequest {
+  std::string request;  // its state is now RequestState::kDeclined
+  bool operator==(const DeclinedRequest&) const = default;
+};
+
+// --- declarations (participants of invited ad hoc partners) -----------------
+
+struct Declaration {
+  std::string meeting;
+  std::string text;
+  std::string text_sha256;         // hex
+  bool signed_by_partner = false;  // the caller's partner signed it
+  bool operator==(const Declaration&) const = default;
+};
+
+struct SignDeclaration {
+  std::string text_sha256;  // of the declaration in force
+  bool operator==(const SignDeclaration&) const = default;
+};
+struct DeclarationSignature {
+  std::string meeting;
+  std::string partner;
+  std::string signed_by;  // the signer's certificate CN
+  TimePoint signed_at;
+  std::string text_sha256;
+  bool operator==(const DeclarationSignature&) const = default;
+};
+
+// --- retention ---------------------------------------------------------------
+
+struct ShreddedMeeting {
+  std::string id;
+  std::string overlegvorm;
+  TimePoint closed_at;
+  TimePoint retention_until;  // the extension when there was one
+  bool operator==(const ShreddedMeeting&) const = default;
+};
+struct RetentionRun {
+  std::vector<ShreddedMeeting> shredded;
+  TimePoint at;
+  bool operator==(const RetentionRun&) const = default;
+};
+
+}  // namespace vh::exchange

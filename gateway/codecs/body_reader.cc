@@ -1,0 +1,67 @@
+#include "gateway/codecs/body_reader.h"
+
+namespace vh::gw::codecs {
+
+Status Missing(std::string_view path) {
+  return Status::Unprocessable("missing_field", std::string(path) + ": missing");
+}
+
+Status WrongType(std::string_view path, std::string_view expected) {
+  return Status::Unprocessable("wrong_type",
+                               std::string(path) + ": expected " + std::string(expected));
+}
+
+Status ReadString(const Json& obj, const char* key, std::string_view path, std::size_t max_bytes,
+                  bool optional, std::string* out) {
+  auto it = obj.find(key);
+  const std::string p = std::string(path) + "/" + key;
+  if (it == obj.end()) return optional ? Status::Ok() : Missing(p);
+  if (!it->is_string()) return WrongType(p, "a string");
+  const auto& s = it->get_ref<const std::string&>();
+  if (s.size() > max_bytes) return Status::Unprocessable("too_long", p + ": longer than allowed");
+  *out = s;
+  return Status::Ok();
+}
+
+Status ReadTime(const Json& obj, const char* key, std::string_view path, TimePoint* out) {
+  constexpr std::size_t kMaxTimeBytes = 64;
+  std::string s;
+  VH_RETURN_IF_ERROR(ReadString(obj, key, path, kMaxTimeBytes, false, &s));
+  auto t = ParseUtc(s);
+  if (!t) {
+    return Status::Unprocessable("invalid_time",
+                                 std::string(path) + "/" + key + ": not an RFC 3339 time");
+  }
+  *out = *t;
+  return Status::Ok();
+}
+
+Status ReadPartnerList(const Json& obj, const char* key, std::string_view path,
+                       std::optional<std::vector<std::string>>* out) {
+  auto it = obj.find(key);
+  if (it == obj.end()) {
+    out->reset();
+    return Status::Ok();
+  }
+  const std::string p = std::string(path) + "/" + key;
+  if (!it->is_array()) return WrongType(p, "an array of partner ids");
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const Json& x = (*it)[i];
+    if (!x.is_string()) return WrongType(p + "/" + std::to_string(i), "a string");
+    ids.push_back(x.get<std::string>());
+  }
+  *out = std::move(ids);
+  return Status::Ok();
+}
+
+Status ReadArray(const Json& obj, const char* key, std::string_view path, const Json** out) {
+  auto it = obj.find(key);
+  const std::string p = std::string(path) + "/" + key;
+  if (it == obj.end()) return Missing(p);
+  if (!it->is_array()) return WrongType(p, "an array");
+  *out = &*it;
+  return Status::Ok();
+}
+
+}  // namespace vh::gw::codecs

@@ -1,0 +1,37 @@
+#include "gateway/codecs/retention_codec.h"
+
+#include "gateway/codecs/body_reader.h"
+
+namespace vh::gw::codecs {
+
+Result<exchange::ExtendRetention> DecodeExtendRetention(const Json& body) {
+  VH_RETURN_IF_ERROR(RequireObject(body, ""));
+  VH_RETURN_IF_ERROR(CheckKnownKeys(body, "", {"until", "reason"}));
+  exchange::ExtendRetention e;
+  VH_RETURN_IF_ERROR(ReadTime(body, "until", "", &e.until));
+  VH_RETURN_IF_ERROR(ReadString(body, "reason", "", exchange::kMaxReasonBytes, false, &e.reason));
+  return e;
+}
+
+Json EncodeExtendRetention(const exchange::ExtendRetention& command) {
+  return Json{{"until", FormatUtc(command.until)}, {"reason", command.reason}};
+}
+
+Json EncodeRetentionExtension(const exchange::RetentionExtension& extension) {
+  return Json{{"id", extension.id},
+              {"retention_until", FormatUtc(extension.retention_until)},
+              {"extended_until", FormatUtc(extension.extended_until)}};
+}
+
+Json EncodeRetentionRun(const exchange::RetentionRun& run) {
+  Json shredded = Json::array();
+  for (const auto& m : run.shredded) {
+    shredded.push_back({{"id", m.id},
+                        {"overlegvorm", m.overlegvorm},
+                        {"closed_at", FormatUtc(m.closed_at)},
+                        {"retention_until", FormatUtc(m.retention_until)}});
+  }
+  return Json{{"shredded", std::move(shredded)}, {"at", FormatUtc(run.at)}};
+}
+
+}  // namespace vh::gw::codecs
