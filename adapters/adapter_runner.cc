@@ -30,13 +30,13 @@ Result<std::unique_ptr<AdapterRunner>> AdapterRunner::Create(const Json& adapter
     for (const auto& [name, target] : c.mapping.entries()) {
       if (target == kRequestTarget) continue;
       std::string field = target.substr(0, target.find('/'));
-      std::string type = sink.FieldType(field);
-      if (type.empty()) return bad("/mapping/" + name, "'" + field + "' is not a covenant field");
-      if (field != target && type != "address") {
+      std::optional<policy::FieldType> type = sink.FieldTypeOf(field);
+      if (!type) return bad("/mapping/" + name, "'" + field + "' is not a covenant field");
+      if (field != target && *type != policy::FieldType::kAddress) {
         return bad("/mapping/" + name, "'" + field + "' is not an address field");
       }
     }
-    if (c.kind == AdapterKind::kFileDrop && sink.FieldType(c.drop.match).empty()) {
+    if (c.kind == AdapterKind::kFileDrop && !sink.FieldTypeOf(c.drop.match)) {
       return bad("/match", "'" + c.drop.match + "' is not a covenant field");
     }
   }

@@ -8,7 +8,8 @@
 //
 // The production implementation is ExchangeSink (adapters/exchange_sink.h),
 // which calls exchange::ExchangeService as the partner's supplier. Tests use
-// a fake.
+// a fake. Requests and answers cross as the exchange's typed commands and
+// results (exchange/types.h, header only), never as JSON.
 //
 // Errors: every call returns a Status/Result; none throws. A non-ok Status
 // from Answer with code kUnavailable or kInternal is transient (the adapter
@@ -16,26 +17,20 @@
 // Thread-safety: implementations must be callable concurrently from every
 // adapter thread.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/json.h"
 #include "core/status.h"
+#include "exchange/types.h"
+#include "policy/covenant.h"
 
 namespace vh::adapters {
 
-// One open information request addressed to a partner (a row of
-// GET /v1/requests?status=open).
-struct OpenRequest {
-  std::string id;
-  std::string meeting;
-  std::string overlegvorm;
-  std::string subject;
-  Json identity = Json::object();   // covenant field id -> value (request_identity)
-  std::vector<std::string> fields;  // covenant field ids asked for
-  std::string deadline;             // RFC 3339, may be empty
-};
+// One open information request addressed to a partner: a row of the
+// partner's request list (exchange/types.h).
+using OpenRequest = exchange::SupplierRequest;
 
 // Where an answer came from, for the audit actor. Never personal data.
 struct AnswerSource {
@@ -45,24 +40,23 @@ struct AnswerSource {
   std::string peer_fingerprint;  // https-pull: its SHA-256 fingerprint (hex)
 };
 
-// Parses the body of GET /v1/requests ({requests: [...]}) leniently: rows
-// without a string id are skipped; other members default to empty.
-std::vector<OpenRequest> ParseOpenRequests(const Json& body);
-
 class AnswerSink {
  public:
   virtual ~AnswerSink() = default;
 
-  // Open requests addressed to `partner`.
+  // Open requests addressed to `partner` (everything still awaiting an
+  // answer: open, overdue, failed).
   virtual Result<std::vector<OpenRequest>> OpenRequests(std::string_view partner) = 0;
 
-  // Answers request `request_id` as `partner`'s system. `body` is
-  // {"fields": {covenant field id: value}}. Returns {accepted: [...],
-  // withheld: [...]} as the HTTP API does; fields the covenant does not let
-  // the partner supply are withheld (and audited) by the exchange, not here.
+  // Answers request `request_id` as `partner`'s system with `answer`
+  // (covenant field id -> value). Returns what the exchange accepted and
+  // withheld, as the HTTP API does; fields the covenant does not let the
+  // partner supply are withheld (and audited) by the exchange, not here.
   // `source` says where the answer came from (audit actor).
-  virtual Result<Json> Answer(std::string_view partner, std::string_view request_id,
-                              const Json& body, const AnswerSource& source) = 0;
+  virtual Result<exchange::AnswerReceipt> Answer(std::string_view partner,
+                                                 std::string_view request_id,
+                                                 const exchange::AnswerRequest& answer,
+                                                 const AnswerSource& source) = 0;
 
   // The partner's system says it will not answer (e.g. the person is unknown).
   virtual Status Decline(std::string_view partner, std::string_view request_id,
@@ -74,10 +68,9 @@ class AnswerSink {
   virtual Status RecordFailure(std::string_view partner, std::string_view request_id,
                                std::string_view reason) = 0;
 
-  // The covenant type of a field ("string", "boolean", "integer", "date",
-  // "enum", "text", "address") or "" when the covenant has no such field.
-  // File-drop uses it to turn CSV text into typed values before import.
-  virtual std::string FieldType(std::string_view field) = 0;
+  // The covenant type of a field, nullopt when the covenant has no such
+  // field. File-drop uses it to turn CSV text into typed values before import.
+  virtual std::optional<policy::FieldType> FieldTypeOf(std::string_view field) = 0;
   // The allowed values of an enum field (empty for other types).
   virtual std::vector<std::string> EnumValues(std::string_view field) = 0;
   // Whether the covenant in force knows `partner` (checked at start).

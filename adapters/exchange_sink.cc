@@ -1,14 +1,21 @@
 #include "adapters/exchange_sink.h"
 
+#include "core/role.h"
 #include "policy/covenant.h"
 
 namespace vh::adapters {
 namespace {
 
+// The partner's supplier system without a source (listing, failures).
+audit::Actor AdapterActor(std::string_view partner) {
+  return audit::Actor{std::string(partner), std::string(RoleName(Role::kSupplier)), "adapter", "",
+                      "adapter"};
+}
+
 audit::Actor ActorFor(std::string_view partner, const AnswerSource& source) {
   audit::Actor a;
   a.partner = std::string(partner);
-  a.role = "supplier";
+  a.role = std::string(RoleName(Role::kSupplier));
   a.cn = "adapter:" + source.channel;
   if (!source.peer_subject.empty()) a.cn += " " + source.peer_subject;
   a.fingerprint = source.peer_fingerprint;
@@ -22,35 +29,34 @@ ExchangeSink::ExchangeSink(exchange::ExchangeService& service, exchange::Covenan
     : service_(service), covenant_(std::move(covenant)) {}
 
 Result<std::vector<OpenRequest>> ExchangeSink::OpenRequests(std::string_view partner) {
-  audit::Actor a{std::string(partner), "supplier", "adapter", "", "adapter"};
-  auto r = service_.ListRequests(a, "open");
-  if (!r.ok()) return r.status();
-  return ParseOpenRequests(*r);
+  return service_.ListRequests(AdapterActor(partner), exchange::RequestState::kOpen);
 }
 
-Result<Json> ExchangeSink::Answer(std::string_view partner, std::string_view request_id,
-                                  const Json& body, const AnswerSource& source) {
-  return service_.Answer(ActorFor(partner, source), request_id, body);
+Result<exchange::AnswerReceipt> ExchangeSink::Answer(std::string_view partner,
+                                                     std::string_view request_id,
+                                                     const exchange::AnswerRequest& answer,
+                                                     const AnswerSource& source) {
+  return service_.Answer(ActorFor(partner, source), request_id, answer);
 }
 
 Status ExchangeSink::Decline(std::string_view partner, std::string_view request_id,
                              std::string_view reason, const AnswerSource& source) {
   auto r = service_.Decline(ActorFor(partner, source), request_id,
-                            Json{{"reason", std::string(reason)}});
+                            exchange::DeclineRequest{std::string(reason)});
   return r.ok() ? Status::Ok() : r.status();
 }
 
 Status ExchangeSink::RecordFailure(std::string_view partner, std::string_view request_id,
                                    std::string_view reason) {
-  audit::Actor a{std::string(partner), "supplier", "adapter", "", "adapter"};
-  return service_.RecordSupplierFailure(a, request_id, reason);
+  return service_.RecordSupplierFailure(AdapterActor(partner), request_id, reason);
 }
 
-std::string ExchangeSink::FieldType(std::string_view field) {
+std::optional<policy::FieldType> ExchangeSink::FieldTypeOf(std::string_view field) {
   auto cov = covenant_ ? covenant_() : nullptr;
-  if (!cov) return "";
+  if (!cov) return std::nullopt;
   const policy::Field* f = cov->FindField(field);
-  return f ? std::string(policy::FieldTypeName(f->type)) : "";
+  if (!f) return std::nullopt;
+  return f->type;
 }
 
 std::vector<std::string> ExchangeSink::EnumValues(std::string_view field) {

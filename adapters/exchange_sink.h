@@ -3,7 +3,7 @@
 // door of the adapters into the exchange workflow.
 //
 // Each call acts as the partner's supplier system: audit::Actor{partner,
-// "supplier", cn, fingerprint, remote} with
+// RoleName(Role::kSupplier), cn, fingerprint, remote} with
 //   cn          "adapter:https-pull" / "adapter:file-drop" (plus the partner
 //               server certificate's subject for https-pull),
 //   fingerprint the partner server certificate's SHA-256 (https-pull),
@@ -29,13 +29,14 @@ class ExchangeSink final : public AnswerSink {
   ExchangeSink(exchange::ExchangeService& service, exchange::CovenantSource covenant);
 
   Result<std::vector<OpenRequest>> OpenRequests(std::string_view partner) override;
-  Result<Json> Answer(std::string_view partner, std::string_view request_id, const Json& body,
-                      const AnswerSource& source) override;
+  Result<exchange::AnswerReceipt> Answer(std::string_view partner, std::string_view request_id,
+                                         const exchange::AnswerRequest& answer,
+                                         const AnswerSource& source) override;
   Status Decline(std::string_view partner, std::string_view request_id, std::string_view reason,
                  const AnswerSource& source) override;
   Status RecordFailure(std::string_view partner, std::string_view request_id,
                        std::string_view reason) override;
-  std::string FieldType(std::string_view field) override;
+  std::optional<policy::FieldType> FieldTypeOf(std::string_view field) override;
   std::vector<std::string> EnumValues(std::string_view field) override;
   bool KnowsPartner(std::string_view partner) override;
 

@@ -58,74 +58,73 @@ std::string NormaliseKey(const Json& v, bool bsn) {
 // Converts one value to the covenant type. Text from CSV is converted;
 // JSON values may already have the type. On failure `why` says what was
 // expected (never the value).
-std::optional<Json> ConvertValue(const Json& in, const std::string& type,
+std::optional<Json> ConvertValue(const Json& in, std::optional<policy::FieldType> type,
                                  const std::vector<std::string>& enum_values, std::string* why) {
-  if (type.empty() || type == "string" || type == "text") {
-    if (in.is_string()) return in;
-    if (type.empty()) return in;  // unknown to the covenant: the exchange withholds it
-    *why = "expected text";
-    return std::nullopt;
-  }
-  if (type == "boolean") {
-    if (in.is_boolean()) return in;
-    if (in.is_string()) {
-      std::string s = Lower(Trim(in.get<std::string>()));
-      if (s == "ja" || s == "j" || s == "true" || s == "1" || s == "yes" || s == "y") return true;
-      if (s == "nee" || s == "n" || s == "false" || s == "0" || s == "no") return false;
-    }
-    *why = "expected a boolean (ja/nee, true/false, 1/0)";
-    return std::nullopt;
-  }
-  if (type == "integer") {
-    if (in.is_number_integer()) return in;
-    if (in.is_string()) {
-      std::string s = Trim(in.get<std::string>());
-      std::string digits = (!s.empty() && s[0] == '-') ? s.substr(1) : s;
-      if (AllDigits(digits) && digits.size() <= 18) return std::stoll(s);
-    }
-    *why = "expected a whole number";
-    return std::nullopt;
-  }
-  if (type == "date") {
-    if (in.is_string()) {
-      std::string s = Trim(in.get<std::string>());
-      if (auto d = ParseDate(s)) return FormatDate(*d);
-      // DD-MM-YYYY, as Dutch spreadsheets write dates.
-      if (s.size() == 10 && (s[2] == '-' || s[2] == '/') && s[5] == s[2]) {
-        std::string iso = s.substr(6, 4) + "-" + s.substr(3, 2) + "-" + s.substr(0, 2);
-        if (auto d = ParseDate(iso)) return FormatDate(*d);
+  using policy::FieldType;
+  if (!type) return in;  // unknown to the covenant: the exchange withholds it
+  switch (*type) {
+    case FieldType::kString:
+    case FieldType::kText:
+      if (in.is_string()) return in;
+      *why = "expected text";
+      return std::nullopt;
+    case FieldType::kBoolean:
+      if (in.is_boolean()) return in;
+      if (in.is_string()) {
+        std::string s = Lower(Trim(in.get<std::string>()));
+        if (s == "ja" || s == "j" || s == "true" || s == "1" || s == "yes" || s == "y") return true;
+        if (s == "nee" || s == "n" || s == "false" || s == "0" || s == "no") return false;
       }
-    }
-    *why = "expected a date (YYYY-MM-DD or DD-MM-YYYY)";
-    return std::nullopt;
-  }
-  if (type == "enum") {
-    if (in.is_string()) {
-      std::string s = Trim(in.get<std::string>());
-      for (const auto& v : enum_values) {
-        if (v == s) return v;
+      *why = "expected a boolean (ja/nee, true/false, 1/0)";
+      return std::nullopt;
+    case FieldType::kInteger:
+      if (in.is_number_integer()) return in;
+      if (in.is_string()) {
+        std::string s = Trim(in.get<std::string>());
+        std::string digits = (!s.empty() && s[0] == '-') ? s.substr(1) : s;
+        if (AllDigits(digits) && digits.size() <= 18) return std::stoll(s);
       }
-      for (const auto& v : enum_values) {
-        if (Lower(v) == Lower(s)) return v;
-      }
-    }
-    std::string list;
-    for (const auto& v : enum_values) list += (list.empty() ? "" : ", ") + v;
-    *why = "expected one of: " + list;
-    return std::nullopt;
-  }
-  if (type == "address") {
-    if (in.is_object()) {
-      for (auto it = in.begin(); it != in.end(); ++it) {
-        if (!it.value().is_string() && !it.value().is_number_integer()) {
-          *why = "expected address parts as text";
-          return std::nullopt;
+      *why = "expected a whole number";
+      return std::nullopt;
+    case FieldType::kDate:
+      if (in.is_string()) {
+        std::string s = Trim(in.get<std::string>());
+        if (auto d = ParseDate(s)) return FormatDate(*d);
+        // DD-MM-YYYY, as Dutch spreadsheets write dates.
+        if (s.size() == 10 && (s[2] == '-' || s[2] == '/') && s[5] == s[2]) {
+          std::string iso = s.substr(6, 4) + "-" + s.substr(3, 2) + "-" + s.substr(0, 2);
+          if (auto d = ParseDate(iso)) return FormatDate(*d);
         }
       }
-      return in;
+      *why = "expected a date (YYYY-MM-DD or DD-MM-YYYY)";
+      return std::nullopt;
+    case FieldType::kEnum: {
+      if (in.is_string()) {
+        std::string s = Trim(in.get<std::string>());
+        for (const auto& v : enum_values) {
+          if (v == s) return v;
+        }
+        for (const auto& v : enum_values) {
+          if (Lower(v) == Lower(s)) return v;
+        }
+      }
+      std::string list;
+      for (const auto& v : enum_values) list += (list.empty() ? "" : ", ") + v;
+      *why = "expected one of: " + list;
+      return std::nullopt;
     }
-    *why = "expected an address (map its parts as \"field/straat\", ...)";
-    return std::nullopt;
+    case FieldType::kAddress:
+      if (in.is_object()) {
+        for (auto it = in.begin(); it != in.end(); ++it) {
+          if (!it.value().is_string() && !it.value().is_number_integer()) {
+            *why = "expected address parts as text";
+            return std::nullopt;
+          }
+        }
+        return in;
+      }
+      *why = "expected an address (map its parts as \"field/straat\", ...)";
+      return std::nullopt;
   }
   return in;
 }
@@ -384,7 +383,7 @@ bool FileDropAdapter::ReadRows(const std::string& text, std::vector<Row>* rows,
       } else if (!names.insert(name).second) {
         errors->push_back({header.line, col, "column '" + name + "' appears twice"});
       } else if (!ignore.count(name) && !config_.mapping.Has(name) && name != config_.drop.match &&
-                 sink_.FieldType(name).empty()) {
+                 !sink_.FieldTypeOf(name)) {
         errors->push_back({header.line, col,
                            "column '" + name +
                                "' is not in the mapping (map it or list it in "
@@ -465,8 +464,7 @@ bool FileDropAdapter::ReadRows(const std::string& text, std::vector<Row>* rows,
     for (auto it = obj.begin(); it != obj.end(); ++it) {
       const std::string& name = it.key();
       if (ignore.count(name)) continue;
-      if (!config_.mapping.Has(name) && name != config_.drop.match &&
-          sink_.FieldType(name).empty()) {
+      if (!config_.mapping.Has(name) && name != config_.drop.match && !sink_.FieldTypeOf(name)) {
         errors->push_back({row.line, row.column,
                            "member '" + name +
                                "' is not in the mapping (map it or list it in "
@@ -493,8 +491,9 @@ bool FileDropAdapter::Plan(const std::vector<Row>& rows, const std::string& hash
   std::multimap<std::string, const OpenRequest*> by_key;
   for (const OpenRequest& r : *open) {
     by_id[r.id] = &r;
-    if (r.identity.is_object() && r.identity.contains(match)) {
-      std::string k = NormaliseKey(r.identity[match], bsn);
+    auto id = r.identity.find(match);
+    if (id != r.identity.end()) {
+      std::string k = NormaliseKey(id->second, bsn);
       if (!k.empty()) by_key.insert({k, &r});
     }
   }
@@ -528,10 +527,10 @@ bool FileDropAdapter::Plan(const std::vector<Row>& rows, const std::string& hash
         field = target.substr(0, slash);
         part = target.substr(slash + 1);
       }
-      std::string type = sink_.FieldType(field);
+      std::optional<policy::FieldType> type = sink_.FieldTypeOf(field);
       std::string why;
       if (!part.empty()) {
-        if (type != "address") {
+        if (type != policy::FieldType::kAddress) {
           errors->push_back(
               {row.line, cell.column,
                "'" + where + "' maps to a part of '" + field + "', which is not an address field"});
@@ -594,7 +593,9 @@ bool FileDropAdapter::Plan(const std::vector<Row>& rows, const std::string& hash
                            "answers the same request as line " + std::to_string(it->second)});
         continue;
       }
-      plan->push_back({row.line, r->id, Json{{"fields", fields}}});
+      exchange::AnswerRequest answer;
+      for (auto f = fields.begin(); f != fields.end(); ++f) answer.fields.emplace(f.key(), *f);
+      plan->push_back({row.line, r->id, std::move(answer)});
     }
   }
   if (rows.empty()) errors->push_back({0, 0, "the file has no rows"});
@@ -649,7 +650,7 @@ void FileDropAdapter::ProcessFile(const fs::path& path) {
   std::vector<FileError> late;
   for (const Planned& p : plan) {
     if (already.count(p.request)) continue;
-    auto res = sink_.Answer(config_.partner, p.request, p.body, source);
+    auto res = sink_.Answer(config_.partner, p.request, p.answer, source);
     if (!res.ok()) {
       const Status& s = res.status();
       if (s.code() == Code::kUnavailable || s.code() == Code::kInternal ||
@@ -663,12 +664,8 @@ void FileDropAdapter::ProcessFile(const fs::path& path) {
       late.push_back({p.line, 0, "request " + p.request + " was not answered: " + s.reason()});
       continue;
     }
-    if (res->contains("accepted") && (*res)["accepted"].is_array()) {
-      accepted += (*res)["accepted"].size();
-    }
-    if (res->contains("withheld") && (*res)["withheld"].is_array()) {
-      withheld += (*res)["withheld"].size();
-    }
+    accepted += res->accepted.size();
+    withheld += res->withheld.size();
     already.insert(p.request);
     answered_lines_[hash].insert(p.line);
     Status ls = AppendLedger({{"hash", hash},

@@ -78,7 +78,7 @@ class FileDropAdapter final : public Adapter {
   struct Planned {
     int line = 0;
     std::string request;
-    Json body;
+    exchange::AnswerRequest answer;
   };
   struct LedgerEntry {
     std::string file;

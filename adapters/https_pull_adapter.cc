@@ -46,15 +46,15 @@ std::chrono::milliseconds HttpsPullAdapter::interval() const {
 
 Json HttpsPullAdapter::RequestBody(const OpenRequest& r) const {
   Json identity = Json::object();
-  if (r.identity.is_object()) {
-    for (auto it = r.identity.begin(); it != r.identity.end(); ++it) {
-      identity[config_.mapping.ToPartner(it.key())] = it.value();
-    }
-  }
+  for (const auto& [field, value] : r.identity) identity[config_.mapping.ToPartner(field)] = value;
   Json fields = Json::array();
   for (const auto& f : r.fields) fields.push_back(config_.mapping.ToPartner(f));
-  return Json{{"request", r.id},      {"meeting", r.meeting},   {"overlegvorm", r.overlegvorm},
-              {"subject", r.subject}, {"deadline", r.deadline}, {"identity", identity},
+  return Json{{"request", r.id},
+              {"meeting", r.meeting},
+              {"overlegvorm", r.overlegvorm},
+              {"subject", r.subject},
+              {"deadline", FormatUtc(r.deadline)},
+              {"identity", identity},
               {"fields", fields}};
 }
 
@@ -202,7 +202,9 @@ HttpsPullAdapter::Outcome HttpsPullAdapter::PullOne(const OpenRequest& r, const 
     Fail(r, "invalid_response");
     return Outcome::kDone;
   }
-  Json answer{{"fields", config_.mapping.ToCovenantFields(j["fields"])}};
+  exchange::AnswerRequest answer;
+  const Json fields = config_.mapping.ToCovenantFields(j["fields"]);
+  for (auto it = fields.begin(); it != fields.end(); ++it) answer.fields.emplace(it.key(), *it);
   auto result = sink_.Answer(config_.partner, r.id, answer, source);
   if (!result.ok()) {
     const Status& s = result.status();
@@ -218,13 +220,7 @@ HttpsPullAdapter::Outcome HttpsPullAdapter::PullOne(const OpenRequest& r, const 
     }
     return Outcome::kDone;
   }
-  std::size_t accepted = 0, withheld = 0;
-  if (result->contains("accepted") && (*result)["accepted"].is_array()) {
-    accepted = (*result)["accepted"].size();
-  }
-  if (result->contains("withheld") && (*result)["withheld"].is_array()) {
-    withheld = (*result)["withheld"].size();
-  }
+  const std::size_t accepted = result->accepted.size(), withheld = result->withheld.size();
   metrics_.Add(kPullTotal, config_.partner, "answered");
   metrics_.Add(kFieldsTotal, config_.partner, "accepted", accepted);
   metrics_.Add(kFieldsTotal, config_.partner, "withheld", withheld);

@@ -3,6 +3,7 @@
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/role.h"
 #include "crypto/primitives.h"
 #include "exchange/exchange_service.h"
 #include "policy/covenant_holder.h"
@@ -57,19 +58,18 @@ int RunRetentionCommand(const std::vector<std::string>& args_in, std::ostream& o
   }
   policy::CovenantHolder* h = holder->get();
   ExchangeService service([h] { return h->Get(); }, **audit_log, **cases, clock);
-  audit::Actor system{(*holder)->Get()->house(), "system", "vhgate retention run", "", "cli"};
+  audit::Actor system{(*holder)->Get()->house(), std::string(RoleName(Role::kSystem)),
+                      "vhgate retention run", "", "cli"};
   auto result = service.RunRetention(system);
   if (!result.ok()) {
     err << "vhgate retention run: " << result.status().ToString() << "\n";
     return 1;
   }
-  const Json& shredded = (*result)["shredded"];
-  for (const auto& m : shredded) {
-    out << "shredded " << m["id"].get<std::string>() << " (" << m["overlegvorm"].get<std::string>()
-        << ", closed " << m["closed_at"].get<std::string>() << ", retention until "
-        << m["retention_until"].get<std::string>() << ")\n";
+  for (const ShreddedMeeting& m : result->shredded) {
+    out << "shredded " << m.id << " (" << m.overlegvorm << ", closed " << FormatUtc(m.closed_at)
+        << ", retention until " << FormatUtc(m.retention_until) << ")\n";
   }
-  out << "retention run at " << (*result)["at"].get<std::string>() << ": " << shredded.size()
+  out << "retention run at " << FormatUtc(result->at) << ": " << result->shredded.size()
       << " meeting(s) shredded\n";
   return 0;
 }

@@ -1,25 +1,30 @@
 #pragma once
 // ExchangeService: the information-request round of a Veiligheidshuis
-// (../shared/DOMAIN.md "The information request flow"), transport-free.
+// (../shared/DOMAIN.md "The information request flow"), transport-free: the
+// one entry of the gateway's routes (through the JSON codecs of
+// gateway/codecs/) and of the partner adapters (adapters/exchange_sink.h).
+// It is a facade over the use cases of exchange/ (meetings.h, requests.h,
+// declarations.h, dossier_view.h, retention.h), which share one Context
+// (covenant, audit log, case store, clock, snapshot cache).
 //
-// Both the HTTP routes (gateway/exchange_routes.cc) and the partner adapters
-// (adapters/) call this class; it is where the covenant (policy/), the audit
-// log (audit/) and the case store (store/) meet. Every method:
+// Every method:
 //   - takes the caller as an audit::Actor (partner, role, cn, fingerprint,
 //     remote: read from the verified client certificate, or the adapter's
-//     system identity) and checks the caller's role and partner itself, so an
-//     adapter cannot bypass what the router enforces for HTTP;
-//   - validates untrusted JSON bodies: unknown keys are Unprocessable
-//     (422, reason "unknown_field") naming the JSON path, wrong types 422
-//     "wrong_type", missing keys 422 "missing_field", unknown overlegvorm /
-//     partner / field 422 naming the path;
-//   - returns the response body of ../shared/CONTRACT.md as Json, or a Status
-//     whose code the router maps to HTTP (403 PermissionDenied, 404 NotFound,
-//     409 Conflict, 422 Unprocessable, 503 Unavailable);
+//     system identity) and checks the caller's role (core/role.h names) and
+//     partner itself, so an adapter cannot bypass what the router enforces
+//     for HTTP;
+//   - takes a typed command (exchange/types.h) that is structurally sound
+//     and does the semantic checks: unknown overlegvorm / partner / field,
+//     11-proef, membership, duplicates, meeting state. Unprocessable (422)
+//     errors name the JSON path of the request body ("/subjects/1/identity/
+//     persoon.bsn");
+//   - returns a typed result, or a Status whose code the router maps to HTTP
+//     (403 PermissionDenied, 404 NotFound, 409 Conflict, 422 Unprocessable,
+//     503 Unavailable);
 //   - appends its audit event(s) BEFORE returning anything that discloses or
 //     records data. When the audit log cannot write, the call fails with
 //     Unavailable (503) and discloses nothing (for writes: the store change
-//     is rolled back where it has not been committed yet, see the .cc).
+//     is rolled back, as the store runs the append inside its transaction).
 // Status messages never contain values, names, BSNs or subject refs.
 //
 // Meeting states: open -> closed -> shredded (retention). Views of a closed
@@ -32,6 +37,12 @@
 // are removed, and the audit log records the new answer_received event with
 // detail {"replaces": true}. Declining an answered request is 409.
 //
+// The dossier view is the one result that is not a typed value: its body is
+// the compact JSON text of the response, written by policy's filter without
+// a DOM. The value MACs of its audit event are taken from that text and the
+// text is cached per partner and shared with the response (no copy); typing
+// it would cost the filter and the MACs per view.
+//
 // Thread-safety: all methods may be called concurrently (the store
 // serialises its own access; the covenant is a snapshot per call).
 
@@ -39,12 +50,17 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "audit/audit_log.h"
+#include "audit/event.h"
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "exchange/types.h"
 
+namespace vh::audit {
+class AuditLog;
+}
 namespace vh::policy {
 class Covenant;
 }
@@ -53,8 +69,6 @@ class CaseStore;
 }
 
 namespace vh::exchange {
-
-struct PreparedView;
 
 // An immutable text shared by its holders (a rendered dossier view's body).
 using SharedText = std::shared_ptr<const std::string>;
@@ -73,37 +87,40 @@ class ExchangeService {
   ExchangeService& operator=(const ExchangeService&) = delete;
 
   // --- meetings (coordinator of the house) ---------------------------------
-  // POST /v1/meetings. Returns the meeting as GetMeeting shows it (201).
-  Result<Json> CreateMeeting(const audit::Actor& caller, const Json& body);
+  // POST /v1/meetings. The meeting as GetMeeting shows it to a coordinator.
+  Result<Meeting> CreateMeeting(const audit::Actor& caller, const exchange::CreateMeeting& command);
   // GET /v1/meetings/{id}: coordinator, or a participant of a partner taking
-  // part (members, ad hoc invitees). No subject identities in it.
-  Result<Json> GetMeeting(const audit::Actor& caller, std::string_view meeting_id);
-  // POST /v1/meetings/{id}/requests {deadline, suppliers?} -> 201
-  // {requests: [{id, supplier, subject, fields, deadline, status}]}.
-  // One request per supplier that some rule lets supply, and subject.
-  Result<Json> CreateRequests(const audit::Actor& caller, std::string_view meeting_id,
-                              const Json& body);
-  // PUT /v1/meetings/{id}/phase {client_present: bool}.
-  Result<Json> SetPhase(const audit::Actor& caller, std::string_view meeting_id, const Json& body);
-  // POST /v1/meetings/{id}/close {outcomes: [{subject, decision}]}.
-  Result<Json> Close(const audit::Actor& caller, std::string_view meeting_id, const Json& body);
-  // POST /v1/meetings/{id}/retention {until, reason}.
-  Result<Json> ExtendRetention(const audit::Actor& caller, std::string_view meeting_id,
-                               const Json& body);
+  // part (members, ad hoc invitees) while the meeting is open.
+  Result<Meeting> GetMeeting(const audit::Actor& caller, std::string_view meeting_id);
+  // POST /v1/meetings/{id}/requests: one request per supplier that some rule
+  // lets supply, and subject; only the ones not sent yet.
+  Result<CreatedRequests> CreateRequests(const audit::Actor& caller, std::string_view meeting_id,
+                                         const exchange::CreateRequests& command);
+  // PUT /v1/meetings/{id}/phase.
+  Result<PhaseChange> SetPhase(const audit::Actor& caller, std::string_view meeting_id,
+                               const exchange::SetPhase& command);
+  // POST /v1/meetings/{id}/close.
+  Result<ClosedMeeting> Close(const audit::Actor& caller, std::string_view meeting_id,
+                              const CloseMeeting& command);
+  // POST /v1/meetings/{id}/retention (closed meetings only).
+  Result<RetentionExtension> ExtendRetention(const audit::Actor& caller,
+                                             std::string_view meeting_id,
+                                             const exchange::ExtendRetention& command);
 
   // --- suppliers (role supplier; also called by adapters) ------------------
-  // GET /v1/requests?status=S: the caller's partner's requests. status "open"
-  // lists everything still awaiting an answer (statuses open and overdue);
-  // "" lists all of open meetings; otherwise requests with exactly that status
-  // (answered, declined, overdue, failed). Unknown status: 422.
-  Result<Json> ListRequests(const audit::Actor& caller, std::string_view status);
-  // PUT /v1/requests/{id}/answer {fields: {field: value}} -> {accepted: [...],
-  // withheld: [...]}. Fields the covenant does not let the supplier supply are
-  // withheld and never stored. Another partner's request: 403. Closed
-  // meeting: 409. A value of the wrong type: 422 naming /fields/<id>.
-  Result<Json> Answer(const audit::Actor& caller, std::string_view request_id, const Json& body);
-  // POST /v1/requests/{id}/decline {reason}.
-  Result<Json> Decline(const audit::Actor& caller, std::string_view request_id, const Json& body);
+  // GET /v1/requests?status=S: the caller's partner's requests of open
+  // meetings, oldest first (see RequestFilter).
+  Result<std::vector<SupplierRequest>> ListRequests(const audit::Actor& caller,
+                                                    RequestFilter filter);
+  // PUT /v1/requests/{id}/answer. Fields the covenant does not let the
+  // supplier supply, or the request did not ask for, are withheld and never
+  // stored. Another partner's request: 403 (audited). Closed meeting: 409. A
+  // value of the wrong type: 422 naming /fields/<id>.
+  Result<AnswerReceipt> Answer(const audit::Actor& caller, std::string_view request_id,
+                               const AnswerRequest& command);
+  // POST /v1/requests/{id}/decline.
+  Result<DeclinedRequest> Decline(const audit::Actor& caller, std::string_view request_id,
+                                  const DeclineRequest& command);
   // An adapter could not get an answer from its partner system: the request
   // gets status "failed" (still answerable) and a "supplier_failed" event.
   // `reason` is a short technical text without personal data.
@@ -112,39 +129,40 @@ class ExchangeService {
 
   // --- participants --------------------------------------------------------
   // GET /v1/meetings/{id}/declaration (participant of an invited ad hoc
-  // partner) -> {text, text_sha256}.
-  Result<Json> GetDeclaration(const audit::Actor& caller, std::string_view meeting_id);
-  // POST /v1/meetings/{id}/declarations {text_sha256} -> 201 {signed_at, ...}.
-  Result<Json> SignDeclaration(const audit::Actor& caller, std::string_view meeting_id,
-                               const Json& body);
-  // GET /v1/meetings/{id}/dossier -> {meeting, phase, subjects: [{ref,
-  // fields: {field: [{value, from, rule, as}]}}]}: exactly what the covenant
-  // shows the caller's partner. One dossier_disclosed event, with a part per
-  // subject naming its decisions (the fields shown with value MACs, the
-  // fields withheld with reasons, and their suppliers), is durable before
-  // the body is returned.
-  Result<Json> Dossier(const audit::Actor& caller, std::string_view meeting_id);
-  // The same, as the compact JSON text of the response body (what the
-  // gateway sends): the view is written as text by the filter, without a
-  // DOM, and the value MACs are taken from that text.
+  // partner).
+  Result<Declaration> GetDeclaration(const audit::Actor& caller, std::string_view meeting_id);
+  // POST /v1/meetings/{id}/declarations.
+  Result<DeclarationSignature> SignDeclaration(const audit::Actor& caller,
+                                               std::string_view meeting_id,
+                                               const exchange::SignDeclaration& command);
+  // GET /v1/meetings/{id}/dossier, as the compact JSON text of the response
+  // body ({meeting, overlegvorm, phase, subjects: [{ref, fields: {field:
+  // [{value, from, rule, as}]}}]}): exactly what the covenant shows the
+  // caller's partner. One dossier_disclosed event, with a part per subject
+  // naming its decisions (the fields shown with value MACs, the fields
+  // withheld with reasons, and their suppliers), is durable before the body
+  // is returned.
   Result<std::string> DossierBody(const audit::Actor& caller, std::string_view meeting_id);
   // DossierBody without blocking on the audit commit: `done` runs once, on
-  // the caller's thread for a refusal, else on the audit writer's thread once
-  // the event is durable (or could not be written: 503). It must be quick.
-  // The body is the rendered view's own, shared, not a copy.
+  // the caller's thread for an error found before an event is due (wrong
+  // role, unknown meeting), else on the audit writer's thread once the
+  // view's or the refusal's event is durable (or could not be written: 503).
+  // It must be quick. The body is the rendered view's own, shared, not a
+  // copy.
   void DossierBodyAsync(const audit::Actor& caller, std::string_view meeting_id,
                         std::function<void(Result<SharedText>)> done);
+  // DossierBody parsed (for tests and tools; the gateway sends the text).
+  Result<Json> Dossier(const audit::Actor& caller, std::string_view meeting_id);
 
   // --- retention -----------------------------------------------------------
   // Shreds every closed meeting past its retention (data key destroyed, rows
-  // removed, one data_shredded event each). Returns {shredded: [ids],
-  // kept: n}. Called by the gateway's sweep and `vhgate retention run`.
-  Result<Json> RunRetention(const audit::Actor& system);
+  // removed, one data_shredded event each). Called by the gateway's sweep
+  // and `vhgate retention run`.
+  Result<RetentionRun> RunRetention(const audit::Actor& system);
 
  private:
-  Result<PreparedView> PrepareView(const audit::Actor& caller, std::string_view meeting_id);
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
 };
 
 }  // namespace vh::exchange

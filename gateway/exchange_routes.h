@@ -1,8 +1,10 @@
 #pragma once
 // The exchange routes of ../shared/CONTRACT.md (meetings, requests, answers,
 // declarations, dossiers, phases, close, retention): thin handlers that parse
-// the body with core/json.h, call exchange::ExchangeService and map its
-// Status to HTTP with ApiResponse::FromStatus. No business logic here.
+// the body with core/json.h, turn it into the exchange's typed command with
+// its codec (gateway/codecs/), call exchange::ExchangeService, and encode
+// the typed result with the codec or map its Status to HTTP with
+// ApiResponse::FromStatus. No business logic here.
 //
 // REQUIRES: services.exchange is set and outlives the router.
 

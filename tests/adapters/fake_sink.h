@@ -1,7 +1,8 @@
 #pragma once
 // FakeSink: an AnswerSink for unit tests that stands in for the exchange.
 // It withholds fields not in `suppliable` (as the covenant intake would),
-// records every call and can be told to fail. Thread-safe.
+// records every call (the kept fields and the withheld field ids as JSON, for
+// easy comparison) and can be told to fail. Thread-safe.
 
 #include <algorithm>
 #include <map>
@@ -37,8 +38,9 @@ class FakeSink : public AnswerSink {
     return open_;
   }
 
-  Result<Json> Answer(std::string_view partner, std::string_view request_id, const Json& body,
-                      const AnswerSource& source) override {
+  Result<exchange::AnswerReceipt> Answer(std::string_view partner, std::string_view request_id,
+                                         const exchange::AnswerRequest& answer,
+                                         const AnswerSource& source) override {
     std::lock_guard<std::mutex> l(mu_);
     if (succeed_first_ > 0) {
       --succeed_first_;
@@ -49,20 +51,23 @@ class FakeSink : public AnswerSink {
     auto it = std::find_if(open_.begin(), open_.end(),
                            [&](const OpenRequest& r) { return r.id == request_id; });
     if (it == open_.end()) return Status::Conflict("not_open", "request is not open");
-    Json accepted = Json::array(), withheld = Json::array();
+    exchange::AnswerReceipt receipt;
+    receipt.request = std::string(request_id);
+    Json withheld = Json::array();
     Json kept = Json::object();
-    for (auto f = body["fields"].begin(); f != body["fields"].end(); ++f) {
-      if (suppliable_.count(f.key())) {
-        accepted.push_back(f.key());
-        kept[f.key()] = f.value();
+    for (const auto& [field, value] : answer.fields) {
+      if (suppliable_.count(field)) {
+        receipt.accepted.push_back(field);
+        kept[field] = value;
       } else {
-        withheld.push_back(f.key());
+        receipt.withheld.push_back({field, "not_allowed_for_supplier"});
+        withheld.push_back(field);
       }
     }
     answers_.push_back({std::string(partner), std::string(request_id), kept, source});
     withheld_.push_back(withheld);
     open_.erase(it);
-    return Json{{"accepted", accepted}, {"withheld", withheld}};
+    return receipt;
   }
 
   Status Decline(std::string_view partner, std::string_view request_id, std::string_view reason,
@@ -82,9 +87,10 @@ class FakeSink : public AnswerSink {
     return Status::Ok();
   }
 
-  std::string FieldType(std::string_view field) override {
+  std::optional<policy::FieldType> FieldTypeOf(std::string_view field) override {
     auto it = types_.find(std::string(field));
-    return it == types_.end() ? "" : it->second;
+    if (it == types_.end()) return std::nullopt;
+    return it->second;
   }
   std::vector<std::string> EnumValues(std::string_view field) override {
     if (field == "wonen.situatie") return {"zelfstandig", "dakloos", "opvang"};
@@ -117,15 +123,16 @@ class FakeSink : public AnswerSink {
   std::set<std::string> suppliable_ = {
       "justitie.lopend_toezicht", "detentie.einddatum", "inkomen.uitkering",
       "wonen.situatie",           "persoon.adres",      "inkomen.schulden_bedrag"};
-  std::map<std::string, std::string> types_ = {{"persoon.bsn", "string"},
-                                               {"persoon.naam", "string"},
-                                               {"justitie.lopend_toezicht", "boolean"},
-                                               {"detentie.einddatum", "date"},
-                                               {"inkomen.uitkering", "boolean"},
-                                               {"wonen.situatie", "enum"},
-                                               {"persoon.adres", "address"},
-                                               {"inkomen.schulden_bedrag", "integer"},
-                                               {"zorg.diagnose", "text"}};
+  std::map<std::string, policy::FieldType> types_ = {
+      {"persoon.bsn", policy::FieldType::kString},
+      {"persoon.naam", policy::FieldType::kString},
+      {"justitie.lopend_toezicht", policy::FieldType::kBoolean},
+      {"detentie.einddatum", policy::FieldType::kDate},
+      {"inkomen.uitkering", policy::FieldType::kBoolean},
+      {"wonen.situatie", policy::FieldType::kEnum},
+      {"persoon.adres", policy::FieldType::kAddress},
+      {"inkomen.schulden_bedrag", policy::FieldType::kInteger},
+      {"zorg.diagnose", policy::FieldType::kText}};
 
  private:
   std::mutex mu_;

@@ -77,7 +77,7 @@ OpenRequest PullRequest(const std::string& id, int bsn_seed) {
   r.subject = "s-1";
   r.identity = {{"persoon.bsn", TestBsn(bsn_seed)}, {"persoon.naam", "Test Persoon"}};
   r.fields = {"justitie.lopend_toezicht", "detentie.einddatum"};
-  r.deadline = "2026-12-01T12:00:00Z";
+  r.deadline = *ParseUtc("2026-12-01T12:00:00Z");
   return r;
 }
 

@@ -1,0 +1,333 @@
+#include "exchange/meetings.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "core/bsn.h"
+#include "core/log.h"
+#include "policy/covenant.h"
+#include "policy/engine.h"
+#include "policy/filter.h"
+#include "policy/loader.h"
+#include "store/case_store.h"
+
+namespace vh::exchange {
+namespace {
+
+const char* const kDecisions[] = {"focus", "bilateraal", "monitoren", "verwijzen", "geen-vervolg"};
+
+// Checks the participants (members) and ad hoc invitees of a new meeting.
+Status CheckParticipants(const policy::Covenant& c, const policy::Overlegvorm& o,
+                         const std::vector<std::string>& members,
+                         const std::vector<std::string>& ad_hoc) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const std::string path = "/participants/" + std::to_string(i);
+    const policy::Partner* p = c.FindPartner(members[i]);
+    if (!p) return Invalid("unknown_partner", path, "not a partner of the covenant");
+    if (!p->signatory) {
+      return Invalid("non_signatory", path,
+                     "a partner that has not signed the covenant can only be invited ad hoc");
+    }
+    if (!o.IsMember(p->index)) {
+      return Invalid("not_a_member", path, "not a member of this overlegvorm");
+    }
+    if (!seen.insert(members[i]).second) return Invalid("duplicate", path, "listed twice");
+  }
+  for (std::size_t i = 0; i < ad_hoc.size(); ++i) {
+    const std::string path = "/ad_hoc/" + std::to_string(i);
+    if (!o.AdmitsAdHoc()) {
+      return Invalid("ad_hoc_not_admitted", path,
+                     o.restricted ? "a restricted overlegvorm admits members only"
+                                  : "this overlegvorm admits no ad hoc partners");
+    }
+    const policy::Partner* p = c.FindPartner(ad_hoc[i]);
+    if (!p) return Invalid("unknown_partner", path, "not a partner of the covenant");
+    if (o.IsMember(p->index)) return Invalid("duplicate", path, "already a member");
+    if (!seen.insert(ad_hoc[i]).second) return Invalid("duplicate", path, "listed twice");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Meeting> Meetings::Create(const audit::Actor& caller, const CreateMeeting& command) {
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  VH_RETURN_IF_ERROR(RequireHouseCoordinator(caller, c));
+  const policy::Overlegvorm* o = c.FindOverlegvorm(command.overlegvorm);
+  if (!o) {
+    return Invalid("unknown_overlegvorm", "/overlegvorm", "not an overlegvorm of the covenant");
+  }
+  if (command.ends_at <= command.starts_at) {
+    return Invalid("invalid_time", "/ends_at", "must be after starts_at");
+  }
+  // Participants: members of the overlegvorm (default: all of them).
+  std::vector<std::string> members;
+  if (command.participants) {
+    members = *command.participants;
+  } else {
+    for (const auto* p : o->members) members.push_back(p->id);
+  }
+  const std::vector<std::string>& ad_hoc = command.ad_hoc;
+  VH_RETURN_IF_ERROR(CheckParticipants(c, *o, members, ad_hoc));
+
+  // Subjects.
+  if (command.subjects.empty()) return Invalid("empty", "/subjects", "at least one subject");
+  if (command.subjects.size() > kMaxSubjects) {
+    return Invalid("too_many", "/subjects", "too many subjects");
+  }
+  const std::string now = ctx_.Now();
+  store::NewMeeting nm;
+  nm.meeting.id = store::NewId("m");
+  nm.meeting.overlegvorm = o->id;
+  nm.meeting.title = command.title;
+  nm.meeting.starts_at = FormatUtc(command.starts_at);
+  nm.meeting.ends_at = FormatUtc(command.ends_at);
+  nm.meeting.created_at = now;
+  nm.meeting.created_by = caller.cn;
+  nm.meeting.covenant_id = c.id();
+  nm.meeting.covenant_version = c.version();
+  nm.meeting.covenant_sha256 = c.sha256();
+  for (const auto& m : members) nm.participants.push_back({m, false});
+  for (const auto& a : ad_hoc) nm.participants.push_back({a, true});
+  std::vector<store::AnswerRecord> house_answers;
+  std::set<std::string> refs;
+  for (std::size_t i = 0; i < command.subjects.size(); ++i) {
+    const SubjectEntry& entry = command.subjects[i];
+    const std::string path = "/subjects/" + std::to_string(i);
+    store::SubjectRecord s;
+    s.index = static_cast<int>(i);
+    s.ref = entry.ref;
+    if (s.ref.empty()) return Invalid("empty", path + "/ref", "must not be empty");
+    if (!refs.insert(s.ref).second) return Invalid("duplicate", path + "/ref", "listed twice");
+    s.reason = entry.reason;
+    std::string bsn;
+    Json identity = Json::object();
+    for (const auto& [key, value] : entry.identity) {
+      const std::string fpath = path + "/identity/" + policy::JsonPointerToken(key);
+      const policy::Field* field = c.FindField(key);
+      if (!field) {
+        return Status::Unprocessable("unknown_field", fpath + ": not a field of the covenant");
+      }
+      const bool for_requests = std::find(o->request_identity.begin(), o->request_identity.end(),
+                                          field) != o->request_identity.end();
+      const bool house_supplies = policy::MaySupply(c, *o, *field, c.house());
+      if (!for_requests && !house_supplies) {
+        return Invalid("not_identity_field", fpath,
+                       "neither a request_identity field of the overlegvorm nor supplied by the "
+                       "house");
+      }
+      VH_RETURN_IF_ERROR(policy::ValidateValue(*field, value, fpath));
+      if (field->category == policy::Category::kBsn && !value.is_null()) {
+        if (!value.is_string() || !IsValidBsn(value.get_ref<const std::string&>())) {
+          return Invalid("invalid_bsn", fpath, "not a valid BSN (11-proef)");
+        }
+        bsn = value.get<std::string>();
+      }
+      if (for_requests) identity[field->id] = value;
+      if (house_supplies && !value.is_null()) {
+        house_answers.push_back({s.index, c.house(), field->id, value, "", now});
+      }
+    }
+    s.identity = std::move(identity);
+    s.pseudonym = ctx_.events.SubjectPseudonym(bsn.empty() ? s.ref : bsn);
+    nm.subjects.push_back(std::move(s));
+  }
+
+  std::vector<audit::Event> events;
+  {
+    audit::Event e = EventRecorder::Base(audit::kMeetingCreated, caller, c, o, nm.meeting.id);
+    e.detail = Json{{"subjects", nm.subjects.size()},
+                    {"participants", members},
+                    {"ad_hoc", ad_hoc},
+                    {"starts_at", nm.meeting.starts_at},
+                    {"ends_at", nm.meeting.ends_at}};
+    events.push_back(std::move(e));
+  }
+  Status s = ctx_.cases.CreateMeeting(nm, house_answers,
+                                      [&] { return ctx_.events.AppendAll(std::move(events)); });
+  if (!s.ok()) return s;
+  LogInfo("meeting_created",
+          {{"meeting", nm.meeting.id}, {"overlegvorm", o->id}, {"subjects", nm.subjects.size()}});
+  auto snap = ctx_.snapshots.Load(nm.meeting.id);
+  if (!snap.ok()) return snap.status();
+  return View(**snap, c, true);
+}
+
+Result<Meeting> Meetings::Get(const audit::Actor& caller, std::string_view meeting_id) {
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  auto snap = ctx_.snapshots.Load(meeting_id);
+  if (!snap.ok()) return snap.status();
+  const Snapshot& s = **snap;
+  const bool coordinator = IsHouseCoordinator(caller, c);
+  if (!coordinator) {
+    const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
+    if (!HasRole(caller, Role::kParticipant) ||
+        !(s.IsParticipant(caller.partner) || c.IsHouse(caller.partner))) {
+      return ctx_.events.Refuse(caller, c, o, meeting_id,
+                                Status::PermissionDenied("not a participant of this meeting"));
+    }
+    if (StateOf(s.meeting) != MeetingState::kOpen) {
+      return ctx_.events.Refuse(
+          caller, c, o, meeting_id,
+          Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed"));
+    }
+  }
+  return View(s, c, coordinator);
+}
+
+Meeting Meetings::View(const Snapshot& s, const policy::Covenant& c, bool coordinator) {
+  const store::MeetingRecord& m = s.meeting;
+  Meeting out;
+  out.id = m.id;
+  out.overlegvorm = m.overlegvorm;
+  out.state = StateOf(m);
+  out.covenant = {m.covenant_id, m.covenant_version, m.covenant_sha256};
+  if (out.state == MeetingState::kShredded) {
+    out.shredded_at = StoredTime(m.shredded_at);
+    return out;
+  }
+  if (const policy::Overlegvorm* o = c.FindOverlegvorm(m.overlegvorm)) out.purpose = o->purpose;
+  out.title = m.title;
+  out.starts_at = StoredTime(m.starts_at);
+  out.ends_at = StoredTime(m.ends_at);
+  out.created_at = StoredTime(m.created_at);
+  out.phase = m.client_present ? Phase::kClientPresent : Phase::kClientAbsent;
+  for (const auto& p : s.participants) {
+    if (p.ad_hoc) {
+      out.ad_hoc.push_back({p.partner, s.Signed(p.partner)});
+    } else {
+      out.participants.push_back(p.partner);
+    }
+  }
+  for (const auto& sub : s.subjects) {
+    MeetingSubject x{sub.ref, std::nullopt, std::nullopt};
+    if (coordinator) x.reason = sub.reason;
+    if (!sub.outcome.empty()) x.outcome = sub.outcome;
+    out.subjects.push_back(std::move(x));
+  }
+  if (out.state == MeetingState::kClosed) {
+    out.closed_at = StoredTime(m.closed_at);
+    out.retention_until = StoredTime(m.retention_until);
+    if (!m.extended_until.empty()) {
+      out.extended_until = StoredTime(m.extended_until);
+      if (coordinator) out.extension_reason = m.extension_reason;
+    }
+  }
+  if (coordinator) {
+    auto reqs = ctx_.cases.RequestsOfMeeting(m.id);
+    if (reqs.ok()) {
+      std::map<RequestState, int> counts;
+      const std::string now = ctx_.Now();
+      for (const auto& r : *reqs) counts[EffectiveState(r, now)]++;
+      out.requests = std::move(counts);
+    }
+  }
+  return out;
+}
+
+Result<PhaseChange> Meetings::ChangePhase(const audit::Actor& caller, std::string_view meeting_id,
+                                          const SetPhase& command) {
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  VH_RETURN_IF_ERROR(RequireHouseCoordinator(caller, c));
+  const bool present = command.client_present;
+  auto snap = ctx_.snapshots.Load(meeting_id);
+  if (!snap.ok()) return snap.status();
+  const policy::Overlegvorm* o = c.FindOverlegvorm((*snap)->meeting.overlegvorm);
+  audit::Event e = EventRecorder::Base(audit::kPhaseChanged, caller, c, o, meeting_id);
+  e.detail = Json{{"client_present", present}};
+  VH_RETURN_IF_ERROR(ctx_.cases.SetPhase(meeting_id, present,
+                                         [&] { return ctx_.events.AppendAll({std::move(e)}); }));
+  return PhaseChange{std::string(meeting_id),
+                     present ? Phase::kClientPresent : Phase::kClientAbsent};
+}
+
+Result<ClosedMeeting> Meetings::Close(const audit::Actor& caller, std::string_view meeting_id,
+                                      const CloseMeeting& command) {
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  VH_RETURN_IF_ERROR(RequireHouseCoordinator(caller, c));
+  auto snap = ctx_.snapshots.Load(meeting_id);
+  if (!snap.ok()) return snap.status();
+  const Snapshot& s = **snap;
+  if (StateOf(s.meeting) != MeetingState::kOpen) {
+    return Status::Conflict("meeting_closed", "the meeting is already closed");
+  }
+  std::map<int, std::string> outcomes;  // by agenda position
+  for (std::size_t i = 0; i < command.outcomes.size(); ++i) {
+    const std::string path = "/outcomes/" + std::to_string(i);
+    const SubjectOutcome& x = command.outcomes[i];
+    auto sub = std::find_if(s.subjects.begin(), s.subjects.end(),
+                            [&](const store::SubjectRecord& r) { return r.ref == x.subject; });
+    if (sub == s.subjects.end()) {
+      return Invalid("unknown_subject", path + "/subject", "not a subject of this meeting");
+    }
+    if (std::find(std::begin(kDecisions), std::end(kDecisions), x.decision) ==
+        std::end(kDecisions)) {
+      return Invalid("invalid_decision", path + "/decision",
+                     "one of focus, bilateraal, monitoren, verwijzen, geen-vervolg");
+    }
+    if (!outcomes.emplace(sub->index, x.decision).second) {
+      return Invalid("duplicate", path + "/subject", "listed twice");
+    }
+  }
+  const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
+  const TimePoint now = ctx_.clock.Now();
+  const int days = o ? o->retention_days : 0;
+  const std::string closed_at = FormatUtc(now);
+  const std::string until = FormatUtc(now + std::chrono::hours(24) * days);
+  std::vector<audit::Event> events;
+  audit::Event closed = EventRecorder::Base(audit::kMeetingClosed, caller, c, o, meeting_id);
+  closed.detail = Json{{"outcomes", outcomes.size()}, {"retention_until", until}};
+  events.push_back(std::move(closed));
+  // One event per decided subject, so that the access report shows the
+  // decision about that person.
+  for (const auto& [idx, decision] : outcomes) {
+    audit::Event e = EventRecorder::Base(audit::kMeetingClosed, caller, c, o, meeting_id);
+    e.subject = s.Subject(idx)->pseudonym;
+    e.detail = Json{{"decision", decision}};
+    events.push_back(std::move(e));
+  }
+  VH_RETURN_IF_ERROR(ctx_.cases.Close(meeting_id, outcomes, closed_at, until,
+                                      [&] { return ctx_.events.AppendAll(std::move(events)); }));
+  LogInfo("meeting_closed", {{"meeting", std::string(meeting_id)}});
+  ClosedMeeting out{std::string(meeting_id), StoredTime(closed_at), StoredTime(until), {}};
+  for (const auto& [idx, decision] : outcomes) {
+    out.outcomes.push_back({s.Subject(idx)->ref, decision});
+  }
+  return out;
+}
+
+Result<RetentionExtension> Meetings::Extend(const audit::Actor& caller, std::string_view meeting_id,
+                                            const ExtendRetention& command) {
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  VH_RETURN_IF_ERROR(RequireHouseCoordinator(caller, c));
+  if (command.reason.empty()) return Invalid("empty", "/reason", "a reason is required");
+  auto m = ctx_.cases.GetMeeting(meeting_id);
+  if (!m.ok()) return m.status();
+  if (StateOf(*m) != MeetingState::kClosed) {
+    return Status::Conflict("meeting_not_closed",
+                            "retention can be extended for closed meetings only");
+  }
+  std::string current = m->retention_until;
+  if (m->extended_until > current) current = m->extended_until;
+  const std::string until = FormatUtc(command.until);
+  if (until <= current) {
+    return Invalid("not_later", "/until", "must be later than the current retention end");
+  }
+  const policy::Overlegvorm* o = c.FindOverlegvorm(m->overlegvorm);
+  audit::Event e = EventRecorder::Base(audit::kRetentionExtended, caller, c, o, meeting_id);
+  e.detail = Json{{"until", until}, {"previous_until", current}, {"reason", command.reason}};
+  VH_RETURN_IF_ERROR(ctx_.cases.ExtendRetention(
+      meeting_id, until, command.reason, [&] { return ctx_.events.AppendAll({std::move(e)}); }));
+  return RetentionExtension{std::string(meeting_id), StoredTime(m->retention_until),
+                            StoredTime(until)};
+}
+
+}  // namespace vh::exchange

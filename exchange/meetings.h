@@ -1,0 +1,43 @@
+#pragma once
+// Meetings (internal to exchange/; ExchangeService is the entry): create,
+// read, phase, close with outcomes, extend retention. Coordinators of the
+// house only, except reading a meeting, which participants of partners
+// taking part may do while it is open (a refusal is audited).
+//
+// Audit events: meeting_created, phase_changed, meeting_closed (one for the
+// meeting, one per decided subject), retention_extended, access_refused.
+// Each is appended inside the store's transaction (before_commit), so a
+// change the log cannot record is rolled back (503).
+// Errors and thread-safety: as ExchangeService (exchange_service.h).
+// Borrows the context, which must outlive it.
+
+#include <string_view>
+
+#include "audit/event.h"
+#include "core/status.h"
+#include "exchange/context.h"
+#include "exchange/types.h"
+
+namespace vh::exchange {
+
+class Meetings {
+ public:
+  explicit Meetings(Context& ctx) : ctx_(ctx) {}
+
+  Result<Meeting> Create(const audit::Actor& caller, const CreateMeeting& command);
+  Result<Meeting> Get(const audit::Actor& caller, std::string_view meeting_id);
+  Result<PhaseChange> ChangePhase(const audit::Actor& caller, std::string_view meeting_id,
+                                  const SetPhase& command);
+  Result<ClosedMeeting> Close(const audit::Actor& caller, std::string_view meeting_id,
+                              const CloseMeeting& command);
+  Result<RetentionExtension> Extend(const audit::Actor& caller, std::string_view meeting_id,
+                                    const ExtendRetention& command);
+
+ private:
+  // The meeting as `coordinator` or a participant sees it.
+  Meeting View(const Snapshot& s, const policy::Covenant& c, bool coordinator);
+
+  Context& ctx_;
+};
+
+}  // namespace vh::exchange

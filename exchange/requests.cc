@@ -1,0 +1,325 @@
+#include "exchange/requests.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "core/log.h"
+#include "policy/covenant.h"
+#include "policy/engine.h"
+#include "policy/filter.h"
+#include "store/case_store.h"
+
+namespace vh::exchange {
+namespace {
+
+bool ListContains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// A request addressed to the caller's partner, with its meeting.
+struct OwnRequest {
+  store::RequestRecord record;
+  std::shared_ptr<const Snapshot> snap;
+  const policy::Overlegvorm* overlegvorm = nullptr;  // null once withdrawn
+  std::string pseudonym;                             // of the request's subject
+};
+
+// Loads request `request_id`; another partner's request is refused (403,
+// audited as access_refused).
+Result<OwnRequest> LoadOwnRequest(Context& ctx, const audit::Actor& caller,
+                                  const policy::Covenant& c, std::string_view request_id) {
+  OwnRequest out;
+  auto req = ctx.cases.GetRequest(request_id);
+  if (!req.ok()) return req.status();
+  out.record = std::move(*req);
+  auto snap = ctx.snapshots.Load(out.record.meeting);
+  if (!snap.ok()) return snap.status();
+  out.snap = std::move(*snap);
+  out.overlegvorm = c.FindOverlegvorm(out.snap->meeting.overlegvorm);
+  const store::SubjectRecord* subject = out.snap->Subject(out.record.subject);
+  if (!subject) return Status::Internal("request refers to a subject the meeting does not have");
+  out.pseudonym = subject->pseudonym;
+  if (out.record.supplier != caller.partner) {
+    return ctx.events.Refuse(caller, c, out.overlegvorm, out.record.meeting,
+                             Status::PermissionDenied("this request was sent to another partner"),
+                             out.pseudonym, out.record.supplier);
+  }
+  return out;
+}
+
+bool Matches(RequestFilter filter, RequestState state) {
+  if (!filter) return true;
+  if (*filter == RequestState::kOpen) {
+    return state == RequestState::kOpen || state == RequestState::kOverdue ||
+           state == RequestState::kFailed;
+  }
+  return state == *filter;
+}
+
+}  // namespace
+
+Result<CreatedRequests> Requests::Create(const audit::Actor& caller, std::string_view meeting_id,
+                                         const CreateRequests& command) {
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  VH_RETURN_IF_ERROR(RequireHouseCoordinator(caller, c));
+  auto snap = ctx_.snapshots.Load(meeting_id);
+  if (!snap.ok()) return snap.status();
+  const Snapshot& s = **snap;
+  if (StateOf(s.meeting) != MeetingState::kOpen) {
+    return Status::Conflict("meeting_closed", "the meeting is closed");
+  }
+  const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
+  if (!o) {
+    return Status::Conflict("overlegvorm_withdrawn",
+                            "the overlegvorm is no longer in the covenant");
+  }
+  const std::vector<std::string> ad_hoc = s.AdHocIds();
+  std::vector<const policy::Partner*> suppliers = policy::RequestSuppliers(c, *o, ad_hoc);
+  // Ad hoc suppliers not invited to this meeting supply nothing here.
+  if (command.suppliers) {
+    const std::vector<std::string>& wanted = *command.suppliers;
+    std::vector<const policy::Partner*> chosen;
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      const std::string path = "/suppliers/" + std::to_string(i);
+      if (!c.FindPartner(wanted[i])) {
+        return Invalid("unknown_partner", path, "not a partner of the covenant");
+      }
+      auto it = std::find_if(suppliers.begin(), suppliers.end(),
+                             [&](const policy::Partner* p) { return p->id == wanted[i]; });
+      if (it == suppliers.end()) {
+        return Invalid("nothing_to_supply", path,
+                       "the covenant lets this partner supply nothing in this overlegvorm");
+      }
+      if (std::find(chosen.begin(), chosen.end(), *it) == chosen.end()) chosen.push_back(*it);
+    }
+    suppliers = std::move(chosen);
+  }
+  auto existing = ctx_.cases.RequestsOfMeeting(meeting_id);
+  if (!existing.ok()) return existing.status();
+  std::set<std::pair<int, std::string>> have;
+  for (const auto& r : *existing) have.insert({r.subject, r.supplier});
+
+  const std::string now = ctx_.Now();
+  const std::string deadline = FormatUtc(command.deadline);
+  std::vector<store::RequestRecord> records;
+  std::vector<audit::Event> events;
+  for (const auto& sub : s.subjects) {
+    if (sub.identity.is_null()) continue;  // identity dropped: no further requests
+    for (const policy::Partner* p : suppliers) {
+      if (have.count({sub.index, p->id})) continue;
+      const bool sup_ad_hoc = ListContains(ad_hoc, p->id);
+      std::vector<const policy::Field*> fields = policy::SuppliableFields(c, *o, p->id, sup_ad_hoc);
+      if (fields.empty()) continue;
+      store::RequestRecord r;
+      r.id = store::NewId("r");
+      r.meeting = s.meeting.id;
+      r.subject = sub.index;
+      r.supplier = p->id;
+      for (const auto* f : fields) r.fields.push_back(f->id);
+      r.deadline = deadline;
+      r.status = store::kRequestOpen;
+      r.created_at = now;
+      audit::Event e = EventRecorder::Base(audit::kRequestSent, caller, c, o, s.meeting.id);
+      e.subject = sub.pseudonym;
+      e.supplier = p->id;
+      e.recipient = p->id;
+      for (const auto* f : fields) e.fields.push_back({f->id, "requested", "", "", "", ""});
+      e.detail = Json{{"request", r.id}, {"deadline", deadline}};
+      // The identity fields go to the supplier with the request.
+      Json idf = Json::array();
+      for (auto it = sub.identity.begin(); it != sub.identity.end(); ++it) idf.push_back(it.key());
+      e.detail["identity_fields"] = std::move(idf);
+      events.push_back(std::move(e));
+      records.push_back(std::move(r));
+    }
+  }
+  if (!records.empty()) {
+    Status st =
+        ctx_.cases.AddRequests(records, [&] { return ctx_.events.AppendAll(std::move(events)); });
+    if (!st.ok()) return st;
+  }
+  LogInfo("requests_sent", {{"meeting", s.meeting.id}, {"requests", records.size()}});
+  CreatedRequests out;
+  out.meeting = s.meeting.id;
+  for (auto& r : records) {
+    out.requests.push_back({std::move(r.id), std::move(r.supplier), s.Subject(r.subject)->ref,
+                            std::move(r.fields), StoredTime(deadline), RequestState::kOpen});
+  }
+  return out;
+}
+
+Result<std::vector<SupplierRequest>> Requests::List(const audit::Actor& caller,
+                                                    RequestFilter filter) {
+  if (!HasRole(caller, Role::kSupplier)) {
+    return Status::PermissionDenied("only suppliers list requests");
+  }
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  auto reqs = ctx_.cases.RequestsOfSupplier(caller.partner);
+  if (!reqs.ok()) return reqs.status();
+  const std::string now = ctx_.Now();
+  std::map<std::string, std::shared_ptr<const Snapshot>> snaps;
+  std::vector<SupplierRequest> out;
+  for (auto& r : *reqs) {
+    const RequestState state = EffectiveState(r, now);
+    if (!Matches(filter, state)) continue;
+    auto& snap = snaps[r.meeting];
+    if (!snap) {
+      auto l = ctx_.snapshots.Load(r.meeting);
+      if (!l.ok()) return l.status();
+      snap = *l;
+    }
+    const store::SubjectRecord* sub = snap->Subject(r.subject);
+    if (!sub) continue;
+    SupplierRequest row;
+    const policy::Overlegvorm* o = c.FindOverlegvorm(snap->meeting.overlegvorm);
+    if (!sub->identity.is_null() && o) {
+      for (const auto* f : o->request_identity) {
+        auto it = sub->identity.find(f->id);
+        if (it != sub->identity.end()) row.identity.emplace(f->id, *it);
+      }
+    }
+    row.id = std::move(r.id);
+    row.meeting = std::move(r.meeting);
+    row.overlegvorm = snap->meeting.overlegvorm;
+    row.subject = sub->ref;
+    row.fields = std::move(r.fields);
+    row.deadline = StoredTime(r.deadline);
+    row.status = state;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+Result<AnswerReceipt> Requests::Answer(const audit::Actor& caller, std::string_view request_id,
+                                       const AnswerRequest& command) {
+  if (!HasRole(caller, Role::kSupplier)) return Status::PermissionDenied("only suppliers answer");
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  auto own = LoadOwnRequest(ctx_, caller, c, request_id);
+  if (!own.ok()) return own.status();
+  const store::RequestRecord& req = own->record;
+  const Snapshot& s = *own->snap;
+  const policy::Overlegvorm* o = own->overlegvorm;
+  if (StateOf(s.meeting) != MeetingState::kOpen) {
+    return Status::Conflict("meeting_closed", "the meeting is closed; answers are not accepted");
+  }
+  if (!o) {
+    return Status::Conflict("overlegvorm_withdrawn",
+                            "the overlegvorm is no longer in the covenant");
+  }
+  Json fields = Json::object();
+  for (const auto& [field, value] : command.fields) fields[field] = value;
+  auto intake = policy::SplitAnswer(c, o->id, caller.partner, s.IsAdHoc(caller.partner), fields);
+  if (!intake.ok()) return intake.status();
+
+  AnswerReceipt receipt;
+  receipt.request = req.id;
+  std::vector<store::AnswerRecord> accepted;
+  audit::Event e = EventRecorder::Base(audit::kAnswerReceived, caller, c, o, req.meeting);
+  e.subject = own->pseudonym;
+  e.supplier = caller.partner;
+  e.recipient = c.house();
+  audit::Event w = e;
+  w.type = audit::kFieldWithheld;
+  const std::string now = ctx_.Now();
+  for (auto it = intake->accepted.begin(); it != intake->accepted.end(); ++it) {
+    if (!ListContains(req.fields, it.key())) {
+      // The covenant allows it, but it was not asked for this request.
+      receipt.withheld.push_back({it.key(), "not_requested"});
+      w.fields.push_back({it.key(), "withheld", "", "", "not_requested", ""});
+      continue;
+    }
+    receipt.accepted.push_back(it.key());
+    e.fields.push_back(
+        {it.key(), "accepted", "", "", "", ctx_.events.ValueMac(it.key(), it.value())});
+    if (!it.value().is_null()) {
+      accepted.push_back({req.subject, caller.partner, it.key(), it.value(), req.id, now});
+    }
+  }
+  for (const auto& wh : intake->withheld) {
+    receipt.withheld.push_back({wh.field, wh.reason});
+    w.fields.push_back({wh.field, "withheld", "", "", wh.reason, ""});
+  }
+  receipt.replaced = req.answers > 0 || req.status == store::kRequestDeclined;
+  e.detail = Json{{"request", req.id}, {"replaces", receipt.replaced}};
+  if (receipt.replaced) e.detail["previous_status"] = req.status;
+  w.detail = Json{{"request", req.id}};
+  std::vector<audit::Event> events;
+  events.push_back(std::move(e));
+  if (!w.fields.empty()) events.push_back(std::move(w));
+  VH_RETURN_IF_ERROR(ctx_.cases.StoreAnswer(
+      request_id, accepted, now, [&] { return ctx_.events.AppendAll(std::move(events)); }));
+  LogInfo("answer_received", {{"request", req.id},
+                              {"supplier", caller.partner},
+                              {"accepted", receipt.accepted.size()},
+                              {"withheld", receipt.withheld.size()}});
+  return receipt;
+}
+
+Result<DeclinedRequest> Requests::Decline(const audit::Actor& caller, std::string_view request_id,
+                                          const DeclineRequest& command) {
+  if (!HasRole(caller, Role::kSupplier)) return Status::PermissionDenied("only suppliers decline");
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  auto own = LoadOwnRequest(ctx_, caller, c, request_id);
+  if (!own.ok()) return own.status();
+  const store::RequestRecord& req = own->record;
+  if (StateOf(own->snap->meeting) != MeetingState::kOpen) {
+    return Status::Conflict("meeting_closed", "the meeting is closed");
+  }
+  if (command.reason.size() > kMaxReasonBytes) {
+    return Invalid("too_long", "/reason", "longer than allowed");
+  }
+  if (command.reason.empty()) return Invalid("empty", "/reason", "a reason is required");
+  if (req.status == store::kRequestAnswered) {
+    return Status::Conflict("already_answered", "the request has been answered");
+  }
+  if (req.status == store::kRequestDeclined) {
+    return Status::Conflict("already_declined", "the request has been declined");
+  }
+  audit::Event e =
+      EventRecorder::Base(audit::kRequestDeclined, caller, c, own->overlegvorm, req.meeting);
+  e.subject = own->pseudonym;
+  e.supplier = caller.partner;
+  e.recipient = c.house();
+  e.detail = Json{{"request", req.id}, {"reason", command.reason}};
+  VH_RETURN_IF_ERROR(
+      ctx_.cases.SetRequestStatus(request_id, store::kRequestDeclined, command.reason, ctx_.Now(),
+                                  [&] { return ctx_.events.AppendAll({std::move(e)}); }));
+  return DeclinedRequest{req.id};
+}
+
+Status Requests::RecordFailure(const audit::Actor& system, std::string_view request_id,
+                               std::string_view reason) {
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  auto req = ctx_.cases.GetRequest(request_id);
+  if (!req.ok()) return req.status();
+  auto snap = ctx_.snapshots.Load(req->meeting);
+  if (!snap.ok()) return snap.status();
+  const Snapshot& s = **snap;
+  if (StateOf(s.meeting) != MeetingState::kOpen) {
+    return Status::Conflict("meeting_closed", "the meeting is closed");
+  }
+  if (req->status == store::kRequestAnswered || req->status == store::kRequestDeclined) {
+    return Status::Conflict("already_" + req->status, "the request is no longer open");
+  }
+  const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
+  audit::Event e = EventRecorder::Base(audit::kSupplierFailed, system, c, o, req->meeting);
+  const store::SubjectRecord* subject = s.Subject(req->subject);
+  if (!subject) return Status::Internal("request refers to a subject the meeting does not have");
+  e.subject = subject->pseudonym;
+  e.supplier = req->supplier;
+  e.recipient = c.house();
+  e.outcome = "error";
+  const std::string short_reason(reason.substr(0, 200));
+  e.detail = Json{{"request", req->id}, {"reason", short_reason}};
+  return ctx_.cases.SetRequestStatus(request_id, store::kRequestFailed, short_reason, ctx_.Now(),
+                                     [&] { return ctx_.events.AppendAll({std::move(e)}); });
+}
+
+}  // namespace vh::exchange

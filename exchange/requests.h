@@ -1,0 +1,42 @@
+#pragma once
+// Information requests and their answers (internal to exchange/;
+// ExchangeService is the entry): the coordinator sends the requests of a
+// meeting; a supplier lists its requests, answers or declines them; an
+// adapter records that its partner system failed.
+//
+// Audit events: request_sent (one per request), answer_received (+
+// field_withheld), request_declined, supplier_failed, access_refused (a
+// supplier acting on another partner's request). Appended inside the store's
+// transaction, so what the log cannot record is rolled back (503).
+// Errors and thread-safety: as ExchangeService (exchange_service.h).
+// Borrows the context, which must outlive it.
+
+#include <string_view>
+#include <vector>
+
+#include "audit/event.h"
+#include "core/status.h"
+#include "exchange/context.h"
+#include "exchange/types.h"
+
+namespace vh::exchange {
+
+class Requests {
+ public:
+  explicit Requests(Context& ctx) : ctx_(ctx) {}
+
+  Result<CreatedRequests> Create(const audit::Actor& caller, std::string_view meeting_id,
+                                 const CreateRequests& command);
+  Result<std::vector<SupplierRequest>> List(const audit::Actor& caller, RequestFilter filter);
+  Result<AnswerReceipt> Answer(const audit::Actor& caller, std::string_view request_id,
+                               const AnswerRequest& command);
+  Result<DeclinedRequest> Decline(const audit::Actor& caller, std::string_view request_id,
+                                  const DeclineRequest& command);
+  Status RecordFailure(const audit::Actor& system, std::string_view request_id,
+                       std::string_view reason);
+
+ private:
+  Context& ctx_;
+};
+
+}  // namespace vh::exchange
