@@ -247,6 +247,56 @@ TEST_F(ExchangeServiceTest, OneRequestPerSupplierAndSubjectWithExactlyTheSupplia
             Code::kPermissionDenied);
 }
 
+TEST_F(ExchangeServiceTest, TypedMeetingShowsCoordinatorsMoreThanParticipants) {
+  const std::string id = CreateMeeting();
+  const CreatedRequests sent = SendRequests(id);
+  auto c = service_->GetMeeting(Coordinator(), id);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->purpose, covenant_->FindOverlegvorm("briefing")->purpose);
+  EXPECT_EQ(c->starts_at, *ParseUtc("2026-11-24T09:00:00Z"));
+  EXPECT_EQ(c->phase, Phase::kClientAbsent);
+  EXPECT_EQ(c->subjects[0].reason, "melding politie (synthetisch)");
+  ASSERT_TRUE(c->requests.has_value());
+  EXPECT_EQ(c->requests->size(), 1u);
+  EXPECT_EQ(c->requests->at(RequestState::kOpen), static_cast<int>(sent.requests.size()));
+  EXPECT_FALSE(c->closed_at.has_value());
+  auto p = service_->GetMeeting(Participant("politie"), id);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_FALSE(p->subjects[0].reason.has_value()) << "reasons are the coordinators'";
+  EXPECT_FALSE(p->requests.has_value());
+  EXPECT_EQ(p->title, c->title);
+}
+
+TEST_F(ExchangeServiceTest, RequestFiltersAndTypedDeclines) {
+  const std::string id = CreateMeeting();
+  SendRequests(id);
+  const std::string s1 = RequestOf("politie", "S1");
+  const std::string s2 = RequestOf("politie", "S2");
+  ASSERT_TRUE(
+      service_->Answer(Supplier("politie"), s1, Fields({{"casus.bekend_bij_partner", true}})).ok());
+  ASSERT_TRUE(service_->RecordSupplierFailure(Supplier("politie"), s2, "timeout").ok());
+  auto count = [&](RequestFilter filter) {
+    auto l = service_->ListRequests(Supplier("politie"), filter);
+    EXPECT_TRUE(l.ok());
+    return l.ok() ? l->size() : 0u;
+  };
+  EXPECT_EQ(count(std::nullopt), 2u);
+  EXPECT_EQ(count(RequestState::kOpen), 1u) << "open lists the failed one, still awaiting";
+  EXPECT_EQ(count(RequestState::kFailed), 1u);
+  EXPECT_EQ(count(RequestState::kAnswered), 1u);
+  EXPECT_EQ(count(RequestState::kDeclined), 0u);
+  // A typed caller's reason is held to the API's limit too.
+  ExpectStatus(
+      service_->Decline(Supplier("politie"), s2, {std::string(kMaxReasonBytes + 1, 'x')}).status(),
+      Code::kUnprocessable, "too_long", "/reason");
+  ExpectStatus(service_->Decline(Supplier("politie"), s2, {""}).status(), Code::kUnprocessable,
+               "empty", "/reason");
+  auto d = service_->Decline(Supplier("politie"), s2, {"persoon onbekend"});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->request, s2);
+  EXPECT_EQ(count(RequestState::kDeclined), 1u);
+}
+
 TEST_F(ExchangeServiceTest, AnswersAcceptWithholdAndReplace) {
   const std::string id = CreateMeeting();
   SendRequests(id);
