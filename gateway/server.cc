@@ -288,7 +288,7 @@ class Server {
         threads_(config.threads > 0 ? config.threads
                                     : std::max(1u, std::thread::hardware_concurrency())),
         iocs_(MakeContexts(threads_)),
-        handlers_(config.handler_threads > 0 ? config.handler_threads : 32),
+        handlers_(config.handler_threads > 0 ? config.handler_threads : limits::kHandlerThreads),
         read_timeout_(config.read_timeout_ms > 0 ? std::chrono::milliseconds(config.read_timeout_ms)
                                                  : std::chrono::milliseconds(limits::kReadTimeout)),
         write_timeout_(config.write_timeout_ms > 0
