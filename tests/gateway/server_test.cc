@@ -53,7 +53,7 @@ TEST_F(ServerTest, ValidClientGetsHealth) {
   auto j = r.json();
   EXPECT_EQ(j["status"], "ok");
   EXPECT_TRUE(j.contains("convenant"));
-  // Head and body leave as one buffer (server.cc Write): the head the
+  // Head and body leave as one buffer (session.cc WriteResponse): the head the
   // server composes itself.
   EXPECT_EQ(r.headers.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r.headers;
   for (const char* h :
