@@ -4,7 +4,7 @@
 // the body with core/json.h, call exchange::ExchangeService and map its
 // Status to HTTP with ApiResponse::FromStatus. No business logic here.
 //
-// REQUIRES: services.exchange is set and outlives the router.
+// REQUIRES: `services` outlives the router.
 
 #include "gateway/router.h"
 #include "gateway/services.h"

@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "crypto/primitives.h"
+#include "gateway/commands/retention_command.h"
 #include "gateway/server.h"
 
 #if __has_include("policy/cli.h")
@@ -22,10 +23,6 @@
 #if __has_include("audit/cli.h")
 #include "audit/cli.h"
 #define VH_HAVE_AUDIT_CLI 1
-#endif
-#if __has_include("exchange/cli.h")
-#include "exchange/cli.h"
-#define VH_HAVE_RETENTION_CLI 1
 #endif
 
 namespace {
@@ -81,9 +78,7 @@ int main(int argc, char** argv) {
   if (cmd == "keys") return vh::audit::RunKeysCommand(rest, std::cout, std::cerr);
   if (cmd == "audit") return vh::audit::RunAuditCommand(rest, std::cout, std::cerr);
 #endif
-#ifdef VH_HAVE_RETENTION_CLI
-  if (cmd == "retention") return vh::exchange::RunRetentionCommand(rest, std::cout, std::cerr);
-#endif
+  if (cmd == "retention") return vh::gw::RunRetentionCommand(rest, std::cout, std::cerr);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     Usage(std::cout);
     return 0;

@@ -1,6 +1,6 @@
 #pragma once
-// The network side of the gateway: RunServer builds the App (covenant,
-// audit, stores, adapters), the TLS context (gateway/tls_context.h), the I/O
+// The network side of the gateway: RunServer builds the App (the modules,
+// gateway/modules.h), the TLS context (gateway/tls_context.h), the I/O
 // threads and the listeners, and serves until SIGTERM/SIGINT; then it stops
 // accepting, closes idle connections, lets the requests in flight finish
 // (bounded by limits::kDrainTimeout) and returns 0. SIGHUP reloads the
