@@ -48,7 +48,7 @@ struct Config {
   int read_timeout_ms = 0;   // 0: limits::kReadTimeout
   int write_timeout_ms = 0;  // 0: limits::kWriteTimeout
   int max_connections = 0;   // 0: limits::kMaxConnections
-  int handler_threads = 0;   // 0: 32 (handlers may wait on the audit group commit)
+  int handler_threads = 0;   // 0: limits::kHandlerThreads
   Json adapters = Json::array();
   Json raw;  // the whole document, for modules that own further sections
 };

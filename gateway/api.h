@@ -1,6 +1,6 @@
 #pragma once
 // The gateway's transport-free request and response: what every handler sees.
-// No Beast here; gateway/server.cc converts to and from the wire.
+// No Beast here; gateway/session.cc converts to and from the wire.
 //
 // An ApiRequest is built once per HTTP request after the TLS handshake; its
 // Identity was read from the verified client certificate (CONTRACT.md

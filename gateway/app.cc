@@ -1,306 +1,26 @@
 #include "gateway/app.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <set>
 
+#include "adapters/adapter_runner.h"
+#include "audit/audit_log.h"
 #include "core/log.h"
-
-// Module headers. Each module engineer adds its include in its section.
-// [policy] includes
+#include "core/role.h"
+#include "exchange/exchange_service.h"
+#include "gateway/audit_routes.h"
+#include "gateway/exchange_routes.h"
 #include "policy/covenant.h"
 #include "policy/covenant_holder.h"
-// [policy] includes end
-// [audit] includes
-#include "audit/audit_log.h"
-#include "gateway/audit_routes.h"
-// [audit] includes end
-// [exchange] includes
-#include <algorithm>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
-#include "exchange/exchange_service.h"
-#include "gateway/exchange_routes.h"
-#include "policy/covenant_holder.h"
-#include "store/case_store.h"
-// [exchange] includes end
-// [adapters] includes
-#include "adapters/adapter_runner.h"
-#include "adapters/exchange_sink.h"
-// [adapters] includes end
 
 namespace vh::gw {
-
-// The modules' objects, owned by the App. Each module adds its members in its section.
-struct App::Owned {
-  // [policy] members
-  std::unique_ptr<policy::CovenantHolder> covenant;
-  // [policy] members end
-  // [audit] members
-  std::unique_ptr<audit::AuditLog> audit;  // destroyed after the exchange (declared before it)
-  // [audit] members end
-  // [exchange] members
-  std::unique_ptr<store::CaseStore> cases;
-  std::unique_ptr<exchange::ExchangeService> exchange;
-  std::thread retention_thread;
-  std::mutex retention_mu;
-  std::condition_variable retention_cv;
-  bool retention_stop = false;  // guarded by retention_mu
-  // [exchange] members end
-  // [adapters] members (declared after the exchange: destroyed before it)
-  std::unique_ptr<adapters::ExchangeSink> adapter_sink;
-  std::unique_ptr<adapters::AdapterRunner> adapters;
-  // [adapters] members end
-};
-
-App::App(const Config& config, const Clock& clock)
-    : config_(config), clock_(clock), owned_(std::make_unique<Owned>()) {
-  services_.config = &config_;
-  services_.clock = &clock_;
-  services_.metrics = &metrics_;
-}
-
-App::~App() { StopBackground(); }
-
-Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& clock) {
-  std::unique_ptr<App> app(new App(config, clock));
-  App& a = *app;
-  (void)a;
-
-  // [policy] create: open the covenant (a bad file stops the start), set services_.covenant.
-  {
-    if (a.config_.policy.empty()) {
-      return Status::InvalidArgument("no_policy",
-                                     a.config_.file + ": /policy: no covenant file configured");
-    }
-    // On failure the message holds one `FILE: /json/pointer: reason` line per problem.
-    auto holder = policy::CovenantHolder::Open(a.config_.policy);
-    if (!holder.ok()) return holder.status();
-    a.owned_->covenant = std::move(*holder);
-    a.services_.covenant = a.owned_->covenant.get();
-    auto c = a.owned_->covenant->Get();
-    LogInfo("policy_loaded", {{"file", a.config_.policy},
-                              {"convenant", c->id()},
-                              {"version", c->version()},
-                              {"sha256", c->sha256()}});
-    if (Status in_force = a.CovenantInForce(); !in_force.ok()) {
-      LogWarn("covenant_not_in_force", {{"file", a.config_.policy},
-                                        {"valid_from", c->valid_from()},
-                                        {"valid_until", c->valid_until()}});
-    }
-  }
-  // [policy] create end
-
-  // [audit] create: open the audit log (keys, store), set services_.audit, register routes.
-  {
-    auto log = audit::AuditLog::Open(a.config_, a.clock_);
-    if (!log.ok()) {
-      // The status names the key file or the store and the problem.
-      return Status::Make(log.status().code(), log.status().reason(),
-                          "audit log: " + log.status().message());
-    }
-    a.owned_->audit = std::move(*log);
-    a.services_.audit = a.owned_->audit.get();
-    RegisterAuditRoutes(a.router_, a.services_);
-    const audit::AuditLog* audit_log = a.services_.audit;
-    a.metrics_.AddSampled("vhgate_audit_events_total", "counter",
-                          "Audit events committed since start.",
-                          [audit_log] { return audit_log->stats().events; });
-    a.metrics_.AddSampled("vhgate_audit_commits_total", "counter",
-                          "Audit transactions committed since start.",
-                          [audit_log] { return audit_log->stats().commits; });
-    a.metrics_.AddSampled("vhgate_audit_failures_total", "counter",
-                          "Audit transactions refused (their events and requests refused).",
-                          [audit_log] { return audit_log->stats().failures; });
-    a.metrics_.AddSampled("vhgate_audit_writable", "gauge",
-                          "0 once the audit WAL could not be synced: every disclosure is "
-                          "refused until a restart.",
-                          [audit_log] { return audit_log->stats().writable ? 1 : 0; });
-    if (a.services_.covenant != nullptr) {
-      auto c = a.services_.covenant->Get();
-      audit::Event e;
-      e.type = audit::kPolicyLoaded;
-      e.actor = audit::Actor{c->house(), "system", "vhgate", "", "local"};
-      e.covenant_id = c->id();
-      e.covenant_version = c->version();
-      e.covenant_sha256 = c->sha256();
-      e.outcome = "ok";
-      e.detail = {{"file", c->source()}, {"at", "start"}};
-      Status st = a.services_.audit->Append(std::move(e));
-      if (!st.ok()) return Status::Make(st.code(), st.reason(), "audit log: " + st.message());
-    }
-  }
-  // [audit] create end
-
-  // [exchange] create: open the case store and exchange service, register routes.
-  {
-    if (a.services_.covenant == nullptr || a.services_.audit == nullptr) {
-      return Status::Unavailable("exchange_unavailable",
-                                 "the exchange needs the covenant and the audit log");
-    }
-    auto cases = store::CaseStore::OpenFromConfig(a.config_);
-    if (!cases.ok()) return cases.status();
-    a.owned_->cases = std::move(*cases);
-    policy::CovenantHolder* holder = a.services_.covenant;
-    a.owned_->exchange = std::make_unique<exchange::ExchangeService>(
-        [holder] { return holder->Get(); }, *a.services_.audit, *a.owned_->cases, a.clock_);
-    a.services_.cases = a.owned_->cases.get();
-    a.services_.exchange = a.owned_->exchange.get();
-    RegisterExchangeRoutes(a.router_, a.services_);
-  }
-  // [exchange] create end
-
-  // [adapters] create: build the adapter runner from config.adapters.
-  if (a.config_.adapters.is_array() && !a.config_.adapters.empty()) {
-    if (a.owned_->exchange == nullptr) {
-      return Status::Unavailable("adapters_unavailable", "the adapters need the exchange");
-    }
-    policy::CovenantHolder* holder = a.services_.covenant;
-    a.owned_->adapter_sink = std::make_unique<adapters::ExchangeSink>(
-        *a.owned_->exchange, [holder] { return holder->Get(); });
-    // A bad entry stops the start, naming the file and /adapters/<i>/<key>.
-    auto runner =
-        adapters::AdapterRunner::Create(a.config_.adapters, a.config_.file, a.config_.dir,
-                                        a.config_.data_dir + "/adapters", *a.owned_->adapter_sink);
-    if (!runner.ok()) return runner.status();
-    Metrics* metrics = &a.metrics_;
-    (*runner)->metrics().SetMirror([metrics](const std::string& name, const std::string& labels,
-                                             int64_t delta) { metrics->Add(name, labels, delta); });
-    a.owned_->adapters = std::move(*runner);
-    a.services_.adapters = a.owned_->adapters.get();
-  }
-  // [adapters] create end
-
-  a.router_.Add(
-      "GET", "/v1/health", kAnyRole,
-      [&a](const ApiRequest&) {
-        Json convenant = {
-            {"id", nullptr}, {"version", nullptr}, {"sha256", nullptr}, {"status", "none loaded"}};
-        // [policy] health: fill convenant from the covenant in force.
-        if (a.services_.covenant != nullptr) {
-          auto c = a.services_.covenant->Get();
-          convenant = {{"id", c->id()}, {"version", c->version()}, {"sha256", c->sha256()}};
-        }
-        // [policy] health end
-        // An audit log that failed for good refuses every disclosure: the
-        // gateway is not healthy, and a monitor must see it.
-        if (a.services_.audit != nullptr && !a.services_.audit->stats().writable) {
-          return ApiResponse::FromJson(503,
-                                       {{"status", "audit_unavailable"}, {"convenant", convenant}});
-        }
-        return ApiResponse::FromJson(200, {{"status", "ok"}, {"convenant", convenant}});
-      },
-      Dispatch::kInline);
-  a.router_.Add("POST", "/v1/admin/policy/reload", {Role::kAdmin}, [&a](const ApiRequest& req) {
-    Status s = a.ReloadPolicy(req.identity.cn);
-    if (!s.ok()) return ApiResponse::FromStatus(s);
-    Json body = {{"reloaded", true}};
-    // [policy] reload response: add the covenant now in force.
-    if (a.services_.covenant != nullptr) {
-      auto c = a.services_.covenant->Get();
-      body["convenant"] = {{"id", c->id()}, {"version", c->version()}, {"sha256", c->sha256()}};
-    }
-    // [policy] reload response end
-    return ApiResponse::FromJson(200, body);
-  });
-  return app;
-}
-
-Status App::ReloadPolicy(const std::string& actor) {
-  (void)actor;
-  // [policy] reload: load the file again; on failure keep the old covenant,
-  // log the validation lines and return them (Unprocessable).
-  if (services_.covenant != nullptr) {
-    const auto old = services_.covenant->Get();
-    // One policy_loaded audit event per reload attempt, naming the covenant in force after it.
-    auto audit_event = [&](const policy::Covenant& c, const char* outcome, Json detail) {
-      if (services_.audit == nullptr) return Status::Ok();
-      audit::Event e;
-      e.type = audit::kPolicyLoaded;
-      e.actor = audit::Actor{c.house(), actor == "SIGHUP" ? "system" : "admin", actor, "", "local"};
-      e.covenant_id = c.id();
-      e.covenant_version = c.version();
-      e.covenant_sha256 = c.sha256();
-      e.outcome = outcome;
-      e.detail = std::move(detail);
-      return services_.audit->Append(std::move(e));
-    };
-    auto reloaded = services_.covenant->Reload();
-    if (!reloaded.ok()) {
-      const auto problems = services_.covenant->last_problems();
-      LogError("policy_reload_failed", {{"actor", actor},
-                                        {"file", services_.covenant->path()},
-                                        {"in_force", old->sha256()},
-                                        {"problems", problems}});
-      Status st = audit_event(
-          *old, "refused",
-          {{"file", services_.covenant->path()}, {"at", "reload"}, {"problems", problems.size()}});
-      if (!st.ok()) LogError("policy_reload_audit_failed", {{"reason", st.reason()}});
-      return reloaded.status();
-    }
-    LogInfo("policy_reloaded", {{"actor", actor},
-                                {"file", services_.covenant->path()},
-                                {"convenant", (*reloaded)->id()},
-                                {"version", (*reloaded)->version()},
-                                {"previous_sha256", old->sha256()},
-                                {"sha256", (*reloaded)->sha256()}});
-    Status st = audit_event(**reloaded, "ok",
-                            {{"file", services_.covenant->path()},
-                             {"at", "reload"},
-                             {"previous_sha256", old->sha256()}});
-    if (!st.ok()) {
-      return Status::Make(
-          st.code(), st.reason(),
-          "covenant reloaded, but its audit event was not written: " + st.message());
-    }
-    return Status::Ok();
-  }
-  // [policy] reload end
-  return Status::Unavailable("no_policy", "no covenant engine configured");
-}
-
-std::optional<std::string> App::ExpectedOin(const std::string& partner) const {
-  (void)partner;
-  // [policy] oin: the covenant's oin for this partner, when it gives one.
-  if (services_.covenant != nullptr) {
-    auto c = services_.covenant->Get();
-    const policy::Partner* p = c->FindPartner(partner);
-    if (p != nullptr && !p->oin.empty()) return p->oin;
-  }
-  // [policy] oin end
-  return std::nullopt;
-}
-
-void App::RecordRefusal(const ApiRequest& req, const Status& status) {
-  LogWarn("access_refused", {{"route", req.route.empty() ? "unmatched" : req.route},
-                             {"partner", req.identity.partner},
-                             {"role", req.identity.role},
-                             {"reason", status.reason()}});
-  // [audit] refusal: append an access_refused event.
-  if (services_.audit != nullptr) {
-    audit::Event e;
-    e.type = audit::kAccessRefused;
-    const Identity& id = req.identity;
-    e.actor = audit::Actor{id.partner, id.role, id.cn, id.fingerprint, id.remote};
-    if (services_.covenant != nullptr) {
-      auto c = services_.covenant->Get();
-      e.covenant_id = c->id();
-      e.covenant_version = c->version();
-      e.covenant_sha256 = c->sha256();
-    }
-    e.outcome = "refused " + std::to_string(HttpStatusFor(status.code()));
-    e.detail = {{"method", req.method},
-                {"route", req.route.empty() ? "unmatched" : req.route},
-                {"reason", status.reason()}};
-    Status st = services_.audit->Append(std::move(e));
-    if (!st.ok()) LogError("audit_refusal_not_recorded", {{"reason", st.reason()}});
-  }
-  // [audit] refusal end
-}
-
 namespace {
+
+Json CovenantSummary(const policy::Covenant& c) {
+  return {{"id", c.id()}, {"version", c.version()}, {"sha256", c.sha256()}};
+}
 
 // Routes that move personal data: refused while the covenant is not in force.
 // Those that end or reduce processing (close, phase, retention, decline) and
@@ -317,9 +37,150 @@ bool NeedsCovenantInForce(const std::string& method, const std::string& route) {
 
 }  // namespace
 
+App::App(const Config& config, const Clock& clock, std::unique_ptr<Modules> modules)
+    : config_(config),
+      clock_(clock),
+      modules_(std::move(modules)),
+      services_{config_,
+                clock_,
+                metrics_,
+                modules_->covenant(),
+                modules_->audit(),
+                modules_->cases(),
+                modules_->exchange()} {}
+
+App::~App() { StopBackground(); }
+
+Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& clock) {
+  auto modules = Modules::Open(config, clock);
+  if (!modules.ok()) return modules.status();
+  std::unique_ptr<App> app(new App(config, clock, std::move(*modules)));
+  app->AddSampledMetrics();
+  app->AddRoutes();
+  return app;
+}
+
+void App::AddSampledMetrics() {
+  const audit::AuditLog* audit_log = &services_.audit;
+  metrics_.AddSampled("vhgate_audit_events_total", "counter", "Audit events committed since start.",
+                      [audit_log] { return audit_log->stats().events; });
+  metrics_.AddSampled("vhgate_audit_commits_total", "counter",
+                      "Audit transactions committed since start.",
+                      [audit_log] { return audit_log->stats().commits; });
+  metrics_.AddSampled("vhgate_audit_failures_total", "counter",
+                      "Audit transactions refused (their events and requests refused).",
+                      [audit_log] { return audit_log->stats().failures; });
+  metrics_.AddSampled("vhgate_audit_writable", "gauge",
+                      "0 once the audit WAL could not be synced: every disclosure is "
+                      "refused until a restart.",
+                      [audit_log] { return audit_log->stats().writable ? 1 : 0; });
+  Metrics* metrics = &metrics_;
+  modules_->adapters().metrics().SetMirror(
+      [metrics](const std::string& name, const std::string& labels, int64_t delta) {
+        metrics->Add(name, labels, delta);
+      });
+}
+
+void App::AddRoutes() {
+  RegisterAuditRoutes(router_, services_);
+  RegisterExchangeRoutes(router_, services_);
+  router_.Add(
+      "GET", "/v1/health", kAnyRole,
+      [this](const ApiRequest&) {
+        Json convenant = CovenantSummary(*services_.covenant.Get());
+        // An audit log that failed for good refuses every disclosure: the
+        // gateway is not healthy, and a monitor must see it.
+        if (!services_.audit.stats().writable) {
+          return ApiResponse::FromJson(503,
+                                       {{"status", "audit_unavailable"}, {"convenant", convenant}});
+        }
+        return ApiResponse::FromJson(200, {{"status", "ok"}, {"convenant", convenant}});
+      },
+      Dispatch::kInline);
+  router_.Add("POST", "/v1/admin/policy/reload", {Role::kAdmin}, [this](const ApiRequest& req) {
+    Status s = ReloadPolicy(req.identity.cn);
+    if (!s.ok()) return ApiResponse::FromStatus(s);
+    Json body = {{"reloaded", true}, {"convenant", CovenantSummary(*services_.covenant.Get())}};
+    return ApiResponse::FromJson(200, body);
+  });
+}
+
+Status App::ReloadPolicy(const std::string& actor) {
+  policy::CovenantHolder& holder = services_.covenant;
+  const auto old = holder.Get();
+  // One policy_loaded audit event per reload attempt, naming the covenant in force after it.
+  auto audit_event = [&](const policy::Covenant& c, const char* outcome, Json detail) {
+    audit::Event e;
+    e.type = audit::kPolicyLoaded;
+    e.actor = audit::Actor{c.house(),
+                           std::string(RoleName(actor == "SIGHUP" ? Role::kSystem : Role::kAdmin)),
+                           actor, "", "local"};
+    e.covenant_id = c.id();
+    e.covenant_version = c.version();
+    e.covenant_sha256 = c.sha256();
+    e.outcome = outcome;
+    e.detail = std::move(detail);
+    return services_.audit.Append(std::move(e));
+  };
+  auto reloaded = holder.Reload();
+  if (!reloaded.ok()) {
+    const auto problems = holder.last_problems();
+    LogError("policy_reload_failed", {{"actor", actor},
+                                      {"file", holder.path()},
+                                      {"in_force", old->sha256()},
+                                      {"problems", problems}});
+    Status st =
+        audit_event(*old, "refused",
+                    {{"file", holder.path()}, {"at", "reload"}, {"problems", problems.size()}});
+    if (!st.ok()) LogError("policy_reload_audit_failed", {{"reason", st.reason()}});
+    return reloaded.status();
+  }
+  LogInfo("policy_reloaded", {{"actor", actor},
+                              {"file", holder.path()},
+                              {"convenant", (*reloaded)->id()},
+                              {"version", (*reloaded)->version()},
+                              {"previous_sha256", old->sha256()},
+                              {"sha256", (*reloaded)->sha256()}});
+  Status st =
+      audit_event(**reloaded, "ok",
+                  {{"file", holder.path()}, {"at", "reload"}, {"previous_sha256", old->sha256()}});
+  if (!st.ok()) {
+    return Status::Make(st.code(), st.reason(),
+                        "covenant reloaded, but its audit event was not written: " + st.message());
+  }
+  return Status::Ok();
+}
+
+std::optional<std::string> App::ExpectedOin(const std::string& partner) const {
+  auto c = services_.covenant.Get();
+  const policy::Partner* p = c->FindPartner(partner);
+  if (p != nullptr && !p->oin.empty()) return p->oin;
+  return std::nullopt;
+}
+
+void App::RecordRefusal(const ApiRequest& req, const Status& status) {
+  LogWarn("access_refused", {{"route", req.route.empty() ? "unmatched" : req.route},
+                             {"partner", req.identity.partner},
+                             {"role", req.identity.role},
+                             {"reason", status.reason()}});
+  audit::Event e;
+  e.type = audit::kAccessRefused;
+  const Identity& id = req.identity;
+  e.actor = audit::Actor{id.partner, id.role, id.cn, id.fingerprint, id.remote};
+  auto c = services_.covenant.Get();
+  e.covenant_id = c->id();
+  e.covenant_version = c->version();
+  e.covenant_sha256 = c->sha256();
+  e.outcome = "refused " + std::to_string(HttpStatusFor(status.code()));
+  e.detail = {{"method", req.method},
+              {"route", req.route.empty() ? "unmatched" : req.route},
+              {"reason", status.reason()}};
+  Status st = services_.audit.Append(std::move(e));
+  if (!st.ok()) LogError("audit_refusal_not_recorded", {{"reason", st.reason()}});
+}
+
 Status App::CovenantInForce() const {
-  if (services_.covenant == nullptr) return Status::Ok();
-  auto c = services_.covenant->Get();
+  auto c = services_.covenant.Get();
   std::string today = FormatDate(DateOf(clock_.Now()));
   if (c->InForceOn(today)) return Status::Ok();
   return Status::Unavailable("covenant_not_in_force",
@@ -330,14 +191,8 @@ Status App::CovenantInForce() const {
 }
 
 bool App::KnownPartner(const std::string& partner) const {
-  bool known_partner = true;
-  // [policy] partner: known_partner = the covenant knows the partner (or it is the house).
-  if (services_.covenant != nullptr) {
-    auto c = services_.covenant->Get();
-    known_partner = c->IsHouse(partner) || c->FindPartner(partner) != nullptr;
-  }
-  // [policy] partner end
-  return known_partner;
+  auto c = services_.covenant.Get();
+  return c->IsHouse(partner) || c->FindPartner(partner) != nullptr;
 }
 
 bool App::RunsInline(const ApiRequest& req) const {
@@ -400,45 +255,35 @@ ApiResponse App::Handle(ApiRequest req) {
 }
 
 void App::StartBackground() {
-  // [audit] background: periodic checkpoints.
-  // [exchange] background: retention sweeps.
-  if (owned_->exchange && !owned_->retention_thread.joinable()) {
-    owned_->retention_stop = false;
-    owned_->retention_thread = std::thread([this] {
+  if (!retention_thread_.joinable()) {
+    retention_stop_ = false;
+    retention_thread_ = std::thread([this] {
       const auto period = std::chrono::seconds(std::max(1, config_.retention_sweep_seconds));
-      std::unique_lock<std::mutex> lock(owned_->retention_mu);
-      while (!owned_->retention_stop) {
+      std::unique_lock<std::mutex> lock(retention_mu_);
+      while (!retention_stop_) {
         lock.unlock();
-        audit::Actor system{services_.covenant->Get()->house(), "system", "retention-sweep", "",
-                            "gateway"};
-        auto r = owned_->exchange->RunRetention(system);
+        audit::Actor system{services_.covenant.Get()->house(), std::string(RoleName(Role::kSystem)),
+                            "retention-sweep", "", "gateway"};
+        auto r = services_.exchange.RunRetention(system);
         if (!r.ok()) LogError("retention_sweep_failed", {{"reason", r.status().reason()}});
         lock.lock();
-        owned_->retention_cv.wait_for(lock, period, [this] { return owned_->retention_stop; });
+        retention_cv_.wait_for(lock, period, [this] { return retention_stop_; });
       }
     });
   }
-  // [exchange] background end
-  // [adapters] background: start the adapters.
-  if (owned_->adapters) owned_->adapters->Start();
-  // [adapters] background end
+  modules_->adapters().Start();
 }
 
 void App::StopBackground() {
-  // [adapters] stop
-  if (owned_ && owned_->adapters) owned_->adapters->Stop();
-  // [adapters] stop end
-  // [exchange] stop
-  if (owned_ && owned_->retention_thread.joinable()) {
+  modules_->adapters().Stop();
+  if (retention_thread_.joinable()) {
     {
-      std::lock_guard<std::mutex> lock(owned_->retention_mu);
-      owned_->retention_stop = true;
+      std::lock_guard<std::mutex> lock(retention_mu_);
+      retention_stop_ = true;
     }
-    owned_->retention_cv.notify_all();
-    owned_->retention_thread.join();
+    retention_cv_.notify_all();
+    retention_thread_.join();
   }
-  // [exchange] stop end
-  // [audit] stop
 }
 
 }  // namespace vh::gw

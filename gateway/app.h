@@ -1,25 +1,32 @@
 #pragma once
 // App: the gateway's request handling without sockets (Beast's
-// handle_request idea). It owns the modules (covenant, audit log, case
-// store, adapters) and the Router, and turns one ApiRequest into one
-// ApiResponse:
+// handle_request idea). It owns the modules (gateway/modules.h: covenant,
+// audit log, case store, exchange, adapters), the Router and the Metrics,
+// and turns one ApiRequest into one ApiResponse:
 //   1. the caller's role must be one of the contract's roles and its partner
 //      known to the covenant (or the house): else 401;
 //   2. the Router finds the route: 404 / 405 / 403 (wrong role);
-//   3. the route's handler runs; it never throws (a throw becomes 500).
+//   3. routes that move personal data are refused (503) while the covenant
+//      is not in force;
+//   4. the route's handler runs; it never throws (a throw becomes 500).
 // Refusals that concern data access are written to the audit log.
 //
-// Thread-safety: Handle() is called concurrently from all I/O threads.
-// Module wiring lives in App::Create, one marked section per module.
+// Thread-safety: Handle(), RunsInline() and ExpectedOin() are called
+// concurrently from all I/O threads and the handler pool; ReloadPolicy()
+// from any thread; StartBackground()/StopBackground() from one (main).
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/config.h"
 #include "gateway/api.h"
 #include "gateway/metrics.h"
+#include "gateway/modules.h"
 #include "gateway/router.h"
 #include "gateway/services.h"
 
@@ -27,8 +34,9 @@ namespace vh::gw {
 
 class App {
  public:
-  // Opens every module named by the configuration. Fails (naming the file,
-  // key or problem) when the covenant, a key, or a store cannot be opened.
+  // Opens every module (Modules::Open: the covenant, keys, stores and
+  // adapters of `config`) and registers the routes. Fails with the module's
+  // Status, naming the file, key or problem. `clock` must outlive the App.
   static Result<std::unique_ptr<App>> Create(const Config& config, const Clock& clock);
   ~App();
 
@@ -37,23 +45,28 @@ class App {
   // server may run it on the I/O thread (Dispatch::kInline routes).
   bool RunsInline(const ApiRequest& req) const;
 
-  // SIGHUP and POST /v1/admin/policy/reload.
+  // SIGHUP and POST /v1/admin/policy/reload: reads the covenant file again;
+  // on failure the old covenant stays in force and the Status holds the
+  // validation lines (Unprocessable). Either way a policy_loaded event.
   Status ReloadPolicy(const std::string& actor);
 
   // The OIN the covenant gives `partner`, if any; the TLS layer refuses a
-  // certificate whose serialNumber differs. Thread-safe.
+  // certificate whose serialNumber differs.
   std::optional<std::string> ExpectedOin(const std::string& partner) const;
 
   Metrics& metrics() { return metrics_; }
   Services& services() { return services_; }
   const Router& router() const { return router_; }
 
-  // Periodic work (retention sweeps, adapters, checkpoints) started by serve.
+  // Periodic work started by serve: retention sweeps (every
+  // retention.sweep_seconds) and the adapters. Stop is idempotent.
   void StartBackground();
   void StopBackground();
 
  private:
-  App(const Config& config, const Clock& clock);
+  App(const Config& config, const Clock& clock, std::unique_ptr<Modules> modules);
+  void AddRoutes();
+  void AddSampledMetrics();
   void RecordRefusal(const ApiRequest& req, const Status& status);
   bool KnownPartner(const std::string& partner) const;
   // Ok, or Unavailable "covenant_not_in_force" when today (UTC) lies outside
@@ -64,9 +77,13 @@ class App {
   const Clock& clock_;
   Metrics metrics_;
   Router router_;
+  std::unique_ptr<Modules> modules_;  // after metrics_: the adapters mirror into it
   Services services_;
-  struct Owned;  // the modules' objects, defined in app.cc
-  std::unique_ptr<Owned> owned_;
+
+  std::thread retention_thread_;
+  std::mutex retention_mu_;
+  std::condition_variable retention_cv_;
+  bool retention_stop_ = false;  // guarded by retention_mu_
 };
 
 }  // namespace vh::gw

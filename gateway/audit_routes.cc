@@ -26,26 +26,22 @@ Result<int64_t> ParseCount(const std::string& s, const char* name) {
   return v;
 }
 
-// The covenant snapshot for this request, or null.
-std::shared_ptr<const policy::Covenant> CovenantOf(const Services& s) {
-  return s.covenant ? s.covenant->Get() : nullptr;
-}
+// The covenant snapshot for this request.
+std::shared_ptr<const policy::Covenant> CovenantOf(const Services& s) { return s.covenant.Get(); }
 
 // "" for the house's privacy officer (sees all), else the partner to scope to.
-std::string ScopeOf(const ApiRequest& req, const policy::Covenant* cov) {
-  if (cov != nullptr && cov->IsHouse(req.identity.partner)) return "";
+std::string ScopeOf(const ApiRequest& req, const policy::Covenant& cov) {
+  if (cov.IsHouse(req.identity.partner)) return "";
   return req.identity.partner;
 }
 
-audit::Event QueryEvent(const ApiRequest& req, const policy::Covenant* cov, Json detail) {
+audit::Event QueryEvent(const ApiRequest& req, const policy::Covenant& cov, Json detail) {
   audit::Event e;
   e.type = audit::kAuditQuery;
   e.actor = ActorOf(req);
-  if (cov != nullptr) {
-    e.covenant_id = cov->id();
-    e.covenant_version = cov->version();
-    e.covenant_sha256 = cov->sha256();
-  }
+  e.covenant_id = cov.id();
+  e.covenant_version = cov.version();
+  e.covenant_sha256 = cov.sha256();
   detail["route"] = req.route;
   e.detail = std::move(detail);
   e.outcome = "ok 200";
@@ -127,18 +123,17 @@ void RegisterAuditRoutes(Router& router, Services& services) {
     auto cov = CovenantOf(*s);
     audit::QueryFilter f;
     Json shown = Json::object();
-    Status st = ParseFilter(req, *s->audit, &f, &shown);
+    Status st = ParseFilter(req, s->audit, &f, &shown);
     if (!st.ok()) return ApiResponse::FromStatus(st);
-    f.scope_partner = ScopeOf(req, cov.get());
-    auto page = s->audit->Query(f);
+    f.scope_partner = ScopeOf(req, *cov);
+    auto page = s->audit.Query(f);
     if (!page.ok()) return ApiResponse::FromStatus(page.status());
     Json events = Json::array();
     for (const auto& e : page->events) events.push_back(audit::EventToJson(e));
-    audit::Event qe =
-        QueryEvent(req, cov.get(),
-                   {{"filters", shown}, {"scope", f.scope_partner}, {"results", events.size()}});
+    audit::Event qe = QueryEvent(
+        req, *cov, {{"filters", shown}, {"scope", f.scope_partner}, {"results", events.size()}});
     qe.subject = f.subject;
-    st = s->audit->Append(std::move(qe));
+    st = s->audit.Append(std::move(qe));
     if (!st.ok()) return ApiResponse::FromStatus(st);  // nothing disclosed without its event
     Json body = {{"events", std::move(events)},
                  {"next_cursor",
@@ -163,23 +158,23 @@ void RegisterAuditRoutes(Router& router, Services& services) {
           Status::InvalidArgument("bad_query", "copy must be officer or subject"));
     }
     audit::QueryFilter f;
-    f.subject = s->audit->SubjectPseudonym(bsn);
-    f.scope_partner = ScopeOf(req, cov.get());
+    f.subject = s->audit.SubjectPseudonym(bsn);
+    f.scope_partner = ScopeOf(req, *cov);
     f.chronological_all = true;
-    auto page = s->audit->Query(f);
+    auto page = s->audit.Query(f);
     if (!page.ok()) return ApiResponse::FromStatus(page.status());
-    audit::ReportContext ctx = cov ? ReportContextFromCovenant(*cov) : audit::ReportContext{};
+    audit::ReportContext ctx = ReportContextFromCovenant(*cov);
     audit::ReportOptions ro;
     ro.subject_copy = copy == "subject";
-    Json report = audit::BuildAccessReport(page->events, ctx, ro, s->clock->Now());
-    audit::Event qe = QueryEvent(req, cov.get(),
+    Json report = audit::BuildAccessReport(page->events, ctx, ro, s->clock.Now());
+    audit::Event qe = QueryEvent(req, *cov,
                                  {{"report", true},
                                   {"format", format.empty() ? "json" : format},
                                   {"copy", ro.subject_copy ? "subject" : "officer"},
                                   {"scope", f.scope_partner},
                                   {"entries", report["entries"].size()}});
     qe.subject = f.subject;
-    Status st = s->audit->Append(std::move(qe));
+    Status st = s->audit.Append(std::move(qe));
     if (!st.ok()) return ApiResponse::FromStatus(st);
     if (format == "html") {
       ApiResponse r;
@@ -193,7 +188,7 @@ void RegisterAuditRoutes(Router& router, Services& services) {
 
   router.Add("GET", "/v1/audit/verify", {Role::kPrivacyOfficer}, [s](const ApiRequest& req) {
     auto cov = CovenantOf(*s);
-    auto rep = s->audit->Verify();
+    auto rep = s->audit.Verify();
     if (!rep.ok()) return ApiResponse::FromStatus(rep.status());
     Json body = {{"intact", rep->intact}, {"events", rep->events}};
     if (rep->last_checkpoint) {
@@ -208,8 +203,7 @@ void RegisterAuditRoutes(Router& router, Services& services) {
       body["problem"] = rep->problem;
       body["first_bad_seq"] = rep->first_bad_seq;
     }
-    Status st =
-        s->audit->Append(QueryEvent(req, cov.get(), {{"verify", true}, {"intact", rep->intact}}));
+    Status st = s->audit.Append(QueryEvent(req, *cov, {{"verify", true}, {"intact", rep->intact}}));
     if (!st.ok()) return ApiResponse::FromStatus(st);
     return ApiResponse::FromJson(200, body);
   });

@@ -11,8 +11,7 @@
 // router. Every call is itself an audit_query event, appended before the
 // answer; when it cannot be written the answer is 503 and reveals nothing.
 //
-// REQUIRES: services.audit is set and outlives the router; services.covenant
-// may be null (then nobody is the house, and reports show ids, not labels).
+// REQUIRES: `services` outlives the router.
 
 #include "audit/report.h"
 #include "gateway/router.h"

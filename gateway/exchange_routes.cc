@@ -39,7 +39,7 @@ const std::string& Param(const ApiRequest& req, std::size_t i) {
 }  // namespace
 
 void RegisterExchangeRoutes(Router& router, Services& services) {
-  exchange::ExchangeService* ex = services.exchange;
+  exchange::ExchangeService* ex = &services.exchange;
 
   router.Add("POST", "/v1/meetings", {Role::kCoordinator}, [ex](const ApiRequest& req) {
     return WithBody(

@@ -6,7 +6,7 @@
 // the typed result with the codec or map its Status to HTTP with
 // ApiResponse::FromStatus. No business logic here.
 //
-// REQUIRES: services.exchange is set and outlives the router.
+// REQUIRES: `services` outlives the router.
 
 #include "gateway/router.h"
 #include "gateway/services.h"

@@ -10,23 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "audit/cli.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "crypto/primitives.h"
+#include "gateway/commands/retention_command.h"
 #include "gateway/server.h"
-
-#if __has_include("policy/cli.h")
 #include "policy/cli.h"
-#define VH_HAVE_POLICY_CLI 1
-#endif
-#if __has_include("audit/cli.h")
-#include "audit/cli.h"
-#define VH_HAVE_AUDIT_CLI 1
-#endif
-#if __has_include("exchange/cli.h")
-#include "exchange/cli.h"
-#define VH_HAVE_RETENTION_CLI 1
-#endif
 
 namespace {
 
@@ -74,20 +64,14 @@ int main(int argc, char** argv) {
   std::string cmd = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (cmd == "serve") return Serve(rest);
-#ifdef VH_HAVE_POLICY_CLI
   if (cmd == "policy") return vh::policy::RunPolicyCommand(rest, std::cout, std::cerr);
-#endif
-#ifdef VH_HAVE_AUDIT_CLI
   if (cmd == "keys") return vh::audit::RunKeysCommand(rest, std::cout, std::cerr);
   if (cmd == "audit") return vh::audit::RunAuditCommand(rest, std::cout, std::cerr);
-#endif
-#ifdef VH_HAVE_RETENTION_CLI
-  if (cmd == "retention") return vh::exchange::RunRetentionCommand(rest, std::cout, std::cerr);
-#endif
+  if (cmd == "retention") return vh::gw::RunRetentionCommand(rest, std::cout, std::cerr);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     Usage(std::cout);
     return 0;
   }
-  std::cerr << "vhgate: unknown or unavailable command '" << cmd << "'\n";
+  std::cerr << "vhgate: unknown command '" << cmd << "'\n";
   return Usage(std::cerr);
 }

@@ -1,7 +1,9 @@
 #pragma once
-// Services: borrowed pointers to the modules, handed to route handlers.
-// App owns every object; pointers are valid for the App's lifetime. A module
-// that is not configured leaves its pointer null.
+// Services: the modules as route handlers see them, references that are
+// never null. App builds it once from its Modules (gateway/modules.h) and
+// owns everything it refers to; the references are valid for the App's
+// lifetime, so a handler may capture them.
+// Thread-safety: that of each module (all are thread-safe).
 
 namespace vh {
 class Clock;
@@ -18,23 +20,19 @@ class CaseStore;
 namespace exchange {
 class ExchangeService;
 }
-namespace adapters {
-class AdapterRunner;
-}
 }  // namespace vh
 
 namespace vh::gw {
 class Metrics;
 
 struct Services {
-  const Config* config = nullptr;
-  const Clock* clock = nullptr;
-  Metrics* metrics = nullptr;
-  policy::CovenantHolder* covenant = nullptr;
-  audit::AuditLog* audit = nullptr;
-  store::CaseStore* cases = nullptr;
-  exchange::ExchangeService* exchange = nullptr;
-  adapters::AdapterRunner* adapters = nullptr;
+  const Config& config;
+  const Clock& clock;
+  Metrics& metrics;
+  policy::CovenantHolder& covenant;
+  audit::AuditLog& audit;
+  store::CaseStore& cases;
+  exchange::ExchangeService& exchange;
 };
 
 }  // namespace vh::gw

@@ -1,5 +1,5 @@
 #pragma once
-// One server-side TLS connection on a TCP socket, for gateway/server.cc only
+// One server-side TLS connection on a TCP socket, for gateway/session.cc only
 // (it includes Asio; no other translation unit may include this header).
 //
 // What it owns: the SSL object of the connection, two byte buffers between

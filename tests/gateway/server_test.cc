@@ -53,7 +53,7 @@ TEST_F(ServerTest, ValidClientGetsHealth) {
   auto j = r.json();
   EXPECT_EQ(j["status"], "ok");
   EXPECT_TRUE(j.contains("convenant"));
-  // Head and body leave as one buffer (server.cc Write): the head the
+  // Head and body leave as one buffer (session.cc WriteResponse): the head the
   // server composes itself.
   EXPECT_EQ(r.headers.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r.headers;
   for (const char* h :
@@ -294,6 +294,20 @@ TEST_F(ServerTest, ConnectionHeadersFollowTheRequestsVersion) {
   EXPECT_EQ(last.status, 200);
   EXPECT_NE(last.headers.find("Connection: close\r\n"), std::string::npos) << last.headers;
   EXPECT_EQ(c->ReadResponse(std::chrono::seconds(2)).status, 0) << "the server closed it";
+}
+
+// The read deadline also bounds the wait for the next request: a keep-alive
+// connection that stays idle past it (2 s here) is closed, and counted.
+TEST_F(ServerTest, AnIdleKeepAliveConnectionIsClosedAfterTheReadTimeout) {
+  auto c = TlsClient::Connect(gw_->port(), "politie.participant");
+  ASSERT_TRUE(c);
+  ASSERT_EQ(c->Request("GET", "/v1/health").status, 200);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(c->ReadResponse(6s).status, 0);
+  const auto idle = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(idle, 1500ms);
+  EXPECT_LT(idle, 5s) << "not closed after the 2 s read timeout";
+  EXPECT_EQ(MetricValue(gw_->Metrics(), "vhgate_read_timeouts_total"), 1);
 }
 
 TEST_F(ServerTest, SlowClientIsDroppedWhileOthersAreServed) {

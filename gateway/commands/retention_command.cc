@@ -1,15 +1,18 @@
-#include "exchange/cli.h"
+#include "gateway/commands/retention_command.h"
 
-#include "audit/audit_log.h"
+#include "audit/event.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/role.h"
 #include "crypto/primitives.h"
 #include "exchange/exchange_service.h"
+#include "gateway/modules.h"
+#include "policy/covenant.h"
 #include "policy/covenant_holder.h"
-#include "store/case_store.h"
 
-namespace vh::exchange {
+namespace vh::gw {
+
+using exchange::ShreddedMeeting;
 
 int RunRetentionCommand(const std::vector<std::string>& args_in, std::ostream& out,
                         std::ostream& err) {
@@ -40,27 +43,15 @@ int RunRetentionCommand(const std::vector<std::string>& args_in, std::ostream& o
     err << config.status().message() << "\n";
     return 1;
   }
-  auto holder = policy::CovenantHolder::Open(config->policy);
-  if (!holder.ok()) {
-    err << holder.status().message() << "\n";
-    return 1;
-  }
   SystemClock clock;
-  auto audit_log = audit::AuditLog::Open(*config, clock);
-  if (!audit_log.ok()) {
-    err << audit_log.status().message() << "\n";
+  auto modules = Modules::Open(*config, clock, {.adapters = false, .record_start = false});
+  if (!modules.ok()) {
+    err << modules.status().message() << "\n";
     return 1;
   }
-  auto cases = store::CaseStore::OpenFromConfig(*config);
-  if (!cases.ok()) {
-    err << cases.status().message() << "\n";
-    return 1;
-  }
-  policy::CovenantHolder* h = holder->get();
-  ExchangeService service([h] { return h->Get(); }, **audit_log, **cases, clock);
-  audit::Actor system{(*holder)->Get()->house(), std::string(RoleName(Role::kSystem)),
+  audit::Actor system{(*modules)->covenant().Get()->house(), std::string(RoleName(Role::kSystem)),
                       "vhgate retention run", "", "cli"};
-  auto result = service.RunRetention(system);
+  auto result = (*modules)->exchange().RunRetention(system);
   if (!result.ok()) {
     err << "vhgate retention run: " << result.status().ToString() << "\n";
     return 1;
@@ -74,4 +65,4 @@ int RunRetentionCommand(const std::vector<std::string>& args_in, std::ostream& o
   return 0;
 }
 
-}  // namespace vh::exchange
+}  // namespace vh::gw

@@ -1,0 +1,90 @@
+#include "gateway/modules.h"
+
+#include <utility>
+
+#include "adapters/adapter_runner.h"
+#include "adapters/exchange_sink.h"
+#include "audit/audit_log.h"
+#include "core/log.h"
+#include "core/role.h"
+#include "exchange/exchange_service.h"
+#include "policy/covenant.h"
+#include "policy/covenant_holder.h"
+#include "store/case_store.h"
+
+namespace vh::gw {
+namespace {
+
+void LogCovenantLoaded(const policy::Covenant& c, const Config& config, const Clock& clock) {
+  LogInfo("policy_loaded", {{"file", config.policy},
+                            {"convenant", c.id()},
+                            {"version", c.version()},
+                            {"sha256", c.sha256()}});
+  if (!c.InForceOn(FormatDate(DateOf(clock.Now())))) {
+    LogWarn("covenant_not_in_force", {{"file", config.policy},
+                                      {"valid_from", c.valid_from()},
+                                      {"valid_until", c.valid_until()}});
+  }
+}
+
+Status AppendStartEvent(audit::AuditLog& log, const policy::Covenant& c) {
+  audit::Event e;
+  e.type = audit::kPolicyLoaded;
+  e.actor = audit::Actor{c.house(), std::string(RoleName(Role::kSystem)), "vhgate", "", "local"};
+  e.covenant_id = c.id();
+  e.covenant_version = c.version();
+  e.covenant_sha256 = c.sha256();
+  e.outcome = "ok";
+  e.detail = {{"file", c.source()}, {"at", "start"}};
+  return log.Append(std::move(e));
+}
+
+}  // namespace
+
+Modules::~Modules() = default;
+
+Result<std::unique_ptr<Modules>> Modules::Open(const Config& config, const Clock& clock,
+                                               ModuleOptions options) {
+  std::unique_ptr<Modules> m(new Modules());
+
+  if (config.policy.empty()) {
+    return Status::InvalidArgument("no_policy",
+                                   config.file + ": /policy: no covenant file configured");
+  }
+  auto holder = policy::CovenantHolder::Open(config.policy);
+  if (!holder.ok()) return holder.status();
+  m->covenant_ = std::move(*holder);
+  if (options.record_start) LogCovenantLoaded(*m->covenant_->Get(), config, clock);
+
+  auto log = audit::AuditLog::Open(config, clock);
+  if (!log.ok()) {
+    // The status names the key file or the store and the problem.
+    return Status::Make(log.status().code(), log.status().reason(),
+                        "audit log: " + log.status().message());
+  }
+  m->audit_ = std::move(*log);
+  if (options.record_start) {
+    Status st = AppendStartEvent(*m->audit_, *m->covenant_->Get());
+    if (!st.ok()) return Status::Make(st.code(), st.reason(), "audit log: " + st.message());
+  }
+
+  auto cases = store::CaseStore::OpenFromConfig(config);
+  if (!cases.ok()) return cases.status();
+  m->cases_ = std::move(*cases);
+
+  policy::CovenantHolder* covenant = m->covenant_.get();
+  auto covenant_source = [covenant] { return covenant->Get(); };
+  m->exchange_ =
+      std::make_unique<exchange::ExchangeService>(covenant_source, *m->audit_, *m->cases_, clock);
+
+  m->adapter_sink_ = std::make_unique<adapters::ExchangeSink>(*m->exchange_, covenant_source);
+  // A bad entry stops the start, naming the file and /adapters/<i>/<key>.
+  auto runner = adapters::AdapterRunner::Create(options.adapters ? config.adapters : Json::array(),
+                                                config.file, config.dir,
+                                                config.data_dir + "/adapters", *m->adapter_sink_);
+  if (!runner.ok()) return runner.status();
+  m->adapters_ = std::move(*runner);
+  return m;
+}
+
+}  // namespace vh::gw

@@ -1,0 +1,269 @@
+// One connection: handshake, then read -> handle -> write with a fresh parser
+// per message and a deadline before every read and write (gateway/session.h).
+
+#include "gateway/session.h"
+
+#include <algorithm>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "core/limits.h"
+#include "gateway/app.h"
+#include "gateway/http_target.h"
+#include "gateway/tls_conn.h"
+#include "gateway/tls_context.h"
+
+namespace vh::gw {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+using Parser = http::request_parser<http::string_body>;
+
+// Parameters are copied into the coroutine frame; lambda captures are not.
+awaitable<ApiResponse> RunHandler(App& app, ApiRequest req) {
+  co_return app.Handle(std::move(req));
+}
+
+// Starts waiting for a deferred response: the session resumes on its own
+// thread once it completes (on another thread). The server's contexts live
+// until `pending` is back to 0. (A named type rather than a lambda in the
+// coroutine: GCC 12 destroyed the captured pointer twice.)
+struct AwaitDeferred {
+  std::atomic<int>* pending;
+  std::shared_ptr<DeferredResponse> deferred;
+  template <typename Handler>
+  void operator()(Handler&& handler) {
+    auto h = std::make_shared<std::decay_t<Handler>>(std::forward<Handler>(handler));
+    ++*pending;
+    std::atomic<int>* count = pending;
+    deferred->OnComplete([h, count](ApiResponse r) {
+      auto ex = asio::get_associated_executor(*h);
+      asio::post(ex, [h, r = std::move(r)]() mutable { std::move (*h)(std::move(r)); });
+      --*count;
+    });
+  }
+};
+
+// Feeds the parser from the connection until it holds the request's header
+// (header_only) or all of it; bytes past the request stay in `buffer` for
+// the next one. The same steps as http::async_read.
+awaitable<beast::error_code> ReadMessage(TlsConn& conn, beast::flat_buffer& buffer, Parser& parser,
+                                         bool header_only) {
+  for (;;) {
+    if (header_only ? parser.is_header_done() : parser.is_done()) co_return beast::error_code{};
+    if (buffer.size() > 0) {
+      beast::error_code ec;
+      buffer.consume(parser.put(buffer.data(), ec));
+      if (ec != http::error::need_more) {
+        if (ec) co_return ec;
+        continue;
+      }
+    }
+    auto space = buffer.prepare(16 * 1024);
+    auto [ec, n] = co_await conn.ReadSome(space.data(), space.size());
+    buffer.commit(n);
+    if (ec == asio::error::eof) {
+      if (!parser.got_some()) co_return http::error::end_of_stream;
+      parser.put_eof(ec);
+      co_return ec;
+    }
+    if (ec) co_return ec;
+  }
+}
+
+void AppendResponseHead(const ApiResponse& r, std::size_t body_size, unsigned version,
+                        bool keep_alive, std::string* out) {
+  std::string& h = *out;
+  h.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  h.append(std::to_string(r.status)).append(" ");
+  h.append(http::obsolete_reason(static_cast<http::status>(r.status)));
+  h.append("\r\nServer: vhgate\r\nContent-Type: ").append(r.content_type);
+  h.append(
+      "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff"
+      "\r\nStrict-Transport-Security: max-age=31536000\r\n");
+  if (version == 10 && keep_alive) h.append("Connection: keep-alive\r\n");
+  if (version != 10 && !keep_alive) h.append("Connection: close\r\n");
+  h.append("Content-Length: ").append(std::to_string(body_size)).append("\r\n\r\n");
+}
+
+// The head leaves with the start of the body, in one buffer of at most one
+// TLS record, and the rest of the body from where it is (a shared dossier
+// view is not copied): a head on its own would cost every response a
+// record of its own.
+awaitable<beast::error_code> WriteResponse(TlsConn& conn, ApiResponse r, unsigned version,
+                                           bool keep_alive, std::chrono::milliseconds timeout) {
+  constexpr std::size_t kTlsRecord = 16384;  // the most plaintext one record holds
+  const std::string_view body = r.Body();
+  std::string first;
+  first.reserve(std::min(kTlsRecord, 256 + r.content_type.size() + body.size()));
+  AppendResponseHead(r, body.size(), version, keep_alive, &first);
+  const std::size_t k = std::min(body.size(), kTlsRecord - std::min(kTlsRecord, first.size()));
+  first.append(body.substr(0, k));
+  conn.ExpiresAfter(timeout);
+  co_return co_await conn.Write(first, body.substr(k));
+}
+
+// The answer to a request the parser refused; nullopt for a transport error
+// (nothing to answer).
+std::optional<Status> ParseFailure(const beast::error_code& ec) {
+  if (ec == http::error::body_limit) {
+    return Status::TooLarge("request body exceeds " + std::to_string(limits::kMaxBodyBytes) +
+                            " bytes");
+  }
+  if (ec == http::error::header_limit) {
+    return Status::Make(
+        Code::kHeadersTooLarge, "headers_too_large",
+        "request headers exceed " + std::to_string(limits::kMaxHeaderBytes) + " bytes");
+  }
+  if (ec.category() == beast::error_code(http::error::bad_target).category()) {
+    return Status::InvalidArgument("bad_request", "malformed HTTP request");
+  }
+  return std::nullopt;
+}
+
+// The session itself; in this namespace because the types of its frame are
+// (a coroutine of external linkage may not hold them).
+awaitable<void> Session(SessionContext& ctx, tcp::socket sock) {
+  App& app = ctx.app;
+  Metrics& metrics = app.metrics();
+  metrics.ConnectionOpened();
+  struct Closer {
+    Metrics& m;
+    ~Closer() { m.ConnectionClosed(); }
+  } closer{metrics};
+
+  std::string remote;
+  {
+    beast::error_code ec;
+    auto rep = sock.remote_endpoint(ec);
+    if (!ec) remote = rep.address().to_string() + ":" + std::to_string(rep.port());
+  }
+  TlsConn conn(std::move(sock), ctx.tls);
+  auto entry = std::make_shared<SessionRegistry::Entry>();
+  entry->executor = conn.socket().get_executor();
+  entry->socket = &conn.socket();
+  ctx.sessions.Add(entry);
+  struct Unregister {
+    SessionRegistry& r;
+    std::shared_ptr<SessionRegistry::Entry> e;
+    ~Unregister() {
+      e->alive = false;
+      r.Remove(e);
+    }
+  } unregister{ctx.sessions, entry};
+
+  if (!conn.native_handle()) co_return;  // out of memory: the socket closes
+  HandshakeCheck check;
+  WatchHandshake(conn.native_handle(), &check);
+  conn.ExpiresAfter(limits::kHandshakeTimeout);
+  if (beast::error_code hs_ec = co_await conn.Handshake()) {
+    metrics.CountHandshakeFailure(ClassifyHandshakeError(hs_ec, check));
+    co_return;
+  }
+  Identity id;
+  if (X509* cert = SSL_get1_peer_certificate(conn.native_handle())) {
+    id = CertificateIdentity(cert);
+    X509_free(cert);
+  }
+  id.remote = remote;
+
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (ctx.draining) break;
+    Parser parser;
+    parser.header_limit(limits::kMaxHeaderBytes);
+    parser.body_limit(limits::kMaxBodyBytes);
+    // One deadline for the whole request, from the wait for it to the last
+    // body byte: a client that trickles bytes is dropped when it passes, as
+    // is a keep-alive connection that stays idle that long.
+    conn.ExpiresAfter(ctx.read_timeout);
+    beast::error_code ec = co_await ReadMessage(conn, buffer, parser, true);
+    // From its header on, a request is in flight: a drain waits for it.
+    if (!ec) {
+      entry->busy = true;
+      ec = co_await ReadMessage(conn, buffer, parser, false);
+    }
+    if (ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated ||
+        ec == asio::error::operation_aborted) {
+      break;
+    }
+    if (ec == beast::error::timeout) {
+      metrics.CountTimeout();
+      co_return;  // a slow client is dropped: the socket closes with the session
+    }
+    if (ec) {
+      std::optional<Status> s = ParseFailure(ec);
+      if (!s) break;  // transport error: nothing to answer
+      metrics.CountRequest("unparsed", HttpStatusFor(s->code()), std::chrono::nanoseconds(0));
+      co_await WriteResponse(conn, ApiResponse::FromStatus(*s), 11, false, ctx.write_timeout);
+      break;
+    }
+    http::request<http::string_body> hreq = parser.release();
+    ApiRequest req;
+    req.method = std::string(hreq.method_string());
+    SplitTarget(hreq.target(), &req);
+    req.body = std::move(hreq.body());
+    req.identity = id;
+    bool keep_alive = hreq.keep_alive();
+    // Handlers that may wait (audit group commit, stores) run on the pool so
+    // that many can share one commit; the others answer on this thread.
+    ApiResponse resp;
+    if (app.RunsInline(req)) {
+      resp = app.Handle(std::move(req));
+    } else {
+      resp = co_await asio::co_spawn(ctx.handlers, RunHandler(app, std::move(req)), use_awaitable);
+    }
+    if (resp.deferred) {
+      AwaitDeferred wait{&ctx.deferred_pending, std::move(resp.deferred)};
+      resp = co_await asio::async_initiate<decltype(use_awaitable), void(ApiResponse)>(
+          std::move(wait), use_awaitable);
+    }
+    keep_alive = keep_alive && !ctx.draining;
+    beast::error_code wec = co_await WriteResponse(conn, std::move(resp), hreq.version(),
+                                                   keep_alive, ctx.write_timeout);
+    entry->busy = false;
+    if (wec == beast::error::timeout) {
+      metrics.CountWriteTimeout();
+      co_return;  // a client that does not take its response is dropped
+    }
+    if (wec || !keep_alive) break;
+  }
+  co_await conn.Shutdown();
+}
+
+}  // namespace
+
+void SessionRegistry::Add(const std::shared_ptr<Entry>& e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sessions_.insert(e);
+}
+
+void SessionRegistry::Remove(const std::shared_ptr<Entry>& e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sessions_.erase(e);
+}
+
+void SessionRegistry::CancelIdle() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& s : sessions_) {
+    if (s->busy) continue;
+    asio::post(s->executor, [s] {
+      if (s->alive) s->socket->cancel();
+    });
+  }
+}
+
+awaitable<void> RunSession(SessionContext& ctx, tcp::socket sock) {
+  return Session(ctx, std::move(sock));
+}
+
+}  // namespace vh::gw

@@ -1,0 +1,161 @@
+// Modules and App in process, without sockets: the configuration and the
+// keys come from the harness (`vhgate keys init`), the gateway is not started.
+
+#include "gateway/app.h"
+
+#include <gtest/gtest.h>
+
+#include "adapters/adapter_runner.h"
+#include "audit/audit_log.h"
+#include "crypto/primitives.h"
+#include "gateway/modules.h"
+#include "policy/covenant_holder.h"
+#include "tests/support/gateway_harness.h"
+
+namespace vh::gw {
+namespace {
+
+using vh::testing::GatewayHarness;
+using vh::testing::HarnessOptions;
+
+class ModulesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto().ok());
+    HarnessOptions o;
+    o.start = false;
+    gw_ = std::make_unique<GatewayHarness>(o);
+  }
+  Config LoadedConfig(const Json& patch = Json::object()) {
+    gw_->WriteConfig(patch);
+    auto config = LoadConfig(gw_->config_path());
+    EXPECT_TRUE(config.ok()) << config.status().message();
+    return config.ok() ? *config : Config{};
+  }
+  SystemClock clock_;
+  std::unique_ptr<GatewayHarness> gw_;
+};
+
+TEST_F(ModulesTest, OpensEveryModuleAndRecordsTheStart) {
+  auto m = Modules::Open(LoadedConfig(), clock_);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ((*m)->covenant().Get()->id(), "vh-hollands-midden");
+  EXPECT_EQ((*m)->audit().stats().events, 1) << "the policy_loaded start event";
+  audit::QueryFilter f;
+  f.type = "policy_loaded";
+  auto page = (*m)->audit().Query(f);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), 1u);
+  EXPECT_EQ(page->events[0].event.detail["at"], "start");
+  EXPECT_EQ((*m)->adapters().size(), 0u);
+}
+
+TEST_F(ModulesTest, ACommandOpensWithoutStartEventAndWithoutAdapters) {
+  // An adapter entry that would stop serve is not read.
+  Config config = LoadedConfig({{"adapters", Json::array({{{"partner", "nobody"}}})}});
+  EXPECT_FALSE(Modules::Open(config, clock_).ok());
+  auto m = Modules::Open(config, clock_, {.adapters = false, .record_start = false});
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ((*m)->audit().stats().events, 0);
+  EXPECT_EQ((*m)->adapters().size(), 0u);
+}
+
+TEST_F(ModulesTest, ABadAdapterEntryStopsItNamingTheEntry) {
+  auto m =
+      Modules::Open(LoadedConfig({{"adapters", Json::array({{{"partner", "nobody"}}})}}), clock_);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("/adapters/0"), std::string::npos) << m.status().message();
+}
+
+TEST_F(ModulesTest, EachModuleThatCannotOpenStopsItNamingWhy) {
+  Config config = LoadedConfig();
+  Config no_policy = config;
+  no_policy.policy.clear();
+  auto m = Modules::Open(no_policy, clock_);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().reason(), "no_policy");
+
+  Config bad_policy = config;
+  bad_policy.policy = gw_->dir() + "/missing.json";
+  m = Modules::Open(bad_policy, clock_);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find(bad_policy.policy), std::string::npos)
+      << m.status().message();
+
+  Config no_keys = config;
+  no_keys.keys_dir = gw_->dir() + "/no-keys";
+  m = Modules::Open(no_keys, clock_);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().message().rfind("audit log: ", 0), 0u) << m.status().message();
+}
+
+class AppTest : public ModulesTest {
+ protected:
+  void SetUp() override {
+    ModulesTest::SetUp();
+    auto app = App::Create(LoadedConfig(), clock_);
+    ASSERT_TRUE(app.ok()) << app.status().message();
+    app_ = std::move(*app);
+  }
+  static ApiRequest Request(std::string method, std::string path, std::string partner,
+                            std::string role) {
+    ApiRequest r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    r.identity.partner = std::move(partner);
+    r.identity.role = std::move(role);
+    r.identity.cn = "test";
+    return r;
+  }
+  std::unique_ptr<App> app_;
+};
+
+TEST_F(AppTest, HealthNamesTheCovenantAndRunsInline) {
+  ApiRequest req = Request("GET", "/v1/health", "politie", "participant");
+  EXPECT_TRUE(app_->RunsInline(req));
+  ApiResponse r = app_->Handle(req);
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json j = Json::parse(r.body);
+  EXPECT_EQ(j["status"], "ok");
+  EXPECT_EQ(j["convenant"]["id"], "vh-hollands-midden");
+  EXPECT_EQ(j["convenant"]["sha256"].get<std::string>().size(), 64u);
+}
+
+TEST_F(AppTest, RefusalsAreAnsweredAndAudited) {
+  const int64_t before = app_->services().audit.stats().events;
+  EXPECT_EQ(app_->Handle(Request("GET", "/v1/health", "onbekend", "participant")).status, 401);
+  EXPECT_EQ(app_->Handle(Request("GET", "/v1/health", "politie", "janitor")).status, 403);
+  EXPECT_EQ(
+      app_->Handle(Request("POST", "/v1/admin/policy/reload", "politie", "participant")).status,
+      403);
+  EXPECT_EQ(app_->Handle(Request("GET", "/v1/nope", "politie", "participant")).status, 404);
+  EXPECT_EQ(app_->services().audit.stats().events - before, 3) << "one access_refused each";
+  EXPECT_FALSE(app_->RunsInline(Request("GET", "/v1/health", "onbekend", "participant")));
+  EXPECT_FALSE(app_->RunsInline(Request("GET", "/v1/meetings/m-1", "politie", "participant")));
+}
+
+TEST_F(AppTest, ReloadKeepsTheCovenantAndRecordsIt) {
+  const std::string sha = app_->services().covenant.Get()->sha256();
+  ApiResponse r =
+      app_->Handle(Request("POST", "/v1/admin/policy/reload", "veiligheidshuis-hm", "admin"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json j = Json::parse(r.body);
+  EXPECT_EQ(j["reloaded"], true);
+  EXPECT_EQ(j["convenant"]["sha256"], sha);
+}
+
+TEST_F(AppTest, ExpectedOinComesFromTheCovenant) {
+  EXPECT_EQ(app_->ExpectedOin("politie"), "00000001003214345000");
+  EXPECT_EQ(app_->ExpectedOin("nobody"), std::nullopt);
+}
+
+TEST_F(AppTest, BackgroundStartsAndStopsTwice) {
+  app_->StartBackground();
+  app_->StopBackground();
+  app_->StartBackground();
+  app_->StopBackground();
+  app_->StopBackground();
+}
+
+}  // namespace
+}  // namespace vh::gw

@@ -1,0 +1,136 @@
+#include "gateway/tls_context.h"
+
+#include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509_vfy.h>
+
+#include <algorithm>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <cctype>
+
+#include "tests/support/gateway_harness.h"
+
+namespace vh::gw {
+namespace {
+
+using vh::testing::GatewayHarness;
+using vh::testing::RunCommand;
+
+TlsConfig ExampleTls() {
+  const std::string dir = GatewayHarness::CertsDir();
+  return TlsConfig{dir + "/server.crt", dir + "/server.key", dir + "/ca.crt", dir + "/crl.pem"};
+}
+
+std::optional<std::string> NoOin(const std::string&) { return std::nullopt; }
+
+TEST(TlsContextTest, BuildsFromTheExamplePki) {
+  auto ctx = ServerTlsContext::Create(ExampleTls(), NoOin);
+  ASSERT_TRUE(ctx.ok()) << ctx.status().message();
+  SSL_CTX* c = (*ctx)->native_handle();
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(c), TLS1_2_VERSION);
+  EXPECT_EQ(SSL_CTX_get_verify_mode(c), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
+  EXPECT_EQ(SSL_CTX_get_session_cache_mode(c), SSL_SESS_CACHE_OFF);
+  EXPECT_NE(SSL_CTX_get_options(c) & SSL_OP_NO_RENEGOTIATION, 0u);
+  // The chain it sends is built: the intermediate, not the root.
+  STACK_OF(X509)* chain = nullptr;
+  ASSERT_EQ(SSL_CTX_get0_chain_certs(c, &chain), 1);
+  ASSERT_NE(chain, nullptr);
+  EXPECT_EQ(sk_X509_num(chain), 1);
+}
+
+TEST(TlsContextTest, TheOinLookupIsTheOneGiven) {
+  auto ctx = ServerTlsContext::Create(ExampleTls(), [](const std::string& partner) {
+    return partner == "politie" ? std::optional<std::string>("1") : std::nullopt;
+  });
+  ASSERT_TRUE(ctx.ok());
+  EXPECT_EQ((*ctx)->ExpectedOin("politie"), "1");
+  EXPECT_EQ((*ctx)->ExpectedOin("om"), std::nullopt);
+}
+
+TEST(TlsContextTest, EachBadFileStopsItNamingTheKeyAndFile) {
+  struct Case {
+    std::string TlsConfig::*field;
+    std::string value;
+    std::string expect;
+  };
+  const std::string certs = GatewayHarness::CertsDir();
+  for (const Case& c : std::vector<Case>{
+           {&TlsConfig::cert, "/nonexistent/server.crt", "tls.cert /nonexistent/server.crt"},
+           {&TlsConfig::key, "/nonexistent/server.key", "tls.key /nonexistent/server.key"},
+           {&TlsConfig::key, certs + "/politie.participant.key",
+            "tls.key " + certs + "/politie.participant.key"},
+           {&TlsConfig::client_ca, "/nonexistent/ca.crt", "tls.client_ca /nonexistent/ca.crt"},
+           {&TlsConfig::crl, "/nonexistent/crl.pem", "tls.crl /nonexistent/crl.pem"},
+           {&TlsConfig::crl, certs + "/ca.crt", "no CRL in file"},
+       }) {
+    TlsConfig tls = ExampleTls();
+    tls.*c.field = c.value;
+    auto ctx = ServerTlsContext::Create(tls, NoOin);
+    ASSERT_FALSE(ctx.ok()) << c.value;
+    EXPECT_EQ(ctx.status().reason(), "tls_config");
+    EXPECT_NE(ctx.status().message().find(c.expect), std::string::npos) << ctx.status().message();
+  }
+}
+
+TEST(TlsContextTest, VerifyErrorsAreClassified) {
+  EXPECT_STREQ(ClassifyVerifyError(X509_V_ERR_CERT_HAS_EXPIRED), "expired");
+  EXPECT_STREQ(ClassifyVerifyError(X509_V_ERR_CERT_NOT_YET_VALID), "not_yet_valid");
+  EXPECT_STREQ(ClassifyVerifyError(X509_V_ERR_CERT_REVOKED), "revoked");
+  EXPECT_STREQ(ClassifyVerifyError(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY), "unknown_ca");
+  EXPECT_STREQ(ClassifyVerifyError(X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT), "unknown_ca");
+  EXPECT_STREQ(ClassifyVerifyError(X509_V_ERR_UNABLE_TO_GET_CRL), "crl_unavailable");
+  EXPECT_STREQ(ClassifyVerifyError(X509_V_ERR_CRL_HAS_EXPIRED), "crl_unavailable");
+  EXPECT_STREQ(ClassifyVerifyError(X509_V_ERR_INVALID_PURPOSE), "invalid_certificate");
+}
+
+TEST(TlsContextTest, HandshakeErrorsAreClassified) {
+  HandshakeCheck none;
+  HandshakeCheck revoked{"revoked"};
+  const auto ssl_error = [](int reason) {
+    return boost::system::error_code(static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, reason)),
+                                     boost::asio::error::get_ssl_category());
+  };
+  EXPECT_STREQ(ClassifyHandshakeError(ssl_error(SSL_R_NO_SHARED_CIPHER), revoked), "revoked");
+  EXPECT_STREQ(ClassifyHandshakeError(boost::beast::error::timeout, none), "timeout");
+  EXPECT_STREQ(ClassifyHandshakeError(ssl_error(SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE), none),
+               "no_certificate");
+  EXPECT_STREQ(ClassifyHandshakeError(ssl_error(SSL_R_UNSUPPORTED_PROTOCOL), none),
+               "protocol_version");
+  EXPECT_STREQ(ClassifyHandshakeError(ssl_error(SSL_R_NO_SHARED_CIPHER), none), "no_shared_cipher");
+  EXPECT_STREQ(ClassifyHandshakeError(ssl_error(SSL_R_HTTP_REQUEST), none), "plain_http");
+  EXPECT_STREQ(ClassifyHandshakeError(boost::asio::ssl::error::stream_truncated, none), "other");
+}
+
+TEST(TlsContextTest, IdentityFromTheCertificate) {
+  const std::string file = GatewayHarness::CertsDir() + "/politie.participant.crt";
+  FILE* f = std::fopen(file.c_str(), "r");
+  ASSERT_NE(f, nullptr) << file;
+  X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  ASSERT_NE(cert, nullptr);
+  Identity id = CertificateIdentity(cert);
+  X509_free(cert);
+  EXPECT_EQ(id.partner, "politie");
+  EXPECT_EQ(id.role, "participant");
+  EXPECT_EQ(id.cn, "J.de-Vries");
+  EXPECT_EQ(id.oin, "00000001003214345000");
+  EXPECT_EQ(id.remote, "");
+  // The SHA-256 of the DER certificate, as openssl prints it (without colons, lower case).
+  std::string out, err;
+  ASSERT_EQ(
+      RunCommand({"openssl", "x509", "-in", file, "-noout", "-fingerprint", "-sha256"}, &out, &err),
+      0)
+      << err;
+  std::string expected;
+  for (char ch : out.substr(out.find('=') + 1)) {
+    if (std::isxdigit(static_cast<unsigned char>(ch))) {
+      expected.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    }
+  }
+  EXPECT_EQ(id.fingerprint, expected);
+}
+
+}  // namespace
+}  // namespace vh::gw
