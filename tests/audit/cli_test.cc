@@ -13,6 +13,7 @@
 #include "audit/audit_log.h"
 #include "audit/report.h"
 #include "core/config.h"
+#include "crypto/keyring.h"
 #include "tests/audit/audit_test_util.h"
 
 namespace vh::audit {
@@ -100,14 +101,15 @@ TEST_F(AuditCliTest, KeysInitCreatesPrivateKeyFilesOnceAndKeepsThem) {
   ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0) << err_.str();
   std::string keys = dir_.Sub("keys");
   EXPECT_EQ(Mode(keys), 0700);
-  for (const char* f : {kStoreKeyFile, kSignKeyFile, kPseudonymKeyFile, kCaseStoreKeyFile}) {
+  for (const char* f : {crypto::kAuditStoreKeyFile, crypto::kAuditSignKeyFile,
+                        crypto::kPseudonymKeyFile, crypto::kCaseStoreKeyFile}) {
     EXPECT_EQ(Mode(keys + "/" + f), 0600) << f;
   }
-  EXPECT_EQ(Mode(keys + "/" + kSignPubFile), 0644);
-  std::string before = testing::Slurp(keys + "/" + kStoreKeyFile);
+  EXPECT_EQ(Mode(keys + "/" + crypto::kAuditSignPubFile), 0644);
+  std::string before = testing::Slurp(keys + "/" + crypto::kAuditStoreKeyFile);
   EXPECT_EQ(before.size(), 65u);  // 64 hex + newline
   ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0);
-  EXPECT_EQ(testing::Slurp(keys + "/" + kStoreKeyFile), before);
+  EXPECT_EQ(testing::Slurp(keys + "/" + crypto::kAuditStoreKeyFile), before);
   EXPECT_NE(out_.str().find("kept"), std::string::npos);
   EXPECT_EQ(out_.str().find(before.substr(0, 16)), std::string::npos) << "key printed";
   auto loaded = LoadAuditKeys(LoadedConfig());
@@ -116,7 +118,7 @@ TEST_F(AuditCliTest, KeysInitCreatesPrivateKeyFilesOnceAndKeepsThem) {
 
 TEST_F(AuditCliTest, OpenRefusesAGroupReadableKeyFileNamingIt) {
   ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0);
-  std::string sign = dir_.Sub("keys") + "/" + kSignKeyFile;
+  std::string sign = dir_.Sub("keys") + "/" + crypto::kAuditSignKeyFile;
   ASSERT_EQ(::chmod(sign.c_str(), 0640), 0);
   SystemClock clock;
   auto log = AuditLog::Open(LoadedConfig(), clock);
@@ -130,8 +132,8 @@ TEST_F(AuditCliTest, StoreKeyFromAPassphraseFileWithArgon2id) {
   ::chmod(dir_.Sub("passphrase").c_str(), 0600);
   ::setenv("VH_AUDIT_PASSPHRASE_FILE", dir_.Sub("passphrase").c_str(), 1);
   ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0) << err_.str();
-  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/" + kStoreKeyFile));
-  std::string kdf = testing::Slurp(dir_.Sub("keys") + "/" + kStoreKdfFile);
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/" + crypto::kAuditStoreKeyFile));
+  std::string kdf = testing::Slurp(dir_.Sub("keys") + "/" + crypto::kAuditStoreKdfFile);
   EXPECT_NE(kdf.find("argon2id13"), std::string::npos);
   EXPECT_NE(kdf.find("salt"), std::string::npos);
   SystemClock clock;
@@ -158,8 +160,8 @@ TEST_F(AuditCliTest, StoreKeyFromThePassphraseFileTheConfigNames) {
     "tls": {"cert": "c", "key": "k", "client_ca": "ca", "crl": "crl"},
     "audit": {"checkpoint_every": 5, "store_passphrase_file": "passphrase"}})");
   ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0) << err_.str();
-  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/" + kStoreKeyFile));
-  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("keys") + "/" + kStoreKdfFile));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/" + crypto::kAuditStoreKeyFile));
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("keys") + "/" + crypto::kAuditStoreKdfFile));
   SystemClock clock;
   {
     auto log = AuditLog::Open(LoadedConfig(), clock);
