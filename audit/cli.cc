@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/limits.h"
 #include "crypto/hex.h"
+#include "crypto/primitives.h"
 
 namespace vh::audit {
 namespace {
@@ -67,8 +68,9 @@ Actor CliActor(const std::string& house) {
   return Actor{house, "cli", "cli:" + user, "", "local"};
 }
 
-// The covenant's display data, for reports and the house id. A covenant that
-// cannot be read leaves ids in place of labels.
+// The covenant's display data, for reports and the house id, and its stamp
+// (the sha256 of the file's bytes). A covenant that cannot be read leaves
+// ids in place of labels.
 ReportContext CovenantContext(const Config& config, std::ostream& err) {
   if (config.policy.empty()) return {};
   auto text = ReadFile(config.policy, limits::kMaxCovenantBytes);
@@ -84,15 +86,16 @@ ReportContext CovenantContext(const Config& config, std::ostream& err) {
     err << "warning: " << config.policy << ": not JSON; the report shows ids, not labels\n";
     return {};
   }
-  return ReportContextFromCovenantJson(*j);
+  ReportContext ctx = ReportContextFromCovenantJson(*j);
+  ctx.covenant.sha256 = crypto::Sha256Hex(*text);
+  return ctx;
 }
 
 Event QueryEvent(const ReportContext& ctx, const std::string& command, Json detail) {
   Event e;
   e.type = kAuditQuery;
   e.actor = CliActor(ctx.house);
-  e.covenant_id = ctx.covenant_id;
-  e.covenant_version = ctx.covenant_version;
+  e.covenant = ctx.covenant;
   detail["command"] = command;
   e.detail = std::move(detail);
   e.outcome = "ok";

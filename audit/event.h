@@ -108,11 +108,19 @@ std::shared_ptr<const PartList> MakePartList(const std::vector<SubjectPart>& par
 // Inverse of MakePartList's body (counts, sets and subjects; no fields).
 Status ParsePartList(std::string_view body, std::vector<SubjectPart>* parts);
 
+// The covenant an event was decided under: the one stamp every event carries
+// (`event.covenant = ref`). Callers make it from the covenant in force; the
+// audit module does not depend on policy/. Stored in the body as
+// "covenant": {"id", "sha256", "version"}.
+struct CovenantRef {
+  std::string id, version, sha256;  // sha256: hex SHA-256 of the covenant file's bytes
+};
+
 struct Event {
   std::string type;  // one of the k* names above
   Actor actor;
   std::string meeting, overlegvorm, purpose;
-  std::string covenant_id, covenant_version, covenant_sha256;
+  CovenantRef covenant;
   std::string subject;  // pseudonym from SubjectPseudonym(), "" when none
   std::string supplier, recipient;
   std::vector<FieldDecision> fields;

@@ -174,9 +174,7 @@ struct ExchangeService::Impl {
       e.overlegvorm = o->id;
       e.purpose = o->purpose;
     }
-    e.covenant_id = c.id();
-    e.covenant_version = c.version();
-    e.covenant_sha256 = c.sha256();
+    e.covenant = {c.id(), c.version(), c.sha256()};
     e.outcome = "ok";
     return e;
   }

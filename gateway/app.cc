@@ -123,9 +123,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
       audit::Event e;
       e.type = audit::kPolicyLoaded;
       e.actor = audit::Actor{c->house(), "system", "vhgate", "", "local"};
-      e.covenant_id = c->id();
-      e.covenant_version = c->version();
-      e.covenant_sha256 = c->sha256();
+      e.covenant = CovenantRefOf(*c);
       e.outcome = "ok";
       e.detail = {{"file", c->source()}, {"at", "start"}};
       Status st = a.services_.audit->Append(std::move(e));
@@ -220,9 +218,7 @@ Status App::ReloadPolicy(const std::string& actor) {
       audit::Event e;
       e.type = audit::kPolicyLoaded;
       e.actor = audit::Actor{c.house(), actor == "SIGHUP" ? "system" : "admin", actor, "", "local"};
-      e.covenant_id = c.id();
-      e.covenant_version = c.version();
-      e.covenant_sha256 = c.sha256();
+      e.covenant = CovenantRefOf(c);
       e.outcome = outcome;
       e.detail = std::move(detail);
       return services_.audit->Append(std::move(e));
@@ -285,10 +281,7 @@ void App::RecordRefusal(const ApiRequest& req, const Status& status) {
     const Identity& id = req.identity;
     e.actor = audit::Actor{id.partner, id.role, id.cn, id.fingerprint, id.remote};
     if (services_.covenant != nullptr) {
-      auto c = services_.covenant->Get();
-      e.covenant_id = c->id();
-      e.covenant_version = c->version();
-      e.covenant_sha256 = c->sha256();
+      e.covenant = CovenantRefOf(*services_.covenant->Get());
     }
     e.outcome = "refused " + std::to_string(HttpStatusFor(status.code()));
     e.detail = {{"method", req.method},

@@ -41,11 +41,7 @@ audit::Event QueryEvent(const ApiRequest& req, const policy::Covenant* cov, Json
   audit::Event e;
   e.type = audit::kAuditQuery;
   e.actor = ActorOf(req);
-  if (cov != nullptr) {
-    e.covenant_id = cov->id();
-    e.covenant_version = cov->version();
-    e.covenant_sha256 = cov->sha256();
-  }
+  if (cov != nullptr) e.covenant = CovenantRefOf(*cov);
   detail["route"] = req.route;
   e.detail = std::move(detail);
   e.outcome = "ok 200";
@@ -106,11 +102,14 @@ Status ParseFilter(const ApiRequest& req, const audit::AuditLog& log, audit::Que
 
 }  // namespace
 
+audit::CovenantRef CovenantRefOf(const policy::Covenant& c) {
+  return audit::CovenantRef{c.id(), c.version(), c.sha256()};
+}
+
 audit::ReportContext ReportContextFromCovenant(const policy::Covenant& c) {
   audit::ReportContext ctx;
   ctx.house = c.house();
-  ctx.covenant_id = c.id();
-  ctx.covenant_version = c.version();
+  ctx.covenant = CovenantRefOf(c);
   ctx.covenant_title = c.title();
   for (const auto& p : c.partners()) ctx.partner_names[p.id] = p.name;
   for (const auto& f : c.fields()) ctx.field_labels[f.id] = f.label;

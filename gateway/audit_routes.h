@@ -26,7 +26,10 @@ namespace vh::gw {
 
 void RegisterAuditRoutes(Router& router, Services& services);
 
-// The report's display data from the covenant in force.
+// The stamp audit events carry of `covenant` (audit/event.h CovenantRef).
+audit::CovenantRef CovenantRefOf(const policy::Covenant& covenant);
+// The covenant in force as the audit module takes it: house, stamp and the
+// report's display data.
 audit::ReportContext ReportContextFromCovenant(const policy::Covenant& covenant);
 
 }  // namespace vh::gw

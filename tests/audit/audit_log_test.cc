@@ -604,7 +604,7 @@ std::string EventBodyThroughJson(const Event& e) {
   j["overlegvorm"] = e.overlegvorm;
   j["purpose"] = e.purpose;
   j["covenant"] = {
-      {"id", e.covenant_id}, {"version", e.covenant_version}, {"sha256", e.covenant_sha256}};
+      {"id", e.covenant.id}, {"version", e.covenant.version}, {"sha256", e.covenant.sha256}};
   j["subject"] = e.subject;
   j["supplier"] = e.supplier;
   j["recipient"] = e.recipient;
