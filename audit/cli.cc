@@ -143,8 +143,10 @@ int Verify(const Config& config, std::ostream& out, std::ostream& err) {
     ReportContext ctx = CovenantContext(config, err);
     auto log = AuditLog::Open(config, clock);
     if (log.ok()) {
-      Status s = (*log)->Append(
-          QueryEvent(ctx, "verify", {{"intact", rep->intact}, {"events", rep->events}}));
+      Status s = (*log)
+                     ->Append(QueryEvent(ctx, "verify",
+                                         {{"intact", rep->intact}, {"events", rep->events}}))
+                     .status();
       if (!s.ok()) err << "warning: this verification was not recorded: " << s.message() << "\n";
     } else {
       err << "warning: this verification was not recorded: " << log.status().message() << "\n";
@@ -166,7 +168,7 @@ int Verify(const Config& config, std::ostream& out, std::ostream& err) {
 
 Status FilterFromArgs(const Args& a, const AuditLog& log, QueryFilter* f, Json* shown) {
   if (!Flag(a, "bsn").empty()) {
-    f->subject = log.SubjectPseudonym(Flag(a, "bsn"));
+    f->subject = log.pseudonymizer().SubjectPseudonym(Flag(a, "bsn"));
     (*shown)["subject"] = f->subject;  // never the BSN itself
   }
   if (!Flag(a, "subject").empty()) f->subject = (*shown)["subject"] = Flag(a, "subject");
@@ -232,7 +234,7 @@ int Query(const Args& a, const Config& config, std::ostream& out, std::ostream& 
   ReportContext ctx = CovenantContext(config, err);
   Event qe = QueryEvent(ctx, "query", {{"filters", shown}, {"results", events.size()}});
   qe.subject = f.subject;
-  s = (*log)->Append(std::move(qe));
+  s = (*log)->Append(std::move(qe)).status();
   if (!s.ok()) {  // no disclosure without its event
     err << "vhgate audit query: " << s.message() << "\n";
     return kExitFailed;
@@ -259,7 +261,7 @@ int Report(const Args& a, const Config& config, std::ostream& out, std::ostream&
     return kExitUsage;
   }
   QueryFilter f;
-  f.subject = (*log)->SubjectPseudonym(bsn);
+  f.subject = (*log)->pseudonymizer().SubjectPseudonym(bsn);
   f.chronological_all = true;
   auto page = (*log)->Query(f);
   if (!page.ok()) {
@@ -273,7 +275,7 @@ int Report(const Args& a, const Config& config, std::ostream& out, std::ostream&
   Event qe = QueryEvent(
       ctx, "report", {{"format", format}, {"copy", copy}, {"entries", report["entries"].size()}});
   qe.subject = f.subject;
-  Status s = (*log)->Append(std::move(qe));
+  Status s = (*log)->Append(std::move(qe)).status();
   if (!s.ok()) {
     err << "vhgate audit report: " << s.message() << "\n";
     return kExitFailed;

@@ -3,8 +3,9 @@
 // NEN 7513: who, what, when, about whom, on which basis, with what outcome).
 //
 // An Event carries no field values and no direct identifiers: the subject is
-// a keyed pseudonym (AuditLog::SubjectPseudonym) and a disclosed or accepted
-// field carries a keyed MAC of its value (AuditLog::ValueMac). Free text
+// a keyed pseudonym (Pseudonymizer::SubjectPseudonym, audit/pseudonymizer.h)
+// and a disclosed or accepted field carries a keyed MAC of its value
+// (Pseudonymizer::ValueMac). Free text
 // (`detail`, e.g. a decline reason) is stored inside the encrypted store only.
 //
 // A StoredEvent is an Event as committed: with its sequence number, UTC time,
@@ -121,7 +122,7 @@ struct Event {
   Actor actor;
   std::string meeting, overlegvorm, purpose;
   CovenantRef covenant;
-  std::string subject;  // pseudonym from SubjectPseudonym(), "" when none
+  std::string subject;  // pseudonym (Pseudonymizer::SubjectPseudonym), "" when none
   std::string supplier, recipient;
   std::vector<FieldDecision> fields;
   std::vector<SubjectPart> parts;  // a dossier view's subjects (then `subject` is "")

@@ -183,7 +183,7 @@ struct ExchangeService::Impl {
   // audit log together and share its group commit.
   Status AppendAll(std::vector<audit::Event> events) {
     if (events.empty()) return Status::Ok();
-    return Recorded(audit.AppendBatch(std::move(events)));
+    return Recorded(audit.Append(audit::AppendRequest(std::move(events))).status());
   }
   // What the caller is told when the audit log did not take its events.
   static Status Recorded(const Status& result) {
@@ -216,7 +216,8 @@ struct ExchangeService::Impl {
   Status Refuse(const audit::Actor& actor, const Covenant& c, const Overlegvorm* o,
                 std::string_view meeting, const Status& refusal, std::string_view subject = "",
                 std::string_view supplier = "") {
-    Status s = audit.Append(RefusalEvent(actor, c, o, meeting, refusal, subject, supplier));
+    Status s =
+        audit.Append(RefusalEvent(actor, c, o, meeting, refusal, subject, supplier)).status();
     if (!s.ok()) return RefusalUnrecorded();
     return refusal;
   }
@@ -312,7 +313,7 @@ struct ExchangeService::Impl {
         fd.rule = std::string(d.decision.rule_id());
         fd.transform = std::string(policy::TransformName(d.decision.as));
         // The MAC of the value as shown, over its text in the body.
-        fd.value_mac = audit.ValueMacOfText(
+        fd.value_mac = audit.pseudonymizer().ValueMacOfText(
             fd.field, std::string_view(filtered->subjects_text).substr(d.shown_at, d.shown_len));
         ++parts[si].shown;
         suppliers.insert(d.supplier);
@@ -560,7 +561,7 @@ Result<Json> ExchangeService::CreateMeeting(const audit::Actor& caller, const Js
       }
     }
     s.identity = std::move(identity);
-    s.pseudonym = impl_->audit.SubjectPseudonym(bsn.empty() ? s.ref : bsn);
+    s.pseudonym = impl_->audit.pseudonymizer().SubjectPseudonym(bsn.empty() ? s.ref : bsn);
     nm.subjects.push_back(std::move(s));
   }
 
@@ -941,8 +942,8 @@ Result<Json> ExchangeService::Answer(const audit::Actor& caller, std::string_vie
       continue;
     }
     accepted_ids.push_back(it.key());
-    e.fields.push_back(
-        {it.key(), "accepted", "", "", "", impl_->audit.ValueMac(it.key(), it.value())});
+    e.fields.push_back({it.key(), "accepted", "", "", "",
+                        impl_->audit.pseudonymizer().ValueMac(it.key(), it.value())});
     if (!it.value().is_null()) {
       accepted.push_back({req->subject, caller.partner, it.key(), it.value(), req->id, now});
     }
@@ -1183,19 +1184,17 @@ void ExchangeService::DossierBodyAsync(const audit::Actor& caller, std::string_v
   if (!prepared.ok()) return done(prepared.status());
   if (!prepared->refusal.ok()) {
     // The refusal is answered once its event is durable (or 503).
-    impl_->audit.AppendWithSetsAsync(
-        std::move(prepared->event), {},
-        [refusal = std::move(prepared->refusal), done = std::move(done)](Status s) {
-          done(s.ok() ? refusal : Impl::RefusalUnrecorded());
-        });
+    impl_->audit.AppendAsync(std::move(prepared->event),
+                             [refusal = std::move(prepared->refusal), done = std::move(done)](
+                                 Status s) { done(s.ok() ? refusal : Impl::RefusalUnrecorded()); });
     return;
   }
   // The body leaves only once its event is durable.
   std::shared_ptr<const RenderedView> view = std::move(prepared->view);
   auto sets = view->sets;
   auto list = view->list;
-  impl_->audit.AppendViewAsync(
-      std::move(prepared->event), std::move(list), std::move(sets),
+  impl_->audit.AppendAsync(
+      audit::AppendRequest::View(std::move(prepared->event), std::move(sets), std::move(list)),
       [view = std::move(view), done = std::move(done)](Status s) {
         if (!s.ok()) return done(Impl::Recorded(s));
         done(SharedText(view, &view->body));  // shares the view, copies nothing

@@ -126,7 +126,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
       e.covenant = CovenantRefOf(*c);
       e.outcome = "ok";
       e.detail = {{"file", c->source()}, {"at", "start"}};
-      Status st = a.services_.audit->Append(std::move(e));
+      Status st = a.services_.audit->Append(std::move(e)).status();
       if (!st.ok()) return Status::Make(st.code(), st.reason(), "audit log: " + st.message());
     }
   }
@@ -221,7 +221,7 @@ Status App::ReloadPolicy(const std::string& actor) {
       e.covenant = CovenantRefOf(c);
       e.outcome = outcome;
       e.detail = std::move(detail);
-      return services_.audit->Append(std::move(e));
+      return services_.audit->Append(std::move(e)).status();
     };
     auto reloaded = services_.covenant->Reload();
     if (!reloaded.ok()) {
@@ -287,7 +287,7 @@ void App::RecordRefusal(const ApiRequest& req, const Status& status) {
     e.detail = {{"method", req.method},
                 {"route", req.route.empty() ? "unmatched" : req.route},
                 {"reason", status.reason()}};
-    Status st = services_.audit->Append(std::move(e));
+    Status st = services_.audit->Append(std::move(e)).status();
     if (!st.ok()) LogError("audit_refusal_not_recorded", {{"reason", st.reason()}});
   }
   // [audit] refusal end

@@ -60,7 +60,7 @@ Status ParseFilter(const ApiRequest& req, const audit::AuditLog& log, audit::Que
     if (!known) return Status::InvalidArgument("bad_query", "unknown filter '" + k + "'");
   }
   std::string bsn = QueryParam(req, "bsn");
-  if (!bsn.empty()) f->subject = log.SubjectPseudonym(bsn);
+  if (!bsn.empty()) f->subject = log.pseudonymizer().SubjectPseudonym(bsn);
   if (std::string s = QueryParam(req, "subject"); !s.empty()) {
     if (!f->subject.empty() && f->subject != s) {
       return Status::InvalidArgument("bad_query", "bsn and subject name different people");
@@ -137,7 +137,7 @@ void RegisterAuditRoutes(Router& router, Services& services) {
         QueryEvent(req, cov.get(),
                    {{"filters", shown}, {"scope", f.scope_partner}, {"results", events.size()}});
     qe.subject = f.subject;
-    st = s->audit->Append(std::move(qe));
+    st = s->audit->Append(std::move(qe)).status();
     if (!st.ok()) return ApiResponse::FromStatus(st);  // nothing disclosed without its event
     Json body = {{"events", std::move(events)},
                  {"next_cursor",
@@ -162,7 +162,7 @@ void RegisterAuditRoutes(Router& router, Services& services) {
           Status::InvalidArgument("bad_query", "copy must be officer or subject"));
     }
     audit::QueryFilter f;
-    f.subject = s->audit->SubjectPseudonym(bsn);
+    f.subject = s->audit->pseudonymizer().SubjectPseudonym(bsn);
     f.scope_partner = ScopeOf(req, cov.get());
     f.chronological_all = true;
     auto page = s->audit->Query(f);
@@ -178,7 +178,7 @@ void RegisterAuditRoutes(Router& router, Services& services) {
                                   {"scope", f.scope_partner},
                                   {"entries", report["entries"].size()}});
     qe.subject = f.subject;
-    Status st = s->audit->Append(std::move(qe));
+    Status st = s->audit->Append(std::move(qe)).status();
     if (!st.ok()) return ApiResponse::FromStatus(st);
     if (format == "html") {
       ApiResponse r;
@@ -208,7 +208,8 @@ void RegisterAuditRoutes(Router& router, Services& services) {
       body["first_bad_seq"] = rep->first_bad_seq;
     }
     Status st =
-        s->audit->Append(QueryEvent(req, cov.get(), {{"verify", true}, {"intact", rep->intact}}));
+        s->audit->Append(QueryEvent(req, cov.get(), {{"verify", true}, {"intact", rep->intact}}))
+            .status();
     if (!st.ok()) return ApiResponse::FromStatus(st);
     return ApiResponse::FromJson(200, body);
   });

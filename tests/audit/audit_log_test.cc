@@ -45,7 +45,7 @@ class AuditLogTest : public ::testing::Test {
 TEST_F(AuditLogTest, AppendsAChainThatVerifies) {
   auto log = OpenLog(OptionsIn(dir_, 10));
   for (int i = 0; i < 25; ++i) {
-    auto seq = log->AppendWithSeq(SampleEvent(i));
+    auto seq = log->Append(SampleEvent(i));
     ASSERT_TRUE(seq.ok()) << seq.status().ToString();
     EXPECT_EQ(*seq, i + 1);
   }
@@ -86,7 +86,7 @@ TEST_F(AuditLogTest, ConcurrentAppendsShareCommitsAndGetDistinctSequenceNumbers)
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        auto s = log->AppendWithSeq(SampleEvent(t * 1000 + i));
+        auto s = log->Append(SampleEvent(t * 1000 + i));
         ASSERT_TRUE(s.ok());
         std::lock_guard<std::mutex> lock(mu);
         seqs.insert(*s);
@@ -115,7 +115,7 @@ TEST_F(AuditLogTest, ReopenContinuesTheChainAndClosingSignsACheckpoint) {
   EXPECT_EQ(file->checkpoints.back().seq, 7);  // the close checkpoint
   EXPECT_TRUE(CheckpointSignatureValid(keys_.sign_public, file->checkpoints.back()));
   auto log = OpenLog(o);
-  auto seq = log->AppendWithSeq(SampleEvent(8));
+  auto seq = log->Append(SampleEvent(8));
   ASSERT_TRUE(seq.ok());
   EXPECT_EQ(*seq, 8);
   auto rep = log->Verify();
@@ -195,28 +195,31 @@ TEST_F(AuditLogTest, AForgedCheckpointFailsVerification) {
 
 TEST_F(AuditLogTest, SubjectPseudonymNormalisesTheBsnAndIsKeyed) {
   auto log = OpenLog(OptionsIn(dir_));
-  std::string p = log->SubjectPseudonym("123456782");
+  std::string p = log->pseudonymizer().SubjectPseudonym("123456782");
   EXPECT_EQ(p.size(), 64u);
-  EXPECT_EQ(p, log->SubjectPseudonym("1234 56 782"));
-  EXPECT_EQ(p, log->SubjectPseudonym("1234.56.782"));
-  EXPECT_EQ(log->SubjectPseudonym("12345678"), log->SubjectPseudonym("012345678"));
-  EXPECT_NE(p, log->SubjectPseudonym("123456783"));
-  EXPECT_NE(log->SubjectPseudonym("ref-1"), log->SubjectPseudonym("ref-2"));
+  EXPECT_EQ(p, log->pseudonymizer().SubjectPseudonym("1234 56 782"));
+  EXPECT_EQ(p, log->pseudonymizer().SubjectPseudonym("1234.56.782"));
+  EXPECT_EQ(log->pseudonymizer().SubjectPseudonym("12345678"),
+            log->pseudonymizer().SubjectPseudonym("012345678"));
+  EXPECT_NE(p, log->pseudonymizer().SubjectPseudonym("123456783"));
+  EXPECT_NE(log->pseudonymizer().SubjectPseudonym("ref-1"),
+            log->pseudonymizer().SubjectPseudonym("ref-2"));
   EXPECT_EQ(p.find("123456782"), std::string::npos);
   TempDir other_dir("log2");
   auto other = AuditLog::OpenWith(AuditKeys::Random(), OptionsIn(other_dir), clock_);
   ASSERT_TRUE(other.ok());
-  EXPECT_NE(p, (*other)->SubjectPseudonym("123456782")) << "pseudonym not keyed";
+  EXPECT_NE(p, (*other)->pseudonymizer().SubjectPseudonym("123456782")) << "pseudonym not keyed";
 }
 
 TEST_F(AuditLogTest, ValueMacBindsFieldAndValue) {
   auto log = OpenLog(OptionsIn(dir_));
-  std::string m = log->ValueMac("justitie.lopend_toezicht", Json(true));
-  EXPECT_EQ(m, log->ValueMac("justitie.lopend_toezicht", Json(true)));
-  EXPECT_NE(m, log->ValueMac("justitie.lopend_toezicht", Json(false)));
-  EXPECT_NE(m, log->ValueMac("zorg.bekend", Json(true)));
-  EXPECT_NE(log->ValueMac("a", Json("1")), log->ValueMac("a", Json(1)));
-  EXPECT_NE(m, log->SubjectPseudonym("true"));
+  std::string m = log->pseudonymizer().ValueMac("justitie.lopend_toezicht", Json(true));
+  EXPECT_EQ(m, log->pseudonymizer().ValueMac("justitie.lopend_toezicht", Json(true)));
+  EXPECT_NE(m, log->pseudonymizer().ValueMac("justitie.lopend_toezicht", Json(false)));
+  EXPECT_NE(m, log->pseudonymizer().ValueMac("zorg.bekend", Json(true)));
+  EXPECT_NE(log->pseudonymizer().ValueMac("a", Json("1")),
+            log->pseudonymizer().ValueMac("a", Json(1)));
+  EXPECT_NE(m, log->pseudonymizer().SubjectPseudonym("true"));
 }
 
 TEST_F(AuditLogTest, QueryFiltersScopesAndPages) {
@@ -369,20 +372,21 @@ TEST_F(AuditLogTest, ADossierViewIsOneEventFiledUnderEachOfItsSubjects) {
     for (const auto& set : views.back().sets) {
       distinct_sets.insert(crypto::ToHex(set->digest.data(), set->digest.size()));
     }
-    ASSERT_TRUE(log->AppendWithSets(views.back().event, views.back().sets).ok());
+    ASSERT_TRUE(log->Append(AppendRequest::View(views.back().event, views.back().sets)).ok());
   }
   // A part whose set is not given is refused: no event names a set the
   // store would not hold.
   testing::SampleViewEvent lacking = testing::SampleView(99);
   lacking.sets.pop_back();
-  EXPECT_EQ(log->AppendWithSets(lacking.event, lacking.sets).code(), Code::kInvalidArgument);
+  EXPECT_EQ(log->Append(AppendRequest::View(lacking.event, lacking.sets)).status().code(),
+            Code::kInvalidArgument);
   // Likewise a view given as a part list made already: it must name that
   // list, and every set of the list must be given.
   auto append_view = [&](Event e, std::shared_ptr<const PartList> list,
                          std::vector<std::shared_ptr<const DecisionSet>> sets) {
     std::promise<Status> done;
-    log->AppendViewAsync(std::move(e), std::move(list), std::move(sets),
-                         [&](Status s) { done.set_value(std::move(s)); });
+    log->AppendAsync(AppendRequest::View(std::move(e), std::move(sets), std::move(list)),
+                     [&](Status s) { done.set_value(std::move(s)); });
     return done.get_future().get();
   };
   testing::SampleViewEvent made = testing::SampleView(98);
@@ -492,7 +496,7 @@ TEST_F(AuditLogTest, AnIndexOfAnEarlierVersionIsBuiltAgain) {
     auto log = OpenLog(o);
     for (int i = 0; i < 20; ++i) {
       testing::SampleViewEvent v = testing::SampleView(i);
-      ASSERT_TRUE(log->AppendWithSets(v.event, v.sets).ok());
+      ASSERT_TRUE(log->Append(AppendRequest::View(v.event, v.sets)).ok());
     }
   }
   {
@@ -526,7 +530,7 @@ TEST_F(AuditLogTest, ViewsOfTheEarlierInlineFormAreStillRead) {
     auto log = OpenLog(o);
     for (int i = 0; i < 6; ++i) ASSERT_TRUE(log->Append(SampleEvent(i)).ok());
     // Its sets, through a view of the current form.
-    ASSERT_TRUE(log->AppendWithSets(earlier.event, earlier.sets).ok());
+    ASSERT_TRUE(log->Append(AppendRequest::View(earlier.event, earlier.sets)).ok());
   }
   {
     // Appended as the earlier writer did, chained onto the head.
@@ -673,7 +677,7 @@ TEST_F(AuditLogTest, RefusesUnknownEventTypes) {
   auto log = OpenLog(OptionsIn(dir_));
   Event e = SampleEvent(1);
   e.type = "made_up";
-  EXPECT_EQ(log->Append(e).code(), Code::kInvalidArgument);
+  EXPECT_EQ(log->Append(e).status().code(), Code::kInvalidArgument);
 }
 
 TEST_F(AuditLogTest, DeclineReasonCanaryIsNowhereOnDisk) {
@@ -728,11 +732,11 @@ TEST_F(AuditLogTest, FailsClosedWhileTheStoreIsLockedAndRecovers) {
   auto other = OpenAuditStore(o.db_path, keys_.store_key);
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE((*other)->Exec("BEGIN EXCLUSIVE;").ok());
-  Status s = log->Append(SampleEvent(2));
+  Status s = log->Append(SampleEvent(2)).status();
   EXPECT_EQ(s.code(), Code::kUnavailable) << s.ToString();
   EXPECT_EQ(s.reason(), "audit_unavailable");
   (*other)->Rollback();
-  auto seq = log->AppendWithSeq(SampleEvent(3));
+  auto seq = log->Append(SampleEvent(3));
   ASSERT_TRUE(seq.ok());
   EXPECT_EQ(*seq, 2) << "the refused event must not be in the log";
   EXPECT_TRUE(Intact(log->Verify()));
@@ -754,7 +758,7 @@ TEST_F(AuditLogTest, FailsClosedWhenTheDiskIsFull) {
   for (int i = 0; i < 50; ++i) {
     Event e = SampleEvent(i);
     e.detail = {{"pad", std::string(2000, 'x')}};
-    Status s = log->Append(e);
+    Status s = log->Append(e).status();
     if (!s.ok()) {
       EXPECT_EQ(s.code(), Code::kUnavailable);
       ++refused;
@@ -776,12 +780,12 @@ TEST_F(AuditLogTest, AWalThatCannotBeSyncedFailsClosedForGood) {
   auto log = OpenLog(o);
   ASSERT_TRUE(log->Append(SampleEvent(1)).ok());
   ASSERT_TRUE(std::filesystem::remove(o.db_path + "-wal"));
-  Status s = log->Append(SampleEvent(2));
+  Status s = log->Append(SampleEvent(2)).status();
   EXPECT_EQ(s.code(), Code::kUnavailable) << s.ToString();
   EXPECT_EQ(s.reason(), "audit_unavailable");
   EXPECT_NE(s.message().find("could not be synced"), std::string::npos) << s.message();
   const auto before = log->stats();
-  EXPECT_EQ(log->Append(SampleEvent(3)).code(), Code::kUnavailable);
+  EXPECT_EQ(log->Append(SampleEvent(3)).status().code(), Code::kUnavailable);
   EXPECT_EQ(log->stats().commits, before.commits) << "nothing is written once the WAL failed";
   EXPECT_GT(log->stats().failures, before.failures);
 }
@@ -792,7 +796,7 @@ TEST_F(AuditLogTest, AWalThatCannotBeSyncedFailsClosedForGood) {
 namespace vh::audit {
 namespace {
 
-// AppendBatch: every event of one call is durable and chained when it
+// A request of several events: every one is durable and chained when it
 // returns; one unknown type refuses the whole call before anything is queued.
 class AuditLogBatchTest : public ::testing::Test {
  protected:
@@ -806,10 +810,10 @@ TEST_F(AuditLogBatchTest, AppendsAllEventsOfOneCall) {
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   std::vector<Event> events;
   for (int i = 0; i < 20; ++i) events.push_back(testing::SampleEvent(i));
-  ASSERT_TRUE((*log)->AppendBatch(events).ok());
+  ASSERT_TRUE((*log)->Append(AppendRequest(events)).ok());
   EXPECT_EQ((*log)->last_seq(), 20);
   events[3].type = "not-an-event";
-  EXPECT_EQ((*log)->AppendBatch(events).code(), Code::kInvalidArgument);
+  EXPECT_EQ((*log)->Append(AppendRequest(events)).status().code(), Code::kInvalidArgument);
   EXPECT_EQ((*log)->last_seq(), 20);
   auto rep = (*log)->Verify();
   ASSERT_TRUE(rep.ok()) << rep.status().ToString();

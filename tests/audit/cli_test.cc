@@ -79,17 +79,17 @@ class AuditCliTest : public ::testing::Test {
     SystemClock clock;
     auto log = AuditLog::Open(LoadedConfig(), clock);
     ASSERT_TRUE(log.ok()) << log.status().ToString();
-    std::string subj = (*log)->SubjectPseudonym("123456782");
+    std::string subj = (*log)->pseudonymizer().SubjectPseudonym("123456782");
     for (const char* ov : {"briefing", "radicalisering"}) {
       // A dossier view shown to politie; this person is one of its subjects.
       testing::SampleViewEvent v = testing::SampleView(1);
       v.event.overlegvorm = ov;
       v.event.purpose = "";
       v.event.parts[1].subject = subj;
-      ASSERT_TRUE((*log)->AppendWithSets(v.event, v.sets).ok());
+      ASSERT_TRUE((*log)->Append(AppendRequest::View(v.event, v.sets)).ok());
     }
     Event other = testing::SampleEvent(2);
-    other.subject = (*log)->SubjectPseudonym("111222333");
+    other.subject = (*log)->pseudonymizer().SubjectPseudonym("111222333");
     ASSERT_TRUE((*log)->Append(other).ok());
   }
 
