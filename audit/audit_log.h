@@ -77,7 +77,8 @@
 
 namespace vh::audit {
 
-// Filters of GET /v1/audit/events and `vhgate audit query`. Empty = any.
+// Filters of GET /v1/audit/events and `vhgate audit query` (parsed from
+// their text by audit/audit_service.h ParseQuery). Empty = any.
 struct QueryFilter {
   std::string subject;        // pseudonym (hex); a BSN is turned into one by the caller
   std::string partner;        // actor, supplier or recipient

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -250,6 +251,28 @@ TEST_F(AuditCliTest, ReportInPlainDutchWithRestrictedEntriesWithheldFromTheSubje
   EXPECT_NE(out_.str().find("<!DOCTYPE html>"), std::string::npos);
   EXPECT_NE(out_.str().find("Lopend reclasseringstoezicht"), std::string::npos);
   EXPECT_NE(out_.str().find("beperkte kring"), std::string::npos);
+}
+
+// A --bsn that fails the 11-proef is a usage error naming the flag, in one
+// line without the number: never an empty answer ("nothing was shared").
+TEST_F(AuditCliTest, ABsnThatFailsTheElevenTestExitsTwoNamingTheFlag) {
+  Seed();
+  for (const char* command : {"query", "report"}) {
+    EXPECT_EQ(Audit({command, "--config", ConfigPath(), "--bsn", "123456789"}), 2) << command;
+    const std::string err = err_.str();
+    EXPECT_EQ(out_.str(), "") << command;
+    EXPECT_NE(err.find("--bsn"), std::string::npos) << err;
+    EXPECT_EQ(err.find("123456789"), std::string::npos) << err;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  }
+  // Unknown flags are refused too, naming them; the filters are the HTTP
+  // route's (audit/audit_service.h kQueryFilters).
+  EXPECT_EQ(Audit({"query", "--config", ConfigPath(), "--colour", "red"}), 2);
+  EXPECT_NE(err_.str().find("--colour"), std::string::npos) << err_.str();
+  EXPECT_EQ(Audit({"query", "--config", ConfigPath(), "--limit", "0"}), 2);
+  // Neither was recorded nor answered: the log holds one query, Seed's none.
+  ASSERT_EQ(Audit({"query", "--config", ConfigPath(), "--type", "audit_query"}), 0);
+  EXPECT_EQ(out_.str(), "");
 }
 
 TEST(ReportTest, DutchCivilTime) {
