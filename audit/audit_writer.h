@@ -1,7 +1,7 @@
 #pragma once
 // AuditWriter: the write side of the audit log, behind AuditLog
 // (audit/audit_log.h, whose header states the guarantees; design in
-// audit/README.md "Group commit" and "WAL checkpoints"). Internal to audit/.
+// audit/README.md "Group commit and failing closed"). Internal to audit/.
 //
 // Three threads, each with its own job:
 //   the writer   takes every pending append (at most max_batch) into one

@@ -1,6 +1,6 @@
 // AuditLog::Append and AppendAsync with AppendRequest: several events in one
-// request, views among them, completion once and on which thread, and the
-// Pseudonymizer the log hands out.
+// request, views among them, completion once and on which thread; and the
+// pseudonyms and value MACs of the Pseudonymizer the log hands out.
 
 #include <gtest/gtest.h>
 
@@ -130,6 +130,35 @@ TEST_F(AuditAppendTest, ConcurrentAsyncAppendsEachCompleteOnce) {
   EXPECT_LT(log->stats().commits, kN);
 }
 
+TEST_F(AuditAppendTest, SubjectPseudonymNormalisesTheBsnAndIsKeyed) {
+  auto log = OpenLog(OptionsIn(dir_));
+  std::string p = log->pseudonymizer().SubjectPseudonym("123456782");
+  EXPECT_EQ(p.size(), 64u);
+  EXPECT_EQ(p, log->pseudonymizer().SubjectPseudonym("1234 56 782"));
+  EXPECT_EQ(p, log->pseudonymizer().SubjectPseudonym("1234.56.782"));
+  EXPECT_EQ(log->pseudonymizer().SubjectPseudonym("12345678"),
+            log->pseudonymizer().SubjectPseudonym("012345678"));
+  EXPECT_NE(p, log->pseudonymizer().SubjectPseudonym("123456783"));
+  EXPECT_NE(log->pseudonymizer().SubjectPseudonym("ref-1"),
+            log->pseudonymizer().SubjectPseudonym("ref-2"));
+  EXPECT_EQ(p.find("123456782"), std::string::npos);
+  testing::TempDir other_dir("append2");
+  auto other = AuditLog::OpenWith(AuditKeys::Random(), OptionsIn(other_dir), clock_);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(p, (*other)->pseudonymizer().SubjectPseudonym("123456782")) << "pseudonym not keyed";
+}
+
+TEST_F(AuditAppendTest, ValueMacBindsFieldAndValue) {
+  auto log = OpenLog(OptionsIn(dir_));
+  std::string m = log->pseudonymizer().ValueMac("justitie.lopend_toezicht", Json(true));
+  EXPECT_EQ(m, log->pseudonymizer().ValueMac("justitie.lopend_toezicht", Json(true)));
+  EXPECT_NE(m, log->pseudonymizer().ValueMac("justitie.lopend_toezicht", Json(false)));
+  EXPECT_NE(m, log->pseudonymizer().ValueMac("zorg.bekend", Json(true)));
+  EXPECT_NE(log->pseudonymizer().ValueMac("a", Json("1")),
+            log->pseudonymizer().ValueMac("a", Json(1)));
+  EXPECT_NE(m, log->pseudonymizer().SubjectPseudonym("true"));
+}
+
 TEST_F(AuditAppendTest, ThePseudonymizerIsTheKeysAndKeepsPseudonymsAndMacsApart) {
   auto log = OpenLog(OptionsIn(dir_));
   Pseudonymizer same(keys_.pseudonym_key);
@@ -142,6 +171,31 @@ TEST_F(AuditAppendTest, ThePseudonymizerIsTheKeysAndKeepsPseudonymsAndMacsApart)
   std::set<std::string> distinct = {same.SubjectPseudonym("x"), same.ValueMacOfText("", "x"),
                                     same.ValueMacOfText("x", "")};
   EXPECT_EQ(distinct.size(), 3u);
+}
+
+// A request of several events: every one is durable and chained when it
+// returns; one unknown type refuses the whole call before anything is queued.
+class AuditLogBatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(crypto::InitCrypto().ok()); }
+  testing::TempDir dir_{"batch"};
+  FakeClock clock_{testing::T0()};
+};
+
+TEST_F(AuditLogBatchTest, AppendsAllEventsOfOneCall) {
+  auto log = AuditLog::OpenWith(AuditKeys::Random(), testing::OptionsIn(dir_, 10), clock_);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  std::vector<Event> events;
+  for (int i = 0; i < 20; ++i) events.push_back(testing::SampleEvent(i));
+  ASSERT_TRUE((*log)->Append(AppendRequest(events)).ok());
+  EXPECT_EQ((*log)->last_seq(), 20);
+  events[3].type = "not-an-event";
+  EXPECT_EQ((*log)->Append(AppendRequest(events)).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ((*log)->last_seq(), 20);
+  auto rep = (*log)->Verify();
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_TRUE(rep->intact) << rep->problem;
+  EXPECT_EQ(rep->events, 20);
 }
 
 }  // namespace

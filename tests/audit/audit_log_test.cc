@@ -193,35 +193,6 @@ TEST_F(AuditLogTest, AForgedCheckpointFailsVerification) {
   EXPECT_NE(rep->problem.find("invalid signature"), std::string::npos) << rep->problem;
 }
 
-TEST_F(AuditLogTest, SubjectPseudonymNormalisesTheBsnAndIsKeyed) {
-  auto log = OpenLog(OptionsIn(dir_));
-  std::string p = log->pseudonymizer().SubjectPseudonym("123456782");
-  EXPECT_EQ(p.size(), 64u);
-  EXPECT_EQ(p, log->pseudonymizer().SubjectPseudonym("1234 56 782"));
-  EXPECT_EQ(p, log->pseudonymizer().SubjectPseudonym("1234.56.782"));
-  EXPECT_EQ(log->pseudonymizer().SubjectPseudonym("12345678"),
-            log->pseudonymizer().SubjectPseudonym("012345678"));
-  EXPECT_NE(p, log->pseudonymizer().SubjectPseudonym("123456783"));
-  EXPECT_NE(log->pseudonymizer().SubjectPseudonym("ref-1"),
-            log->pseudonymizer().SubjectPseudonym("ref-2"));
-  EXPECT_EQ(p.find("123456782"), std::string::npos);
-  TempDir other_dir("log2");
-  auto other = AuditLog::OpenWith(AuditKeys::Random(), OptionsIn(other_dir), clock_);
-  ASSERT_TRUE(other.ok());
-  EXPECT_NE(p, (*other)->pseudonymizer().SubjectPseudonym("123456782")) << "pseudonym not keyed";
-}
-
-TEST_F(AuditLogTest, ValueMacBindsFieldAndValue) {
-  auto log = OpenLog(OptionsIn(dir_));
-  std::string m = log->pseudonymizer().ValueMac("justitie.lopend_toezicht", Json(true));
-  EXPECT_EQ(m, log->pseudonymizer().ValueMac("justitie.lopend_toezicht", Json(true)));
-  EXPECT_NE(m, log->pseudonymizer().ValueMac("justitie.lopend_toezicht", Json(false)));
-  EXPECT_NE(m, log->pseudonymizer().ValueMac("zorg.bekend", Json(true)));
-  EXPECT_NE(log->pseudonymizer().ValueMac("a", Json("1")),
-            log->pseudonymizer().ValueMac("a", Json(1)));
-  EXPECT_NE(m, log->pseudonymizer().SubjectPseudonym("true"));
-}
-
 TEST_F(AuditLogTest, QueryFiltersScopesAndPages) {
   auto log = OpenLog(OptionsIn(dir_, 50));
   for (int i = 0; i < 30; ++i) {
@@ -594,85 +565,6 @@ TEST_F(AuditLogTest, TheWalIsCopiedIntoTheStoreOutsideTheWritersCommits) {
   EXPECT_TRUE(Intact(log->Verify()));
 }
 
-// EventBody writes JSON directly; it must give the bytes the Json-tree form
-// gave (stored events keep their form), also for text that needs escaping,
-// non-ASCII and invalid UTF-8.
-std::string EventBodyThroughJson(const Event& e) {
-  Json j = Json::object();
-  j["actor"] = {{"partner", e.actor.partner},
-                {"role", e.actor.role},
-                {"cn", e.actor.cn},
-                {"fingerprint", e.actor.fingerprint},
-                {"remote", e.actor.remote}};
-  j["meeting"] = e.meeting;
-  j["overlegvorm"] = e.overlegvorm;
-  j["purpose"] = e.purpose;
-  j["covenant"] = {
-      {"id", e.covenant.id}, {"version", e.covenant.version}, {"sha256", e.covenant.sha256}};
-  j["subject"] = e.subject;
-  j["supplier"] = e.supplier;
-  j["recipient"] = e.recipient;
-  Json fields = Json::array();
-  for (const auto& f : e.fields) {
-    fields.push_back({{"field", f.field},
-                      {"decision", f.decision},
-                      {"rule", f.rule},
-                      {"transform", f.transform},
-                      {"reason", f.reason},
-                      {"value_mac", f.value_mac}});
-  }
-  j["fields"] = std::move(fields);
-  j["outcome"] = e.outcome;
-  j["detail"] = e.detail.is_null() ? Json::object() : e.detail;
-  if (!e.parts_list.empty()) {
-    j["parts_list"] = e.parts_list;
-  } else if (!e.parts.empty()) {
-    Json parts = Json::array();
-    for (const auto& p : e.parts) {
-      parts.push_back(
-          {{"subject", p.subject}, {"set", p.set}, {"shown", p.shown}, {"withheld", p.withheld}});
-    }
-    j["parts"] = std::move(parts);
-  }
-  return DumpJson(j);
-}
-
-TEST(EventBodyTest, SameBytesAsTheJsonTreeAndParsesBack) {
-  std::vector<Event> events;
-  events.push_back(SampleEvent(1));
-  Event odd = SampleEvent(2);
-  odd.actor.cn = "Jan \"de\" Vries\\ \t\n\x01\x7f";
-  odd.purpose = "Weging — één casus";
-  odd.fields.push_back({"leefgebied.wonen", "withheld", "", "", "niet \"nodig\"\r\n", ""});
-  odd.fields.push_back({"casus.reden_melding", "disclosed", "R7", "full", "", "ab\xff\xfe"});
-  odd.detail = {{"reason", "tekst met \"quotes\" en ü"}, {"n", 3}, {"list", {1, "b", nullptr}}};
-  events.push_back(odd);
-  Event empty;
-  empty.type = kAuditQuery;
-  events.push_back(empty);
-  events.push_back(testing::SampleView(3).event);  // parts inline, the earlier form
-  Event named = testing::SampleView(4).event;      // as the log writes a view
-  named.parts_list = MakePartList(named.parts)->hex;
-  named.parts.clear();
-  events.push_back(named);
-  for (const Event& e : events) {
-    std::string body = EventBody(e);
-    EXPECT_EQ(body, EventBodyThroughJson(e));
-    Event back;
-    ASSERT_TRUE(ParseEventBody(body, &back).ok());
-    EXPECT_EQ(back.fields.size(), e.fields.size());
-    ASSERT_EQ(back.parts.size(), e.parts.size());
-    for (std::size_t i = 0; i < e.parts.size(); ++i) {
-      EXPECT_EQ(back.parts[i].subject, e.parts[i].subject);
-      EXPECT_EQ(back.parts[i].set, e.parts[i].set);
-      EXPECT_EQ(back.parts[i].shown, e.parts[i].shown);
-    }
-    EXPECT_EQ(back.parts_list, e.parts_list);
-    EXPECT_EQ(back.purpose, e.purpose);
-    EXPECT_EQ(EventBody(back), body) << "a parsed body writes the same bytes again";
-  }
-}
-
 TEST_F(AuditLogTest, RefusesUnknownEventTypes) {
   auto log = OpenLog(OptionsIn(dir_));
   Event e = SampleEvent(1);
@@ -788,37 +680,6 @@ TEST_F(AuditLogTest, AWalThatCannotBeSyncedFailsClosedForGood) {
   EXPECT_EQ(log->Append(SampleEvent(3)).status().code(), Code::kUnavailable);
   EXPECT_EQ(log->stats().commits, before.commits) << "nothing is written once the WAL failed";
   EXPECT_GT(log->stats().failures, before.failures);
-}
-
-}  // namespace
-}  // namespace vh::audit
-
-namespace vh::audit {
-namespace {
-
-// A request of several events: every one is durable and chained when it
-// returns; one unknown type refuses the whole call before anything is queued.
-class AuditLogBatchTest : public ::testing::Test {
- protected:
-  void SetUp() override { ASSERT_TRUE(crypto::InitCrypto().ok()); }
-  testing::TempDir dir_{"batch"};
-  FakeClock clock_{testing::T0()};
-};
-
-TEST_F(AuditLogBatchTest, AppendsAllEventsOfOneCall) {
-  auto log = AuditLog::OpenWith(AuditKeys::Random(), testing::OptionsIn(dir_, 10), clock_);
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  std::vector<Event> events;
-  for (int i = 0; i < 20; ++i) events.push_back(testing::SampleEvent(i));
-  ASSERT_TRUE((*log)->Append(AppendRequest(events)).ok());
-  EXPECT_EQ((*log)->last_seq(), 20);
-  events[3].type = "not-an-event";
-  EXPECT_EQ((*log)->Append(AppendRequest(events)).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ((*log)->last_seq(), 20);
-  auto rep = (*log)->Verify();
-  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
-  EXPECT_TRUE(rep->intact) << rep->problem;
-  EXPECT_EQ(rep->events, 20);
 }
 
 }  // namespace
