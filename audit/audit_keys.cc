@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "crypto/hex.h"
 #include "crypto/key_file.h"
+#include "crypto/keyring.h"
 #include "crypto/primitives.h"
 
 namespace vh::audit {
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string KeyPath(const Config& config, const char* name) {
-  return (fs::path(config.keys_dir) / name).string();
+  return crypto::KeyFilePath(config.keys_dir, name);
 }
 
 bool Exists(const std::string& path) {
@@ -32,6 +33,8 @@ bool Exists(const std::string& path) {
 Status KeyError(const std::string& path, const std::string& why) {
   return Status::Unavailable("key_file", path + ": " + why);
 }
+
+constexpr std::size_t kMaxPassphraseBytes = 4096;
 
 Result<KdfParams> LoadKdfParams(const std::string& path) {
   auto text = ReadFile(path, 4096);
@@ -111,26 +114,10 @@ std::string PassphraseFilePath(const Config& config) {
 
 Result<crypto::SecretBytes> DeriveKeyFromPassphraseFile(const std::string& passphrase_file,
                                                         const KdfParams& params) {
-  int fd = ::open(passphrase_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return KeyError(passphrase_file, std::string("cannot open: ") + std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return KeyError(passphrase_file, "not a regular file");
-  }
-  if ((st.st_mode & 077) != 0) {
-    ::close(fd);
-    return KeyError(passphrase_file, "readable or writable by group or others (chmod 600)");
-  }
-  crypto::SecretBytes buf(4096);
-  std::size_t len = 0;
-  while (len < buf.size()) {
-    ssize_t n = ::read(fd, buf.data() + len, buf.size() - len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    len += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
+  auto text = crypto::ReadSecretFile(passphrase_file, kMaxPassphraseBytes);
+  if (!text.ok()) return text.status();
+  const crypto::SecretBytes& buf = *text;
+  std::size_t len = buf.size();
   while (len > 0 && (buf.data()[len - 1] == '\n' || buf.data()[len - 1] == '\r')) --len;
   if (len < 12) return KeyError(passphrase_file, "passphrase shorter than 12 characters");
   crypto::SecretBytes key(crypto::kKeyBytes);
@@ -160,8 +147,8 @@ Status InitKeys(const Config& config, std::ostream& out) {
   };
 
   // Store key: random, or Argon2id parameters when a passphrase file is configured.
-  std::string store_key = KeyPath(config, kStoreKeyFile);
-  std::string kdf = KeyPath(config, kStoreKdfFile);
+  std::string store_key = KeyPath(config, crypto::kAuditStoreKeyFile);
+  std::string kdf = KeyPath(config, crypto::kAuditStoreKdfFile);
   std::string passphrase = PassphraseFilePath(config);
   if (Exists(store_key) || Exists(kdf)) {
     report(Exists(store_key) ? store_key : kdf, false);
@@ -177,11 +164,11 @@ Status InitKeys(const Config& config, std::ostream& out) {
     VH_RETURN_IF_ERROR(WriteKdfParams(kdf, p));
     report(kdf, true);
   } else {
-    VH_RETURN_IF_ERROR(ensure_random(kStoreKeyFile));
+    VH_RETURN_IF_ERROR(ensure_random(crypto::kAuditStoreKeyFile));
   }
 
-  std::string sign_key = KeyPath(config, kSignKeyFile);
-  std::string sign_pub = KeyPath(config, kSignPubFile);
+  std::string sign_key = KeyPath(config, crypto::kAuditSignKeyFile);
+  std::string sign_pub = KeyPath(config, crypto::kAuditSignPubFile);
   if (Exists(sign_key) != Exists(sign_pub)) {
     return KeyError(Exists(sign_key) ? sign_pub : sign_key,
                     "missing while the other half of the signing key pair exists");
@@ -197,13 +184,13 @@ Status InitKeys(const Config& config, std::ostream& out) {
     report(sign_key, true);
     report(sign_pub, true);
   }
-  VH_RETURN_IF_ERROR(ensure_random(kPseudonymKeyFile));
-  VH_RETURN_IF_ERROR(ensure_random(kCaseStoreKeyFile));
+  VH_RETURN_IF_ERROR(ensure_random(crypto::kPseudonymKeyFile));
+  VH_RETURN_IF_ERROR(ensure_random(crypto::kCaseStoreKeyFile));
   return Status::Ok();
 }
 
 Result<std::vector<uint8_t>> LoadSignPublicKey(const std::string& keys_dir) {
-  std::string path = (fs::path(keys_dir) / kSignPubFile).string();
+  std::string path = crypto::KeyFilePath(keys_dir, crypto::kAuditSignPubFile);
   auto text = ReadFile(path, 1024);
   if (!text.ok()) return KeyError(path, "cannot read");
   auto pub = crypto::FromHex(*text);
@@ -213,8 +200,8 @@ Result<std::vector<uint8_t>> LoadSignPublicKey(const std::string& keys_dir) {
 
 Result<crypto::SecretBytes> LoadStoreKey(const Config& config) {
   VH_RETURN_IF_ERROR(crypto::InitCrypto());
-  std::string store_key = KeyPath(config, kStoreKeyFile);
-  std::string kdf = KeyPath(config, kStoreKdfFile);
+  std::string store_key = KeyPath(config, crypto::kAuditStoreKeyFile);
+  std::string kdf = KeyPath(config, crypto::kAuditStoreKdfFile);
   if (!Exists(store_key) && Exists(kdf)) {
     auto params = LoadKdfParams(kdf);
     if (!params.ok()) return params.status();
@@ -234,7 +221,8 @@ Result<AuditKeys> LoadAuditKeys(const Config& config) {
   auto store = LoadStoreKey(config);
   if (!store.ok()) return store.status();
   k.store_key = std::move(*store);
-  auto sign = crypto::LoadKeyFile(KeyPath(config, kSignKeyFile), crypto::kSignSecretBytes);
+  auto sign =
+      crypto::LoadKeyFile(KeyPath(config, crypto::kAuditSignKeyFile), crypto::kSignSecretBytes);
   if (!sign.ok()) return sign.status();
   k.sign_secret = std::move(*sign);
   auto pub = LoadSignPublicKey(config.keys_dir);
@@ -243,9 +231,10 @@ Result<AuditKeys> LoadAuditKeys(const Config& config) {
   // The public key must belong to the secret key (Ed25519 secret = seed ‖ public).
   if (!std::equal(k.sign_public.begin(), k.sign_public.end(),
                   k.sign_secret.data() + crypto::kSignSecretBytes - crypto::kSignPublicBytes)) {
-    return KeyError(KeyPath(config, kSignPubFile), "does not match " + std::string(kSignKeyFile));
+    return KeyError(KeyPath(config, crypto::kAuditSignPubFile),
+                    "does not match " + std::string(crypto::kAuditSignKeyFile));
   }
-  auto pseudo = crypto::LoadKeyFile(KeyPath(config, kPseudonymKeyFile), crypto::kKeyBytes);
+  auto pseudo = crypto::LoadKeyFile(KeyPath(config, crypto::kPseudonymKeyFile), crypto::kKeyBytes);
   if (!pseudo.ok()) return pseudo.status();
   k.pseudonym_key = std::move(*pseudo);
   return k;

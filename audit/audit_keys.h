@@ -1,21 +1,21 @@
 #pragma once
-// The audit log's keys in keys_dir (issue 4 item 1). Hex text, files 0600 in
-// a 0700 directory (crypto/key_file.h):
-//   audit-store.key   256-bit SQLCipher raw key of audit.db; or, instead,
-//   audit-store.kdf   {"kdf":"argon2id13","opslimit":..,"memlimit":..,"salt":hex}
-//                     when the store key is derived from a passphrase file
-//                     with Argon2id; the file is named by the environment
-//                     variable VH_AUDIT_PASSPHRASE_FILE (e.g. a systemd
-//                     credential) or config `audit.store_passphrase_file`
-//   audit-sign.key    Ed25519 secret key (64 bytes) for checkpoints
-//   audit-sign.pub    its public key (0644)
-//   pseudonym.key     256-bit key for subject pseudonyms and value MACs
-//   case-store.key    256-bit SQLCipher raw key of the case store (store/)
+// The audit log's keys in keys_dir (issue 4 item 1), by the names of the
+// keyring (crypto/keyring.h), hex text, files 0600 in a 0700 directory
+// (crypto/key_file.h): the audit store key (audit-store.key, or
+// audit-store.kdf with Argon2id parameters when the key is derived from a
+// passphrase file named by the environment variable VH_AUDIT_PASSPHRASE_FILE,
+// e.g. a systemd credential, or by config `audit.store_passphrase_file`), the
+// checkpoint signing pair (audit-sign.key, audit-sign.pub) and the
+// pseudonymisation key (pseudonym.key). `keys init` also creates the case
+// store's key (case-store.key).
 //
 // InitKeys creates what is missing and never overwrites. LoadAuditKeys
 // refuses (Unavailable, reason "key_file", naming the file, never its
-// content) a missing, malformed or group/other-accessible key file.
+// content) a missing, malformed or group/other-accessible key file; every
+// secret file is read with crypto::ReadSecretFile.
 // Keys live in SecretBytes and are wiped when dropped.
+// Thread-safety: free functions; InitKeys must not race another InitKeys on
+// the same directory.
 
 #include <cstdint>
 #include <ostream>
@@ -27,13 +27,6 @@
 #include "crypto/secret_bytes.h"
 
 namespace vh::audit {
-
-inline constexpr const char* kStoreKeyFile = "audit-store.key";
-inline constexpr const char* kStoreKdfFile = "audit-store.kdf";
-inline constexpr const char* kSignKeyFile = "audit-sign.key";
-inline constexpr const char* kSignPubFile = "audit-sign.pub";
-inline constexpr const char* kPseudonymKeyFile = "pseudonym.key";
-inline constexpr const char* kCaseStoreKeyFile = "case-store.key";
 
 struct AuditKeys {
   crypto::SecretBytes store_key;      // 32 bytes
@@ -62,7 +55,8 @@ Result<crypto::SecretBytes> LoadStoreKey(const Config& config);
 Result<std::vector<uint8_t>> LoadSignPublicKey(const std::string& keys_dir);
 
 // Argon2id (libsodium crypto_pwhash, ALG_ARGON2ID13) of a passphrase file's
-// content (trailing newline stripped) into a 32-byte key.
+// content (trailing newline stripped; at most 4096 bytes, at least 12) into
+// a 32-byte key.
 struct KdfParams {
   uint64_t opslimit = 0;
   uint64_t memlimit = 0;

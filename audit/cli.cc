@@ -3,16 +3,15 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <map>
 
 #include "audit/audit_keys.h"
 #include "audit/audit_log.h"
+#include "audit/audit_service.h"
 #include "audit/report.h"
-#include "audit/verifier.h"
 #include "core/config.h"
 #include "core/limits.h"
-#include "crypto/hex.h"
+#include "crypto/primitives.h"
 
 namespace vh::audit {
 namespace {
@@ -67,8 +66,9 @@ Actor CliActor(const std::string& house) {
   return Actor{house, "cli", "cli:" + user, "", "local"};
 }
 
-// The covenant's display data, for reports and the house id. A covenant that
-// cannot be read leaves ids in place of labels.
+// The covenant's display data, for reports and the house id, and its stamp
+// (the sha256 of the file's bytes). A covenant that cannot be read leaves
+// ids in place of labels.
 ReportContext CovenantContext(const Config& config, std::ostream& err) {
   if (config.policy.empty()) return {};
   auto text = ReadFile(config.policy, limits::kMaxCovenantBytes);
@@ -84,19 +84,33 @@ ReportContext CovenantContext(const Config& config, std::ostream& err) {
     err << "warning: " << config.policy << ": not JSON; the report shows ids, not labels\n";
     return {};
   }
-  return ReportContextFromCovenantJson(*j);
+  ReportContext ctx = ReportContextFromCovenantJson(*j);
+  ctx.covenant.sha256 = crypto::Sha256Hex(*text);
+  return ctx;
 }
 
-Event QueryEvent(const ReportContext& ctx, const std::string& command, Json detail) {
-  Event e;
-  e.type = kAuditQuery;
-  e.actor = CliActor(ctx.house);
-  e.covenant_id = ctx.covenant_id;
-  e.covenant_version = ctx.covenant_version;
-  detail["command"] = command;
-  e.detail = std::move(detail);
-  e.outcome = "ok";
-  return e;
+// The CLI acts for the house (it runs where the keys are): it sees every
+// event. Its audit_query events name the OS user and the command.
+Requester CliRequester(const ReportContext& ctx, const std::string& command) {
+  Requester who;
+  who.actor = CliActor(ctx.house);
+  who.origin = {{"command", command}};
+  who.outcome = "ok";
+  who.style = ParamStyle{"--"};
+  return who;
+}
+
+// The flags that are not the command's own, for the service to parse.
+Params ServiceParams(const Args& a) {
+  Params p = a.flags;
+  p.erase("config");
+  return p;
+}
+
+// Refusals of the parameters are usage errors (2); anything else failed (1).
+int ExitFor(const Status& s) {
+  return s.code() == Code::kInvalidArgument || s.code() == Code::kUnprocessable ? kExitUsage
+                                                                                : kExitFailed;
 }
 
 Result<Config> LoadCliConfig(const Args& a) {
@@ -106,28 +120,8 @@ Result<Config> LoadCliConfig(const Args& a) {
 }
 
 int Verify(const Config& config, std::ostream& out, std::ostream& err) {
-  auto store_key = LoadStoreKey(config);
-  if (!store_key.ok()) {
-    err << "vhgate audit verify: " << store_key.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto pub = LoadSignPublicKey(config.keys_dir);
-  if (!pub.ok()) {
-    err << "vhgate audit verify: " << pub.status().message() << "\n";
-    return kExitUsage;
-  }
-  AuditLogOptions o = AuditLogOptionsFor(config);
-  if (!std::filesystem::exists(o.db_path)) {
-    err << "vhgate audit verify: " << o.db_path << ": no audit store\n";
-    return kExitUsage;
-  }
-  auto db = OpenAuditStore(o.db_path, *store_key);
-  if (!db.ok()) {
-    err << "vhgate audit verify: " << db.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto rep = VerifyStore(**db, *pub, o.checkpoint_path);
-  db->reset();
+  // With the store key and the public key only (separation of duties).
+  auto rep = VerifyWithoutSecrets(config);
   if (!rep.ok()) {
     err << "vhgate audit verify: " << rep.status().message() << "\n";
     return kExitUsage;
@@ -139,13 +133,11 @@ int Verify(const Config& config, std::ostream& out, std::ostream& err) {
     SystemClock clock;
     ReportContext ctx = CovenantContext(config, err);
     auto log = AuditLog::Open(config, clock);
-    if (log.ok()) {
-      Status s = (*log)->Append(
-          QueryEvent(ctx, "verify", {{"intact", rep->intact}, {"events", rep->events}}));
-      if (!s.ok()) err << "warning: this verification was not recorded: " << s.message() << "\n";
-    } else {
-      err << "warning: this verification was not recorded: " << log.status().message() << "\n";
-    }
+    Status s =
+        log.ok()
+            ? AuditService(**log, clock).RecordVerification(CliRequester(ctx, "verify"), ctx, *rep)
+            : log.status();
+    if (!s.ok()) err << "warning: this verification was not recorded: " << s.message() << "\n";
   }
   if (!rep->intact) {
     out << "NOT INTACT: " << rep->problem << "\n";
@@ -161,33 +153,6 @@ int Verify(const Config& config, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-Status FilterFromArgs(const Args& a, const AuditLog& log, QueryFilter* f, Json* shown) {
-  if (!Flag(a, "bsn").empty()) {
-    f->subject = log.SubjectPseudonym(Flag(a, "bsn"));
-    (*shown)["subject"] = f->subject;  // never the BSN itself
-  }
-  if (!Flag(a, "subject").empty()) f->subject = (*shown)["subject"] = Flag(a, "subject");
-  if (!Flag(a, "partner").empty()) f->partner = (*shown)["partner"] = Flag(a, "partner");
-  if (!Flag(a, "meeting").empty()) f->meeting = (*shown)["meeting"] = Flag(a, "meeting");
-  if (!Flag(a, "type").empty()) f->type = (*shown)["type"] = Flag(a, "type");
-  for (const char* k : {"from", "to"}) {
-    std::string v = Flag(a, k);
-    if (v.empty()) continue;
-    auto t = ParseUtc(v);
-    if (!t) return Status::InvalidArgument("usage", std::string("--") + k + ": not a time");
-    (k == std::string("from") ? f->from : f->to) = *t;
-    (*shown)[k] = v;
-  }
-  if (!Flag(a, "cursor").empty()) {
-    try {
-      f->after_seq = std::stoll(Flag(a, "cursor"));
-    } catch (...) {
-      return Status::InvalidArgument("usage", "--cursor: not a number");
-    }
-  }
-  return Status::Ok();
-}
-
 int Query(const Args& a, const Config& config, std::ostream& out, std::ostream& err) {
   SystemClock clock;
   auto log = AuditLog::Open(config, clock);
@@ -195,87 +160,38 @@ int Query(const Args& a, const Config& config, std::ostream& out, std::ostream& 
     err << "vhgate audit query: " << log.status().message() << "\n";
     return kExitUsage;
   }
-  QueryFilter f;
-  Json shown = Json::object();
-  Status s = FilterFromArgs(a, **log, &f, &shown);
-  if (!s.ok()) {
-    err << "vhgate audit query: " << s.message() << "\n";
-    return kExitUsage;
-  }
-  bool all_pages = Flag(a, "limit").empty();
-  if (!all_pages) {
-    try {
-      f.limit = static_cast<std::size_t>(std::stoul(Flag(a, "limit")));
-    } catch (...) {
-      err << "vhgate audit query: --limit: not a number\n";
-      return kExitUsage;
-    }
-  } else {
-    f.limit = limits::kMaxAuditPageSize;
-  }
-  std::vector<StoredEvent> events;
-  int64_t next = 0;
-  for (;;) {
-    auto page = (*log)->Query(f);
-    if (!page.ok()) {
-      err << "vhgate audit query: " << page.status().message() << "\n";
-      return kExitUsage;
-    }
-    for (auto& e : page->events) events.push_back(std::move(e));
-    next = page->next_cursor;
-    if (!all_pages || next == 0) break;
-    f.after_seq = next;
-  }
   ReportContext ctx = CovenantContext(config, err);
-  Event qe = QueryEvent(ctx, "query", {{"filters", shown}, {"results", events.size()}});
-  qe.subject = f.subject;
-  s = (*log)->Append(std::move(qe));
-  if (!s.ok()) {  // no disclosure without its event
-    err << "vhgate audit query: " << s.message() << "\n";
-    return kExitFailed;
+  AuditService service(**log, clock);
+  // All pages unless --limit.
+  auto page = service.Query(CliRequester(ctx, "query"), ctx, ServiceParams(a), true);
+  if (!page.ok()) {  // no disclosure without its event
+    err << "vhgate audit query: " << page.status().message() << "\n";
+    return ExitFor(page.status());
   }
-  for (const auto& e : events) out << DumpJson(EventToJson(e)) << "\n";
-  if (!all_pages && next != 0) err << "next cursor: " << next << "\n";
+  for (const auto& e : page->events) out << DumpJson(EventToJson(e)) << "\n";
+  if (page->next_cursor != 0) err << "next cursor: " << page->next_cursor << "\n";
   return kExitOk;
 }
 
 int Report(const Args& a, const Config& config, std::ostream& out, std::ostream& err) {
-  std::string bsn = Flag(a, "bsn");
-  std::string format = Flag(a, "format").empty() ? "json" : Flag(a, "format");
-  std::string copy = Flag(a, "copy").empty() ? "officer" : Flag(a, "copy");
-  if (bsn.empty() || (format != "json" && format != "html") ||
-      (copy != "officer" && copy != "subject")) {
-    err << "usage: vhgate audit report --config F --bsn N [--format json|html] "
-           "[--copy officer|subject]\n";
-    return kExitUsage;
-  }
   SystemClock clock;
   auto log = AuditLog::Open(config, clock);
   if (!log.ok()) {
     err << "vhgate audit report: " << log.status().message() << "\n";
     return kExitUsage;
   }
-  QueryFilter f;
-  f.subject = (*log)->SubjectPseudonym(bsn);
-  f.chronological_all = true;
-  auto page = (*log)->Query(f);
-  if (!page.ok()) {
-    err << "vhgate audit report: " << page.status().message() << "\n";
-    return kExitUsage;
-  }
   ReportContext ctx = CovenantContext(config, err);
-  ReportOptions ro;
-  ro.subject_copy = copy == "subject";
-  Json report = BuildAccessReport(page->events, ctx, ro, clock.Now());
-  Event qe = QueryEvent(
-      ctx, "report", {{"format", format}, {"copy", copy}, {"entries", report["entries"].size()}});
-  qe.subject = f.subject;
-  Status s = (*log)->Append(std::move(qe));
-  if (!s.ok()) {
-    err << "vhgate audit report: " << s.message() << "\n";
-    return kExitFailed;
+  AuditService service(**log, clock);
+  auto report = service.Report(CliRequester(ctx, "report"), ctx, ServiceParams(a));
+  if (!report.ok()) {
+    err << "vhgate audit report: " << report.status().message() << "\n";
+    if (report.status().reason() == "bad_query") {
+      err << "usage: vhgate audit report --config F --bsn N [--format json|html] "
+             "[--copy officer|subject]\n";
+    }
+    return ExitFor(report.status());
   }
-  out << (format == "html" ? RenderAccessReportHtml(report) : DumpJson(report, 2) + "\n");
+  out << (report->html.empty() ? DumpJson(report->json, 2) + "\n" : report->html);
   return kExitOk;
 }
 

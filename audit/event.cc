@@ -252,9 +252,9 @@ std::string EventBody(const Event& e) {
   out.push_back('}');
   PutKey(&out, "covenant");
   out.push_back('{');
-  PutField(&out, "id", e.covenant_id, true);
-  PutField(&out, "sha256", e.covenant_sha256);
-  PutField(&out, "version", e.covenant_version);
+  PutField(&out, "id", e.covenant.id, true);
+  PutField(&out, "sha256", e.covenant.sha256);
+  PutField(&out, "version", e.covenant.version);
   out.push_back('}');
   PutKey(&out, "detail");
   out.append(e.detail.is_null() ? std::string("{}") : DumpJson(e.detail));
@@ -293,9 +293,9 @@ Status ParseEventBody(std::string_view body, Event* e) {
   e->overlegvorm = Str(j, "overlegvorm");
   e->purpose = Str(j, "purpose");
   if (auto c = j.find("covenant"); c != j.end() && c->is_object()) {
-    e->covenant_id = Str(*c, "id");
-    e->covenant_version = Str(*c, "version");
-    e->covenant_sha256 = Str(*c, "sha256");
+    e->covenant.id = Str(*c, "id");
+    e->covenant.version = Str(*c, "version");
+    e->covenant.sha256 = Str(*c, "sha256");
   }
   e->subject = Str(j, "subject");
   e->supplier = Str(j, "supplier");
@@ -350,7 +350,7 @@ Json EventToJson(const StoredEvent& s) {
          {"overlegvorm", e.overlegvorm},
          {"purpose", e.purpose},
          {"covenant",
-          {{"id", e.covenant_id}, {"version", e.covenant_version}, {"sha256", e.covenant_sha256}}},
+          {{"id", e.covenant.id}, {"version", e.covenant.version}, {"sha256", e.covenant.sha256}}},
          {"subject", e.subject},
          {"supplier", e.supplier},
          {"recipient", e.recipient},

@@ -3,8 +3,9 @@
 // NEN 7513: who, what, when, about whom, on which basis, with what outcome).
 //
 // An Event carries no field values and no direct identifiers: the subject is
-// a keyed pseudonym (AuditLog::SubjectPseudonym) and a disclosed or accepted
-// field carries a keyed MAC of its value (AuditLog::ValueMac). Free text
+// a keyed pseudonym (Pseudonymizer::SubjectPseudonym, audit/pseudonymizer.h)
+// and a disclosed or accepted field carries a keyed MAC of its value
+// (Pseudonymizer::ValueMac). Free text
 // (`detail`, e.g. a decline reason) is stored inside the encrypted store only.
 //
 // A StoredEvent is an Event as committed: with its sequence number, UTC time,
@@ -108,12 +109,20 @@ std::shared_ptr<const PartList> MakePartList(const std::vector<SubjectPart>& par
 // Inverse of MakePartList's body (counts, sets and subjects; no fields).
 Status ParsePartList(std::string_view body, std::vector<SubjectPart>* parts);
 
+// The covenant an event was decided under: the one stamp every event carries
+// (`event.covenant = ref`). Callers make it from the covenant in force; the
+// audit module does not depend on policy/. Stored in the body as
+// "covenant": {"id", "sha256", "version"}.
+struct CovenantRef {
+  std::string id, version, sha256;  // sha256: hex SHA-256 of the covenant file's bytes
+};
+
 struct Event {
   std::string type;  // one of the k* names above
   Actor actor;
   std::string meeting, overlegvorm, purpose;
-  std::string covenant_id, covenant_version, covenant_sha256;
-  std::string subject;  // pseudonym from SubjectPseudonym(), "" when none
+  CovenantRef covenant;
+  std::string subject;  // pseudonym (Pseudonymizer::SubjectPseudonym), "" when none
   std::string supplier, recipient;
   std::vector<FieldDecision> fields;
   std::vector<SubjectPart> parts;  // a dossier view's subjects (then `subject` is "")

@@ -68,8 +68,8 @@ ReportContext ReportContextFromCovenantJson(const Json& c) {
   if (!c.is_object()) return ctx;
   ctx.house = JStr(c, "house");
   if (auto cv = c.find("convenant"); cv != c.end() && cv->is_object()) {
-    ctx.covenant_id = JStr(*cv, "id");
-    ctx.covenant_version = JStr(*cv, "version");
+    ctx.covenant.id = JStr(*cv, "id");
+    ctx.covenant.version = JStr(*cv, "version");
     ctx.covenant_title = JStr(*cv, "title");
   }
   if (auto ps = c.find("partners"); ps != c.end() && ps->is_array()) {
@@ -177,8 +177,8 @@ Json BuildAccessReport(const std::vector<StoredEvent>& events, const ReportConte
       std::vector<std::string> rv(rules.begin(), rules.end());
       text += " Dat mocht op grond van " + std::string(rv.size() == 1 ? "regel " : "de regels ") +
               JoinDutch(rv) + " van het convenant" +
-              (e.covenant_id.empty() ? "" : " " + e.covenant_id) +
-              (e.covenant_version.empty() ? "" : " (versie " + e.covenant_version + ")") + ".";
+              (e.covenant.id.empty() ? "" : " " + e.covenant.id) +
+              (e.covenant.version.empty() ? "" : " (versie " + e.covenant.version + ")") + ".";
     }
     if (!purpose.empty()) text += " Doel: " + purpose;
     if (!purpose.empty() && purpose.back() != '.') text += ".";
@@ -196,7 +196,7 @@ Json BuildAccessReport(const std::vector<StoredEvent>& events, const ReportConte
                        {"overlegvorm_name", ov_name},
                        {"purpose", purpose},
                        {"restricted", restricted},
-                       {"covenant", {{"id", e.covenant_id}, {"version", e.covenant_version}}},
+                       {"covenant", {{"id", e.covenant.id}, {"version", e.covenant.version}}},
                        {"fields", std::move(fields)},
                        {"text", text}});
   }
@@ -205,7 +205,7 @@ Json BuildAccessReport(const std::vector<StoredEvent>& events, const ReportConte
       {"generated_at", FormatUtc(now)},
       {"copy", options.subject_copy ? "subject" : "officer"},
       {"house", ctx.house},
-      {"covenant", {{"id", ctx.covenant_id}, {"version", ctx.covenant_version}}},
+      {"covenant", {{"id", ctx.covenant.id}, {"version", ctx.covenant.version}}},
       {"intro",
        "Dit overzicht laat zien welke organisaties via " + house_name +
            " gegevens over u hebben gekregen of gegeven, wanneer, in welk overleg, op grond van "

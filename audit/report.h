@@ -26,10 +26,14 @@
 
 namespace vh::audit {
 
+// What the audit module knows of the covenant in force, as values: the
+// house, the stamp its own events carry (audit_query events, AuditService)
+// and the report's display data.
 struct ReportContext {
   std::string house;       // house id
   std::string house_name;  // e.g. "Zorg- en Veiligheidshuis Hollands Midden"; defaults to house
-  std::string covenant_id, covenant_version, covenant_title;
+  CovenantRef covenant;    // id, version, sha256 ("" when unknown)
+  std::string covenant_title;
   std::map<std::string, std::string> field_labels;   // field id -> label
   std::map<std::string, std::string> partner_names;  // partner id -> name
   struct Overlegvorm {
@@ -40,7 +44,8 @@ struct ReportContext {
 };
 
 // Display data from a covenant file's JSON (comments allowed). Unknown or
-// malformed parts are skipped: the report then shows ids.
+// malformed parts are skipped: the report then shows ids. The JSON does not
+// give the file's sha256: the caller sets covenant.sha256 from the bytes.
 ReportContext ReportContextFromCovenantJson(const Json& covenant);
 
 struct ReportOptions {

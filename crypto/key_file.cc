@@ -17,28 +17,45 @@ Status KeyError(const std::string& path, const std::string& why) {
 }
 }  // namespace
 
-Result<SecretBytes> LoadKeyFile(const std::string& path, std::size_t expected_len) {
+Result<SecretBytes> ReadSecretFile(const std::string& path, std::size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return KeyError(path, std::string("cannot open: ") + std::strerror(errno));
   struct stat st {};
+  const char* refused = nullptr;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return KeyError(path, "not a regular file");
+    refused = "not a regular file";
+  } else if (st.st_uid != ::geteuid() && st.st_uid != 0) {
+    refused = "owned by another user (chown it to the gateway's user)";
+  } else if ((st.st_mode & 077) != 0) {
+    refused = "readable or writable by group or others (chmod 600)";
   }
-  if ((st.st_mode & 077) != 0) {
+  if (refused != nullptr) {
     ::close(fd);
-    return KeyError(path, "readable or writable by group or others (chmod 600)");
+    return KeyError(path, refused);
   }
-  SecretBytes text(4096);
+  // One byte more than allowed, to tell a file at the limit from a longer one.
+  SecretBytes buf(max_bytes + 1);
   std::size_t len = 0;
-  while (len < text.size()) {
-    ssize_t n = ::read(fd, text.data() + len, text.size() - len);
+  bool read_failed = false;
+  while (len < buf.size()) {
+    ssize_t n = ::read(fd, buf.data() + len, buf.size() - len);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0) read_failed = true;
     if (n <= 0) break;
     len += static_cast<std::size_t>(n);
   }
   ::close(fd);
-  std::string_view hex(reinterpret_cast<const char*>(text.data()), len);
+  if (read_failed) return KeyError(path, "cannot read");
+  if (len > max_bytes) {
+    return KeyError(path, "longer than " + std::to_string(max_bytes) + " bytes");
+  }
+  return SecretBytes(buf.data(), len);
+}
+
+Result<SecretBytes> LoadKeyFile(const std::string& path, std::size_t expected_len) {
+  auto text = ReadSecretFile(path, 4096);
+  if (!text.ok()) return text.status();
+  std::string_view hex(reinterpret_cast<const char*>(text->data()), text->size());
   auto bin = FromHex(hex);
   if (!bin) return KeyError(path, "not hex text");
   SecretBytes key(bin->data(), bin->size());

@@ -9,6 +9,16 @@
 // intermediate buffer.
 // WriteKeyFile creates the file with O_EXCL and mode 0600; it refuses to
 // overwrite.
+//
+// ReadSecretFile is the one reader of secret files (key files, the audit
+// store's passphrase file): it opens without following a symlink
+// (O_NOFOLLOW), and refuses a file that is not a regular file, is owned by
+// another user than this process's (root excepted), is readable or writable
+// by group or others, or is longer than `max_bytes`. Errors: Unavailable
+// with reason "key_file", naming the file and the problem, never the content.
+// The content comes back in SecretBytes; the read buffer is wiped.
+//
+// Thread-safety: free functions, no shared state.
 
 #include <cstddef>
 #include <string>
@@ -18,6 +28,9 @@
 
 namespace vh::crypto {
 
+Result<SecretBytes> ReadSecretFile(const std::string& path, std::size_t max_bytes);
+// A key file (hex text, surrounding whitespace allowed) of exactly
+// `expected_len` bytes, read with ReadSecretFile.
 Result<SecretBytes> LoadKeyFile(const std::string& path, std::size_t expected_len);
 Status WriteKeyFile(const std::string& path, const SecretBytes& key);
 // Writes non-secret material (a public key) as hex text, mode 0644.

@@ -72,7 +72,7 @@ Result<std::shared_ptr<const RenderedView>> DossierViews::Render(
       fd.rule = std::string(d.decision.rule_id());
       fd.transform = std::string(policy::TransformName(d.decision.as));
       // The MAC of the value as shown, over its text in the body.
-      fd.value_mac = ctx_.events.ValueMacOfText(
+      fd.value_mac = ctx_.events.pseudonymizer().ValueMacOfText(
           fd.field, std::string_view(filtered->subjects_text).substr(d.shown_at, d.shown_len));
       ++parts[si].shown;
       suppliers.insert(d.supplier);

@@ -5,6 +5,10 @@
 
 namespace vh::exchange {
 
+audit::CovenantRef CovenantRefOf(const policy::Covenant& c) {
+  return audit::CovenantRef{c.id(), c.version(), c.sha256()};
+}
+
 audit::Event EventRecorder::Base(const char* type, const audit::Actor& actor,
                                  const policy::Covenant& c, const policy::Overlegvorm* o,
                                  std::string_view meeting) {
@@ -16,9 +20,7 @@ audit::Event EventRecorder::Base(const char* type, const audit::Actor& actor,
     e.overlegvorm = o->id;
     e.purpose = o->purpose;
   }
-  e.covenant_id = c.id();
-  e.covenant_version = c.version();
-  e.covenant_sha256 = c.sha256();
+  e.covenant = CovenantRefOf(c);
   e.outcome = "ok";
   return e;
 }
@@ -38,26 +40,27 @@ audit::Event EventRecorder::Refusal(const audit::Actor& actor, const policy::Cov
 
 Status EventRecorder::AppendAll(std::vector<audit::Event> events) {
   if (events.empty()) return Status::Ok();
-  return Recorded(log_.AppendBatch(std::move(events)));
+  return Recorded(log_.Append(audit::AppendRequest(std::move(events))).status());
 }
 
 Status EventRecorder::Refuse(const audit::Actor& actor, const policy::Covenant& c,
                              const policy::Overlegvorm* o, std::string_view meeting,
                              const Status& refusal, std::string_view subject,
                              std::string_view supplier) {
-  Status s = log_.Append(Refusal(actor, c, o, meeting, refusal, subject, supplier));
+  Status s = log_.Append(Refusal(actor, c, o, meeting, refusal, subject, supplier)).status();
   if (!s.ok()) return RefusalUnrecorded();
   return refusal;
 }
 
 void EventRecorder::AppendRefusalAsync(audit::Event refusal, std::function<void(Status)> done) {
-  log_.AppendWithSetsAsync(std::move(refusal), {}, std::move(done));
+  log_.AppendAsync(std::move(refusal), std::move(done));
 }
 
 void EventRecorder::AppendViewAsync(audit::Event event, std::shared_ptr<const audit::PartList> list,
                                     std::vector<std::shared_ptr<const audit::DecisionSet>> sets,
                                     std::function<void(Status)> done) {
-  log_.AppendViewAsync(std::move(event), std::move(list), std::move(sets), std::move(done));
+  log_.AppendAsync(audit::AppendRequest::View(std::move(event), std::move(sets), std::move(list)),
+                   std::move(done));
 }
 
 Status EventRecorder::Recorded(const Status& result) {
@@ -71,19 +74,6 @@ Status EventRecorder::Recorded(const Status& result) {
 
 Status EventRecorder::RefusalUnrecorded() {
   return Status::Unavailable("audit_unavailable", "the audit log cannot record this");
-}
-
-std::string EventRecorder::SubjectPseudonym(std::string_view bsn_or_ref) const {
-  return log_.SubjectPseudonym(bsn_or_ref);
-}
-
-std::string EventRecorder::ValueMac(std::string_view field, const Json& value) const {
-  return log_.ValueMac(field, value);
-}
-
-std::string EventRecorder::ValueMacOfText(std::string_view field,
-                                          std::string_view json_text) const {
-  return log_.ValueMacOfText(field, json_text);
 }
 
 }  // namespace vh::exchange

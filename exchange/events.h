@@ -30,6 +30,10 @@ struct Overlegvorm;
 
 namespace vh::exchange {
 
+// The stamp every audit event carries of the covenant it was decided under
+// (audit/event.h CovenantRef): the one place that reads it off a covenant.
+audit::CovenantRef CovenantRefOf(const policy::Covenant& covenant);
+
 class EventRecorder {
  public:
   explicit EventRecorder(audit::AuditLog& log) : log_(log) {}
@@ -66,11 +70,8 @@ class EventRecorder {
   // What the caller is told when the audit log did not take a refusal's event.
   static Status RefusalUnrecorded();
 
-  // The audit log's keyed pseudonym of a subject (of its BSN, else its ref).
-  std::string SubjectPseudonym(std::string_view bsn_or_ref) const;
-  // Keyed MACs of a value, from the value or from its compact JSON text.
-  std::string ValueMac(std::string_view field, const Json& value) const;
-  std::string ValueMacOfText(std::string_view field, std::string_view json_text) const;
+  // The audit log's pseudonyms of subjects and MACs of values.
+  const audit::Pseudonymizer& pseudonymizer() const { return log_.pseudonymizer(); }
 
  private:
   audit::AuditLog& log_;

@@ -133,7 +133,7 @@ Result<Meeting> Meetings::Create(const audit::Actor& caller, const CreateMeeting
       }
     }
     s.identity = std::move(identity);
-    s.pseudonym = ctx_.events.SubjectPseudonym(bsn.empty() ? s.ref : bsn);
+    s.pseudonym = ctx_.events.pseudonymizer().SubjectPseudonym(bsn.empty() ? s.ref : bsn);
     nm.subjects.push_back(std::move(s));
   }
 

@@ -234,8 +234,8 @@ Result<AnswerReceipt> Requests::Answer(const audit::Actor& caller, std::string_v
       continue;
     }
     receipt.accepted.push_back(it.key());
-    e.fields.push_back(
-        {it.key(), "accepted", "", "", "", ctx_.events.ValueMac(it.key(), it.value())});
+    e.fields.push_back({it.key(), "accepted", "", "", "",
+                        ctx_.events.pseudonymizer().ValueMac(it.key(), it.value())});
     if (!it.value().is_null()) {
       accepted.push_back({req.subject, caller.partner, it.key(), it.value(), req.id, now});
     }

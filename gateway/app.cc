@@ -9,6 +9,7 @@
 #include "audit/audit_log.h"
 #include "core/log.h"
 #include "core/role.h"
+#include "exchange/events.h"
 #include "exchange/exchange_service.h"
 #include "gateway/audit_routes.h"
 #include "gateway/exchange_routes.h"
@@ -115,12 +116,10 @@ Status App::ReloadPolicy(const std::string& actor) {
     e.actor = audit::Actor{c.house(),
                            std::string(RoleName(actor == "SIGHUP" ? Role::kSystem : Role::kAdmin)),
                            actor, "", "local"};
-    e.covenant_id = c.id();
-    e.covenant_version = c.version();
-    e.covenant_sha256 = c.sha256();
+    e.covenant = exchange::CovenantRefOf(c);
     e.outcome = outcome;
     e.detail = std::move(detail);
-    return services_.audit.Append(std::move(e));
+    return services_.audit.Append(std::move(e)).status();
   };
   auto reloaded = holder.Reload();
   if (!reloaded.ok()) {
@@ -168,14 +167,12 @@ void App::RecordRefusal(const ApiRequest& req, const Status& status) {
   const Identity& id = req.identity;
   e.actor = audit::Actor{id.partner, id.role, id.cn, id.fingerprint, id.remote};
   auto c = services_.covenant.Get();
-  e.covenant_id = c->id();
-  e.covenant_version = c->version();
-  e.covenant_sha256 = c->sha256();
+  e.covenant = exchange::CovenantRefOf(*c);
   e.outcome = "refused " + std::to_string(HttpStatusFor(status.code()));
   e.detail = {{"method", req.method},
               {"route", req.route.empty() ? "unmatched" : req.route},
               {"reason", status.reason()}};
-  Status st = services_.audit.Append(std::move(e));
+  Status st = services_.audit.Append(std::move(e)).status();
   if (!st.ok()) LogError("audit_refusal_not_recorded", {{"reason", st.reason()}});
 }
 

@@ -7,6 +7,7 @@
 #include "audit/audit_log.h"
 #include "core/log.h"
 #include "core/role.h"
+#include "exchange/events.h"
 #include "exchange/exchange_service.h"
 #include "policy/covenant.h"
 #include "policy/covenant_holder.h"
@@ -31,12 +32,10 @@ Status AppendStartEvent(audit::AuditLog& log, const policy::Covenant& c) {
   audit::Event e;
   e.type = audit::kPolicyLoaded;
   e.actor = audit::Actor{c.house(), std::string(RoleName(Role::kSystem)), "vhgate", "", "local"};
-  e.covenant_id = c.id();
-  e.covenant_version = c.version();
-  e.covenant_sha256 = c.sha256();
+  e.covenant = exchange::CovenantRefOf(c);
   e.outcome = "ok";
   e.detail = {{"file", c.source()}, {"at", "start"}};
-  return log.Append(std::move(e));
+  return log.Append(std::move(e)).status();
 }
 
 }  // namespace

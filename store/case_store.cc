@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "crypto/hex.h"
 #include "crypto/key_file.h"
+#include "crypto/keyring.h"
 #include "crypto/primitives.h"
 #include "db/database.h"
 
@@ -98,8 +99,7 @@ Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& path,
 }
 
 Result<std::unique_ptr<CaseStore>> CaseStore::OpenFromConfig(const Config& config) {
-  const std::string key_path = (std::filesystem::path(config.keys_dir) / kStoreKeyFile).string();
-  auto key = crypto::LoadKeyFile(key_path, crypto::kKeyBytes);
+  auto key = crypto::LoadKeyFile(crypto::CaseStoreKeyPath(config), crypto::kKeyBytes);
   if (!key.ok()) {
     return Status::Unavailable(
         "key_file", key.status().message() + " (create it with `vhgate keys init --config F`)");

@@ -3,7 +3,7 @@
 // declarations, phases, outcomes and retention of the information exchange.
 //
 // Storage: its own SQLCipher database (data_dir/cases.db) opened with its own
-// key (keys_dir/case-store.key, 32 bytes hex, created by `vhgate keys init`).
+// key (keys_dir/case-store.key, crypto/keyring.h; created by `vhgate keys init`).
 // On top of the page encryption, everything that could identify a person or
 // holds a supplied value (title, subject refs, identities, reasons, answer
 // values, decline reasons) is sealed with XChaCha20-Poly1305 under a random
@@ -53,7 +53,6 @@ class Database;
 
 namespace vh::store {
 
-inline constexpr const char* kStoreKeyFile = "case-store.key";
 inline constexpr const char* kStoreDbFile = "cases.db";
 
 inline constexpr const char* kMeetingOpen = "open";

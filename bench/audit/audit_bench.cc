@@ -40,9 +40,8 @@ Event BenchEvent(int w, int64_t i) {
   e.meeting = "m-" + std::to_string(i % 97);
   e.overlegvorm = "briefing";
   e.purpose = "Weging van meldingen voor de briefing";
-  e.covenant_id = "vh-hollands-midden";
-  e.covenant_version = "2016.2";
-  e.covenant_sha256 = "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b";
+  e.covenant = {"vh-hollands-midden", "2016.2",
+                "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b"};
   e.subject = "5d41402abc4b2a76b9719d911017c592aa7dd3d5b2b4cf1e2d5e1b6f0f8d1c2e";
   e.supplier = "reclassering";
   e.recipient = "politie";

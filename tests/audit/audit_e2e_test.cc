@@ -237,6 +237,24 @@ TEST_F(AuditE2ETest, RoleScopingReportAndQueriesAsEvents) {
   EXPECT_EQ(gw_->Log().find(kCanary), std::string::npos) << "canary in the gateway log";
 }
 
+// A bsn that fails the 11-proef is 422 invalid_bsn through the real gateway,
+// for the events and for the report, and the answer never holds the number.
+TEST_F(AuditE2ETest, ABsnThatFailsTheElevenTestIs422AndNeverEchoed) {
+  for (const std::string bad : {"123456789", "1234.56.789", "12345"}) {
+    for (const std::string route : {"/v1/audit/events?bsn=", "/v1/audit/report?bsn="}) {
+      HttpResult r = gw_->Get(kHouseOfficer, route + bad);
+      EXPECT_EQ(r.status, 422) << route << bad << ": " << r.body;
+      EXPECT_EQ(Str(r.json()["error"], "code"), "invalid_bsn") << r.body;
+      EXPECT_NE(Str(r.json()["error"], "message").find("bsn"), std::string::npos) << r.body;
+      EXPECT_EQ(r.body.find(bad), std::string::npos) << r.body;
+    }
+  }
+  // A valid one answers (an empty log about that person is an answer).
+  HttpResult ok = gw_->Get(kHouseOfficer, "/v1/audit/events?bsn=" + SyntheticBsn(33));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(gw_->Get(kHouseOfficer, "/v1/audit/events?colour=red").status, 400);
+}
+
 TEST_F(AuditE2ETest, FailsClosedWith503WhileTheAuditStoreCannotBeWritten) {
   const std::string id = Round();
   ASSERT_FALSE(id.empty());

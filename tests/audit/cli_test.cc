@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -13,6 +14,7 @@
 #include "audit/audit_log.h"
 #include "audit/report.h"
 #include "core/config.h"
+#include "crypto/keyring.h"
 #include "tests/audit/audit_test_util.h"
 
 namespace vh::audit {
@@ -78,17 +80,17 @@ class AuditCliTest : public ::testing::Test {
     SystemClock clock;
     auto log = AuditLog::Open(LoadedConfig(), clock);
     ASSERT_TRUE(log.ok()) << log.status().ToString();
-    std::string subj = (*log)->SubjectPseudonym("123456782");
+    std::string subj = (*log)->pseudonymizer().SubjectPseudonym("123456782");
     for (const char* ov : {"briefing", "radicalisering"}) {
       // A dossier view shown to politie; this person is one of its subjects.
       testing::SampleViewEvent v = testing::SampleView(1);
       v.event.overlegvorm = ov;
       v.event.purpose = "";
       v.event.parts[1].subject = subj;
-      ASSERT_TRUE((*log)->AppendWithSets(v.event, v.sets).ok());
+      ASSERT_TRUE((*log)->Append(AppendRequest::View(v.event, v.sets)).ok());
     }
     Event other = testing::SampleEvent(2);
-    other.subject = (*log)->SubjectPseudonym("111222333");
+    other.subject = (*log)->pseudonymizer().SubjectPseudonym("111222333");
     ASSERT_TRUE((*log)->Append(other).ok());
   }
 
@@ -100,14 +102,15 @@ TEST_F(AuditCliTest, KeysInitCreatesPrivateKeyFilesOnceAndKeepsThem) {
   ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0) << err_.str();
   std::string keys = dir_.Sub("keys");
   EXPECT_EQ(Mode(keys), 0700);
-  for (const char* f : {kStoreKeyFile, kSignKeyFile, kPseudonymKeyFile, kCaseStoreKeyFile}) {
+  for (const char* f : {crypto::kAuditStoreKeyFile, crypto::kAuditSignKeyFile,
+                        crypto::kPseudonymKeyFile, crypto::kCaseStoreKeyFile}) {
     EXPECT_EQ(Mode(keys + "/" + f), 0600) << f;
   }
-  EXPECT_EQ(Mode(keys + "/" + kSignPubFile), 0644);
-  std::string before = testing::Slurp(keys + "/" + kStoreKeyFile);
+  EXPECT_EQ(Mode(keys + "/" + crypto::kAuditSignPubFile), 0644);
+  std::string before = testing::Slurp(keys + "/" + crypto::kAuditStoreKeyFile);
   EXPECT_EQ(before.size(), 65u);  // 64 hex + newline
   ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0);
-  EXPECT_EQ(testing::Slurp(keys + "/" + kStoreKeyFile), before);
+  EXPECT_EQ(testing::Slurp(keys + "/" + crypto::kAuditStoreKeyFile), before);
   EXPECT_NE(out_.str().find("kept"), std::string::npos);
   EXPECT_EQ(out_.str().find(before.substr(0, 16)), std::string::npos) << "key printed";
   auto loaded = LoadAuditKeys(LoadedConfig());
@@ -116,7 +119,7 @@ TEST_F(AuditCliTest, KeysInitCreatesPrivateKeyFilesOnceAndKeepsThem) {
 
 TEST_F(AuditCliTest, OpenRefusesAGroupReadableKeyFileNamingIt) {
   ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0);
-  std::string sign = dir_.Sub("keys") + "/" + kSignKeyFile;
+  std::string sign = dir_.Sub("keys") + "/" + crypto::kAuditSignKeyFile;
   ASSERT_EQ(::chmod(sign.c_str(), 0640), 0);
   SystemClock clock;
   auto log = AuditLog::Open(LoadedConfig(), clock);
@@ -130,8 +133,8 @@ TEST_F(AuditCliTest, StoreKeyFromAPassphraseFileWithArgon2id) {
   ::chmod(dir_.Sub("passphrase").c_str(), 0600);
   ::setenv("VH_AUDIT_PASSPHRASE_FILE", dir_.Sub("passphrase").c_str(), 1);
   ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0) << err_.str();
-  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/" + kStoreKeyFile));
-  std::string kdf = testing::Slurp(dir_.Sub("keys") + "/" + kStoreKdfFile);
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/" + crypto::kAuditStoreKeyFile));
+  std::string kdf = testing::Slurp(dir_.Sub("keys") + "/" + crypto::kAuditStoreKdfFile);
   EXPECT_NE(kdf.find("argon2id13"), std::string::npos);
   EXPECT_NE(kdf.find("salt"), std::string::npos);
   SystemClock clock;
@@ -158,8 +161,8 @@ TEST_F(AuditCliTest, StoreKeyFromThePassphraseFileTheConfigNames) {
     "tls": {"cert": "c", "key": "k", "client_ca": "ca", "crl": "crl"},
     "audit": {"checkpoint_every": 5, "store_passphrase_file": "passphrase"}})");
   ASSERT_EQ(Keys({"init", "--config", ConfigPath()}), 0) << err_.str();
-  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/" + kStoreKeyFile));
-  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("keys") + "/" + kStoreKdfFile));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/" + crypto::kAuditStoreKeyFile));
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("keys") + "/" + crypto::kAuditStoreKdfFile));
   SystemClock clock;
   {
     auto log = AuditLog::Open(LoadedConfig(), clock);
@@ -248,6 +251,28 @@ TEST_F(AuditCliTest, ReportInPlainDutchWithRestrictedEntriesWithheldFromTheSubje
   EXPECT_NE(out_.str().find("<!DOCTYPE html>"), std::string::npos);
   EXPECT_NE(out_.str().find("Lopend reclasseringstoezicht"), std::string::npos);
   EXPECT_NE(out_.str().find("beperkte kring"), std::string::npos);
+}
+
+// A --bsn that fails the 11-proef is a usage error naming the flag, in one
+// line without the number: never an empty answer ("nothing was shared").
+TEST_F(AuditCliTest, ABsnThatFailsTheElevenTestExitsTwoNamingTheFlag) {
+  Seed();
+  for (const char* command : {"query", "report"}) {
+    EXPECT_EQ(Audit({command, "--config", ConfigPath(), "--bsn", "123456789"}), 2) << command;
+    const std::string err = err_.str();
+    EXPECT_EQ(out_.str(), "") << command;
+    EXPECT_NE(err.find("--bsn"), std::string::npos) << err;
+    EXPECT_EQ(err.find("123456789"), std::string::npos) << err;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  }
+  // Unknown flags are refused too, naming them; the filters are the HTTP
+  // route's (audit/audit_service.h kQueryFilters).
+  EXPECT_EQ(Audit({"query", "--config", ConfigPath(), "--colour", "red"}), 2);
+  EXPECT_NE(err_.str().find("--colour"), std::string::npos) << err_.str();
+  EXPECT_EQ(Audit({"query", "--config", ConfigPath(), "--limit", "0"}), 2);
+  // Neither was recorded nor answered: the log holds one query, Seed's none.
+  ASSERT_EQ(Audit({"query", "--config", ConfigPath(), "--type", "audit_query"}), 0);
+  EXPECT_EQ(out_.str(), "");
 }
 
 TEST(ReportTest, DutchCivilTime) {

@@ -38,7 +38,8 @@ class TamperTest : public ::testing::Test {
       clock.Advance(std::chrono::seconds(7));
       if (i % 5 == 0) {  // every fifth a dossier view naming decision sets
         testing::SampleViewEvent v = testing::SampleView(i);
-        ASSERT_TRUE((*log)->AppendWithSets(std::move(v.event), std::move(v.sets)).ok());
+        ASSERT_TRUE(
+            (*log)->Append(AppendRequest::View(std::move(v.event), std::move(v.sets))).ok());
       } else {
         ASSERT_TRUE((*log)->Append(testing::SampleEvent(i)).ok());
       }

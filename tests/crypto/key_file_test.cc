@@ -6,7 +6,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
+#include "core/config.h"
+#include "crypto/keyring.h"
 #include "crypto/primitives.h"
 
 namespace vh::crypto {
@@ -68,6 +71,48 @@ TEST_F(KeyFileTest, RefusesOpenDirectory) {
   std::filesystem::create_directories(open_dir);
   ::chmod(open_dir.c_str(), 0755);
   EXPECT_FALSE(EnsurePrivateDir(open_dir.string()).ok());
+}
+
+// The one reader of secret files: bounded, private, no symlinks, the content
+// never in a message.
+TEST_F(KeyFileTest, ReadSecretFileIsBoundedPrivateAndFollowsNoSymlink) {
+  auto path = (dir_ / "passphrase").string();
+  { std::ofstream(path) << "correct horse battery staple\n"; }
+  ::chmod(path.c_str(), 0600);
+  auto text = ReadSecretFile(path, 64);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(text->data()), text->size()),
+            "correct horse battery staple\n");
+  // At the limit it reads; one byte past it, it refuses.
+  EXPECT_TRUE(ReadSecretFile(path, text->size()).ok());
+  auto longer = ReadSecretFile(path, text->size() - 1);
+  ASSERT_FALSE(longer.ok());
+  EXPECT_EQ(longer.status().reason(), "key_file");
+  EXPECT_NE(longer.status().message().find("longer than"), std::string::npos);
+  EXPECT_EQ(longer.status().message().find("horse"), std::string::npos) << "content in a message";
+  // A symlink to it is refused, even though the target is private.
+  auto link = (dir_ / "link").string();
+  ASSERT_EQ(::symlink(path.c_str(), link.c_str()), 0);
+  auto linked = ReadSecretFile(link, 64);
+  ASSERT_FALSE(linked.ok());
+  EXPECT_NE(linked.status().message().find(link), std::string::npos);
+  // Group-readable, a directory, a missing file: refused, naming the file.
+  ::chmod(path.c_str(), 0640);
+  auto open = ReadSecretFile(path, 64);
+  ASSERT_FALSE(open.ok());
+  EXPECT_NE(open.status().message().find("group or others"), std::string::npos);
+  EXPECT_FALSE(ReadSecretFile(dir_.string(), 64).ok());
+  EXPECT_FALSE(ReadSecretFile((dir_ / "missing").string(), 64).ok());
+}
+
+TEST(KeyringTest, NamesEveryKeyFileOnceAndTheCaseStoreKeyPath) {
+  std::set<std::string> names(kKeyFiles.begin(), kKeyFiles.end());
+  EXPECT_EQ(names.size(), kKeyFiles.size());
+  EXPECT_TRUE(names.count("case-store.key") && names.count("audit-store.key"));
+  Config config;
+  config.keys_dir = "/etc/vhgate/keys";
+  EXPECT_EQ(CaseStoreKeyPath(config), "/etc/vhgate/keys/case-store.key");
+  EXPECT_EQ(KeyFilePath("keys", kAuditSignPubFile), "keys/audit-sign.pub");
 }
 
 }  // namespace

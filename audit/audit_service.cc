@@ -1,0 +1,269 @@
+#include "audit/audit_service.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <optional>
+#include <utility>
+
+#include "audit/audit_keys.h"
+#include "audit/verifier.h"
+#include "core/bsn.h"
+#include "core/limits.h"
+#include "crypto/hex.h"
+
+namespace vh::audit {
+namespace {
+
+std::string NameOf(ParamStyle style, std::string_view name) {
+  return std::string(style.prefix) + std::string(name);
+}
+
+Status BadQuery(std::string message) {
+  return Status::InvalidArgument("bad_query", std::move(message));
+}
+
+std::string ParamOf(const Params& params, const char* key) {
+  auto it = params.find(key);
+  return it == params.end() ? std::string() : it->second;
+}
+
+template <std::size_t N>
+Status CheckNames(const Params& params, const std::array<ParamSpec, N>& specs, ParamStyle style,
+                  const char* what) {
+  for (const auto& entry : params) {
+    const std::string& key = entry.first;
+    if (std::none_of(specs.begin(), specs.end(),
+                     [&](const ParamSpec& spec) { return key == spec.name; })) {
+      return BadQuery(std::string("unknown ") + what + " '" + NameOf(style, key) + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> WholeNumber(const std::string& text, const std::string& name) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size() || v < 0) {
+    return BadQuery(name + " must be a whole number");
+  }
+  return v;
+}
+
+// The pseudonym of a BSN as a person gives it; Unprocessable "invalid_bsn"
+// unless it passes the 11-proef. The message names the parameter only.
+Result<std::string> PseudonymOfBsn(const std::string& text, const Pseudonymizer& pseudonymizer,
+                                   const std::string& name) {
+  std::optional<std::string> digits = NormaliseBsn(text);
+  const bool valid = digits && IsValidBsn(*digits);
+  if (digits) sodium_memzero(digits->data(), digits->size());
+  if (!valid) {
+    return Status::Unprocessable("invalid_bsn",
+                                 name + " is not a valid BSN (it must pass the 11-proef)");
+  }
+  return pseudonymizer.SubjectPseudonym(text);
+}
+
+}  // namespace
+
+Result<ParsedQuery> ParseQuery(const Params& params, const Pseudonymizer& pseudonymizer,
+                               ParamStyle style) {
+  VH_RETURN_IF_ERROR(CheckNames(params, kQueryFilters, style, "filter"));
+  ParsedQuery q;
+  QueryFilter& f = q.filter;
+  if (std::string bsn = ParamOf(params, "bsn"); !bsn.empty()) {
+    auto subject = PseudonymOfBsn(bsn, pseudonymizer, NameOf(style, "bsn"));
+    sodium_memzero(bsn.data(), bsn.size());
+    if (!subject.ok()) return subject.status();
+    f.subject = std::move(*subject);
+  }
+  if (std::string s = ParamOf(params, "subject"); !s.empty()) {
+    if (!f.subject.empty() && f.subject != s) {
+      return BadQuery(NameOf(style, "bsn") + " and " + NameOf(style, "subject") +
+                      " name different people");
+    }
+    f.subject = s;
+  }
+  if (!f.subject.empty()) q.shown["subject"] = f.subject;  // never the BSN itself
+  f.partner = ParamOf(params, "partner");
+  f.meeting = ParamOf(params, "meeting");
+  f.type = ParamOf(params, "type");
+  if (!f.partner.empty()) q.shown["partner"] = f.partner;
+  if (!f.meeting.empty()) q.shown["meeting"] = f.meeting;
+  if (!f.type.empty()) q.shown["type"] = f.type;
+  for (const char* k : {"from", "to"}) {
+    std::string v = ParamOf(params, k);
+    if (v.empty()) continue;
+    auto t = ParseUtc(v);
+    if (!t) return BadQuery(NameOf(style, k) + " is not an RFC 3339 time");
+    (std::string_view(k) == "from" ? f.from : f.to) = *t;
+    q.shown[k] = v;
+  }
+  if (std::string v = ParamOf(params, "limit"); !v.empty()) {
+    const std::string name = NameOf(style, "limit");
+    auto n = WholeNumber(v, name);
+    if (!n.ok()) return n.status();
+    if (*n < 1 || *n > static_cast<int64_t>(limits::kMaxAuditPageSize)) {
+      return BadQuery(name + " must be 1.." + std::to_string(limits::kMaxAuditPageSize));
+    }
+    f.limit = static_cast<std::size_t>(*n);
+    q.limit_given = true;
+  }
+  if (std::string v = ParamOf(params, "cursor"); !v.empty()) {
+    auto n = WholeNumber(v, NameOf(style, "cursor"));
+    if (!n.ok()) return n.status();
+    f.after_seq = *n;
+  }
+  return q;
+}
+
+Result<ParsedReport> ParseReport(const Params& params, const Pseudonymizer& pseudonymizer,
+                                 ParamStyle style) {
+  VH_RETURN_IF_ERROR(CheckNames(params, kReportParams, style, "parameter"));
+  std::string bsn = ParamOf(params, "bsn");
+  std::string format = ParamOf(params, "format");
+  std::string copy = ParamOf(params, "copy");
+  if (bsn.empty()) return BadQuery(NameOf(style, "bsn") + " is required");
+  if (!format.empty() && format != "json" && format != "html") {
+    return BadQuery(NameOf(style, "format") + " must be json or html");
+  }
+  if (!copy.empty() && copy != "officer" && copy != "subject") {
+    return BadQuery(NameOf(style, "copy") + " must be officer or subject");
+  }
+  ParsedReport r;
+  auto subject = PseudonymOfBsn(bsn, pseudonymizer, NameOf(style, "bsn"));
+  sodium_memzero(bsn.data(), bsn.size());
+  if (!subject.ok()) return subject.status();
+  r.subject = std::move(*subject);
+  r.html = format == "html";
+  r.subject_copy = copy == "subject";
+  return r;
+}
+
+std::string AuditService::ScopeOf(const Actor& actor, const ReportContext& covenant) {
+  return actor.partner == covenant.house ? std::string() : actor.partner;
+}
+
+Status AuditService::Record(const Requester& who, const ReportContext& covenant,
+                            std::string subject, Json detail) const {
+  Event e;
+  e.type = kAuditQuery;
+  e.actor = who.actor;
+  e.covenant = covenant.covenant;
+  e.subject = std::move(subject);
+  if (who.origin.is_object()) {
+    for (const auto& [k, v] : who.origin.items()) detail[k] = v;
+  }
+  e.detail = std::move(detail);
+  e.outcome = who.outcome;
+  return log_.Append(std::move(e)).status();
+}
+
+Result<QueryPage> AuditService::Query(const Requester& who, const ReportContext& covenant,
+                                      const Params& params, bool all_pages) const {
+  auto parsed = ParseQuery(params, log_.pseudonymizer(), who.style);
+  if (!parsed.ok()) return parsed.status();
+  QueryFilter& f = parsed->filter;
+  f.scope_partner = ScopeOf(who.actor, covenant);
+  all_pages = all_pages && !parsed->limit_given;
+  if (all_pages) f.limit = limits::kMaxAuditPageSize;
+  QueryPage result;
+  for (;;) {
+    auto page = log_.Query(f);
+    if (!page.ok()) return page.status();
+    result.next_cursor = page->next_cursor;
+    if (result.events.empty()) {
+      result.events = std::move(page->events);
+    } else {
+      for (auto& e : page->events) result.events.push_back(std::move(e));
+    }
+    if (!all_pages || result.next_cursor == 0) break;
+    f.after_seq = result.next_cursor;
+  }
+  // Nothing is disclosed without its event.
+  VH_RETURN_IF_ERROR(Record(
+      who, covenant, f.subject,
+      {{"filters", parsed->shown}, {"scope", f.scope_partner}, {"results", result.events.size()}}));
+  return result;
+}
+
+Result<AccessReport> AuditService::Report(const Requester& who, const ReportContext& covenant,
+                                          const Params& params) const {
+  auto parsed = ParseReport(params, log_.pseudonymizer(), who.style);
+  if (!parsed.ok()) return parsed.status();
+  QueryFilter f;
+  f.subject = parsed->subject;
+  f.scope_partner = ScopeOf(who.actor, covenant);
+  f.chronological_all = true;
+  auto page = log_.Query(f);
+  if (!page.ok()) return page.status();
+  ReportOptions ro;
+  ro.subject_copy = parsed->subject_copy;
+  AccessReport report;
+  report.json = BuildAccessReport(page->events, covenant, ro, clock_.Now());
+  VH_RETURN_IF_ERROR(Record(who, covenant, f.subject,
+                            {{"report", true},
+                             {"format", parsed->html ? "html" : "json"},
+                             {"copy", ro.subject_copy ? "subject" : "officer"},
+                             {"scope", f.scope_partner},
+                             {"entries", report.json["entries"].size()}}));
+  if (parsed->html) report.html = RenderAccessReportHtml(report.json);
+  return report;
+}
+
+Result<VerifyReport> AuditService::Verify(const Requester& who,
+                                          const ReportContext& covenant) const {
+  auto report = log_.Verify();
+  if (!report.ok()) return report.status();
+  VH_RETURN_IF_ERROR(RecordVerification(who, covenant, *report));
+  return report;
+}
+
+Status AuditService::RecordVerification(const Requester& who, const ReportContext& covenant,
+                                        const VerifyReport& report) const {
+  return Record(who, covenant, "",
+                {{"verify", true}, {"intact", report.intact}, {"events", report.events}});
+}
+
+Result<VerifyReport> VerifyWithoutSecrets(const Config& config) {
+  auto store_key = LoadStoreKey(config);
+  if (!store_key.ok()) return store_key.status();
+  auto pub = LoadSignPublicKey(config.keys_dir);
+  if (!pub.ok()) return pub.status();
+  AuditLogOptions o = AuditLogOptionsFor(config);
+  if (!std::filesystem::exists(o.db_path)) {
+    return Status::Unavailable("audit_unavailable", o.db_path + ": no audit store");
+  }
+  auto db = OpenAuditStore(o.db_path, *store_key);
+  if (!db.ok()) return db.status();
+  return VerifyStore(**db, *pub, o.checkpoint_path);
+}
+
+Json VerifyReportToJson(const VerifyReport& rep) {
+  Json body = {{"intact", rep.intact}, {"events", rep.events}};
+  if (rep.last_checkpoint) {
+    const Checkpoint& cp = *rep.last_checkpoint;
+    body["last_checkpoint"] = {{"seq", cp.seq},
+                               {"time", cp.time},
+                               {"hash", crypto::ToHex(cp.hash.data(), cp.hash.size())}};
+  } else {
+    body["last_checkpoint"] = nullptr;
+  }
+  if (!rep.intact) {
+    body["problem"] = rep.problem;
+    body["first_bad_seq"] = rep.first_bad_seq;
+  }
+  return body;
+}
+
+Json QueryPageToJson(const QueryPage& page) {
+  Json events = Json::array();
+  for (const auto& e : page.events) events.push_back(EventToJson(e));
+  return {
+      {"events", std::move(events)},
+      {"next_cursor", page.next_cursor ? Json(std::to_string(page.next_cursor)) : Json(nullptr)}};
+}
+
+}  // namespace vh::audit

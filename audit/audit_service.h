@@ -1,0 +1,154 @@
+#pragma once
+// AuditService: what privacy officers and auditors ask of the audit log,
+// without a transport (CONTRACT.md "Audit log"; issue 4 items 5-6). Both
+// GET /v1/audit/events|report|verify (gateway/audit_routes.cc) and `vhgate
+// audit query|report|verify` (audit/cli.cc) call it: they hand in the
+// parameters as key/value text (query string or flags), who asks, and the
+// covenant in force as values (a ReportContext: audit/ does not depend on
+// policy/), and get values back to print or to send.
+//
+// Every call is itself an audit_query event, appended before anything is
+// returned: actor and origin of the requester, the covenant stamp of the
+// context, the filters (a BSN only as its pseudonym), the scope and the
+// subject. When the event cannot be written the call fails (Unavailable
+// "audit_unavailable") and discloses nothing.
+//
+// Role scoping: a requester whose partner is the covenant's house (the
+// house's privacy officer; the CLI acts as the house) sees every event; any
+// other partner's privacy officer only the events in which that partner
+// supplied or received data. (Which roles may ask at all is the router's.)
+//
+// Parameters (kQueryFilters, kReportParams): an unknown name, a malformed
+// value or a conflict is InvalidArgument "bad_query" whose message names the
+// parameter as the caller spells it (`bsn` for HTTP, `--bsn` for the CLI).
+// A `bsn` that is not a BSN passing the 11-proef once normalised
+// (core/bsn.h) is Unprocessable "invalid_bsn" (HTTP 422): never "nothing was
+// shared", and the message never holds the number.
+//
+// Thread-safety: the service holds no state of its own; its members are safe
+// to call concurrently (the log is). Ownership: borrows the log and the
+// clock, which must outlive it.
+
+#include <array>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "audit/audit_log.h"
+#include "audit/event.h"
+#include "audit/report.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/json.h"
+#include "core/status.h"
+
+namespace vh::audit {
+
+// Parameters by name, as given (HTTP query parameters, CLI flags without "--").
+using Params = std::map<std::string, std::string>;
+
+// A parameter the service accepts, with one line of help (for --help texts).
+struct ParamSpec {
+  const char* name;
+  const char* help;
+};
+// The filters of Query: GET /v1/audit/events and `vhgate audit query`.
+inline constexpr std::array<ParamSpec, 9> kQueryFilters = {{
+    {"bsn", "a person's BSN (must pass the 11-proef); recorded as its pseudonym"},
+    {"subject", "a subject pseudonym (64 hex)"},
+    {"partner", "events in which this partner acted, supplied or received"},
+    {"meeting", "events of this meeting"},
+    {"type", "events of this type, e.g. dossier_disclosed"},
+    {"from", "events at or after this time (RFC 3339)"},
+    {"to", "events before this time (RFC 3339)"},
+    {"limit", "events per page, 1..1000 (the CLI prints all pages without it)"},
+    {"cursor", "the next_cursor of the page before"},
+}};
+// The parameters of Report: GET /v1/audit/report and `vhgate audit report`.
+inline constexpr std::array<ParamSpec, 3> kReportParams = {{
+    {"bsn", "the person's BSN (required; must pass the 11-proef)"},
+    {"format", "json (default) or html"},
+    {"copy", "officer (default) or subject: the person's own copy"},
+}};
+
+// How a caller spells parameter names in messages: "" (HTTP) or "--" (CLI).
+struct ParamStyle {
+  std::string_view prefix;
+};
+
+// A query as parsed from kQueryFilters.
+struct ParsedQuery {
+  QueryFilter filter;           // scope_partner is the service's to set
+  Json shown = Json::object();  // the filters as the audit_query event records them
+  bool limit_given = false;     // `limit` was given
+};
+Result<ParsedQuery> ParseQuery(const Params& params, const Pseudonymizer& pseudonymizer,
+                               ParamStyle style = {});
+
+// A report request as parsed from kReportParams.
+struct ParsedReport {
+  std::string subject;  // the pseudonym of the BSN
+  bool html = false;
+  bool subject_copy = false;
+};
+Result<ParsedReport> ParseReport(const Params& params, const Pseudonymizer& pseudonymizer,
+                                 ParamStyle style = {});
+
+// Who asks, as the audit_query event records them.
+struct Requester {
+  Actor actor;  // actor.partner decides the scope (above)
+  // Where the request came in, merged into the event's detail, e.g.
+  // {"route": "/v1/audit/events"} or {"command": "query"}.
+  Json origin = Json::object();
+  std::string outcome = "ok";  // the event's outcome ("ok 200" through HTTP)
+  ParamStyle style;            // how messages name its parameters
+};
+
+// The access report: its JSON (audit/report.h) and, when asked for, its
+// HTML page.
+struct AccessReport {
+  Json json;
+  std::string html;  // "" unless format=html
+};
+
+class AuditService {
+ public:
+  AuditService(AuditLog& log, const Clock& clock) : log_(log), clock_(clock) {}
+
+  // "" for a requester who sees every event, else the partner to scope to.
+  static std::string ScopeOf(const Actor& actor, const ReportContext& covenant);
+
+  // One page of the events matching `params` (kQueryFilters); with
+  // `all_pages` and no `limit`, every page.
+  Result<QueryPage> Query(const Requester& who, const ReportContext& covenant, const Params& params,
+                          bool all_pages = false) const;
+  // The access report for the person `params` name (kReportParams).
+  Result<AccessReport> Report(const Requester& who, const ReportContext& covenant,
+                              const Params& params) const;
+  // Verifies the log (AuditLog::Verify) and records that it did; a log that
+  // is not intact is an ok Result with intact = false.
+  Result<VerifyReport> Verify(const Requester& who, const ReportContext& covenant) const;
+  // Records a verification made elsewhere (VerifyWithoutSecrets).
+  Status RecordVerification(const Requester& who, const ReportContext& covenant,
+                            const VerifyReport& report) const;
+
+ private:
+  Status Record(const Requester& who, const ReportContext& covenant, std::string subject,
+                Json detail) const;
+
+  AuditLog& log_;
+  const Clock& clock_;
+};
+
+// Verifies the store of `config` with only what verifying needs: the store
+// key and the public checkpoint key (separation of duties: no signing or
+// pseudonym key). Errors: the key file's, "no audit store", or the store's.
+Result<VerifyReport> VerifyWithoutSecrets(const Config& config);
+
+// The JSON of GET /v1/audit/verify: {intact, events, last_checkpoint:
+// {seq, time, hash} | null, problem?, first_bad_seq?}.
+Json VerifyReportToJson(const VerifyReport& report);
+// The JSON of GET /v1/audit/events: {events: [...], next_cursor: "n" | null}.
+Json QueryPageToJson(const QueryPage& page);
+
+}  // namespace vh::audit
