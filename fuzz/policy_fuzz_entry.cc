@@ -52,6 +52,7 @@ constexpr std::string_view kCovenant = R"({
   }, {
     "id": "r", "name": "R", "purpose": "p", "members": ["politie", "gemeente"],
     "ad_hoc": false, "restricted": true, "retention_days": 30,
+    "circle": [{"partner": "politie", "cn": "A"}, {"partner": "huis", "cn": "B"}],
     "rules": [{"id": "1", "field": "tekst", "from": ["politie"], "to": ["@members"], "as": "full"}]
   }]
 })";

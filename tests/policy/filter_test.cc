@@ -148,7 +148,10 @@ TEST(PolicyFilterTest, AdHocRecipientNeedsSignedDeclaration) {
   EXPECT_EQ(f["toezicht"][0]["value"], true);  // presence
   EXPECT_EQ(f["toezicht"][0]["as"], "presence");
   EXPECT_EQ(f["persoon.geboortedatum"][0]["value"], 1990);  // year
-  EXPECT_FALSE(f.contains("persoon.adres"));                // non-signatory: only @ad_hoc
+  // @participants reaches the non-signatory invitee too (as an ad hoc invitee).
+  ASSERT_TRUE(f.contains("persoon.adres"));
+  EXPECT_EQ(f["persoon.adres"][0]["value"], "Leiden");
+  EXPECT_EQ(f["persoon.adres"][0]["as"], "municipality");
   // ggz is invited but has not signed: nothing.
   view = FilterDossier(*c, Meeting(), "ggz", answers);
   ASSERT_TRUE(view.ok());

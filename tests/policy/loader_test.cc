@@ -212,7 +212,8 @@ TEST(PolicyLoaderTest, NonSignatoryMemberOrRecipient) {
   p = Problems(WithRule(R"({"id": "B1", "field": "toezicht", "from": ["woco"],
                             "to": ["woco"], "as": "full"})"));
   EXPECT_THAT(p, ElementsAre("t.json: /overlegvormen/0/rules/0/to/0: non-signatory partner "
-                             "'woco' may only receive through '@ad_hoc'"));
+                             "'woco' may only receive as an ad hoc invitee (through '@ad_hoc' or "
+                             "'@participants')"));
 }
 
 TEST(PolicyLoaderTest, RestrictedOverlegvormWithAdHoc) {

@@ -73,6 +73,7 @@ inline std::string SmallCovenant(const std::string& rules = "", const std::strin
     "id": "rad", "name": "Radicalisering", "purpose": "Besloten",
     "members": ["politie", "gemeente"], "ad_hoc": false, "restricted": true,
     "retention_days": 365,
+    "circle": [{"partner": "politie", "cn": "Agent-A"}, {"partner": "huis", "cn": "Coord-B"}],
     "rules": [{"id": "R1", "field": "notitie", "from": ["politie"], "to": ["@members"],
                "as": "full"}]
   }])" + extra_top +
