@@ -158,6 +158,10 @@ int Explain(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   } else {
     out << "recipient: the house\n";
   }
+  if (ResidentsOnly(*c, *o, from, supplier_ad_hoc)) {
+    out << "supplier: " << ResidentsOnlySentence(*c, from, *o)
+        << ": it is asked only about its residents\n";
+  }
   int n = 0;
   for (const Rule& r : o->rules) {
     if (r.field != f) continue;

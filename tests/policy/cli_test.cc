@@ -206,6 +206,8 @@ TEST_F(PolicyCliTest, ExplainResidentAndNotResident) {
               "--from", "gemeente-leiden", "--to", "politie", "--not-resident"});
   EXPECT_THAT(r.out, HasSubstr("decision: ALLOW as full by rule B11"));
   EXPECT_THAT(r.out, Not(HasSubstr("note:")));
+  EXPECT_THAT(r.out, HasSubstr("supplier: gemeente-leiden sees only residents of Leiden in "
+                               "briefing: it is asked only about its residents\n"));
   r = with({"--resident", "--not-resident"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("--resident and --not-resident exclude each other"));

@@ -81,6 +81,14 @@ inline std::string SmallCovenant(const std::string& rules = "", const std::strin
 })";
 }
 
+// `text` with the first `from` replaced by `to` (a test failure when absent).
+inline std::string Replaced(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return text;
+}
+
 inline std::shared_ptr<const Covenant> MustLoad(const std::string& text) {
   std::vector<std::string> problems;
   auto c = LoadCovenantText(text, "t.json", &problems);
