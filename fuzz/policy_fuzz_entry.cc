@@ -15,7 +15,8 @@ void Require(bool ok) {
   if (!ok) __builtin_trap();
 }
 
-// A covenant with every field type, group and transform.
+// A covenant with every field type, group and transform, residents_only and
+// a circle.
 constexpr std::string_view kCovenant = R"({
   "convenant": {"id": "fuzz", "version": "1", "title": "F", "valid_from": "2020-01-01"},
   "house": "huis",
@@ -23,8 +24,8 @@ constexpr std::string_view kCovenant = R"({
     {"id": "politie", "name": "P", "chain": "straf", "signatory": true},
     {"id": "om", "name": "O", "chain": "straf", "signatory": true},
     {"id": "ggz", "name": "G", "chain": "zorg", "signatory": true},
-    {"id": "gemeente", "name": "M", "chain": "bestuur", "signatory": true},
-    {"id": "woco", "name": "W", "chain": "overig", "signatory": false}
+    {"id": "gemeente", "name": "M", "chain": "bestuur", "signatory": true, "municipality": "Leiden"},
+    {"id": "woco", "name": "W", "chain": "overig", "signatory": false, "municipality": "Gouda"}
   ],
   "fields": [
     {"id": "naam", "label": "N", "type": "string", "category": "identificerend"},
@@ -38,6 +39,7 @@ constexpr std::string_view kCovenant = R"({
   "overlegvormen": [{
     "id": "o", "name": "O", "purpose": "p", "members": ["politie", "om", "gemeente"],
     "ad_hoc": true, "restricted": false, "retention_days": 30,
+    "residents_only": ["gemeente", "@ad_hoc"],
     "rules": [
       {"id": "1", "field": "naam", "from": ["@house", "@members"], "to": ["@participants"], "as": "full"},
       {"id": "2", "field": "geb", "from": ["@participants", "@house"], "to": ["@members"], "as": "age"},
@@ -52,6 +54,7 @@ constexpr std::string_view kCovenant = R"({
   }, {
     "id": "r", "name": "R", "purpose": "p", "members": ["politie", "gemeente"],
     "ad_hoc": false, "restricted": true, "retention_days": 30,
+    "circle": [{"partner": "politie", "cn": "A"}, {"partner": "huis", "cn": "B"}],
     "rules": [{"id": "1", "field": "tekst", "from": ["politie"], "to": ["@members"], "as": "full"}]
   }]
 })";
@@ -81,18 +84,31 @@ int LoaderOne(const uint8_t* data, std::size_t size) {
   }
   const Covenant& c = **loaded;
   Require(c.sha256().size() == 64);
+  Require(!c.outcomes().empty() && !c.notification_categories().empty());
+  Require(c.case_retention_days() >= 1);
+  for (const Outcome& o : c.outcomes()) Require(c.FindOutcome(o.id) != nullptr);
+  for (const NotificationCategory& n : c.notification_categories()) {
+    Require(c.FindNotificationCategory(n.id) != nullptr);
+  }
+  for (const Partner& p : c.partners()) Require(!p.check_case_holder || p.check);
   // Every decision of the loaded covenant, bounded.
   std::size_t budget = 20000;
   for (const Overlegvorm& o : c.overlegvormen()) {
     for (const Field& f : c.fields()) {
       for (int s = 0; s < c.principal_count() && budget > 0; ++s) {
         for (int r = 0; r < c.principal_count() && budget > 0; ++r, --budget) {
-          Decision d =
-              Decide(c, Flow{o.index, f.index, s, r, (s + r) % 2 == 0, (s % 3) == 0, (r % 2) == 0});
+          Flow flow{o.index, f.index, s, r, (s + r) % 2 == 0, (s % 3) == 0, (r % 2) == 0, false};
+          Decision d = Decide(c, flow);
           if (d.allowed) {
             Require(d.rule != nullptr && d.rule->field == &f);
             Require(TransformFits(d.as, f.type));
           }
+          // Nothing about a non-resident reaches a residents-only recipient,
+          // and residence only ever adds to what is allowed.
+          Require(!d.allowed || !ResidentsOnly(c, o, r, flow.recipient_ad_hoc));
+          flow.subject_resident = true;
+          Decision resident = Decide(c, flow);
+          Require(!d.allowed || resident.allowed);
         }
       }
     }
@@ -102,6 +118,16 @@ int LoaderOne(const uint8_t* data, std::size_t size) {
       }
     }
     (void)RequestSuppliers(c, o, {});
+    for (const Partner& p : c.partners()) {
+      // Nobody residents-only is asked about a subject of unknown residence.
+      if (ResidentsOnly(c, o, p.index, false)) Require(!AskAbout(c, o, p.id, false, ""));
+      Require(!AskAbout(c, o, p.id, false, p.municipality) ||
+              !SuppliableFields(c, o, p.id, false).empty());
+    }
+    Require(!o.restricted || !o.circle.empty());
+    for (const CircleMember& m : o.circle) Require(InCircle(o, m.partner, m.cn));
+    Require(o.circle.empty() || !InCircle(o, "", ""));
+    Require(o.processing_activity.empty() || o.processing_activity.find(':') != std::string::npos);
   }
   return 0;
 }
@@ -124,13 +150,20 @@ int IntakeOne(const uint8_t* data, std::size_t size) {
   }
   // Everything accepted may be supplied and filters without an invalid value.
   // (Constructed, not assigned: GCC 12 -O2 with ASan gives a false -Wrestrict on `ref = "s"`.)
-  SubjectAnswers subject{std::string(1, 's'), {}};
+  // Its residence from the overlegvorm byte's upper bits, so that old corpus
+  // files keep their meaning for the rest: Leiden (gemeente's), Gouda
+  // (woco's) or unknown; a second subject copies it from the other end.
+  static constexpr const char* kWhere[] = {"Leiden", " gouda ", ""};
+  SubjectAnswers subject{std::string(1, 's'), {}, kWhere[(data[0] >> 1) % 3]};
   for (auto it = intake->accepted.begin(); it != intake->accepted.end(); ++it) {
     const Field* f = c.FindField(it.key());
     Require(f != nullptr && MaySupply(c, o, *f, supplier_id, ad_hoc));
     subject.fields.push_back({it.key(), {{supplier_id, *it}}});
   }
-  std::vector<SubjectAnswers> answers = {std::move(subject)};
+  SubjectAnswers other = subject;
+  other.ref = "t";
+  other.municipality = kWhere[(data[0] >> 3) % 3];
+  std::vector<SubjectAnswers> answers = {std::move(subject), std::move(other)};
   MeetingContext m;
   m.overlegvorm = o.id;
   m.starts_on = Date{2026, 2, 28};
@@ -152,6 +185,15 @@ int IntakeOne(const uint8_t* data, std::size_t size) {
     // The streamed text is the DOM, byte for byte once parsed.
     auto reparsed = ParseJson(view->subjects_text, view_limits);
     Require(reparsed.ok() && *reparsed == view->subjects);
+    // A subject that does not exist for the caller is in neither.
+    const bool ro = ResidentsOnly(c, o, r, false) || ResidentsOnly(c, o, r, true);
+    std::size_t listed = 0;
+    for (const SubjectAnswers& s : answers) {
+      const bool exists = !ro || IsResident(c, r, s.municipality);
+      listed += exists;
+      for (const Disclosure& d : view->disclosures) Require(exists || d.subject != s.ref);
+    }
+    Require(view->subjects.size() == listed);
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "core/html.h"
 #include "policy/covenant.h"
@@ -21,6 +22,7 @@ constexpr const char* kUsage =
     "usage: vhgate policy check F\n"
     "       vhgate policy explain F --overlegvorm O --field X --from S --to P [--ad-hoc]\n"
     "                             [--client-present] [--supplier-ad-hoc]\n"
+    "                             [--resident | --not-resident]\n"
     "       vhgate policy matrix F --format md|html\n"
     "       vhgate policy diff OLD NEW\n";
 
@@ -59,10 +61,20 @@ std::string PartyList(const std::vector<Party>& parties) {
   return "[" + s + "]";
 }
 
+// "gemeente-leiden sees only residents of Leiden in briefing".
+std::string ResidentsOnlySentence(const Covenant& c, int principal, const Overlegvorm& o) {
+  const std::string_view id = c.PrincipalId(principal);
+  const Partner* p = c.FindPartner(id);
+  const std::string where = p && !p->municipality.empty() ? "residents of " + p->municipality
+                                                          : "no subject (no municipality)";
+  return std::string(id) + " sees only " + where + " in " + o.id;
+}
+
 int Explain(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.size() < 2) return Usage(err, "explain needs a file");
   std::map<std::string, std::string> opt;
   bool ad_hoc = false, client = false, supplier_ad_hoc = false;
+  std::optional<bool> resident;
   for (std::size_t i = 2; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--ad-hoc") {
@@ -71,6 +83,11 @@ int Explain(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       client = true;
     } else if (a == "--supplier-ad-hoc") {
       supplier_ad_hoc = true;
+    } else if (a == "--resident" || a == "--not-resident") {
+      if (resident.has_value()) {
+        return Usage(err, "--resident and --not-resident exclude each other");
+      }
+      resident = a == "--resident";
     } else if ((a == "--overlegvorm" || a == "--field" || a == "--from" || a == "--to") &&
                i + 1 < args.size()) {
       opt[a.substr(2)] = args[++i];
@@ -83,48 +100,80 @@ int Explain(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   auto c = Load(args[1], out, err);
   if (!c) return kExitFail;
+  // A name that is not in the covenant is a mistake in the question, not a
+  // decision: say which.
+  const Overlegvorm* o = c->FindOverlegvorm(opt["overlegvorm"]);
+  const Field* f = c->FindField(opt["field"]);
+  const int from = c->PrincipalIndex(opt["from"]);
+  const int to = c->PrincipalIndex(opt["to"]);
+  auto unknown = [&](const char* what, const std::string& name) {
+    err << "vhgate policy: explain: unknown " << what << " '" << name << "' (not in " << args[1]
+        << ")\n";
+    return kExitUsage;
+  };
+  if (!o) return unknown("overlegvorm", opt["overlegvorm"]);
+  if (!f) return unknown("field", opt["field"]);
+  if (from < 0) return unknown("supplier (--from)", opt["from"]);
+  if (to < 0) return unknown("recipient (--to)", opt["to"]);
+  const bool residents_only = ResidentsOnly(*c, *o, to, ad_hoc);
   Decision d = Decide(*c, opt["overlegvorm"], opt["field"], opt["from"], opt["to"], ad_hoc, client,
-                      supplier_ad_hoc);
+                      supplier_ad_hoc, resident.value_or(false));
   out << "flow: " << opt["overlegvorm"] << ": " << opt["field"] << ": " << opt["from"]
       << (supplier_ad_hoc ? " (ad hoc)" : "") << " -> " << opt["to"] << (ad_hoc ? " (ad hoc)" : "")
-      << (client ? ", client present" : ", client absent") << "\n";
+      << (client ? ", client present" : ", client absent")
+      << (!resident.has_value() ? ""
+          : *resident           ? ", subject resident"
+                                : ", subject not resident")
+      << "\n";
   if (d.allowed) {
     out << "decision: ALLOW as " << TransformName(d.as) << " by rule " << d.rule->id << "\n";
+  } else if (d.reason == DenyReason::kNotResident) {
+    out << "decision: DENY (not_resident): " << ResidentsOnlySentence(*c, to, *o) << "\n";
   } else {
     out << "decision: DENY (" << DenyReasonCode(d.reason) << "): " << DenyReasonText(d.reason)
         << "\n";
   }
-  const Overlegvorm* o = c->FindOverlegvorm(opt["overlegvorm"]);
-  const Field* f = c->FindField(opt["field"]);
-  if (o) {
-    out << "overlegvorm: " << o->id << " (" << o->name << "), members: ";
-    for (std::size_t i = 0; i < o->members.size(); ++i) {
-      out << (i ? ", " : "") << o->members[i]->id;
-    }
-    out << "; ad hoc partners " << (o->AdmitsAdHoc() ? "admitted" : "not admitted")
-        << (o->restricted ? "; restricted" : "") << "\n";
+  if (residents_only && !resident.has_value()) {
+    out << "note: " << ResidentsOnlySentence(*c, to, *o)
+        << "; without --resident the subject counts as not resident (an unknown municipality is "
+           "nobody's)\n";
+  }
+  out << "overlegvorm: " << o->id << " (" << o->name << "), members: ";
+  for (std::size_t i = 0; i < o->members.size(); ++i) {
+    out << (i ? ", " : "") << o->members[i]->id;
+  }
+  out << "; ad hoc partners " << (o->AdmitsAdHoc() ? "admitted" : "not admitted")
+      << (o->restricted ? "; restricted" : "") << "\n";
+  if (!o->residents_only.empty()) {
+    out << "residents only: " << PartyList(o->residents_only) << "\n";
+  }
+  if (!o->circle.empty()) {
+    out << "circle: " << o->circle.size() << " certificates (the gateway admits only those)\n";
   }
   if (const Partner* p = c->FindPartner(opt["to"])) {
     out << "recipient: " << p->id << " (" << ChainName(p->chain) << ", "
         << (p->signatory ? "signatory" : "non-signatory") << ", "
-        << (o && o->IsMember(p->index) ? "member" : "not a member") << ")\n";
-  } else if (c->IsHouse(opt["to"])) {
+        << (o->IsMember(p->index) ? "member" : "not a member")
+        << (residents_only ? ", residents only" : "") << ")\n";
+  } else {
     out << "recipient: the house\n";
   }
-  if (o && f) {
-    int n = 0;
-    for (const Rule& r : o->rules) {
-      if (r.field != f) continue;
-      ++n;
-      out << "rule " << r.id << ": from " << PartyList(r.from) << " to " << PartyList(r.to)
-          << " as " << TransformName(r.as) << ", client " << (r.client ? "true" : "false");
-      if (d.allowed && d.rule == &r) {
-        out << "  <- wins (least revealing match)";
-      }
-      out << "\n";
-    }
-    if (n == 0) out << "no rule of " << o->id << " names " << f->id << " (default deny)\n";
+  if (ResidentsOnly(*c, *o, from, supplier_ad_hoc)) {
+    out << "supplier: " << ResidentsOnlySentence(*c, from, *o)
+        << ": it is asked only about its residents\n";
   }
+  int n = 0;
+  for (const Rule& r : o->rules) {
+    if (r.field != f) continue;
+    ++n;
+    out << "rule " << r.id << ": from " << PartyList(r.from) << " to " << PartyList(r.to) << " as "
+        << TransformName(r.as) << ", client " << (r.client ? "true" : "false");
+    if (d.allowed && d.rule == &r) {
+      out << "  <- wins (least revealing match)";
+    }
+    out << "\n";
+  }
+  if (n == 0) out << "no rule of " << o->id << " names " << f->id << " (default deny)\n";
   out << "covenant: " << c->id() << " " << c->version() << " sha256 " << c->sha256() << "\n";
   return kExitOk;
 }
@@ -164,7 +213,9 @@ std::string Cell(const Covenant& c, const Overlegvorm& o, const Field& f, const 
     bool member = s != c.house_index() && o.IsMember(s);
     for (int ah = 0; ah < 2; ++ah) {
       if (ah == 1 && (member || s == c.house_index())) continue;
-      Flow fl{o.index, f.index, s, col.principal, ah == 1, col.ad_hoc, false};
+      // Of a residents-only recipient, what it sees of its own residents
+      // (the column says "alleen inwoners").
+      Flow fl{o.index, f.index, s, col.principal, ah == 1, col.ad_hoc, false, true};
       Decision d = Decide(c, fl);
       if (!d.allowed) continue;
       if (ah == 1) {
@@ -213,12 +264,17 @@ std::string Cell(const Covenant& c, const Overlegvorm& o, const Field& f, const 
 
 std::vector<Column> Columns(const Covenant& c, const Overlegvorm& o) {
   std::vector<Column> cols;
-  for (const Partner* p : o.members) cols.push_back({p->index, false, p->id});
+  for (const Partner* p : o.members) {
+    cols.push_back({p->index, false,
+                    p->id + (ResidentsOnly(c, o, p->index, false) ? " (alleen inwoners)" : "")});
+  }
   cols.push_back({c.house_index(), false, "huis (" + c.house() + ")"});
   if (o.AdmitsAdHoc()) {
     for (const Partner& p : c.partners()) {
       if (o.IsMember(p.index)) continue;
-      Column col{p.index, true, p.id + " (ad hoc)"};
+      Column col{
+          p.index, true,
+          p.id + " (ad hoc" + (ResidentsOnly(c, o, p.index, true) ? ", alleen inwoners)" : ")")};
       bool any = false;
       for (const Rule& r : o.rules) {
         if (!Cell(c, o, *r.field, col).empty()) {
@@ -230,6 +286,40 @@ std::vector<Column> Columns(const Covenant& c, const Overlegvorm& o) {
     }
   }
   return cols;
+}
+
+// Residents only, the circle, urgency and the processing activity, in Dutch.
+std::string MoreFacts(const Covenant& c, const Overlegvorm& o) {
+  std::string out;
+  if (!o.residents_only.empty()) {
+    std::string who;
+    for (const Partner& p : c.partners()) {
+      if (!ResidentsOnly(c, o, p.index, false) && !ResidentsOnly(c, o, p.index, true)) continue;
+      who += (who.empty() ? "" : ", ") + p.id + " (" +
+             (p.municipality.empty() ? "geen gemeente: ziet niemand" : p.municipality) + ")";
+    }
+    out += " Alleen inwoners van de eigen gemeente (residents_only " + PartyList(o.residents_only) +
+           "): " + who + "; over anderen krijgen zij niets en worden zij niets gevraagd.";
+  }
+  if (!o.circle.empty()) {
+    std::map<std::string, std::string> by_partner;
+    std::vector<std::string> order;
+    for (const CircleMember& m : o.circle) {
+      if (!by_partner.count(m.partner)) order.push_back(m.partner);
+      std::string& names = by_partner[m.partner];
+      names += (names.empty() ? "" : ", ") + m.cn;
+    }
+    out += " Kring (alleen deze certificaten nemen deel): ";
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      out += (i ? "; " : "") + order[i] + ": " + by_partner[order[i]];
+    }
+    out += ".";
+  }
+  if (o.urgent) out += " Spoed: bij een spoedmelding kan een overleg direct beginnen.";
+  if (!o.processing_activity.empty()) {
+    out += " Verwerkingsactiviteit: " + o.processing_activity + ".";
+  }
+  return out;
 }
 
 int Matrix(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -290,7 +380,7 @@ int Matrix(const std::vector<std::string>& args, std::ostream& out, std::ostream
         "Leden: " + members + ". Ad hoc partners: " +
         (o.AdmitsAdHoc() ? "toegelaten na geheimhoudingsverklaring" : "niet toegelaten") +
         (o.restricted ? ". Besloten kring; nooit in statistieken" : "") +
-        ". Bewaartermijn: " + std::to_string(o.retention_days) + " dagen.";
+        ". Bewaartermijn: " + std::to_string(o.retention_days) + " dagen." + MoreFacts(*c, o);
     if (html) {
       out << "<h2>" << esc(o.name) << " (<code>" << esc(o.id) << "</code>)</h2>\n<p><b>Doel:</b> "
           << esc(o.purpose) << "</p>\n<p>" << esc(facts) << "</p>\n<table>\n<tr><th>Veld</th>"
@@ -326,22 +416,69 @@ int Matrix(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
 // --- diff ---
 
-struct Side {
-  const Covenant* c;
-  int o = -1, f = -1;
-};
-
-Decision DecideIn(const Covenant& c, int o, int f, std::string_view s, bool s_ad_hoc,
-                  std::string_view r, bool r_ad_hoc, bool client) {
-  Decision none;
-  if (o < 0 || f < 0) return none;
-  Flow fl{o, f, c.PrincipalIndex(s), c.PrincipalIndex(r), s_ad_hoc, r_ad_hoc, client};
-  if (fl.supplier < 0 || fl.recipient < 0) return none;
-  return Decide(c, fl);
-}
-
 std::string Describe(const Decision& d) {
   return std::string(TransformName(d.as)) + " (rule " + std::string(d.rule_id()) + ")";
+}
+
+// Changes outside the decision tables that widen or narrow access: a partner's
+// municipality (what "resident" means for it), the circles, and `check`.
+// Returns the number of widening lines; `narrowing` counts the others.
+int DiffAroundTheTables(const Covenant& a, const Covenant& b, std::ostream& out, int* narrowing) {
+  int more = 0;
+  for (const Partner& pb : b.partners()) {
+    const Partner* pa = a.FindPartner(pb.id);
+    if (!pa) continue;
+    bool residents_only = false;
+    for (const Overlegvorm& o : b.overlegvormen()) {
+      residents_only = residents_only || ResidentsOnly(b, o, pb.index, false) ||
+                       ResidentsOnly(b, o, pb.index, true);
+    }
+    if (residents_only && pa->municipality != pb.municipality &&
+        !SameMunicipality(pa->municipality, pb.municipality)) {
+      out << "more revealing: " << pb.id << ": municipality '" << pa->municipality << "' -> '"
+          << pb.municipality << "': where it sees residents only, it now sees those of '"
+          << pb.municipality << "'\n";
+      ++more;
+    }
+    for (auto [key, had, has] :
+         {std::tuple{"check", pa->check, pb.check},
+          std::tuple{"check_case_holder", pa->check_case_holder, pb.check_case_holder}}) {
+      if (had == has) continue;
+      out << (has ? "new: " : "withdrawn: ") << pb.id << ": " << key
+          << (std::string_view(key) == "check" ? " (GET /v1/check: is a person known)"
+                                               : " (the check answer names the case holder)")
+          << "\n";
+      ++(has ? more : *narrowing);
+    }
+  }
+  for (const Overlegvorm& ob : b.overlegvormen()) {
+    const Overlegvorm* oa = a.FindOverlegvorm(ob.id);
+    if (!oa) continue;  // its flows are listed as new
+    if (oa->circle.empty() != ob.circle.empty()) {
+      if (ob.circle.empty()) {
+        out << "new: " << ob.id
+            << ": circle removed: every certificate of a participant takes "
+               "part\n";
+        ++more;
+      } else {
+        out << "withdrawn: " << ob.id << ": circle added: only its " << ob.circle.size()
+            << " certificates take part\n";
+        ++*narrowing;
+      }
+      continue;
+    }
+    for (const CircleMember& m : ob.circle) {
+      if (oa->CircleContains(m.partner, m.cn)) continue;
+      out << "new: " << ob.id << ": circle: " << m.partner << " CN '" << m.cn << "'\n";
+      ++more;
+    }
+    for (const CircleMember& m : oa->circle) {
+      if (ob.CircleContains(m.partner, m.cn)) continue;
+      out << "withdrawn: " << ob.id << ": circle: " << m.partner << " CN '" << m.cn << "'\n";
+      ++*narrowing;
+    }
+  }
+  return more;
 }
 
 int Diff(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -376,8 +513,15 @@ int Diff(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   const auto o_ids = ids([&] { return ovs(*a); }, [&] { return ovs(*b); });
   const auto f_ids = ids([&] { return flds(*a); }, [&] { return flds(*b); });
   const auto p_ids = ids([&] { return principals(*a); }, [&] { return principals(*b); });
+  // Principal indices on each side, once (-1 where a side lacks it).
+  std::vector<int> pa(p_ids.size()), pb(p_ids.size());
+  for (std::size_t i = 0; i < p_ids.size(); ++i) {
+    pa[i] = a->PrincipalIndex(p_ids[i]);
+    pb[i] = b->PrincipalIndex(p_ids[i]);
+  }
 
-  int more = 0, less = 0;
+  int less = 0;
+  int more = DiffAroundTheTables(*a, *b, out, &less);
   for (const std::string& o_id : o_ids) {
     const Overlegvorm* oa = a->FindOverlegvorm(o_id);
     const Overlegvorm* ob = b->FindOverlegvorm(o_id);
@@ -391,45 +535,56 @@ int Diff(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
       bool in_b =
           ib >= 0 && jb >= 0 && b->compiled(ib).field_offset[static_cast<std::size_t>(jb)] >= 0;
       if (!in_a && !in_b) continue;
-      for (const std::string& s : p_ids) {
-        for (int s_ah = 0; s_ah < 2; ++s_ah) {
-          for (const std::string& r : p_ids) {
-            for (int r_ah = 0; r_ah < 2; ++r_ah) {
-              for (int client = 0; client < 2; ++client) {
-                Decision da = DecideIn(*a, ia, ja, s, s_ah, r, r_ah, client);
-                Decision db = DecideIn(*b, ib, jb, s, s_ah, r, r_ah, client);
-                auto same = [](const Decision& x, const Decision& y) {
-                  return x.allowed == y.allowed && (!x.allowed || x.as == y.as);
-                };
-                if (same(da, db)) continue;
-                // Report each variant only where it adds to the plain form.
-                auto plain_same = [&](bool ps, bool pr, bool pc) {
-                  Decision xa = DecideIn(*a, ia, ja, s, ps, r, pr, pc);
-                  Decision xb = DecideIn(*b, ib, jb, s, ps, r, pr, pc);
-                  return same(xa, da) && same(xb, db);
-                };
-                if (s_ah && plain_same(false, r_ah, client)) continue;
-                if (r_ah && plain_same(s_ah, false, client)) continue;
-                if (client && plain_same(s_ah, r_ah, false)) continue;
-                std::string flow = o_id + ": " + f_id + ": " + s + (s_ah ? " (ad hoc)" : "") +
-                                   " -> " + r + (r_ah ? " (ad hoc)" : "") +
-                                   (client ? " [client present]" : "");
-                if (!da.allowed) {
-                  out << "new: " << flow << ": " << Describe(db) << "\n";
-                  ++more;
-                } else if (!db.allowed) {
-                  out << "withdrawn: " << flow << ": was " << Describe(da) << "\n";
-                  ++less;
-                } else if (RevealRank(db.as) > RevealRank(da.as)) {
-                  out << "more revealing: " << flow << ": " << Describe(da) << " -> "
-                      << Describe(db) << "\n";
-                  ++more;
-                } else {
-                  out << "less revealing: " << flow << ": " << Describe(da) << " -> "
-                      << Describe(db) << "\n";
-                  ++less;
-                }
+      // bits: 1 supplier ad hoc, 2 recipient ad hoc, 4 client present, 8 subject not resident.
+      auto decide = [&](const Covenant& c, const std::vector<int>& idx, int o, int f, std::size_t s,
+                        std::size_t r, int bits) {
+        Decision none;
+        if (o < 0 || f < 0 || idx[s] < 0 || idx[r] < 0) return none;
+        return Decide(c, Flow{o, f, idx[s], idx[r], (bits & 1) != 0, (bits & 2) != 0,
+                              (bits & 4) != 0, (bits & 8) == 0});
+      };
+      auto same = [](const Decision& x, const Decision& y) {
+        return x.allowed == y.allowed && (!x.allowed || x.as == y.as);
+      };
+      for (std::size_t s = 0; s < p_ids.size(); ++s) {
+        for (std::size_t r = 0; r < p_ids.size(); ++r) {
+          Decision da[16], db[16];
+          for (int bits = 0; bits < 16; ++bits) {
+            da[bits] = decide(*a, pa, ia, ja, s, r, bits);
+            db[bits] = decide(*b, pb, ib, jb, s, r, bits);
+          }
+          for (int bits = 0; bits < 16; ++bits) {
+            if (same(da[bits], db[bits])) continue;
+            // Report each variant only where it adds to the plainer form.
+            bool plain = false;
+            for (int bit : {1, 2, 4, 8}) {
+              if ((bits & bit) && same(da[bits & ~bit], da[bits]) &&
+                  same(db[bits & ~bit], db[bits])) {
+                plain = true;
+                break;
               }
+            }
+            if (plain) continue;
+            const std::string flow =
+                o_id + ": " + f_id + ": " + p_ids[s] + (bits & 1 ? " (ad hoc)" : "") + " -> " +
+                p_ids[r] + (bits & 2 ? " (ad hoc)" : "") + (bits & 4 ? " [client present]" : "") +
+                (bits & 8 ? " [subject not resident]" : "");
+            const Decision& x = da[bits];
+            const Decision& y = db[bits];
+            if (!x.allowed) {
+              out << "new: " << flow << ": " << Describe(y) << "\n";
+              ++more;
+            } else if (!y.allowed) {
+              out << "withdrawn: " << flow << ": was " << Describe(x) << "\n";
+              ++less;
+            } else if (RevealRank(y.as) > RevealRank(x.as)) {
+              out << "more revealing: " << flow << ": " << Describe(x) << " -> " << Describe(y)
+                  << "\n";
+              ++more;
+            } else {
+              out << "less revealing: " << flow << ": " << Describe(x) << " -> " << Describe(y)
+                  << "\n";
+              ++less;
             }
           }
         }

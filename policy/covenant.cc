@@ -68,6 +68,37 @@ bool TransformFits(Transform t, FieldType type) {
   return false;
 }
 
+std::string_view TrimAscii(std::string_view s) {
+  auto space = [](char ch) {
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+  };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool SameMunicipality(std::string_view a, std::string_view b) {
+  a = TrimAscii(a);
+  b = TrimAscii(b);
+  if (a.empty() || a.size() != b.size()) return false;
+  auto lower = [](char ch) {
+    return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
+  };
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool Overlegvorm::CircleContains(std::string_view partner, std::string_view cn) const {
+  std::string key;
+  key.reserve(partner.size() + 1 + cn.size());
+  key.append(partner);
+  key.push_back('\0');
+  key.append(cn);
+  return circle_keys_.count(key) > 0;
+}
+
 bool Overlegvorm::IsMember(int partner_index) const {
   for (const Partner* p : members) {
     if (p->index == partner_index) return true;
@@ -91,6 +122,20 @@ const Overlegvorm* Covenant::FindOverlegvorm(std::string_view id) const {
                                         : &overlegvormen_[static_cast<std::size_t>(it->second)];
 }
 
+const NotificationCategory* Covenant::FindNotificationCategory(std::string_view id) const {
+  for (const NotificationCategory& n : notification_categories_) {
+    if (n.id == id) return &n;
+  }
+  return nullptr;
+}
+
+const Outcome* Covenant::FindOutcome(std::string_view id) const {
+  for (const Outcome& o : outcomes_) {
+    if (o.id == id) return &o;
+  }
+  return nullptr;
+}
+
 int Covenant::PrincipalIndex(std::string_view id) const {
   if (id.empty()) return -1;
   if (id == house_) return house_index();
@@ -111,6 +156,26 @@ const char* Covenant::DefaultDeclaration() {
          "deze uitsluitend te gebruiken voor het doel van dit overleg, ze niet aan derden te "
          "verstrekken en geen aantekeningen buiten het registratiesysteem te bewaren, "
          "overeenkomstig het Samenwerkings- en Privacyconvenant.";
+}
+
+std::vector<NotificationCategory> Covenant::DefaultNotificationCategories() {
+  return {{"aanhouding", "Aanhouding door de politie", false},
+          {"detentie", "Detentie en invrijheidstelling", true},
+          {"zorgmelding", "Zorgmelding", false},
+          {"overlast", "Overlast", false},
+          {"huiselijk-geweld", "Huiselijk geweld", false},
+          {"radicalisering", "Signalen van radicalisering", false},
+          {"overig", "Overige melding", false}};
+}
+
+// The five decisions the exchange accepted before outcomes were configurable
+// (exchange/exchange_service.cc, kDecisions).
+std::vector<Outcome> Covenant::DefaultOutcomes() {
+  return {{"focus", "Agenderen voor het focusoverleg"},
+          {"bilateraal", "Bilateraal oppakken"},
+          {"monitoren", "Monitoren"},
+          {"verwijzen", "Verwijzen naar een andere aanpak"},
+          {"geen-vervolg", "Geen vervolg"}};
 }
 
 }  // namespace vh::policy

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace vh::policy {
@@ -36,6 +37,16 @@ bool ParseFieldType(std::string_view s, FieldType* out);
 bool ParseCategory(std::string_view s, Category* out);
 bool ParseTransform(std::string_view s, Transform* out);
 
+// Whether two municipality names name the same municipality: equal after
+// trimming ASCII white space at both ends and folding ASCII letters to lower
+// case ("Leiden" = " leiden"); other bytes (e.g. the "â" of "Súdwest-Fryslân")
+// must match exactly. A name that is empty after trimming matches nothing, not
+// even another empty name: a subject of unknown municipality is nobody's
+// resident.
+bool SameMunicipality(std::string_view a, std::string_view b);
+// `s` without leading and trailing ASCII white space.
+std::string_view TrimAscii(std::string_view s);
+
 // How much a transform reveals: presence 0 < year = municipality 1 < age 2 <
 // full 3. `year` and `municipality` never apply to the same field type, so
 // this is the contract's partial order made total.
@@ -49,6 +60,12 @@ struct Partner {
   Chain chain = Chain::kOverig;
   bool signatory = false;
   std::string oin;  // empty when the covenant gives none
+  // A gemeente's own municipality (trimmed as written); "" when none. Where an
+  // overlegvorm's `residents_only` names the partner, it sees only subjects
+  // resident there (SameMunicipality).
+  std::string municipality;
+  bool check = false;              // may ask GET /v1/check whether a person is known
+  bool check_case_holder = false;  // that answer may name the case holder (needs `check`)
   int index = 0;
 };
 
@@ -80,6 +97,13 @@ struct Rule {
   int index = 0;        // position within its overlegvorm
 };
 
+// One certificate of an overlegvorm's circle: the partner (or the house) and
+// the certificate's CN, compared exactly.
+struct CircleMember {
+  std::string partner;
+  std::string cn;
+};
+
 struct Overlegvorm {
   std::string id;
   std::string name;
@@ -90,11 +114,38 @@ struct Overlegvorm {
   int retention_days = 0;
   std::vector<const Field*> request_identity;
   std::vector<Rule> rules;
+  // Partners and groups that see only residents of their municipality, as
+  // written; resolved per slot into CompiledOverlegvorm::residents_only.
+  std::vector<Party> residents_only;
+  // The certificates that may take part; empty = no circle (every certificate
+  // of a participant). Never empty when restricted. See InCircle (engine.h).
+  std::vector<CircleMember> circle;
+  bool urgent = false;              // a meeting may start at once for an urgent notification
+  std::string processing_activity;  // absolute URI of the processing activity; "" when none
   int index = 0;
 
   bool IsMember(int partner_index) const;
   // Whether ad hoc partners may be invited (ad_hoc and not restricted).
   bool AdmitsAdHoc() const { return ad_hoc && !restricted; }
+  // Whether `circle` holds (partner, cn); false when there is no circle.
+  bool CircleContains(std::string_view partner, std::string_view cn) const;
+
+ private:
+  friend class CovenantBuilder;
+  std::unordered_set<std::string> circle_keys_;  // partner + '\0' + cn
+};
+
+// A category of notification (melding), e.g. "detentie".
+struct NotificationCategory {
+  std::string id;
+  std::string label;
+  bool release_date = false;  // a notification of this category carries a release date
+};
+
+// A meeting outcome (besluit) per subject, e.g. "focus".
+struct Outcome {
+  std::string id;
+  std::string label;
 };
 
 // Compiled decision tables for one overlegvorm (see policy/engine.h). Cells
@@ -106,6 +157,9 @@ struct CompiledOverlegvorm {
   std::vector<uint32_t> cells;
   // Per supplier slot: the field indices that some rule lets it supply.
   std::vector<std::vector<int>> suppliable;
+  // Per slot: 1 when `residents_only` names it (as recipient and as supplier,
+  // it sees and is asked about only residents of its municipality).
+  std::vector<uint8_t> residents_only;
 };
 
 class Covenant {
@@ -152,7 +206,25 @@ class Covenant {
     return compiled_[static_cast<std::size_t>(overlegvorm_index)];
   }
 
+  // Notification categories in file order (DefaultNotificationCategories()
+  // when the file has none); null when unknown.
+  const std::vector<NotificationCategory>& notification_categories() const {
+    return notification_categories_;
+  }
+  const NotificationCategory* FindNotificationCategory(std::string_view id) const;
+  // Meeting outcomes in file order (DefaultOutcomes() when the file has none).
+  const std::vector<Outcome>& outcomes() const { return outcomes_; }
+  const Outcome* FindOutcome(std::string_view id) const;
+  // Days a closed case is kept (kDefaultCaseRetentionDays when absent).
+  int case_retention_days() const { return case_retention_days_; }
+
+  static constexpr int kDefaultCaseRetentionDays = 365;
+  // The outcome the retention sweep records for a meeting nobody closed; no
+  // covenant outcome may use this id.
+  static constexpr std::string_view kReservedOutcome = "geen-besluit";
   static const char* DefaultDeclaration();
+  static std::vector<NotificationCategory> DefaultNotificationCategories();
+  static std::vector<Outcome> DefaultOutcomes();
 
  private:
   friend class CovenantBuilder;  // loader.cc
@@ -162,6 +234,9 @@ class Covenant {
   std::vector<Partner> partners_;
   std::vector<Field> fields_;
   std::vector<Overlegvorm> overlegvormen_;
+  std::vector<NotificationCategory> notification_categories_;
+  std::vector<Outcome> outcomes_;
+  int case_retention_days_ = kDefaultCaseRetentionDays;
   std::unordered_map<std::string_view, int> partner_by_id_, field_by_id_, overlegvorm_by_id_;
   std::vector<CompiledOverlegvorm> compiled_;
 };

@@ -81,8 +81,32 @@ bool RecipientMatchesLoose(const Party& q, const SlotInfo& s) {
 
 bool RecipientMatches(const Party& q, const SlotInfo& s) {
   if (!RecipientMatchesLoose(q, s)) return false;
-  // Non-signatory partners receive only through @ad_hoc.
-  return s.house || s.signatory || q.kind == Party::Kind::kAdHoc;
+  // Non-signatory partners receive only as ad hoc invitees: through @ad_hoc,
+  // or @participants (which matches them only when admitted ad hoc: a
+  // non-signatory is never a member).
+  return s.house || s.signatory || q.kind == Party::Kind::kAdHoc ||
+         q.kind == Party::Kind::kParticipants;
+}
+
+// Whether a `residents_only` entry names slot `s`, as recipient or supplier:
+// groups as in `from` (@chain matches whether or not the partner takes part).
+bool ResidentsOnlyMatches(const Party& q, const SlotInfo& s) {
+  if (s.house) return false;
+  switch (q.kind) {
+    case Party::Kind::kPartner:
+      return q.partner == s.principal;
+    case Party::Kind::kMembers:
+      return s.member;
+    case Party::Kind::kAdHoc:
+      return s.ad_hoc;
+    case Party::Kind::kParticipants:
+      return s.member || s.ad_hoc;
+    case Party::Kind::kChain:
+      return s.has_chain && s.chain == q.chain;
+    case Party::Kind::kHouse:
+      return false;
+  }
+  return false;
 }
 
 DenyReason Participation(const SlotInfo& s, int slot) {
@@ -142,6 +166,8 @@ std::string_view DenyReasonCode(DenyReason r) {
       return "declaration_not_signed";
     case DenyReason::kInvalidValue:
       return "invalid_value";
+    case DenyReason::kNotResident:
+      return "not_resident";
   }
   return "unknown";
 }
@@ -169,7 +195,8 @@ std::string_view DenyReasonText(DenyReason r) {
     case DenyReason::kRecipientNotAllowed:
       return "no rule for this field and supplier names the recipient";
     case DenyReason::kNonSignatory:
-      return "the recipient has not signed the covenant and is reached only through @ad_hoc";
+      return "the recipient has not signed the covenant and receives only as an ad hoc invitee "
+             "(@ad_hoc, @participants)";
     case DenyReason::kClientPresent:
       return "the matching rules hide this field while the client is present (client: false)";
     case DenyReason::kMeetingClosed:
@@ -178,6 +205,9 @@ std::string_view DenyReasonText(DenyReason r) {
       return "the ad hoc partner has not signed the confidentiality declaration";
     case DenyReason::kInvalidValue:
       return "the stored value does not fit the field's type";
+    case DenyReason::kNotResident:
+      return "the recipient sees only residents of its municipality in this overlegvorm, and the "
+             "subject is not one (or lives in an unknown municipality)";
   }
   return "unknown";
 }
@@ -216,6 +246,11 @@ Status BuildDecisionTables(const Covenant& c, std::vector<CompiledOverlegvorm>* 
     co.suppliable.assign(slots, {});
     std::vector<SlotInfo> info(slots);
     for (std::size_t s = 0; s < slots; ++s) info[s] = Describe(c, o, static_cast<int>(s));
+    co.residents_only.assign(slots, 0);
+    for (std::size_t s = 0; s < slots; ++s) {
+      co.residents_only[s] = AnyParty(
+          o.residents_only, [&](const Party& q) { return ResidentsOnlyMatches(q, info[s]); });
+    }
 
     // Rules grouped per field, in file order.
     std::vector<std::vector<const Rule*>> by_field(nfields);
@@ -302,6 +337,10 @@ Decision Decide(const Covenant& c, const Flow& flow) {
       static_cast<std::size_t>(flow.supplier) * 2 + (flow.supplier_ad_hoc ? 1 : 0);
   const std::size_t t =
       static_cast<std::size_t>(flow.recipient) * 2 + (flow.recipient_ad_hoc ? 1 : 0);
+  // A subject that does not exist for P: decided before the rules.
+  if (!flow.subject_resident && co.residents_only[t]) {
+    return DenyDecision(c, DenyReason::kNotResident);
+  }
   const uint32_t cell = co.cells[static_cast<std::size_t>(offset) + s * slots + t];
   const uint16_t half = static_cast<uint16_t>(flow.client_present ? (cell >> 16) : (cell & 0xffff));
   Decision d;
@@ -319,7 +358,7 @@ Decision Decide(const Covenant& c, const Flow& flow) {
 
 Decision Decide(const Covenant& c, std::string_view overlegvorm, std::string_view field,
                 std::string_view supplier, std::string_view recipient, bool recipient_ad_hoc,
-                bool client_present, bool supplier_ad_hoc) {
+                bool client_present, bool supplier_ad_hoc, bool subject_resident) {
   const Overlegvorm* o = c.FindOverlegvorm(overlegvorm);
   if (!o) return DenyDecision(c, DenyReason::kUnknownOverlegvorm);
   const Field* f = c.FindField(field);
@@ -334,6 +373,7 @@ Decision Decide(const Covenant& c, std::string_view overlegvorm, std::string_vie
   flow.supplier_ad_hoc = supplier_ad_hoc;
   flow.recipient_ad_hoc = recipient_ad_hoc;
   flow.client_present = client_present;
+  flow.subject_resident = subject_resident;
   return Decide(c, flow);
 }
 
@@ -369,6 +409,51 @@ std::vector<const Partner*> RequestSuppliers(const Covenant& c, const Overlegvor
     if (!co.suppliable[slot].empty()) out.push_back(&p);
   }
   return out;
+}
+
+bool ResidentsOnly(const Covenant& c, const Overlegvorm& o, int principal, bool ad_hoc) {
+  if (principal < 0 || principal >= c.principal_count()) return false;
+  return c.compiled(o.index)
+             .residents_only[static_cast<std::size_t>(principal) * 2 + (ad_hoc ? 1 : 0)] != 0;
+}
+
+bool IsResident(const Covenant& c, int principal, std::string_view subject_municipality) {
+  if (principal < 0 || principal >= c.house_index()) return false;
+  return SameMunicipality(c.partners()[static_cast<std::size_t>(principal)].municipality,
+                          subject_municipality);
+}
+
+bool SubjectExistsFor(const Covenant& c, const Overlegvorm& o, int principal, bool ad_hoc,
+                      std::string_view subject_municipality) {
+  return !ResidentsOnly(c, o, principal, ad_hoc) || IsResident(c, principal, subject_municipality);
+}
+
+bool AskAbout(const Covenant& c, const Overlegvorm& o, std::string_view supplier,
+              bool supplier_ad_hoc, std::string_view subject_municipality) {
+  const int p = c.PrincipalIndex(supplier);
+  if (p < 0) return false;
+  const std::size_t slot = static_cast<std::size_t>(p) * 2 + (supplier_ad_hoc ? 1 : 0);
+  if (c.compiled(o.index).suppliable[slot].empty()) return false;
+  return SubjectExistsFor(c, o, p, supplier_ad_hoc, subject_municipality);
+}
+
+std::vector<const Partner*> RequestSuppliersAbout(const Covenant& c, const Overlegvorm& o,
+                                                  const std::vector<std::string>& ad_hoc_invitees,
+                                                  std::string_view subject_municipality) {
+  std::vector<const Partner*> out = RequestSuppliers(c, o, ad_hoc_invitees);
+  out.erase(std::remove_if(
+                out.begin(), out.end(),
+                [&](const Partner* p) {
+                  const bool invited = std::find(ad_hoc_invitees.begin(), ad_hoc_invitees.end(),
+                                                 p->id) != ad_hoc_invitees.end();
+                  return !SubjectExistsFor(c, o, p->index, invited, subject_municipality);
+                }),
+            out.end());
+  return out;
+}
+
+bool InCircle(const Overlegvorm& o, std::string_view partner, std::string_view cn) {
+  return o.circle.empty() || o.CircleContains(partner, cn);
 }
 
 }  // namespace vh::policy

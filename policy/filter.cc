@@ -152,6 +152,12 @@ Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
   flow.recipient_ad_hoc = participation == DenyReason::kNone && !c.IsHouse(caller) &&
                           !o->IsMember(recipient) && Contains(m.ad_hoc, caller);
 
+  // Residents only: whichever way the caller takes part (an ad hoc invitee
+  // that has not signed yet included), so that no path shows a non-resident.
+  const bool residents_only =
+      ResidentsOnly(c, *o, recipient, false) || ResidentsOnly(c, *o, recipient, true);
+  flow.subject_resident = true;  // the subjects that do not exist for the caller are skipped
+
   // Suppliers invited ad hoc (they supply through @ad_hoc).
   std::vector<char> supplier_ad_hoc(static_cast<std::size_t>(c.principal_count()), 0);
   for (const std::string& id : m.ad_hoc) {
@@ -187,6 +193,8 @@ Result<DossierView> FilterDossier(const Covenant& c, const MeetingContext& m,
   };
   bool first_subject = true;
   for (const SubjectAnswers& s : answers) {
+    // A subject that does not exist for the caller: no entry, no disclosure.
+    if (residents_only && !IsResident(c, recipient, s.municipality)) continue;
     Json fields_out = Json::object();
     if (writer) writer->BeginSubject(s.ref, first_subject);
     first_subject = false;

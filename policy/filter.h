@@ -12,6 +12,13 @@
 // Every value gets one Disclosure (shown or withheld, with rule, transform or
 // reason) so the caller can write the audit event before answering.
 //
+// Residents only (policy/engine.h): when the meeting's overlegvorm names the
+// caller in `residents_only`, a subject whose SubjectAnswers::municipality is
+// not the caller's (or is unknown) does not exist for the caller: it is left
+// out of the view entirely (no entry, not even its ref) and none of its values
+// has a Disclosure, so an audit event built from `disclosures` does not
+// reveal it either. Such subjects are not counted in `shown` or `withheld`.
+//
 // SplitAnswer is intake: a supplier's `{field: value}` is split into the
 // fields it may supply in that overlegvorm (validated against their type) and
 // the rest, which is withheld with a reason and must not be stored.
@@ -56,6 +63,8 @@ struct FieldAnswers {
 struct SubjectAnswers {
   std::string ref;
   std::vector<FieldAnswers> fields;
+  // The subject's municipality of residence ("" unknown: nobody's resident).
+  std::string municipality;
 };
 
 struct Disclosure {
@@ -69,15 +78,17 @@ struct Disclosure {
 };
 
 struct DossierView {
-  // [{ref, fields: {field: [{value, from, rule, as}]}}], one per subject (a
-  // subject with nothing shown has empty `fields`). Built when
-  // FilterOptions::json.
+  // [{ref, fields: {field: [{value, from, rule, as}]}}], one per subject that
+  // exists for the caller (a subject with nothing shown has empty `fields`).
+  // Built when FilterOptions::json.
   Json subjects = Json::array();
   // The same array already serialised (compact), built when
   // FilterOptions::text: splice it into a response body without building a
   // DOM (about half the cost for large dossiers).
   std::string subjects_text;
-  std::vector<Disclosure> disclosures;  // one per stored value, in input order
+  // One per stored value of the subjects that exist for the caller, in input
+  // order.
+  std::vector<Disclosure> disclosures;
   std::size_t shown = 0;
   std::size_t withheld = 0;
 };

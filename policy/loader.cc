@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "core/limits.h"
 #include "crypto/primitives.h"
+#include "policy/covenant_builder.h"
 #include "policy/engine.h"
 
 namespace vh::policy {
@@ -29,13 +30,13 @@ std::string JsonPointerToken(std::string_view key) {
   return out;
 }
 
+namespace loader_detail {
 namespace {
 
-constexpr std::size_t kMaxIdLength = 64;
 constexpr std::size_t kMaxQuoted = 64;
-constexpr int kMaxRetentionDays = 3650;
 
-// Text from the file, made safe for one log line: capped, no control bytes.
+}  // namespace
+
 std::string Q(std::string_view s) {
   std::string out = "'";
   std::size_t n = std::min(s.size(), kMaxQuoted);
@@ -55,11 +56,6 @@ bool ValidId(std::string_view s) {
   });
 }
 
-bool ValidOin(std::string_view s) {
-  return s.size() == 20 &&
-         std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-}
-
 std::string Join(const std::string& path, std::string_view key) {
   return path + "/" + JsonPointerToken(key);
 }
@@ -67,108 +63,123 @@ std::string Join(const std::string& path, std::size_t index) {
   return path + "/" + std::to_string(index);
 }
 
+}  // namespace loader_detail
+
+using loader_detail::Join;
+using loader_detail::Q;
+
+namespace {
+
+constexpr std::size_t kMaxMunicipalityLength = 128;
+
+bool ValidOin(std::string_view s) {
+  return s.size() == 20 &&
+         std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+bool HasControl(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char ch) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
 }  // namespace
 
-// Validates and builds a Covenant. Collects every problem instead of
-// stopping at the first: a privacy officer fixing a file wants the full list.
-class CovenantBuilder {
- public:
-  explicit CovenantBuilder(std::string_view label) : label_(label) {}
+void CovenantBuilder::Problem(const std::string& path, const std::string& reason) {
+  problems_.push_back(label_ + ": " + (path.empty() ? "/" : path) + ": " + reason);
+}
 
-  Result<std::shared_ptr<const Covenant>> Build(std::string_view text,
-                                                std::vector<std::string>* problems);
+void CovenantBuilder::CheckKeys(const Json& obj, const std::string& path,
+                                std::initializer_list<std::string_view> allowed) {
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
+      Problem(Join(path, it.key()), "unknown key " + Q(it.key()));
+    }
+  }
+}
 
- private:
-  void Problem(const std::string& path, const std::string& reason) {
-    problems_.push_back(label_ + ": " + (path.empty() ? "/" : path) + ": " + reason);
+const Json* CovenantBuilder::Member(const Json& obj, std::string_view key, const std::string& path,
+                                    bool required) {
+  auto it = obj.find(key);
+  if (it == obj.end()) {
+    if (required) Problem(Join(path, key), "missing");
+    return nullptr;
   }
+  return &*it;
+}
 
-  void CheckKeys(const Json& obj, const std::string& path,
-                 std::initializer_list<std::string_view> allowed) {
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
-        Problem(Join(path, it.key()), "unknown key " + Q(it.key()));
-      }
-    }
+bool CovenantBuilder::GetString(const Json& obj, std::string_view key, const std::string& path,
+                                bool required, std::string* out) {
+  const Json* v = Member(obj, key, path, required);
+  if (!v) return false;
+  if (!v->is_string()) {
+    Problem(Join(path, key), "expected a string");
+    return false;
   }
+  *out = v->get_ref<const std::string&>();
+  if (out->empty()) {
+    Problem(Join(path, key), "must not be empty");
+    return false;
+  }
+  return true;
+}
 
-  // Getters: report missing / wrong type and return false.
-  const Json* Member(const Json& obj, std::string_view key, const std::string& path,
-                     bool required) {
-    auto it = obj.find(key);
-    if (it == obj.end()) {
-      if (required) Problem(Join(path, key), "missing");
-      return nullptr;
-    }
-    return &*it;
+bool CovenantBuilder::GetId(const Json& obj, std::string_view key, const std::string& path,
+                            std::string* out) {
+  if (!GetString(obj, key, path, true, out)) return false;
+  if (!loader_detail::ValidId(*out)) {
+    Problem(Join(path, key),
+            "invalid id " + Q(*out) + " (1-64 characters: letters, digits, '-', '_', '.')");
+    return false;
   }
-  bool GetString(const Json& obj, std::string_view key, const std::string& path, bool required,
-                 std::string* out) {
-    const Json* v = Member(obj, key, path, required);
-    if (!v) return false;
-    if (!v->is_string()) {
-      Problem(Join(path, key), "expected a string");
-      return false;
-    }
-    *out = v->get_ref<const std::string&>();
-    if (out->empty()) {
-      Problem(Join(path, key), "must not be empty");
-      return false;
-    }
-    return true;
-  }
-  bool GetId(const Json& obj, std::string_view key, const std::string& path, std::string* out) {
-    if (!GetString(obj, key, path, true, out)) return false;
-    if (!ValidId(*out)) {
-      Problem(Join(path, key),
-              "invalid id " + Q(*out) + " (1-64 characters: letters, digits, '-', '_', '.')");
-      return false;
-    }
-    return true;
-  }
-  bool GetBool(const Json& obj, std::string_view key, const std::string& path, bool required,
-               bool* out) {
-    const Json* v = Member(obj, key, path, required);
-    if (!v) return false;
-    if (!v->is_boolean()) {
-      Problem(Join(path, key), "expected true or false");
-      return false;
-    }
-    *out = v->get<bool>();
-    return true;
-  }
-  const Json* GetArray(const Json& obj, std::string_view key, const std::string& path,
-                       bool required) {
-    const Json* v = Member(obj, key, path, required);
-    if (!v) return nullptr;
-    if (!v->is_array()) {
-      Problem(Join(path, key), "expected an array");
-      return nullptr;
-    }
-    return v;
-  }
-  bool IsObject(const Json& v, const std::string& path) {
-    if (!v.is_object()) {
-      Problem(path, "expected an object");
-      return false;
-    }
-    return true;
-  }
+  return true;
+}
 
-  void ParseHeader(const Json& root);
-  void ParsePartners(const Json& root);
-  void ParseFields(const Json& root);
-  void ParseOverlegvormen(const Json& root);
-  void ParseOverlegvorm(const Json& j, const std::string& path, Overlegvorm* o);
-  bool ParseRule(const Json& j, const std::string& path, const Overlegvorm& o, Rule* r);
-  void ParseParties(const Json& arr, const std::string& path, const Overlegvorm& o, bool is_to,
-                    std::vector<Party>* out);
+bool CovenantBuilder::GetBool(const Json& obj, std::string_view key, const std::string& path,
+                              bool required, bool* out) {
+  const Json* v = Member(obj, key, path, required);
+  if (!v) return false;
+  if (!v->is_boolean()) {
+    Problem(Join(path, key), "expected true or false");
+    return false;
+  }
+  *out = v->get<bool>();
+  return true;
+}
 
-  std::string label_;
-  std::vector<std::string> problems_;
-  std::shared_ptr<Covenant> c_ = std::make_shared<Covenant>();
-  std::unordered_map<std::string, int> partner_ids_, field_ids_, overlegvorm_ids_;
-};
+const Json* CovenantBuilder::GetArray(const Json& obj, std::string_view key,
+                                      const std::string& path, bool required) {
+  const Json* v = Member(obj, key, path, required);
+  if (!v) return nullptr;
+  if (!v->is_array()) {
+    Problem(Join(path, key), "expected an array");
+    return nullptr;
+  }
+  return v;
+}
+
+bool CovenantBuilder::IsObject(const Json& v, const std::string& path) {
+  if (!v.is_object()) {
+    Problem(path, "expected an object");
+    return false;
+  }
+  return true;
+}
+
+bool CovenantBuilder::GetDays(const Json& obj, std::string_view key, const std::string& path,
+                              bool required, int* out) {
+  const Json* v = Member(obj, key, path, required);
+  if (!v) return false;
+  if (!v->is_number_integer() || v->get<int64_t>() < 1 ||
+      v->get<int64_t>() > loader_detail::kMaxRetentionDays) {
+    Problem(Join(path, key), "expected a whole number of days from 1 to " +
+                                 std::to_string(loader_detail::kMaxRetentionDays));
+    return false;
+  }
+  *out = static_cast<int>(v->get<int64_t>());
+  return true;
+}
 
 void CovenantBuilder::ParseHeader(const Json& root) {
   const Json* conv = Member(root, "convenant", "", true);
@@ -211,7 +222,9 @@ void CovenantBuilder::ParsePartners(const Json& root) {
     const std::string p = Join("/partners", i);
     const Json& j = (*arr)[i];
     if (!IsObject(j, p)) continue;
-    CheckKeys(j, p, {"id", "name", "chain", "signatory", "oin"});
+    CheckKeys(
+        j, p,
+        {"id", "name", "chain", "signatory", "oin", "municipality", "check", "check_case_holder"});
     Partner partner;
     bool ok = GetId(j, "id", p, &partner.id);
     GetString(j, "name", p, true, &partner.name);
@@ -225,6 +238,28 @@ void CovenantBuilder::ParsePartners(const Json& root) {
       if (GetString(j, "oin", p, false, &partner.oin) && !ValidOin(partner.oin)) {
         Problem(p + "/oin", "an OIN is 20 digits");
       }
+    }
+    std::string municipality;
+    if (GetString(j, "municipality", p, false, &municipality)) {
+      std::string_view trimmed = TrimAscii(municipality);
+      if (trimmed.empty()) {
+        Problem(p + "/municipality", "must not be blank");
+      } else if (HasControl(trimmed)) {
+        Problem(p + "/municipality", "control characters in " + Q(trimmed));
+      } else if (trimmed.size() > kMaxMunicipalityLength) {
+        Problem(p + "/municipality",
+                "longer than " + std::to_string(kMaxMunicipalityLength) + " characters");
+      } else {
+        partner.municipality = std::string(trimmed);
+      }
+    }
+    GetBool(j, "check", p, false, &partner.check);
+    GetBool(j, "check_case_holder", p, false, &partner.check_case_holder);
+    if (partner.check && !partner.signatory) {
+      Problem(p + "/check", "a non-signatory partner may not check whether a person is known");
+    }
+    if (partner.check_case_holder && !partner.check) {
+      Problem(p + "/check_case_holder", "needs \"check\": true");
     }
     if (!ok) continue;
     if (partner.id == c_->house_) {
@@ -303,233 +338,6 @@ void CovenantBuilder::ParseFields(const Json& root) {
   }
 }
 
-void CovenantBuilder::ParseParties(const Json& arr, const std::string& path, const Overlegvorm& o,
-                                   bool is_to, std::vector<Party>* out) {
-  std::set<std::string> seen;
-  for (std::size_t k = 0; k < arr.size(); ++k) {
-    const std::string p = Join(path, k);
-    if (!arr[k].is_string()) {
-      Problem(p, "expected a partner id or a group");
-      continue;
-    }
-    const std::string& s = arr[k].get_ref<const std::string&>();
-    if (!seen.insert(s).second) {
-      Problem(p, "duplicate entry " + Q(s));
-      continue;
-    }
-    Party q;
-    q.text = s;
-    if (s == "@members") {
-      q.kind = Party::Kind::kMembers;
-    } else if (s == "@ad_hoc") {
-      q.kind = Party::Kind::kAdHoc;
-      if (!o.AdmitsAdHoc()) {
-        Problem(p, o.restricted ? "'@ad_hoc' in a restricted overlegvorm"
-                                : "'@ad_hoc' in an overlegvorm that admits no ad hoc partners "
-                                  "(ad_hoc: false)");
-        continue;
-      }
-    } else if (s == "@participants") {
-      q.kind = Party::Kind::kParticipants;
-    } else if (s == "@house") {
-      q.kind = Party::Kind::kHouse;
-    } else if (s.rfind("@chain:", 0) == 0) {
-      q.kind = Party::Kind::kChain;
-      if (!ParseChain(std::string_view(s).substr(7), &q.chain)) {
-        Problem(p, "unknown chain in " + Q(s) + " (straf, zorg, bestuur, overig)");
-        continue;
-      }
-    } else if (!s.empty() && s[0] == '@') {
-      Problem(p, "unknown group " + Q(s) +
-                     " (@members, @ad_hoc, @participants, @chain:<chain>, @house)");
-      continue;
-    } else {
-      auto it = partner_ids_.find(s);
-      if (it == partner_ids_.end()) {
-        Problem(p, (s == c_->house_ ? "the house is named as '@house', not " : "unknown partner ") +
-                       Q(s));
-        continue;
-      }
-      q.kind = Party::Kind::kPartner;
-      q.partner = it->second;
-      const Partner& partner = c_->partners_[static_cast<std::size_t>(q.partner)];
-      if (is_to && !partner.signatory) {
-        Problem(p, "non-signatory partner " + Q(s) + " may only receive through '@ad_hoc'");
-        continue;
-      }
-    }
-    out->push_back(std::move(q));
-  }
-}
-
-bool CovenantBuilder::ParseRule(const Json& j, const std::string& p, const Overlegvorm& o,
-                                Rule* r) {
-  if (!IsObject(j, p)) return false;
-  CheckKeys(j, p, {"id", "field", "from", "to", "as", "client"});
-  bool ok = GetId(j, "id", p, &r->id);
-  std::string field;
-  if (GetString(j, "field", p, true, &field)) {
-    auto it = field_ids_.find(field);
-    if (it == field_ids_.end()) {
-      Problem(p + "/field", "unknown field " + Q(field));
-      ok = false;
-    } else {
-      r->field = &c_->fields_[static_cast<std::size_t>(it->second)];
-    }
-  } else {
-    ok = false;
-  }
-  for (const char* side : {"from", "to"}) {
-    const bool is_to = std::string_view(side) == "to";
-    const Json* arr = GetArray(j, side, p, true);
-    if (!arr) {
-      ok = false;
-      continue;
-    }
-    if (arr->empty()) {
-      Problem(Join(p, side), std::string("empty '") + side + "'");
-      ok = false;
-      continue;
-    }
-    std::vector<Party>& parties = is_to ? r->to : r->from;
-    std::size_t before = problems_.size();
-    ParseParties(*arr, Join(p, side), o, is_to, &parties);
-    if (problems_.size() != before || parties.empty()) ok = false;
-  }
-  std::string as;
-  if (GetString(j, "as", p, true, &as)) {
-    if (!ParseTransform(as, &r->as)) {
-      Problem(p + "/as",
-              "unknown transform " + Q(as) + " (full, presence, year, age, municipality)");
-      ok = false;
-    } else if (r->field && !TransformFits(r->as, r->field->type)) {
-      Problem(p + "/as", Q(as) + " does not fit field " + Q(r->field->id) + " (" +
-                             std::string(FieldTypeName(r->field->type)) + ")");
-      ok = false;
-    }
-  } else {
-    ok = false;
-  }
-  if (j.contains("client")) GetBool(j, "client", p, false, &r->client);
-  return ok;
-}
-
-void CovenantBuilder::ParseOverlegvorm(const Json& j, const std::string& p, Overlegvorm* o) {
-  CheckKeys(j, p,
-            {"id", "name", "purpose", "members", "ad_hoc", "restricted", "retention_days",
-             "request_identity", "rules"});
-  GetString(j, "name", p, true, &o->name);
-  GetString(j, "purpose", p, true, &o->purpose);
-  GetBool(j, "ad_hoc", p, true, &o->ad_hoc);
-  GetBool(j, "restricted", p, true, &o->restricted);
-  if (o->restricted && o->ad_hoc) {
-    Problem(p + "/ad_hoc", "a restricted overlegvorm admits no ad hoc partners");
-  }
-  if (const Json* rd = Member(j, "retention_days", p, true)) {
-    if (!rd->is_number_integer() || rd->get<int64_t>() < 1 ||
-        rd->get<int64_t>() > kMaxRetentionDays) {
-      Problem(p + "/retention_days",
-              "expected a whole number of days from 1 to " + std::to_string(kMaxRetentionDays));
-    } else {
-      o->retention_days = static_cast<int>(rd->get<int64_t>());
-    }
-  }
-  if (const Json* members = GetArray(j, "members", p, true)) {
-    if (members->empty()) Problem(p + "/members", "no members");
-    std::set<std::string> seen;
-    for (std::size_t k = 0; k < members->size(); ++k) {
-      const std::string mp = Join(p + "/members", k);
-      const Json& m = (*members)[k];
-      if (!m.is_string()) {
-        Problem(mp, "expected a partner id");
-        continue;
-      }
-      const std::string& id = m.get_ref<const std::string&>();
-      auto it = partner_ids_.find(id);
-      if (it == partner_ids_.end()) {
-        Problem(mp, "unknown partner " + Q(id));
-        continue;
-      }
-      if (!seen.insert(id).second) {
-        Problem(mp, "duplicate member " + Q(id));
-        continue;
-      }
-      const Partner* partner = &c_->partners_[static_cast<std::size_t>(it->second)];
-      if (!partner->signatory) {
-        Problem(mp, "non-signatory partner " + Q(id) + " cannot be a member (it may join ad hoc)");
-        continue;
-      }
-      o->members.push_back(partner);
-    }
-  }
-  if (const Json* ri = GetArray(j, "request_identity", p, false)) {
-    std::set<std::string> seen;
-    for (std::size_t k = 0; k < ri->size(); ++k) {
-      const std::string rp = Join(p + "/request_identity", k);
-      const Json& v = (*ri)[k];
-      if (!v.is_string()) {
-        Problem(rp, "expected a field id");
-        continue;
-      }
-      const std::string& id = v.get_ref<const std::string&>();
-      auto it = field_ids_.find(id);
-      if (it == field_ids_.end()) {
-        Problem(rp, "unknown field " + Q(id));
-        continue;
-      }
-      if (!seen.insert(id).second) {
-        Problem(rp, "duplicate field " + Q(id));
-        continue;
-      }
-      const Field* f = &c_->fields_[static_cast<std::size_t>(it->second)];
-      if (f->category != Category::kIdentificerend && f->category != Category::kBsn) {
-        Problem(rp, "field " + Q(id) + " is not identifying (category '" +
-                        std::string(CategoryName(f->category)) + "')");
-        continue;
-      }
-      o->request_identity.push_back(f);
-    }
-  }
-  if (const Json* rules = GetArray(j, "rules", p, true)) {
-    std::set<std::string> ids;
-    for (std::size_t k = 0; k < rules->size(); ++k) {
-      const std::string rp = Join(p + "/rules", k);
-      Rule r;
-      bool ok = ParseRule((*rules)[k], rp, *o, &r);
-      if (!r.id.empty() && !ids.insert(r.id).second) {
-        Problem(rp + "/id", "duplicate rule id " + Q(r.id) + " in overlegvorm " + Q(o->id));
-        ok = false;
-      }
-      if (!ok) continue;
-      r.index = static_cast<int>(o->rules.size());
-      o->rules.push_back(std::move(r));
-    }
-  }
-}
-
-void CovenantBuilder::ParseOverlegvormen(const Json& root) {
-  const Json* arr = GetArray(root, "overlegvormen", "", true);
-  if (!arr) return;
-  if (arr->empty()) Problem("/overlegvormen", "no overlegvormen");
-  c_->overlegvormen_.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const std::string p = Join("/overlegvormen", i);
-    const Json& j = (*arr)[i];
-    if (!IsObject(j, p)) continue;
-    Overlegvorm o;
-    bool ok = GetId(j, "id", p, &o.id);
-    if (ok && overlegvorm_ids_.count(o.id)) {
-      Problem(p + "/id", "duplicate overlegvorm id " + Q(o.id));
-      ok = false;
-    }
-    ParseOverlegvorm(j, p, &o);
-    if (!ok) continue;
-    o.index = static_cast<int>(c_->overlegvormen_.size());
-    overlegvorm_ids_[o.id] = o.index;
-    c_->overlegvormen_.push_back(std::move(o));
-  }
-}
-
 Result<std::shared_ptr<const Covenant>> CovenantBuilder::Build(std::string_view text,
                                                                std::vector<std::string>* problems) {
   auto fail = [&](Code code) -> Result<std::shared_ptr<const Covenant>> {
@@ -555,11 +363,16 @@ Result<std::shared_ptr<const Covenant>> CovenantBuilder::Build(std::string_view 
     Problem("", "expected an object");
     return fail(Code::kUnprocessable);
   }
-  CheckKeys(root, "", {"convenant", "house", "declaration", "partners", "fields", "overlegvormen"});
+  CheckKeys(root, "",
+            {"convenant", "house", "declaration", "partners", "fields", "overlegvormen",
+             "notification_categories", "outcomes", "case_retention_days"});
   ParseHeader(root);
   ParsePartners(root);
   ParseFields(root);
   ParseOverlegvormen(root);
+  ParseNotificationCategories(root);
+  ParseOutcomes(root);
+  ParseCaseRetention(root);
   if (!problems_.empty()) return fail(Code::kUnprocessable);
 
   // Index maps last: their string_views point into the now final vectors.

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -159,6 +160,186 @@ TEST_F(PolicyCliTest, DiffNewAndWithdrawnFlows) {
   EXPECT_EQ(back.code, 0);
   EXPECT_EQ(back.out,
             "withdrawn: briefing: leefgebied.drugs: ggz -> politie: was full (rule B99)\n");
+}
+
+// The example covenant with the briefing's gemeenten seeing residents only.
+constexpr const char* kRetention90 = R"("retention_days": 90,)";
+constexpr const char* kResidentsOnly =
+    R"("retention_days": 90, "residents_only": ["@chain:bestuur"],)";
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST_F(PolicyCliTest, ExplainResidentAndNotResident) {
+  const std::string path = Modified(kRetention90, kResidentsOnly);
+  const std::vector<std::string> flow = {"explain",        path,      "--overlegvorm",
+                                         "briefing",       "--field", "casus.bekend_bij_partner",
+                                         "--from",         "politie", "--to",
+                                         "gemeente-leiden"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = flow;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Policy(args);
+  };
+  CliRun r = with({"--not-resident"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(", subject not resident\n"));
+  EXPECT_THAT(r.out, HasSubstr("decision: DENY (not_resident): gemeente-leiden sees only "
+                               "residents of Leiden in briefing\n"));
+  EXPECT_THAT(r.out, HasSubstr("residents only: [@chain:bestuur]"));
+  EXPECT_THAT(r.out, HasSubstr("recipient: gemeente-leiden (bestuur, signatory, member, "
+                               "residents only)"));
+  r = with({"--resident"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("decision: ALLOW as full by rule B11"));
+  // Without either flag the subject's municipality is unknown: nobody's resident.
+  r = with({});
+  EXPECT_THAT(r.out, HasSubstr("decision: DENY (not_resident)"));
+  EXPECT_THAT(r.out, HasSubstr("note: gemeente-leiden sees only residents of Leiden in briefing; "
+                               "without --resident"));
+  // Partners that are not residents-only are not affected.
+  r = Policy({"explain", path, "--overlegvorm", "briefing", "--field", "casus.bekend_bij_partner",
+              "--from", "gemeente-leiden", "--to", "politie", "--not-resident"});
+  EXPECT_THAT(r.out, HasSubstr("decision: ALLOW as full by rule B11"));
+  EXPECT_THAT(r.out, Not(HasSubstr("note:")));
+  EXPECT_THAT(r.out, HasSubstr("supplier: gemeente-leiden sees only residents of Leiden in "
+                               "briefing: it is asked only about its residents\n"));
+  r = with({"--resident", "--not-resident"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--resident and --not-resident exclude each other"));
+}
+
+TEST_F(PolicyCliTest, ExplainUnknownNamesExitTwo) {
+  auto explain = [](const char* o, const char* f, const char* from, const char* to) {
+    return Policy(
+        {"explain", ExamplePath(), "--overlegvorm", o, "--field", f, "--from", from, "--to", to});
+  };
+  struct Case {
+    CliRun run;
+    const char* message;
+  } cases[] = {
+      {explain("weegoverleg", "persoon.naam", "politie", "om"),
+       "unknown overlegvorm 'weegoverleg'"},
+      {explain("briefing", "persoon.schoenmaat", "politie", "om"),
+       "unknown field 'persoon.schoenmaat'"},
+      {explain("briefing", "persoon.naam", "bakkerij", "om"),
+       "unknown supplier (--from) 'bakkerij'"},
+      {explain("briefing", "persoon.naam", "politie", "bakkerij"),
+       "unknown recipient (--to) 'bakkerij'"},
+  };
+  for (const Case& k : cases) {
+    EXPECT_EQ(k.run.code, 2) << k.message;
+    EXPECT_THAT(k.run.err, HasSubstr(k.message));
+    EXPECT_THAT(k.run.err, HasSubstr(ExamplePath()));
+    EXPECT_EQ(k.run.out, "") << "no decision is printed for an unknown name";
+  }
+}
+
+TEST_F(PolicyCliTest, MatrixShowsResidentsOnlyAndTheCircle) {
+  const std::string path = Modified(kRetention90, kResidentsOnly);
+  CliRun md = Policy({"matrix", path, "--format", "md"});
+  EXPECT_EQ(md.code, 0) << md.err;
+  EXPECT_THAT(md.out, HasSubstr("Alleen inwoners van de eigen gemeente (residents_only "
+                                "[@chain:bestuur]): gemeente-leiden (Leiden), gemeente-alphen "
+                                "(Alphen aan den Rijn), gemeente-gouda (Gouda)"));
+  EXPECT_THAT(md.out, HasSubstr(" gemeente-leiden (alleen inwoners) |"));
+  EXPECT_THAT(md.out, HasSubstr("Kring (alleen deze certificaten nemen deel): "
+                                "veiligheidshuis-hm: Informatiecoordinator-E, Procesregisseur-F; "
+                                "politie: J.de-Vries, BVH-koppelvlak;"));
+  EXPECT_THAT(md.out, HasSubstr("Spoed: bij een spoedmelding"));
+  EXPECT_THAT(md.out,
+              HasSubstr("Verwerkingsactiviteit: https://register.example-vh.nl/verwerkingen/"));
+  // A residents-only column still shows what its residents' values look like:
+  // the briefing's first table, its gemeente-leiden column.
+  auto cells = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    for (std::size_t bar; (bar = line.find(" |", at)) != std::string::npos; at = bar + 2) {
+      out.push_back(line.substr(at, bar - at));
+    }
+    return out;
+  };
+  std::vector<std::string> header, row;
+  for (const std::string& line : Lines(md.out)) {
+    if (header.empty() && line.rfind("| Veld |", 0) == 0) header = cells(line);
+    if (!header.empty() && line.rfind("| Persoon is bekend bij de partner", 0) == 0) {
+      row = cells(line);
+      break;
+    }
+  }
+  const auto col = std::find(header.begin(), header.end(), " gemeente-leiden (alleen inwoners)");
+  ASSERT_NE(col, header.end());
+  ASSERT_EQ(row.size(), header.size());
+  EXPECT_THAT(row[static_cast<std::size_t>(col - header.begin())], HasSubstr("full: alle leden"));
+  CliRun html = Policy({"matrix", path, "--format", "html"});
+  EXPECT_THAT(html.out, HasSubstr("Alleen inwoners van de eigen gemeente"));
+  EXPECT_THAT(html.out, HasSubstr("Kring (alleen deze certificaten nemen deel)"));
+}
+
+TEST_F(PolicyCliTest, DiffResidentsOnlyWidensWhenRemoved) {
+  const std::string narrowed = Write("ro.json", ReadFile(Modified(kRetention90, kResidentsOnly)));
+  // Adding residents_only only withdraws flows: exit 0.
+  CliRun r = Policy({"diff", ExamplePath(), narrowed});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("withdrawn: briefing: casus.bekend_bij_partner: politie -> "
+                               "gemeente-leiden [subject not resident]: was full (rule B11)\n"));
+  for (const std::string& line : Lines(r.out)) {
+    EXPECT_THAT(line, HasSubstr("[subject not resident]"));
+    EXPECT_THAT(line, ::testing::ContainsRegex("-> gemeente-(leiden|alphen|gouda)"));
+  }
+  // Removing it (a partner leaves residents_only) makes them new: exit 1.
+  r = Policy({"diff", narrowed, ExamplePath()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("new: briefing: casus.bekend_bij_partner: politie -> "
+                               "gemeente-leiden [subject not resident]: full (rule B11)\n"));
+  // Another municipality for a residents-only partner widens what it sees.
+  std::string moved = ReadFile(narrowed);
+  const std::string leiden = R"("municipality": "Leiden")";
+  moved.replace(moved.find(leiden), leiden.size(), R"("municipality": "Katwijk")");
+  r = Policy({"diff", narrowed, Write("moved.json", moved)});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out,
+            "more revealing: gemeente-leiden: municipality 'Leiden' -> 'Katwijk': where it sees "
+            "residents only, it now sees those of 'Katwijk'\n");
+}
+
+TEST_F(PolicyCliTest, DiffCircleAndCheck) {
+  const std::string wider = Modified(
+      R"({"partner": "politie", "cn": "J.de-Vries"},)",
+      R"({"partner": "politie", "cn": "J.de-Vries"}, {"partner": "politie", "cn": "K.Nieuw"},)");
+  CliRun r = Policy({"diff", ExamplePath(), wider});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "new: radicalisering: circle: politie CN 'K.Nieuw'\n");
+  r = Policy({"diff", wider, ExamplePath()});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "withdrawn: radicalisering: circle: politie CN 'K.Nieuw'\n");
+  const std::string check =
+      Modified(R"("municipality": "Gouda"})", R"("municipality": "Gouda", "check": true})");
+  r = Policy({"diff", ExamplePath(), check});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "new: gemeente-gouda: check (GET /v1/check: is a person known)\n");
+}
+
+// @participants now reaches ad hoc invitees that did not sign the covenant:
+// a new @participants rule shows those flows as new too.
+TEST_F(PolicyCliTest, DiffShowsParticipantsFlowsToNonSignatoryInvitees) {
+  const std::string path = Modified(
+      R"({"id": "B25", "field": "wonen.dreigende_uitzetting", "from": ["@ad_hoc"], "to": ["@members"], "as": "presence", "client": false})",
+      R"({"id": "B25", "field": "wonen.dreigende_uitzetting", "from": ["@ad_hoc"], "to": ["@members"], "as": "presence", "client": false}, )"
+      R"({"id": "B98", "field": "leefgebied.huisvesting", "from": ["politie"], "to": ["@participants"], "as": "full"})");
+  CliRun r = Policy({"diff", ExamplePath(), path});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("new: briefing: leefgebied.huisvesting: politie -> "
+                               "woningcorporatie (ad hoc): full (rule B98)\n"));
+  EXPECT_THAT(r.out, HasSubstr("new: briefing: leefgebied.huisvesting: politie -> uwv (ad hoc): "
+                               "full (rule B98)\n"));
+  EXPECT_THAT(r.out, HasSubstr("new: briefing: leefgebied.huisvesting: politie -> om: full"));
+  // Members and ad hoc invitees only: nobody else.
+  EXPECT_EQ(Lines(r.out).size(), 14u + 3u);  // 14 members; welzijn, woningcorporatie, uwv ad hoc
 }
 
 }  // namespace

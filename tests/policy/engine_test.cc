@@ -71,8 +71,10 @@ TEST(PolicyEngineTest, DecisionTable) {
        "", Transform::kFull, DenyReason::kRecipientNotAllowed},
       {"participants: member", "persoon.adres", "huis", "gemeente", false, true, false, true, "B6",
        Transform::kMunicipality, DenyReason::kNone},
-      {"non-signatory not via @participants", "persoon.adres", "huis", "woco", true, false, false,
-       false, "", Transform::kFull, DenyReason::kNonSignatory},
+      {"non-signatory ad hoc via @participants", "persoon.adres", "huis", "woco", true, false,
+       false, true, "B6", Transform::kMunicipality, DenyReason::kNone},
+      {"non-signatory not invited: not via @participants", "persoon.adres", "huis", "woco", false,
+       false, false, false, "", Transform::kFull, DenyReason::kNotParticipant},
       {"chain: straf member", "notitie", "om", "politie", false, false, false, true, "B7",
        Transform::kFull, DenyReason::kNone},
       {"chain: zorg supplier refused", "notitie", "ggz", "politie", false, false, false, false, "",
@@ -199,8 +201,135 @@ TEST(PolicyEngineTest, ExampleCovenantFlows) {
             DenyReason::kClientPresent);
 }
 
+// briefing: gemeente sees only residents of Leiden; ad hoc partners only
+// their own residents too (woco lives in Gouda's covenant, buiten has none).
+std::shared_ptr<const Covenant> Residents() {
+  std::string text = SmallCovenant(R"(
+    {"id": "B1", "field": "toezicht", "from": ["reclassering"], "to": ["@members"], "as": "full"},
+    {"id": "B2", "field": "notitie", "from": ["@members", "@ad_hoc"], "to": ["@participants"],
+     "as": "full"},
+    {"id": "B3", "field": "aantal", "from": ["@house"], "to": ["@house"], "as": "full"})");
+  text = testing::Replaced(
+      text, R"({"id": "gemeente", "name": "Gem", "chain": "bestuur", "signatory": true})",
+      R"({"id": "gemeente", "name": "Gem", "chain": "bestuur", "signatory": true,
+          "municipality": "Leiden"})");
+  text = testing::Replaced(
+      text, R"({"id": "woco", "name": "W", "chain": "overig",)",
+      R"({"id": "woco", "municipality": "Gouda", "name": "W", "chain": "overig",)");
+  return MustLoad(testing::Replaced(text,
+                                    R"("ad_hoc": true, "restricted": false, "retention_days": 90,)",
+                                    R"("ad_hoc": true, "restricted": false, "retention_days": 90,
+         "residents_only": ["gemeente", "@ad_hoc"],)"));
+}
+
+TEST(PolicyEngineTest, SameMunicipalityTrimsAndFoldsAsciiCase) {
+  EXPECT_TRUE(SameMunicipality("Leiden", "Leiden"));
+  EXPECT_TRUE(SameMunicipality("Leiden", " leiden\t"));
+  EXPECT_TRUE(SameMunicipality("ALPHEN AAN DEN RIJN", "Alphen aan den Rijn"));
+  EXPECT_TRUE(SameMunicipality("'s-Hertogenbosch", "'S-HERTOGENBOSCH"));
+  EXPECT_TRUE(SameMunicipality("Súdwest-Fryslân", "súdwest-fryslân"));
+  EXPECT_FALSE(SameMunicipality("SÚDWEST-FRYSLÂN", "súdwest-fryslân"));  // ASCII folding only
+  EXPECT_FALSE(SameMunicipality("Leiden", "Leiderdorp"));
+  EXPECT_FALSE(SameMunicipality("Leiden", "Lei den"));
+  EXPECT_FALSE(SameMunicipality("", ""));  // unknown is nobody's
+  EXPECT_FALSE(SameMunicipality("  ", " "));
+  EXPECT_FALSE(SameMunicipality("Leiden", ""));
+  EXPECT_EQ(TrimAscii(" \t\r\nLeiden \v\f"), "Leiden");
+}
+
+TEST(PolicyEngineTest, ResidentsOnlyDeniesNonResidentsBeforeTheRules) {
+  auto c = Residents();
+  ASSERT_TRUE(c);
+  // (field, from, to, to ad hoc, subject resident) -> allowed / reason
+  Decision d =
+      Decide(*c, "briefing", "toezicht", "reclassering", "gemeente", false, false, false, true);
+  EXPECT_TRUE(d.allowed);
+  d = Decide(*c, "briefing", "toezicht", "reclassering", "gemeente", false, false, false, false);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.reason, DenyReason::kNotResident);
+  EXPECT_EQ(d.rule, nullptr);
+  EXPECT_EQ(DenyReasonCode(d.reason), "not_resident");
+  // The default of the id form is "not known to be resident".
+  EXPECT_EQ(Decide(*c, "briefing", "toezicht", "reclassering", "gemeente", false, false).reason,
+            DenyReason::kNotResident);
+  // Others see every subject whatever its residence.
+  EXPECT_TRUE(
+      Decide(*c, "briefing", "toezicht", "reclassering", "politie", false, false, false, false)
+          .allowed);
+  EXPECT_TRUE(Decide(*c, "briefing", "aantal", "huis", "huis", false, false, false, false).allowed);
+  // @ad_hoc: an invitee only as an invitee.
+  EXPECT_EQ(Decide(*c, "briefing", "notitie", "om", "woco", true, false, false, false).reason,
+            DenyReason::kNotResident);
+  EXPECT_TRUE(Decide(*c, "briefing", "notitie", "om", "woco", true, false, false, true).allowed);
+  // A field no rule names stays "no rule" (the covenant, not the subject).
+  EXPECT_EQ(Decide(*c, "briefing", "persoon.bsn", "huis", "gemeente", false, false).reason,
+            DenyReason::kNoRuleForField);
+  // Not named in the other overlegvorm.
+  EXPECT_TRUE(Decide(*c, "rad", "notitie", "politie", "gemeente", false, false).allowed);
+}
+
+TEST(PolicyEngineTest, SubjectExistsForAndAskAbout) {
+  auto c = Residents();
+  ASSERT_TRUE(c);
+  const Overlegvorm& o = *c->FindOverlegvorm("briefing");
+  const int gemeente = c->PrincipalIndex("gemeente");
+  EXPECT_TRUE(IsResident(*c, gemeente, " LEIDEN "));
+  EXPECT_FALSE(IsResident(*c, gemeente, "Gouda"));
+  EXPECT_FALSE(IsResident(*c, gemeente, ""));
+  EXPECT_FALSE(IsResident(*c, c->PrincipalIndex("politie"), "Leiden"));  // no municipality
+  EXPECT_FALSE(IsResident(*c, c->house_index(), "Leiden"));
+  EXPECT_FALSE(IsResident(*c, -1, "Leiden"));
+  EXPECT_TRUE(SubjectExistsFor(*c, o, gemeente, false, "Leiden"));
+  EXPECT_FALSE(SubjectExistsFor(*c, o, gemeente, false, "Gouda"));
+  EXPECT_FALSE(SubjectExistsFor(*c, o, gemeente, false, ""));
+  EXPECT_TRUE(SubjectExistsFor(*c, o, c->PrincipalIndex("politie"), false, ""));
+  EXPECT_TRUE(SubjectExistsFor(*c, o, c->house_index(), false, ""));
+  // Suppliers: asked only about subjects that exist for them.
+  EXPECT_TRUE(AskAbout(*c, o, "gemeente", false, "leiden"));
+  EXPECT_FALSE(AskAbout(*c, o, "gemeente", false, "Gouda"));
+  EXPECT_FALSE(AskAbout(*c, o, "gemeente", false, ""));
+  EXPECT_TRUE(AskAbout(*c, o, "politie", false, ""));
+  EXPECT_TRUE(AskAbout(*c, o, "woco", true, "Gouda"));
+  EXPECT_FALSE(AskAbout(*c, o, "woco", true, "Leiden"));
+  EXPECT_FALSE(AskAbout(*c, o, "woco", false, "Gouda"));  // not invited: supplies nothing
+  EXPECT_FALSE(AskAbout(*c, o, "ggz", false, "Leiden"));  // supplies nothing
+  EXPECT_FALSE(AskAbout(*c, o, "bakkerij", false, "Leiden"));
+  auto ids = [](const std::vector<const Partner*>& v) {
+    std::vector<std::string> out;
+    for (const Partner* p : v) out.push_back(p->id);
+    return out;
+  };
+  EXPECT_EQ(ids(RequestSuppliersAbout(*c, o, {"woco", "ggz"}, "Leiden")),
+            (std::vector<std::string>{"politie", "om", "reclassering", "gemeente"}));
+  EXPECT_EQ(ids(RequestSuppliersAbout(*c, o, {"woco", "ggz"}, "Gouda")),
+            (std::vector<std::string>{"politie", "om", "reclassering", "woco"}));
+  EXPECT_EQ(ids(RequestSuppliersAbout(*c, o, {"woco"}, "")),
+            (std::vector<std::string>{"politie", "om", "reclassering"}));
+  EXPECT_EQ(ids(RequestSuppliers(*c, o, {"woco"})),
+            (std::vector<std::string>{"politie", "om", "reclassering", "gemeente", "woco"}));
+}
+
+// A non-signatory receives as an ad hoc invitee through @ad_hoc or
+// @participants, never through @chain, by name or as a member.
+TEST(PolicyEngineTest, NonSignatoryOnlyAsAdHocInvitee) {
+  auto c = MustLoad(SmallCovenant(R"(
+    {"id": "B1", "field": "notitie", "from": ["om"], "to": ["@participants"], "as": "full"},
+    {"id": "B2", "field": "toezicht", "from": ["om"], "to": ["@chain:overig"], "as": "full"},
+    {"id": "B3", "field": "aantal", "from": ["om"], "to": ["@ad_hoc"], "as": "full"})"));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(Decide(*c, "briefing", "notitie", "om", "woco", true, false).rule_id(), "B1");
+  EXPECT_EQ(Decide(*c, "briefing", "notitie", "om", "woco", false, false).reason,
+            DenyReason::kNotParticipant);
+  EXPECT_EQ(Decide(*c, "briefing", "toezicht", "om", "woco", true, false).reason,
+            DenyReason::kNonSignatory);
+  EXPECT_EQ(Decide(*c, "briefing", "aantal", "om", "woco", true, false).rule_id(), "B3");
+  // Restricted: nobody ad hoc, @participants is the members.
+  EXPECT_EQ(Decide(*c, "rad", "notitie", "politie", "woco", true, false).reason,
+            DenyReason::kAdHocNotAdmitted);
+}
+
 TEST(PolicyEngineTest, EveryReasonHasCodeAndText) {
-  for (int r = 0; r <= static_cast<int>(DenyReason::kInvalidValue); ++r) {
+  for (int r = 0; r <= static_cast<int>(DenyReason::kNotResident); ++r) {
     EXPECT_NE(DenyReasonCode(static_cast<DenyReason>(r)), "unknown");
     EXPECT_NE(DenyReasonText(static_cast<DenyReason>(r)), "unknown");
   }

@@ -148,7 +148,10 @@ TEST(PolicyFilterTest, AdHocRecipientNeedsSignedDeclaration) {
   EXPECT_EQ(f["toezicht"][0]["value"], true);  // presence
   EXPECT_EQ(f["toezicht"][0]["as"], "presence");
   EXPECT_EQ(f["persoon.geboortedatum"][0]["value"], 1990);  // year
-  EXPECT_FALSE(f.contains("persoon.adres"));                // non-signatory: only @ad_hoc
+  // @participants reaches the non-signatory invitee too (as an ad hoc invitee).
+  ASSERT_TRUE(f.contains("persoon.adres"));
+  EXPECT_EQ(f["persoon.adres"][0]["value"], "Leiden");
+  EXPECT_EQ(f["persoon.adres"][0]["as"], "municipality");
   // ggz is invited but has not signed: nothing.
   view = FilterDossier(*c, Meeting(), "ggz", answers);
   ASSERT_TRUE(view.ok());
@@ -351,6 +354,106 @@ TEST(PolicyIntakeTest, ValidValuesOfEveryType) {
     EXPECT_TRUE(ValidateValue(*f, value, "/fields/" + field).ok()) << field << value.dump();
   }
   EXPECT_FALSE(ValidateValue(*c->FindField("persoon.naam"), std::string(2000, 'x'), "/x").ok());
+}
+
+// briefing with gemeente (Leiden) and the ad hoc invitees seeing residents only.
+std::shared_ptr<const Covenant> ResidentsCovenant() {
+  std::string text = SmallCovenant(R"(
+    {"id": "B1", "field": "toezicht", "from": ["reclassering"], "to": ["@participants"],
+     "as": "full"},
+    {"id": "B2", "field": "notitie", "from": ["@house"], "to": ["@participants", "@house"],
+     "as": "full"})");
+  text = testing::Replaced(
+      text, R"({"id": "gemeente", "name": "Gem", "chain": "bestuur", "signatory": true})",
+      R"({"id": "gemeente", "name": "Gem", "chain": "bestuur", "signatory": true,
+          "municipality": "Leiden"})");
+  text =
+      testing::Replaced(text, R"({"id": "ggz", "name": "G", "chain": "zorg",)",
+                        R"({"id": "ggz", "municipality": "Gouda", "name": "G", "chain": "zorg",)");
+  return MustLoad(testing::Replaced(text,
+                                    R"("ad_hoc": true, "restricted": false, "retention_days": 90,)",
+                                    R"("ad_hoc": true, "restricted": false, "retention_days": 90,
+         "residents_only": ["gemeente", "@ad_hoc"],)"));
+}
+
+// S1 lives in Leiden, S2 in Gouda, S3 nobody knows where.
+std::vector<SubjectAnswers> ResidentsAnswers() {
+  std::vector<SubjectAnswers> a;
+  for (auto [ref, municipality] :
+       {std::pair{"S1", " leiden"}, std::pair{"S2", "Gouda"}, std::pair{"S3", ""}}) {
+    SubjectAnswers s;
+    s.ref = ref;
+    s.municipality = municipality;
+    s.fields = {{"toezicht", {{"reclassering", true}}}, {"notitie", {{"huis", "reden"}}}};
+    a.push_back(std::move(s));
+  }
+  return a;
+}
+
+std::vector<std::string> Refs(const DossierView& v) {
+  std::vector<std::string> out;
+  for (const Json& s : v.subjects) out.push_back(s["ref"]);
+  return out;
+}
+
+TEST(PolicyFilterTest, ResidentsOnlyCallerSeesOnlyItsResidents) {
+  auto c = ResidentsCovenant();
+  ASSERT_TRUE(c);
+  const auto answers = ResidentsAnswers();
+  MeetingContext m = Meeting();
+  m.ad_hoc = {"ggz", "woco"};
+  m.declarations_signed = {"ggz"};
+  FilterOptions both;
+  both.text = true;
+  auto view = FilterDossier(*c, m, "gemeente", answers, both);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(Refs(*view), (std::vector<std::string>{"S1"}));
+  EXPECT_EQ(view->subjects[0]["fields"]["toezicht"][0]["value"], true);
+  ASSERT_EQ(view->disclosures.size(), 2u);  // S1's two values; nothing about S2 or S3
+  for (const Disclosure& d : view->disclosures) {
+    EXPECT_EQ(d.subject, "S1");
+    EXPECT_TRUE(d.decision.allowed);
+  }
+  EXPECT_EQ(view->shown, 2u);
+  EXPECT_EQ(view->withheld, 0u);
+  EXPECT_EQ(view->subjects_text.find("S2"), std::string::npos);
+  EXPECT_EQ(view->subjects_text.find("S3"), std::string::npos);
+  auto parsed = ParseJson(view->subjects_text);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(*parsed, view->subjects);
+  // The signed ad hoc invitee (through @ad_hoc) sees Gouda's resident only.
+  view = FilterDossier(*c, m, "ggz", answers, both);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(Refs(*view), (std::vector<std::string>{"S2"}));
+  EXPECT_EQ(ParseJson(view->subjects_text).value(), view->subjects);
+  // An invitee without a municipality sees nobody, not even before signing.
+  view = FilterDossier(*c, m, "woco", answers, both);
+  ASSERT_TRUE(view.ok());
+  EXPECT_TRUE(view->subjects.empty());
+  EXPECT_TRUE(view->disclosures.empty());
+  EXPECT_EQ(view->subjects_text, "[]");
+  // Everyone else sees every subject.
+  for (const char* caller : {"politie", "om", "huis"}) {
+    view = FilterDossier(*c, m, caller, answers, both);
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(Refs(*view), (std::vector<std::string>{"S1", "S2", "S3"})) << caller;
+    EXPECT_EQ(view->disclosures.size(), 6u) << caller;
+  }
+  // A residents-only member not taking part: its residents' values withheld,
+  // the others not even listed.
+  m.participants = {"politie"};
+  view = FilterDossier(*c, m, "gemeente", answers, both);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(Refs(*view), (std::vector<std::string>{"S1"}));
+  ASSERT_EQ(view->disclosures.size(), 2u);
+  EXPECT_EQ(view->disclosures[0].decision.reason, DenyReason::kNotParticipant);
+  // Last subject left out: the text view still closes properly.
+  std::vector<SubjectAnswers> reversed(answers.rbegin(), answers.rend());
+  m.participants.clear();
+  view = FilterDossier(*c, m, "gemeente", reversed, both);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(Refs(*view), (std::vector<std::string>{"S1"}));
+  EXPECT_EQ(ParseJson(view->subjects_text).value(), view->subjects);
 }
 
 }  // namespace

@@ -212,7 +212,8 @@ TEST(PolicyLoaderTest, NonSignatoryMemberOrRecipient) {
   p = Problems(WithRule(R"({"id": "B1", "field": "toezicht", "from": ["woco"],
                             "to": ["woco"], "as": "full"})"));
   EXPECT_THAT(p, ElementsAre("t.json: /overlegvormen/0/rules/0/to/0: non-signatory partner "
-                             "'woco' may only receive through '@ad_hoc'"));
+                             "'woco' may only receive as an ad hoc invitee (through '@ad_hoc' or "
+                             "'@participants')"));
 }
 
 TEST(PolicyLoaderTest, RestrictedOverlegvormWithAdHoc) {
@@ -261,6 +262,81 @@ TEST(PolicyLoaderTest, OinAndIds) {
   EXPECT_THAT(p, ElementsAre(HasSubstr("t.json: /partners/6/id: invalid id 'bui ten'")));
   p = Problems(Replace(WithRule(kRule), R"({"id": "buiten")", R"({"id": "huis")"));
   EXPECT_THAT(p, ElementsAre("t.json: /partners/6/id: partner id 'huis' is the house's id"));
+}
+
+TEST(PolicyLoaderTest, PartnerMunicipalityAndCheck) {
+  const std::string gemeente =
+      R"({"id": "gemeente", "name": "Gem", "chain": "bestuur", "signatory": true})";
+  auto with = [&](const std::string& keys) {
+    return Replace(WithRule(kRule), gemeente,
+                   R"({"id": "gemeente", "name": "Gem", "chain": "bestuur", "signatory": true, )" +
+                       keys + "}");
+  };
+  auto c = MustLoad(with(R"("municipality": "\tAlphen aan den Rijn ", "check": true,
+                            "check_case_holder": true)"));
+  ASSERT_TRUE(c);
+  const Partner& p = *c->FindPartner("gemeente");
+  EXPECT_EQ(p.municipality, "Alphen aan den Rijn");
+  EXPECT_TRUE(p.check);
+  EXPECT_TRUE(p.check_case_holder);
+  const Partner& om = *c->FindPartner("om");
+  EXPECT_EQ(om.municipality, "");
+  EXPECT_FALSE(om.check);
+  EXPECT_FALSE(om.check_case_holder);
+  EXPECT_TRUE(MustLoad(with(R"("check": false, "check_case_holder": false)")));
+
+  EXPECT_THAT(Problems(with(R"("municipality": 3)")),
+              ElementsAre("t.json: /partners/4/municipality: expected a string"));
+  EXPECT_THAT(Problems(with(R"("municipality": "")")),
+              ElementsAre("t.json: /partners/4/municipality: must not be empty"));
+  EXPECT_THAT(Problems(with(R"("municipality": "  ")")),
+              ElementsAre("t.json: /partners/4/municipality: must not be blank"));
+  EXPECT_THAT(Problems(with(R"("municipality": "Lei\u0001den")")),
+              ElementsAre("t.json: /partners/4/municipality: control characters in 'Lei?den'"));
+  EXPECT_THAT(Problems(with(R"("municipality": ")" + std::string(129, 'x') + "\"")),
+              ElementsAre("t.json: /partners/4/municipality: longer than 128 characters"));
+  EXPECT_THAT(Problems(with(R"("check": "ja", "check_case_holder": 1)")),
+              ElementsAre("t.json: /partners/4/check: expected true or false",
+                          "t.json: /partners/4/check_case_holder: expected true or false"));
+  EXPECT_THAT(Problems(with(R"("check_case_holder": true)")),
+              ElementsAre("t.json: /partners/4/check_case_holder: needs \"check\": true"));
+  EXPECT_THAT(Problems(Replace(WithRule(kRule), R"("chain": "overig", "signatory": false)",
+                               R"("chain": "overig", "signatory": false, "check": true)")),
+              ElementsAre("t.json: /partners/5/check: a non-signatory partner may not check "
+                          "whether a person is known"));
+}
+
+TEST(PolicyLoaderTest, TheExamplePartnersMunicipalitiesAndChecks) {
+  auto c = Example();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->FindPartner("gemeente-leiden")->municipality, "Leiden");
+  EXPECT_EQ(c->FindPartner("gemeente-alphen")->municipality, "Alphen aan den Rijn");
+  EXPECT_EQ(c->FindPartner("gemeente-gouda")->municipality, "Gouda");
+  EXPECT_EQ(c->FindPartner("politie")->municipality, "");
+  std::vector<std::string> check;
+  for (const Partner& p : c->partners()) {
+    if (p.check) check.push_back(p.id);
+    if (p.check_case_holder) {
+      EXPECT_TRUE(p.check) << p.id;
+    }
+  }
+  EXPECT_EQ(check, (std::vector<std::string>{"politie", "om"}));
+}
+
+// docs/covenant-format.md ends with a complete example: it must stay valid.
+TEST(PolicyLoaderTest, TheFormatReferencesExampleLoads) {
+  const std::string doc = ReadFile(testing::SourceDir() + "/docs/covenant-format.md");
+  const std::size_t section = doc.find("## A complete small example");
+  ASSERT_NE(section, std::string::npos);
+  const std::size_t begin = doc.find("```json\n", section);
+  ASSERT_NE(begin, std::string::npos);
+  const std::size_t end = doc.find("```", begin + 8);
+  ASSERT_NE(end, std::string::npos);
+  auto c = MustLoad(doc.substr(begin + 8, end - begin - 8));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->id(), "vh-voorbeeld");
+  EXPECT_FALSE(c->FindOverlegvorm("briefing")->residents_only.empty());
+  EXPECT_FALSE(c->FindOverlegvorm("radicalisering")->circle.empty());
 }
 
 TEST(PolicyLoaderTest, JsonPointerEscapesKeys) {

@@ -1,13 +1,22 @@
 // Property tests over randomly generated covenants and requests:
-//  - Decide() equals a direct, rule-walking reading of the contract;
+//  - Decide() equals a direct, rule-walking reading of the contract, for
+//    residents and non-residents alike;
 //  - a value never reaches a recipient without a matching rule;
 //  - no transform reveals more than the rule declares;
-//  - a non-participant sees nothing.
+//  - a non-participant sees nothing;
+//  - a non-signatory receives only as an ad hoc invitee (@ad_hoc or
+//    @participants), never as a member, by name or through @chain;
+//  - a residents-only partner never sees, and is never asked about, a subject
+//    that is not its resident (unknown municipality included);
+//  - the circle admits exactly the configured certificates.
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <random>
+#include <set>
 
+#include "policy/engine.h"
 #include "policy/filter.h"
 #include "policy/loader.h"
 
@@ -16,6 +25,17 @@ namespace {
 
 const char* kChains[] = {"straf", "zorg", "bestuur", "overig"};
 const char* kTypes[] = {"string", "text", "boolean", "integer", "date", "enum", "address"};
+// Partners' municipalities, and subjects' (spelled differently, unknown, blank).
+const char* kMunicipalities[] = {"Leiden", "Gouda", "Alphen aan den Rijn"};
+const char* kSubjectMunicipalities[] = {"Leiden",
+                                        " leiden ",
+                                        "GOUDA",
+                                        "Alphen aan den Rijn",
+                                        "",
+                                        "   ",
+                                        "Katwijk",
+                                        "alphen aan den rijn\t",
+                                        "Leiden-Noord"};
 
 struct Gen {
   std::mt19937 rng;
@@ -30,14 +50,19 @@ Json RandomCovenant(Gen& g) {
   c["house"] = "huis";
   const int np = g.Int(2, 9);
   Json partners = Json::array();
-  std::vector<bool> signatory;
+  std::vector<bool> signatory, has_municipality;
+  std::vector<int> chain;
   for (int i = 0; i < np; ++i) {
     bool s = g.Coin(75);
     signatory.push_back(s);
-    partners.push_back({{"id", "p" + std::to_string(i)},
-                        {"name", "P"},
-                        {"chain", kChains[g.Int(0, 3)]},
-                        {"signatory", s}});
+    chain.push_back(g.Int(0, 3));
+    Json p = {{"id", "p" + std::to_string(i)},
+              {"name", "P"},
+              {"chain", kChains[chain.back()]},
+              {"signatory", s}};
+    has_municipality.push_back(g.Coin(60));
+    if (has_municipality.back()) p["municipality"] = kMunicipalities[g.Int(0, 2)];
+    partners.push_back(p);
   }
   c["partners"] = partners;
   const int nf = g.Int(1, 8);
@@ -116,14 +141,73 @@ Json RandomCovenant(Gen& g) {
            {"as", as[static_cast<std::size_t>(g.Int(0, static_cast<int>(as.size()) - 1))]},
            {"client", g.Coin(50)}});
     }
-    ovs.push_back({{"id", "o" + std::to_string(o)},
-                   {"name", "O"},
-                   {"purpose", "x"},
-                   {"members", members},
-                   {"ad_hoc", ad_hoc},
-                   {"restricted", restricted},
-                   {"retention_days", 30},
-                   {"rules", rules}});
+    Json ov = {{"id", "o" + std::to_string(o)},
+               {"name", "O"},
+               {"purpose", "x"},
+               {"members", members},
+               {"ad_hoc", ad_hoc},
+               {"restricted", restricted},
+               {"retention_days", 30},
+               {"rules", rules}};
+    // residents_only: named partners with a municipality, and groups whose
+    // members all have one (the loader refuses the others).
+    auto members_have = [&](int chain_or_all) {
+      for (const Json& m : members) {
+        const int i = std::stoi(m.get<std::string>().substr(1));
+        if ((chain_or_all < 0 || chain[static_cast<std::size_t>(i)] == chain_or_all) &&
+            !has_municipality[static_cast<std::size_t>(i)]) {
+          return false;
+        }
+      }
+      return true;
+    };
+    if (g.Coin(60)) {
+      Json ro = Json::array();
+      std::set<std::string> seen;
+      for (int n = g.Int(1, 3); n > 0; --n) {
+        std::string entry;
+        switch (g.Int(0, 4)) {
+          case 0: {
+            int i = g.Int(0, np - 1);
+            if (has_municipality[static_cast<std::size_t>(i)]) entry = "p" + std::to_string(i);
+            break;
+          }
+          case 1:
+            if (members_have(-1)) entry = "@members";
+            break;
+          case 2:
+            if (ad_hoc) entry = "@ad_hoc";
+            break;
+          case 3:
+            if (members_have(-1)) entry = "@participants";
+            break;
+          default: {
+            int k = g.Int(0, 3);
+            if (members_have(k)) entry = std::string("@chain:") + kChains[k];
+          }
+        }
+        if (!entry.empty() && seen.insert(entry).second) ro.push_back(entry);
+      }
+      ov["residents_only"] = ro;
+    }
+    // A circle: always when restricted, sometimes otherwise.
+    if (restricted || g.Coin(30)) {
+      Json circle = Json::array();
+      std::set<std::string> seen;
+      for (int n = g.Int(1, 4); n > 0; --n) {
+        std::string partner =
+            g.Coin(30)
+                ? "huis"
+                : members[static_cast<std::size_t>(g.Int(0, static_cast<int>(members.size()) - 1))]
+                      .get<std::string>();
+        std::string cn = "CN " + std::to_string(g.Int(0, 5));
+        if (seen.insert(partner + "/" + cn).second) {
+          circle.push_back({{"partner", partner}, {"cn", cn}});
+        }
+      }
+      ov["circle"] = circle;
+    }
+    ovs.push_back(ov);
   }
   c["overlegvormen"] = ovs;
   return c;
@@ -140,7 +224,11 @@ bool Names(const Covenant& c, const Overlegvorm& o, const Party& q, Who w, bool 
   const bool member = p && o.IsMember(p->index);
   const bool ad_hoc = p && !member && w.ad_hoc && o.ad_hoc && !o.restricted;
   if (recipient && !house && !member && !ad_hoc) return false;  // takes no part
-  if (recipient && p && !p->signatory && q.kind != Party::Kind::kAdHoc) return false;
+  // A non-signatory receives only as an ad hoc invitee: @ad_hoc or @participants.
+  if (recipient && p && !p->signatory && q.kind != Party::Kind::kAdHoc &&
+      q.kind != Party::Kind::kParticipants) {
+    return false;
+  }
   switch (q.kind) {
     case Party::Kind::kPartner:
       return p && q.partner == p->index;
@@ -173,6 +261,51 @@ const Rule* Reference(const Covenant& c, const Overlegvorm& o, const Field& f, W
   return best;
 }
 
+// Whether O's residents_only names `w`, read from the parsed entries.
+bool ResidentsOnlyRef(const Covenant& c, const Overlegvorm& o, Who w) {
+  if (w.principal == c.house_index()) return false;
+  const Partner& p = c.partners()[static_cast<std::size_t>(w.principal)];
+  const bool member = o.IsMember(p.index);
+  const bool ad_hoc = !member && w.ad_hoc && o.ad_hoc && !o.restricted;
+  for (const Party& q : o.residents_only) {
+    switch (q.kind) {
+      case Party::Kind::kPartner:
+        if (q.partner == p.index) return true;
+        break;
+      case Party::Kind::kMembers:
+        if (member) return true;
+        break;
+      case Party::Kind::kAdHoc:
+        if (ad_hoc) return true;
+        break;
+      case Party::Kind::kParticipants:
+        if (member || ad_hoc) return true;
+        break;
+      case Party::Kind::kChain:
+        if (p.chain == q.chain) return true;
+        break;
+      case Party::Kind::kHouse:
+        break;
+    }
+  }
+  return false;
+}
+
+// Residence read directly: trimmed, ASCII case-insensitive, never for "".
+bool ResidentRef(const Covenant& c, int principal, const std::string& municipality) {
+  if (principal == c.house_index()) return false;
+  auto norm = [](std::string s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    std::size_t i = 0;
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    s = s.substr(i);
+    for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  const std::string mine = norm(c.partners()[static_cast<std::size_t>(principal)].municipality);
+  return !mine.empty() && mine == norm(municipality);
+}
+
 Json RandomValue(Gen& g, const Field& f) {
   if (g.Coin(10)) return nullptr;
   switch (f.type) {
@@ -195,7 +328,8 @@ Json RandomValue(Gen& g, const Field& f) {
 }
 
 TEST(PolicyPropertyTest, DecisionsMatchTheContractAndNothingLeaks) {
-  int covenants = 0, decisions = 0, shown = 0;
+  int covenants = 0, decisions = 0, shown = 0, non_signatory_allowed = 0, hidden_subjects = 0;
+  int circles = 0, asked = 0, not_asked = 0;
   for (uint32_t seed = 1; seed <= 300; ++seed) {
     Gen g(seed);
     Json j = RandomCovenant(g);
@@ -210,26 +344,92 @@ TEST(PolicyPropertyTest, DecisionsMatchTheContractAndNothingLeaks) {
       for (const Field& f : c.fields()) {
         for (int s = 0; s < c.principal_count(); ++s) {
           for (int r = 0; r < c.principal_count(); ++r) {
-            for (int bits = 0; bits < 8; ++bits) {
+            for (int bits = 0; bits < 16; ++bits) {
               Who sw{s, (bits & 1) != 0}, rw{r, (bits & 2) != 0};
               bool client = (bits & 4) != 0;
+              bool resident = (bits & 8) != 0;
               const Rule* want = Reference(c, o, f, sw, rw, client);
-              Decision d = Decide(c, Flow{o.index, f.index, s, r, sw.ad_hoc, rw.ad_hoc, client});
+              const bool exists = resident || !ResidentsOnlyRef(c, o, rw);
+              Decision d =
+                  Decide(c, Flow{o.index, f.index, s, r, sw.ad_hoc, rw.ad_hoc, client, resident});
               ++decisions;
-              ASSERT_EQ(d.allowed, want != nullptr)
+              ASSERT_EQ(d.allowed, want != nullptr && exists)
                   << "seed " << seed << " " << o.id << " " << f.id << " " << s << "->" << r
                   << " bits " << bits << " reason " << DenyReasonCode(d.reason);
-              if (want) {
+              // Residence is decided before the rules (after "no rule names
+              // the field").
+              if (!exists && d.reason != DenyReason::kNoRuleForField) {
+                EXPECT_EQ(d.reason, DenyReason::kNotResident);
+              }
+              ASSERT_EQ(ResidentsOnly(c, o, r, rw.ad_hoc), ResidentsOnlyRef(c, o, rw));
+              if (want && exists) {
                 EXPECT_EQ(d.as, want->as);
                 EXPECT_EQ(RevealRank(d.rule->as), RevealRank(want->as));
                 EXPECT_EQ(d.rule->field, &f);
+              }
+              // A non-signatory receives only as an ad hoc invitee, through
+              // @ad_hoc or @participants.
+              if (d.allowed && r != c.house_index() &&
+                  !c.partners()[static_cast<std::size_t>(r)].signatory) {
+                ++non_signatory_allowed;
+                EXPECT_TRUE(rw.ad_hoc && o.AdmitsAdHoc() && !o.IsMember(r));
+                bool via_group = false;
+                for (const Party& q : d.rule->to) {
+                  via_group = via_group || q.kind == Party::Kind::kAdHoc ||
+                              q.kind == Party::Kind::kParticipants;
+                }
+                EXPECT_TRUE(via_group) << "rule " << d.rule->id;
               }
             }
           }
         }
       }
     }
-    // 2. Random meetings and answers through the filter.
+    // 2. Who is asked about whom, and the circle, against the file.
+    for (const Overlegvorm& o : c.overlegvormen()) {
+      for (int s = 0; s < c.principal_count(); ++s) {
+        for (int ah = 0; ah < 2; ++ah) {
+          const std::string id(c.PrincipalId(s));
+          const bool supplies = !SuppliableFields(c, o, id, ah == 1).empty();
+          for (const char* m : kSubjectMunicipalities) {
+            const bool want =
+                supplies && (!ResidentsOnlyRef(c, o, Who{s, ah == 1}) || ResidentRef(c, s, m));
+            ASSERT_EQ(AskAbout(c, o, id, ah == 1, m), want)
+                << "seed " << seed << " " << o.id << " " << id << " ad hoc " << ah << " '" << m
+                << "'";
+            ++(want ? asked : not_asked);
+          }
+        }
+      }
+      std::vector<std::string> invitees;
+      for (const Partner& p : c.partners()) {
+        if (!o.IsMember(p.index) && g.Coin(50)) invitees.push_back(p.id);
+      }
+      for (const char* m : kSubjectMunicipalities) {
+        std::vector<const Partner*> want;
+        for (const Partner* p : RequestSuppliers(c, o, invitees)) {
+          const bool invited = std::find(invitees.begin(), invitees.end(), p->id) != invitees.end();
+          if (AskAbout(c, o, p->id, invited, m)) want.push_back(p);
+        }
+        EXPECT_EQ(RequestSuppliersAbout(c, o, invitees, m), want);
+      }
+      const Json& file = j["overlegvormen"][static_cast<std::size_t>(o.index)];
+      const Json circle = file.value("circle", Json::array());
+      EXPECT_EQ(o.circle.empty(), circle.empty());
+      if (!circle.empty()) ++circles;
+      for (int p = 0; p < c.principal_count(); ++p) {
+        for (int n = 0; n < 7; ++n) {
+          const std::string partner(c.PrincipalId(p)), cn = "CN " + std::to_string(n);
+          bool listed = false;
+          for (const Json& e : circle)
+            listed = listed || (e["partner"] == partner && e["cn"] == cn);
+          ASSERT_EQ(InCircle(o, partner, cn), circle.empty() || listed)
+              << "seed " << seed << " " << o.id << " " << partner << " " << cn;
+        }
+      }
+      EXPECT_EQ(InCircle(o, "nobody", "CN 0"), circle.empty());
+    }
+    // 3. Random meetings and answers through the filter.
     for (int trial = 0; trial < 5; ++trial) {
       const Overlegvorm& o = c.overlegvormen()[static_cast<std::size_t>(
           g.Int(0, static_cast<int>(c.overlegvormen().size()) - 1))];
@@ -243,9 +443,11 @@ TEST(PolicyPropertyTest, DecisionsMatchTheContractAndNothingLeaks) {
           if (g.Coin(70)) m.declarations_signed.push_back(p.id);
         }
       }
-      std::vector<SubjectAnswers> answers(2);
-      for (auto& subj : answers) {
-        subj.ref = "s";
+      std::vector<SubjectAnswers> answers(3);
+      for (std::size_t i = 0; i < answers.size(); ++i) {
+        SubjectAnswers& subj = answers[i];
+        subj.ref = "s" + std::to_string(i);
+        subj.municipality = kSubjectMunicipalities[g.Int(0, 8)];
         for (const Field& f : c.fields()) {
           FieldAnswers fa{f.id, {}};
           for (int s = 0; s < c.principal_count(); ++s) {
@@ -267,8 +469,30 @@ TEST(PolicyPropertyTest, DecisionsMatchTheContractAndNothingLeaks) {
         if (!takes_part) {
           EXPECT_EQ(view->shown, 0u) << "a non-participant saw something";
         }
-        std::size_t k = 0;
+        // Residents only: a subject that is not the caller's resident does not
+        // exist for it: no entry, no disclosure.
+        // (Whichever way the caller takes part or would: a residents-only
+        // ad hoc partner sees no non-resident's ref even before it is invited.)
+        const bool caller_ro =
+            ResidentsOnlyRef(c, o, Who{r, false}) || ResidentsOnlyRef(c, o, Who{r, true});
+        std::vector<const SubjectAnswers*> present;
         for (const SubjectAnswers& subj : answers) {
+          if (caller_ro && !ResidentRef(c, r, subj.municipality)) {
+            ++hidden_subjects;
+            for (const Disclosure& d : view->disclosures) {
+              ASSERT_NE(d.subject, subj.ref) << "a disclosure about a non-resident";
+            }
+            for (const Json& vs : view->subjects) {
+              ASSERT_NE(vs["ref"], subj.ref) << "a non-resident in the view";
+            }
+          } else {
+            present.push_back(&subj);
+          }
+        }
+        ASSERT_EQ(view->subjects.size(), present.size());
+        std::size_t k = 0;
+        for (const SubjectAnswers* subj_ptr : present) {
+          const SubjectAnswers& subj = *subj_ptr;
           for (const FieldAnswers& fa : subj.fields) {
             const Field& f = *c.FindField(fa.field);
             for (const SuppliedValue& sv : fa.values) {
@@ -321,6 +545,12 @@ TEST(PolicyPropertyTest, DecisionsMatchTheContractAndNothingLeaks) {
   EXPECT_EQ(covenants, 300);
   EXPECT_GT(decisions, 100000);
   EXPECT_GT(shown, 100);
+  // The generator reaches every case it is meant to.
+  EXPECT_GT(non_signatory_allowed, 100);
+  EXPECT_GT(hidden_subjects, 100);
+  EXPECT_GT(circles, 50);
+  EXPECT_GT(asked, 100);
+  EXPECT_GT(not_asked, 100);
 }
 
 }  // namespace

@@ -73,11 +73,20 @@ inline std::string SmallCovenant(const std::string& rules = "", const std::strin
     "id": "rad", "name": "Radicalisering", "purpose": "Besloten",
     "members": ["politie", "gemeente"], "ad_hoc": false, "restricted": true,
     "retention_days": 365,
+    "circle": [{"partner": "politie", "cn": "Agent-A"}, {"partner": "huis", "cn": "Coord-B"}],
     "rules": [{"id": "R1", "field": "notitie", "from": ["politie"], "to": ["@members"],
                "as": "full"}]
   }])" + extra_top +
          R"(
 })";
+}
+
+// `text` with the first `from` replaced by `to` (a test failure when absent).
+inline std::string Replaced(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return text;
 }
 
 inline std::shared_ptr<const Covenant> MustLoad(const std::string& text) {
