@@ -12,6 +12,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/json.h"
@@ -29,6 +31,10 @@ struct Identity {
   std::string remote;       // "ip:port" of the peer
 };
 
+// The request headers the server hands on to the App (lower-case names).
+inline constexpr std::string_view kForwardedHeaders[] = {"origin", "sec-fetch-site", "traceparent",
+                                                         "x-request-id"};
+
 struct ApiRequest {
   std::string method;                        // "GET", "POST", ...
   std::string path;                          // without the query string
@@ -36,8 +42,20 @@ struct ApiRequest {
   std::vector<std::string> params;           // captures of {..} in the route pattern
   std::string route;                         // the matched pattern, for metrics and logs
   std::string body;
+  // The request headers the App reads (kForwardedHeaders), names lower-case,
+  // in arrival order; the others are not copied.
+  std::vector<std::pair<std::string, std::string>> headers;
   Identity identity;
   std::string request_id;  // for log correlation
+
+  // The first value of header `name` (lower-case; one of kForwardedHeaders),
+  // or "" when absent.
+  std::string_view Header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+      if (k == name) return v;
+    }
+    return {};
+  }
 };
 
 class DeferredResponse;
@@ -49,6 +67,8 @@ struct ApiResponse {
   // dossier view), sent from where it is rather than copied per response.
   std::shared_ptr<const std::string> shared_body;
   std::string content_type = "application/json";
+  // Further response headers (name, value), written after the standard ones.
+  std::vector<std::pair<std::string, std::string>> headers;
 
   std::string_view Body() const { return shared_body ? *shared_body : body; }
   // Set when the handler answers later (status and body are then unused):

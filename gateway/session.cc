@@ -90,6 +90,9 @@ void AppendResponseHead(const ApiResponse& r, std::size_t body_size, unsigned ve
   h.append(
       "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff"
       "\r\nStrict-Transport-Security: max-age=31536000\r\n");
+  for (const auto& [name, value] : r.headers) {
+    h.append(name).append(": ").append(value).append("\r\n");
+  }
   if (version == 10 && keep_alive) h.append("Connection: keep-alive\r\n");
   if (version != 10 && !keep_alive) h.append("Connection: close\r\n");
   h.append("Content-Length: ").append(std::to_string(body_size)).append("\r\n\r\n");
@@ -212,6 +215,10 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock) {
     req.method = std::string(hreq.method_string());
     SplitTarget(hreq.target(), &req);
     req.body = std::move(hreq.body());
+    for (std::string_view name : kForwardedHeaders) {
+      auto it = hreq.find(name);
+      if (it != hreq.end()) req.headers.emplace_back(name, it->value());
+    }
     req.identity = id;
     bool keep_alive = hreq.keep_alive();
     // Handlers that may wait (audit group commit, stores) run on the pool so
