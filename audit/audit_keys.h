@@ -1,5 +1,5 @@
 #pragma once
-// The audit log's keys in keys_dir (issue 4 item 1), by the names of the
+// The audit log's keys in keys_dir, by the names of the
 // keyring (crypto/keyring.h), hex text, files 0600 in a 0700 directory
 // (crypto/key_file.h): the audit store key (audit-store.key, or
 // audit-store.kdf with Argon2id parameters when the key is derived from a

@@ -1,4 +1,4 @@
-// Audit log benchmark (issue 4 item 8), not a timed test.
+// Audit log benchmark, not a timed test.
 //
 // Durable events per second through AuditLog::Append (group commit, every
 // event fsync'd before Append returns) with 1, 8 and 64 concurrent writers,

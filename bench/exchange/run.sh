@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Dossier views per second over mutual TLS with keep-alive, policy and durable
-# audit included (issue 5 item 8), next to nginx serving the same response
+# audit included, next to nginx serving the same response
 # body statically with the same TLS settings, in the same run.
 #
 # Set-up through the API: a briefing of 20 synthetic subjects, requests to 10

@@ -1,4 +1,4 @@
-// SIGKILL during load, 20 times (issue 4 item 5/7), against a small process
+// SIGKILL during load, 20 times, against a small process
 // of our own that appends from 8 threads and acknowledges each event only
 // after Append returned (see crash_writer.cc). After every kill the log must
 // open, verify intact, and hold every acknowledged event. The end-to-end

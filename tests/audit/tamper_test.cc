@@ -1,5 +1,5 @@
-// The six kinds of tampering of issue 4, each applied 100 times at random
-// positions by an insider who holds the store key (through the SQLCipher
+// The kinds of tampering audit/verifier.h detects, each applied 100 times at
+// random positions by an insider who holds the store key (through the SQLCipher
 // API), and verification must catch every one and name the right event.
 
 #include <gtest/gtest.h>
