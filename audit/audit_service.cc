@@ -227,20 +227,6 @@ Status AuditService::RecordVerification(const Requester& who, const ReportContex
                 {{"verify", true}, {"intact", report.intact}, {"events", report.events}});
 }
 
-Result<VerifyReport> VerifyWithoutSecrets(const Config& config) {
-  auto store_key = LoadStoreKey(config);
-  if (!store_key.ok()) return store_key.status();
-  auto pub = LoadSignPublicKey(config.keys_dir);
-  if (!pub.ok()) return pub.status();
-  AuditLogOptions o = AuditLogOptionsFor(config);
-  if (!std::filesystem::exists(o.db_path)) {
-    return Status::Unavailable("audit_unavailable", o.db_path + ": no audit store");
-  }
-  auto db = OpenAuditStore(o.db_path, *store_key);
-  if (!db.ok()) return db.status();
-  return VerifyStore(**db, *pub, o.checkpoint_path);
-}
-
 Json VerifyReportToJson(const VerifyReport& rep) {
   Json body = {{"intact", rep.intact}, {"events", rep.events}};
   if (rep.last_checkpoint) {

@@ -1,6 +1,6 @@
 #pragma once
 // AuditService: what privacy officers and auditors ask of the audit log,
-// without a transport (CONTRACT.md "Audit log"; issue 4 items 5-6). Both
+// without a transport (CONTRACT.md "Audit log"). Both
 // GET /v1/audit/events|report|verify (gateway/audit_routes.cc) and `vhgate
 // audit query|report|verify` (audit/cli.cc) call it: they hand in the
 // parameters as key/value text (query string or flags), who asks, and the
@@ -128,7 +128,7 @@ class AuditService {
   // Verifies the log (AuditLog::Verify) and records that it did; a log that
   // is not intact is an ok Result with intact = false.
   Result<VerifyReport> Verify(const Requester& who, const ReportContext& covenant) const;
-  // Records a verification made elsewhere (VerifyWithoutSecrets).
+  // Records a verification made elsewhere (AuditVerifier, audit/verifier.h).
   Status RecordVerification(const Requester& who, const ReportContext& covenant,
                             const VerifyReport& report) const;
 
@@ -139,11 +139,6 @@ class AuditService {
   AuditLog& log_;
   const Clock& clock_;
 };
-
-// Verifies the store of `config` with only what verifying needs: the store
-// key and the public checkpoint key (separation of duties: no signing or
-// pseudonym key). Errors: the key file's, "no audit store", or the store's.
-Result<VerifyReport> VerifyWithoutSecrets(const Config& config);
 
 // The JSON of GET /v1/audit/verify: {intact, events, last_checkpoint:
 // {seq, time, hash} | null, problem?, first_bad_seq?}.

@@ -24,12 +24,7 @@ std::string Str(const Json& j, const char* key) {
 }  // namespace
 
 bool IsKnownEventType(std::string_view type) {
-  static constexpr std::array<std::string_view, 16> kTypes = {
-      kRequestSent,    kAnswerReceived,    kFieldWithheld,  kDossierDisclosed,
-      kAccessRefused,  kDeclarationSigned, kPhaseChanged,   kMeetingClosed,
-      kDataShredded,   kPolicyLoaded,      kAuditQuery,     kRequestDeclined,
-      kMeetingCreated, kRetentionExtended, kSupplierFailed, kAuditOpened};
-  for (auto t : kTypes) {
+  for (auto t : kEventTypes) {
     if (t == type) return true;
   }
   return false;

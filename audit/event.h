@@ -16,6 +16,7 @@
 //
 // Thread-safety: plain values.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,6 +47,13 @@ inline constexpr const char* kMeetingCreated = "meeting_created";
 inline constexpr const char* kRetentionExtended = "retention_extended";
 inline constexpr const char* kSupplierFailed = "supplier_failed";
 inline constexpr const char* kAuditOpened = "audit_opened";  // the log itself, at start
+
+// Every name above, e.g. for a --help text.
+inline constexpr std::array<std::string_view, 16> kEventTypes = {
+    kRequestSent,    kAnswerReceived,    kFieldWithheld,  kDossierDisclosed,
+    kAccessRefused,  kDeclarationSigned, kPhaseChanged,   kMeetingClosed,
+    kDataShredded,   kPolicyLoaded,      kAuditQuery,     kRequestDeclined,
+    kMeetingCreated, kRetentionExtended, kSupplierFailed, kAuditOpened};
 
 // Whether `type` is one of the names above.
 bool IsKnownEventType(std::string_view type);

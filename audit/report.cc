@@ -63,39 +63,6 @@ std::string DutchDateTime(TimePoint t) {
          std::to_string(static_cast<int>(l.year())) + " om " + hm;
 }
 
-ReportContext ReportContextFromCovenantJson(const Json& c) {
-  ReportContext ctx;
-  if (!c.is_object()) return ctx;
-  ctx.house = JStr(c, "house");
-  if (auto cv = c.find("convenant"); cv != c.end() && cv->is_object()) {
-    ctx.covenant.id = JStr(*cv, "id");
-    ctx.covenant.version = JStr(*cv, "version");
-    ctx.covenant_title = JStr(*cv, "title");
-  }
-  if (auto ps = c.find("partners"); ps != c.end() && ps->is_array()) {
-    for (const auto& p : *ps) {
-      if (p.is_object()) ctx.partner_names[JStr(p, "id")] = JStr(p, "name");
-    }
-  }
-  if (auto fs = c.find("fields"); fs != c.end() && fs->is_array()) {
-    for (const auto& f : *fs) {
-      if (f.is_object()) ctx.field_labels[JStr(f, "id")] = JStr(f, "label");
-    }
-  }
-  if (auto os = c.find("overlegvormen"); os != c.end() && os->is_array()) {
-    for (const auto& o : *os) {
-      if (!o.is_object()) continue;
-      ReportContext::Overlegvorm ov;
-      ov.name = JStr(o, "name");
-      ov.purpose = JStr(o, "purpose");
-      auto r = o.find("restricted");
-      ov.restricted = r != o.end() && r->is_boolean() && r->get<bool>();
-      ctx.overlegvormen[JStr(o, "id")] = ov;
-    }
-  }
-  return ctx;
-}
-
 Json BuildAccessReport(const std::vector<StoredEvent>& events, const ReportContext& ctx,
                        const ReportOptions& options, TimePoint now) {
   std::string house_name = ctx.house_name.empty()

@@ -1,13 +1,13 @@
 #pragma once
-// The access report for one person (AVG art. 15; issue 4 item 6): which
+// The access report for one person (AVG art. 15): which
 // partner received or supplied which fields about them, when, in which
 // meeting and overlegvorm, under which rule and purpose, in plain Dutch.
 //
 // The audit module does not depend on the covenant engine: the caller passes
 // the display data (labels, names, purposes, which overlegvormen are
 // restricted) as a ReportContext, built from the covenant in force
-// (gateway/audit_routes.cc) or read from the covenant file (audit/cli.cc).
-// Anything the context does not know is shown by its id.
+// (gateway/audit_routes.h ReportContextFromCovenant, for the routes and the
+// CLI). Anything the context does not know is shown by its id.
 //
 // Restricted overlegvormen (radicalisering) are marked. In the copy for the
 // person concerned (ReportOptions::subject_copy) their entries are left out,
@@ -42,11 +42,6 @@ struct ReportContext {
   };
   std::map<std::string, Overlegvorm> overlegvormen;
 };
-
-// Display data from a covenant file's JSON (comments allowed). Unknown or
-// malformed parts are skipped: the report then shows ids. The JSON does not
-// give the file's sha256: the caller sets covenant.sha256 from the bytes.
-ReportContext ReportContextFromCovenantJson(const Json& covenant);
 
 struct ReportOptions {
   bool subject_copy = false;  // the person's own copy: restricted entries withheld

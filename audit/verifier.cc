@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "audit/audit_keys.h"
 #include "audit/event_index.h"
 #include "crypto/hex.h"
 
@@ -591,6 +593,34 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
   if (!db_cps.empty()) rep.last_checkpoint = db_cps.rbegin()->second;
   rep.intact = true;
   return rep;
+}
+
+}  // namespace vh::audit
+
+namespace vh::audit {
+
+AuditVerifier::~AuditVerifier() = default;
+
+Result<std::unique_ptr<AuditVerifier>> AuditVerifier::Open(const Config& config) {
+  auto store_key = LoadStoreKey(config);
+  if (!store_key.ok()) return store_key.status();
+  auto pub = LoadSignPublicKey(config.keys_dir);
+  if (!pub.ok()) return pub.status();
+  AuditLogOptions o = AuditLogOptionsFor(config);
+  if (!std::filesystem::exists(o.db_path)) {
+    return Status::Unavailable("audit_unavailable", o.db_path + ": no audit store");
+  }
+  auto db = OpenAuditStore(o.db_path, *store_key);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<AuditVerifier> v(new AuditVerifier());
+  v->db_ = std::move(*db);
+  v->sign_public_ = std::move(*pub);
+  v->checkpoint_path_ = o.checkpoint_path;
+  return v;
+}
+
+Result<VerifyReport> AuditVerifier::Verify() const {
+  return VerifyStore(*db_, sign_public_, checkpoint_path_);
 }
 
 }  // namespace vh::audit

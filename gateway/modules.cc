@@ -5,6 +5,7 @@
 #include "adapters/adapter_runner.h"
 #include "adapters/exchange_sink.h"
 #include "audit/audit_log.h"
+#include "audit/verifier.h"
 #include "core/log.h"
 #include "core/role.h"
 #include "exchange/events.h"
@@ -45,27 +46,50 @@ Modules::~Modules() = default;
 Result<std::unique_ptr<Modules>> Modules::Open(const Config& config, const Clock& clock,
                                                ModuleOptions options) {
   std::unique_ptr<Modules> m(new Modules());
+  if (options.exchange && (options.audit != AuditAccess::kLog || !options.covenant_required)) {
+    return Status::InvalidArgument("module_options",
+                                   "the exchange needs the audit log and a covenant");
+  }
 
-  if (config.policy.empty()) {
-    return Status::InvalidArgument("no_policy",
-                                   config.file + ": /policy: no covenant file configured");
+  Status covenant_status =
+      config.policy.empty()
+          ? Status::InvalidArgument("no_policy",
+                                    config.file + ": /policy: no covenant file configured")
+          : Status::Ok();
+  if (covenant_status.ok()) {
+    auto holder = policy::CovenantHolder::Open(config.policy);
+    if (holder.ok()) {
+      m->covenant_ = std::move(*holder);
+    } else {
+      covenant_status = holder.status();
+    }
   }
-  auto holder = policy::CovenantHolder::Open(config.policy);
-  if (!holder.ok()) return holder.status();
-  m->covenant_ = std::move(*holder);
-  if (options.record_start) LogCovenantLoaded(*m->covenant_->Get(), config, clock);
+  if (!covenant_status.ok()) {
+    if (options.covenant_required) return covenant_status;
+    m->covenant_problem_ = covenant_status.message();
+  }
+  if (options.record_start && m->covenant_) {
+    LogCovenantLoaded(*m->covenant_->Get(), config, clock);
+  }
 
-  auto log = audit::AuditLog::Open(config, clock);
-  if (!log.ok()) {
-    // The status names the key file or the store and the problem.
-    return Status::Make(log.status().code(), log.status().reason(),
-                        "audit log: " + log.status().message());
+  // The status names the key file or the store and the problem.
+  auto audit_failed = [](const Status& s) {
+    return Status::Make(s.code(), s.reason(), "audit log: " + s.message());
+  };
+  if (options.audit == AuditAccess::kVerify) {
+    auto verifier = audit::AuditVerifier::Open(config);
+    if (!verifier.ok()) return audit_failed(verifier.status());
+    m->audit_verifier_ = std::move(*verifier);
+  } else if (options.audit == AuditAccess::kLog) {
+    auto log = audit::AuditLog::Open(config, clock);
+    if (!log.ok()) return audit_failed(log.status());
+    m->audit_ = std::move(*log);
+    if (options.record_start && m->covenant_) {
+      Status st = AppendStartEvent(*m->audit_, *m->covenant_->Get());
+      if (!st.ok()) return audit_failed(st);
+    }
   }
-  m->audit_ = std::move(*log);
-  if (options.record_start) {
-    Status st = AppendStartEvent(*m->audit_, *m->covenant_->Get());
-    if (!st.ok()) return Status::Make(st.code(), st.reason(), "audit log: " + st.message());
-  }
+  if (!options.exchange) return m;
 
   auto cases = store::CaseStore::OpenFromConfig(config);
   if (!cases.ok()) return cases.status();

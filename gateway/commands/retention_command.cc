@@ -1,68 +1,61 @@
-#include "gateway/commands/retention_command.h"
+// `vhgate retention run --config F`: shreds every closed meeting whose
+// retention (or recorded extension) has passed, prints one line per meeting
+// shredded and a summary, and exits 0. Exit 1 on a bad configuration, key or
+// store (the message names it).
+//
+// It opens the modules as serve does (ModuleOptions::ForExchange: without
+// adapters and without a start event), so it can run next to a serving
+// gateway (both use WAL and busy timeouts; the audit log re-reads its head
+// under the write lock).
+
+#include <CLI/CLI.hpp>
+#include <memory>
 
 #include "audit/event.h"
 #include "core/clock.h"
-#include "core/config.h"
-#include "core/role.h"
-#include "crypto/primitives.h"
 #include "exchange/exchange_service.h"
+#include "gateway/commands/command.h"
 #include "gateway/modules.h"
 #include "policy/covenant.h"
 #include "policy/covenant_holder.h"
 
-namespace vh::gw {
+namespace vh::gw::commands {
+namespace {
 
-using exchange::ShreddedMeeting;
-
-int RunRetentionCommand(const std::vector<std::string>& args_in, std::ostream& out,
-                        std::ostream& err) {
-  std::vector<std::string> args = args_in;
-  if (!args.empty() && args[0] == "retention") args.erase(args.begin());
-  std::string config_path;
-  bool run = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "run") {
-      run = true;
-    } else if (args[i] == "--config" && i + 1 < args.size()) {
-      config_path = args[++i];
-    } else {
-      err << "usage: vhgate retention run --config F\n";
-      return 2;
-    }
-  }
-  if (!run || config_path.empty()) {
-    err << "usage: vhgate retention run --config F\n";
-    return 2;
-  }
-  if (Status s = crypto::InitCrypto(); !s.ok()) {
-    err << "vhgate retention: " << s.message() << "\n";
-    return 1;
-  }
-  auto config = LoadConfig(config_path);
-  if (!config.ok()) {
-    err << config.status().message() << "\n";
-    return 1;
-  }
+int RunRetention(const std::string& config_path, Io io) {
+  auto config = LoadCommandConfig(config_path, "vhgate retention run", io.err);
+  if (!config.ok()) return kExitFailed;
   SystemClock clock;
-  auto modules = Modules::Open(*config, clock, {.adapters = false, .record_start = false});
+  auto modules = Modules::Open(*config, clock, ModuleOptions::ForExchange());
   if (!modules.ok()) {
-    err << modules.status().message() << "\n";
-    return 1;
+    io.err << "vhgate retention run: " << modules.status().message() << "\n";
+    return kExitFailed;
   }
-  audit::Actor system{(*modules)->covenant().Get()->house(), std::string(RoleName(Role::kSystem)),
-                      "vhgate retention run", "", "cli"};
-  auto result = (*modules)->exchange().RunRetention(system);
+  auto result =
+      (*modules)->exchange().RunRetention(CommandActor((*modules)->covenant().Get()->house()));
   if (!result.ok()) {
-    err << "vhgate retention run: " << result.status().ToString() << "\n";
-    return 1;
+    io.err << "vhgate retention run: " << result.status().ToString() << "\n";
+    return kExitFailed;
   }
-  for (const ShreddedMeeting& m : result->shredded) {
-    out << "shredded " << m.id << " (" << m.overlegvorm << ", closed " << FormatUtc(m.closed_at)
-        << ", retention until " << FormatUtc(m.retention_until) << ")\n";
+  for (const exchange::ShreddedMeeting& m : result->shredded) {
+    io.out << "shredded " << m.id << " (" << m.overlegvorm << ", closed " << FormatUtc(m.closed_at)
+           << ", retention until " << FormatUtc(m.retention_until) << ")\n";
   }
-  out << "retention run at " << FormatUtc(result->at) << ": " << result->shredded.size()
-      << " meeting(s) shredded\n";
-  return 0;
+  io.out << "retention run at " << FormatUtc(result->at) << ": " << result->shredded.size()
+         << " meeting(s) shredded\n";
+  return kExitOk;
 }
 
-}  // namespace vh::gw
+}  // namespace
+
+void AddRetentionCommand(CLI::App& app, Io io, Action* action) {
+  CLI::App* retention = app.add_subcommand("retention", "Retention of closed meetings");
+  retention->require_subcommand(1);
+  CLI::App* run =
+      retention->add_subcommand("run", "Shred every closed meeting whose retention has passed");
+  auto config_path = std::make_shared<std::string>();
+  AddConfigOption(*run, config_path.get());
+  run->callback([=] { *action = [=] { return RunRetention(*config_path, io); }; });
+}
+
+}  // namespace vh::gw::commands

@@ -1,4 +1,5 @@
-#include "policy/cli.h"
+// `vhgate policy check|explain|matrix|diff` through the command line, in
+// process, on real covenant files.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gateway/commands/command_line.h"
 #include "tests/policy/test_util.h"
 
 namespace vh::policy {
@@ -25,7 +27,8 @@ struct CliRun {
 
 CliRun Policy(std::vector<std::string> args) {
   std::ostringstream out, err;
-  int code = RunPolicyCommand(args, out, err);
+  args.insert(args.begin(), "policy");
+  int code = gw::RunCommandLine(args, out, err);
   return {code, out.str(), err.str()};
 }
 

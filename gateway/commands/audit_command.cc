@@ -1,0 +1,232 @@
+// `vhgate audit verify|query|report --config F ...`: the audit log for
+// privacy officers and auditors, through audit::AuditService (the same one as
+// GET /v1/audit/*), acting as the house.
+//
+//   verify --config F
+//       0 and a summary when intact; 1 and a line naming the first event that
+//       fails and why. Reads only the store key and audit-sign.pub
+//       (ModuleOptions::ForAuditVerify); the verification is then recorded
+//       with the full log when its keys are there, else a warning says it
+//       was not.
+//   query --config F [--bsn N] [--subject P] [--partner P] [--meeting M]
+//         [--type T] [--from T] [--to T] [--limit N] [--cursor C]
+//       0; the events as JSON lines (all pages unless --limit). The filters
+//       and their help are audit::kQueryFilters.
+//   report --config F --bsn N [--format json|html] [--copy officer|subject]
+//       0; the access report for one person (audit/report.h); `--copy
+//       subject` is the person's own copy (restricted overlegvormen withheld).
+//       The parameters are audit::kReportParams.
+// The service parses the values: a malformed value or a --bsn that fails the
+// 11-proef exits 2 with one line naming the flag (never the number), before
+// anything is recorded. A configuration, key or store that cannot be opened
+// exits 2; a query or report that cannot be answered or recorded exits 1.
+// Every query, report and verify is itself an audit_query event, written
+// before anything is printed (actor: CommandActor, the OS user).
+//
+// Labels and the house come from the covenant the configuration names,
+// loaded as the gateway loads it (gateway/audit_routes.h
+// ReportContextFromCovenant). When it changed since the events were written,
+// the labels are today's and each entry keeps the stamp (id, version,
+// sha256) of the covenant it was decided under; when it no longer loads, a
+// warning says so and the report shows ids in place of labels.
+
+#include <CLI/CLI.hpp>
+#include <map>
+#include <memory>
+
+#include "audit/audit_log.h"
+#include "audit/audit_service.h"
+#include "audit/event.h"
+#include "audit/verifier.h"
+#include "core/clock.h"
+#include "gateway/audit_routes.h"
+#include "gateway/commands/command.h"
+#include "gateway/modules.h"
+#include "policy/covenant_holder.h"
+
+namespace vh::gw::commands {
+namespace {
+
+using audit::Params;
+using audit::ReportContext;
+using audit::Requester;
+
+// The CLI acts for the house (it runs where the keys are): it sees every
+// event. Its audit_query events name the OS user and the command.
+Requester CliRequester(const ReportContext& ctx, const std::string& command) {
+  Requester who;
+  who.actor = CommandActor(ctx.house);
+  who.origin = {{"command", command}};
+  who.outcome = "ok";
+  who.style = audit::ParamStyle{"--"};
+  return who;
+}
+
+// Refusals of the parameters are usage errors (2); anything else failed (1).
+int ExitFor(const Status& s) {
+  return s.code() == Code::kInvalidArgument || s.code() == Code::kUnprocessable ? kExitUsage
+                                                                                : kExitFailed;
+}
+
+// What one audit command opened: the configuration, the modules and the
+// covenant as the audit module takes it.
+struct Opened {
+  Config config;
+  std::unique_ptr<Modules> modules;
+  ReportContext context;
+};
+
+Result<Opened> OpenFor(const std::string& config_path, const std::string& command,
+                       ModuleOptions options, const Clock& clock, Io io) {
+  auto config = LoadCommandConfig(config_path, command, io.err);
+  if (!config.ok()) return config.status();
+  auto modules = Modules::Open(*config, clock, options);
+  if (!modules.ok()) {
+    io.err << command << ": " << modules.status().message() << "\n";
+    return modules.status();
+  }
+  Opened o{std::move(*config), std::move(*modules), {}};
+  if (o.modules->has_covenant()) {
+    o.context = ReportContextFromCovenant(*o.modules->covenant().Get());
+  } else {
+    // One line: the first problem (a covenant that does not load may have many).
+    const std::string& problem = o.modules->covenant_problem();
+    io.err << "warning: " << problem.substr(0, problem.find('\n'))
+           << (problem.find('\n') == std::string::npos ? "" : " (and more)")
+           << "; the report shows ids, not labels\n";
+  }
+  return o;
+}
+
+int Verify(const std::string& config_path, Io io) {
+  SystemClock clock;
+  const std::string command = "vhgate audit verify";
+  auto opened = OpenFor(config_path, command, ModuleOptions::ForAuditVerify(), clock, io);
+  if (!opened.ok()) return kExitUsage;
+  auto rep = opened->modules->audit_verifier().Verify();
+  if (!rep.ok()) {
+    io.err << command << ": " << rep.status().message() << "\n";
+    return kExitUsage;
+  }
+  // The verification is itself an audit event. It is written after the
+  // check (a broken log is reported either way); a log that refuses to open
+  // for writing (e.g. without the secret keys) says why on err.
+  {
+    auto log = Modules::Open(opened->config, clock, ModuleOptions::ForAuditLog());
+    Status s = log.ok() ? audit::AuditService((*log)->audit(), clock)
+                              .RecordVerification(CliRequester(opened->context, "verify"),
+                                                  opened->context, *rep)
+                        : log.status();
+    if (!s.ok()) io.err << "warning: this verification was not recorded: " << s.message() << "\n";
+  }
+  if (!rep->intact) {
+    io.out << "NOT INTACT: " << rep->problem << "\n";
+    io.out << "checked " << rep->events << " events before the failure\n";
+    return kExitFailed;
+  }
+  io.out << "intact: " << rep->events << " events, " << rep->checkpoints
+         << " checkpoint signatures";
+  if (rep->last_checkpoint) {
+    io.out << ", last checkpoint at event " << rep->last_checkpoint->seq << " ("
+           << rep->last_checkpoint->time << ")";
+  }
+  io.out << "\n";
+  return kExitOk;
+}
+
+// `vhgate audit <name>`: opens the audit log, asks the service (`ask`
+// returns its Result) and, when it answered, prints it (`print`). A refusal
+// is one line on err.
+template <typename Ask, typename Print>
+int AskTheService(const std::string& config_path, const std::string& name, Io io, Ask ask,
+                  Print print) {
+  SystemClock clock;
+  const std::string command = "vhgate audit " + name;
+  auto opened = OpenFor(config_path, command, ModuleOptions::ForAuditLog(), clock, io);
+  if (!opened.ok()) return kExitUsage;
+  audit::AuditService service(opened->modules->audit(), clock);
+  auto answer = ask(service, CliRequester(opened->context, name), opened->context);
+  if (!answer.ok()) {  // no disclosure without its event
+    io.err << command << ": " << answer.status().message() << "\n";
+    return ExitFor(answer.status());
+  }
+  print(*answer);
+  return kExitOk;
+}
+
+int Query(const std::string& config_path, const Params& params, Io io) {
+  return AskTheService(
+      config_path, "query", io,
+      [&](const audit::AuditService& service, const Requester& who, const ReportContext& ctx) {
+        return service.Query(who, ctx, params, /*all_pages=*/true);  // all pages unless --limit
+      },
+      [&](const audit::QueryPage& page) {
+        for (const auto& e : page.events) io.out << DumpJson(audit::EventToJson(e)) << "\n";
+        if (page.next_cursor != 0) io.err << "next cursor: " << page.next_cursor << "\n";
+      });
+}
+
+int Report(const std::string& config_path, const Params& params, Io io) {
+  return AskTheService(
+      config_path, "report", io,
+      [&](const audit::AuditService& service, const Requester& who, const ReportContext& ctx) {
+        return service.Report(who, ctx, params);
+      },
+      [&](const audit::AccessReport& report) {
+        io.out << (report.html.empty() ? DumpJson(report.json, 2) + "\n" : report.html);
+      });
+}
+
+// One option per parameter the service takes, by its name and help; the
+// values given are handed to the service as they are.
+template <std::size_t N>
+std::shared_ptr<Params> AddServiceParams(CLI::App& command,
+                                         const std::array<audit::ParamSpec, N>& specs) {
+  auto params = std::make_shared<Params>();
+  for (const audit::ParamSpec& spec : specs) {
+    std::string name = spec.name;
+    command.add_option_function<std::string>(
+        "--" + name, [params, name](const std::string& value) { (*params)[name] = value; },
+        spec.help);
+  }
+  return params;
+}
+
+std::string EventTypeList() {
+  std::string list;
+  for (std::string_view type : audit::kEventTypes) {
+    list += (list.empty() ? "" : ", ") + std::string(type);
+  }
+  return list;
+}
+
+}  // namespace
+
+void AddAuditCommand(CLI::App& app, Io io, Action* action) {
+  CLI::App* audit = app.add_subcommand("audit", "The audit log: verify, query, report");
+  audit->require_subcommand(1);
+
+  CLI::App* verify = audit->add_subcommand(
+      "verify", "Verify the chain and checkpoints: 0 intact; 1 names the first failing event");
+  auto verify_config = std::make_shared<std::string>();
+  AddConfigOption(*verify, verify_config.get());
+  verify->callback([=] { *action = [=] { return Verify(*verify_config, io); }; });
+
+  CLI::App* query =
+      audit->add_subcommand("query", "The events matching the filters, as JSON lines");
+  auto query_config = std::make_shared<std::string>();
+  AddConfigOption(*query, query_config.get());
+  auto query_params = AddServiceParams(*query, audit::kQueryFilters);
+  query->footer("Event types (--type): " + EventTypeList() + ".");
+  query->callback([=] { *action = [=] { return Query(*query_config, *query_params, io); }; });
+
+  CLI::App* report = audit->add_subcommand(
+      "report", "The access report for one person (AVG art. 15), in plain Dutch");
+  auto report_config = std::make_shared<std::string>();
+  AddConfigOption(*report, report_config.get());
+  auto report_params = AddServiceParams(*report, audit::kReportParams);
+  report->get_option("--bsn")->required();
+  report->callback([=] { *action = [=] { return Report(*report_config, *report_params, io); }; });
+}
+
+}  // namespace vh::gw::commands

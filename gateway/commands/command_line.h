@@ -1,0 +1,34 @@
+#pragma once
+// The `vhgate` command line (CONTRACT.md "CLI"), on CLI11:
+//
+//   vhgate serve --config F
+//   vhgate policy check F | explain F --overlegvorm O --field X --from S --to P [...]
+//                | matrix F --format md|html | diff OLD NEW
+//   vhgate keys init --config F
+//   vhgate audit verify|query|report --config F [...]
+//   vhgate retention run --config F
+//   vhgate --version
+//
+// `--help` on every command and subcommand prints its flags to `out` and
+// exits 0. An unknown command or flag, a missing required flag or argument,
+// an extra argument or a bad value exits 2 with ONE line on `err` naming the
+// problem, prefixed with the command ("vhgate audit query: unknown flag
+// --bns"); nothing runs then. Otherwise the command's own exit status and
+// output (gateway/commands/command.h says where each lives).
+//
+// Thread-safety: one call at a time per process (the commands use the
+// process's clock, libsodium and, for serve, its signals).
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace vh::gw {
+
+// "vhgate <PROJECT_VERSION>", as --version prints it.
+std::string VersionLine();
+
+// `args` are the words after the program name.
+int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace vh::gw
