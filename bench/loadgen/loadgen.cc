@@ -46,6 +46,8 @@
 #include <thread>
 #include <vector>
 
+#include "gateway/commands/parse_command_line.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -336,53 +338,49 @@ void RunLoop(const Options& o, SSL_CTX* ctx, const sockaddr_in& addr, const std:
   close(epfd);
 }
 
+// The flags into `o`; false (after one line on stderr, or the help on
+// stdout with *exit_code 0) when the program should stop.
+bool ParseArgs(int argc, char** argv, Options* o, int* exit_code) {
+  CLI::App app(
+      "vhgate-loadgen: HTTPS load on a loopback target, keep-alive or one handshake "
+      "per request",
+      "vhgate-loadgen");
+  std::string body_file, mode = "keepalive";
+  app.add_option("--host", o->host, "the target's address (127.0.0.0/8 only)")
+      ->capture_default_str();
+  app.add_option("--port", o->port, "the target's port")->required();
+  app.add_option("--cert", o->cert, "the client certificate (PEM)");
+  app.add_option("--key", o->key, "its private key (PEM)");
+  app.add_option("--ca", o->ca, "the CA the server certificate must verify against");
+  app.add_option("--path", o->path, "the request path")->capture_default_str();
+  app.add_option("--method", o->method, "the request method")->capture_default_str();
+  app.add_option("--body-file", body_file, "a file whose bytes are the request body");
+  app.add_option("--connections", o->connections, "connections at once")->capture_default_str();
+  app.add_option("--duration", o->duration, "seconds to run")->capture_default_str();
+  app.add_option("--threads", o->threads, "client threads")->capture_default_str();
+  app.add_option("--mode", mode, "keepalive, or handshake: a new connection per request")
+      ->check(CLI::IsMember({"keepalive", "handshake"}))
+      ->capture_default_str();
+  app.add_option("--label", o->label, "the name of the result line")->capture_default_str();
+  if (auto code = vh::cli::ParseCommandLine(app, argc, argv, std::cout, std::cerr)) {
+    *exit_code = *code;
+    return false;
+  }
+  o->handshake_mode = mode == "handshake";
+  if (!body_file.empty()) {
+    std::ifstream in(body_file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    o->body = ss.str();
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::cerr << "missing value for " << a << "\n";
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--host")
-      o.host = next();
-    else if (a == "--port")
-      o.port = static_cast<unsigned short>(std::stoi(next()));
-    else if (a == "--cert")
-      o.cert = next();
-    else if (a == "--key")
-      o.key = next();
-    else if (a == "--ca")
-      o.ca = next();
-    else if (a == "--path")
-      o.path = next();
-    else if (a == "--method")
-      o.method = next();
-    else if (a == "--body-file") {
-      std::ifstream in(next());
-      std::stringstream ss;
-      ss << in.rdbuf();
-      o.body = ss.str();
-    } else if (a == "--connections")
-      o.connections = std::stoi(next());
-    else if (a == "--duration")
-      o.duration = std::stoi(next());
-    else if (a == "--threads")
-      o.threads = std::stoi(next());
-    else if (a == "--mode")
-      o.handshake_mode = next() == "handshake";
-    else if (a == "--label")
-      o.label = next();
-    else {
-      std::cerr << "unknown option " << a << "\n";
-      return 2;
-    }
-  }
+  if (int exit_code = 0; !ParseArgs(argc, argv, &o, &exit_code)) return exit_code;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(o.port);

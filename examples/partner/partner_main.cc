@@ -43,6 +43,8 @@
 #include <string>
 #include <thread>
 
+#include "gateway/commands/parse_command_line.h"
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -67,64 +69,44 @@ struct Options {
 constexpr std::size_t kMaxBody = 1 << 20;
 constexpr int kSocketTimeoutSeconds = 30;
 
-void Usage() {
-  std::cerr << "usage: vhgate-partner --listen HOST:PORT --cert F --key F --ca F --data F\n"
-               "         [--path P] [--match NAME] [--client-o ORG] [--answer requested|all]\n"
-               "         [--behaviour answer|hang|invalid-json|http-500|huge] [--hang-ms N]\n"
-               "         [--port-file F]\n";
-}
-
-bool ParseArgs(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--help" || a == "-h") return false;
-    if (i + 1 >= argc) {
-      std::cerr << "vhgate-partner: " << a << " needs a value\n";
-      return false;
-    }
-    std::string v = argv[++i];
-    if (a == "--listen") {
-      auto colon = v.rfind(':');
-      if (colon == std::string::npos) return false;
-      o->host = v.substr(0, colon);
-      o->port = static_cast<unsigned short>(std::atoi(v.c_str() + colon + 1));
-    } else if (a == "--cert") {
-      o->cert = v;
-    } else if (a == "--key") {
-      o->key = v;
-    } else if (a == "--ca") {
-      o->ca = v;
-    } else if (a == "--data") {
-      o->data = v;
-    } else if (a == "--path") {
-      o->path = v;
-    } else if (a == "--match") {
-      o->match = v;
-    } else if (a == "--client-o") {
-      o->client_o = v;
-    } else if (a == "--answer") {
-      o->answer = v;
-    } else if (a == "--behaviour") {
-      o->behaviour = v;
-    } else if (a == "--hang-ms") {
-      o->hang_ms = std::atoi(v.c_str());
-    } else if (a == "--port-file") {
-      o->port_file = v;
-    } else {
-      std::cerr << "vhgate-partner: unknown flag " << a << "\n";
-      return false;
-    }
-  }
-  if (o->cert.empty() || o->key.empty() || o->ca.empty() || o->data.empty()) {
-    std::cerr << "vhgate-partner: --cert, --key, --ca and --data are required\n";
+// The flags into `o`; false (after one line on stderr, or the help on
+// stdout with *exit_code 0) when the program should stop.
+bool ParseArgs(int argc, char** argv, Options* o, int* exit_code) {
+  CLI::App app(
+      "vhgate-partner: an example partner system answering the gateway's https-pull "
+      "requests from a file of synthetic persons",
+      "vhgate-partner");
+  std::string listen = o->host + ":" + std::to_string(o->port);
+  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--cert", o->cert, "the server certificate (PEM)")->required();
+  app.add_option("--key", o->key, "its private key (PEM)")->required();
+  app.add_option("--ca", o->ca, "the CA client certificates must verify against")->required();
+  app.add_option("--data", o->data, "the persons file: {\"persons\": [...]}")->required();
+  app.add_option("--path", o->path, "the path answered")->capture_default_str();
+  app.add_option("--match", o->match, "the identity field persons are matched on")
+      ->capture_default_str();
+  app.add_option("--client-o", o->client_o, "accept only clients whose certificate O is this");
+  app.add_option("--answer", o->answer, "requested: the asked fields; all: every field it has")
+      ->check(CLI::IsMember({"requested", "all"}))
+      ->capture_default_str();
+  app.add_option("--behaviour", o->behaviour, "misbehave on purpose, for tests")
+      ->check(CLI::IsMember({"answer", "hang", "invalid-json", "http-500", "huge"}))
+      ->capture_default_str();
+  app.add_option("--hang-ms", o->hang_ms, "how long --behaviour hang waits")->capture_default_str();
+  app.add_option("--port-file", o->port_file, "write the port listened on to this file");
+  if (auto code = vh::cli::ParseCommandLine(app, argc, argv, std::cout, std::cerr)) {
+    *exit_code = *code;
     return false;
   }
-  if (o->answer != "requested" && o->answer != "all") return false;
-  if (o->behaviour != "answer" && o->behaviour != "hang" && o->behaviour != "invalid-json" &&
-      o->behaviour != "http-500" && o->behaviour != "huge") {
-    std::cerr << "vhgate-partner: unknown --behaviour " << o->behaviour << "\n";
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "vhgate-partner: --listen: expected HOST:PORT\n";
+    *exit_code = 2;
     return false;
   }
+  o->host = listen.substr(0, colon);
+  o->port = static_cast<unsigned short>(std::atoi(listen.c_str() + colon + 1));
   return true;
 }
 
@@ -250,10 +232,7 @@ void Serve(tcp::socket socket, ssl::context& ctx, Partner& partner, const Option
 
 int main(int argc, char** argv) {
   Options o;
-  if (!ParseArgs(argc, argv, &o)) {
-    Usage();
-    return 2;
-  }
+  if (int exit_code = 0; !ParseArgs(argc, argv, &o, &exit_code)) return exit_code;
   signal(SIGPIPE, SIG_IGN);
   std::ifstream in(o.data);
   if (!in) {
