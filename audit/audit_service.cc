@@ -90,6 +90,10 @@ Result<ParsedQuery> ParseQuery(const Params& params, const Pseudonymizer& pseudo
   f.partner = ParamOf(params, "partner");
   f.meeting = ParamOf(params, "meeting");
   f.type = ParamOf(params, "type");
+  if (!f.type.empty() && !IsKnownEventType(f.type)) {
+    // A mistyped type would otherwise answer "nothing found".
+    return BadQuery(NameOf(style, "type") + " is not an event type (see --help)");
+  }
   if (!f.partner.empty()) q.shown["partner"] = f.partner;
   if (!f.meeting.empty()) q.shown["meeting"] = f.meeting;
   if (!f.type.empty()) q.shown["type"] = f.type;

@@ -56,6 +56,7 @@ TEST_F(AuditServiceTest, ParsesEveryFilterItNamesAndRefusesOthersNamingThem) {
   const Pseudonymizer& p = log_->pseudonymizer();
   Params all;
   for (const ParamSpec& spec : kQueryFilters) all[spec.name] = "x";
+  all["type"] = "dossier_disclosed";
   all["bsn"] = "1234.56.782";
   all["subject"] = p.SubjectPseudonym(kBsn);
   all["from"] = "2026-01-01T00:00:00Z";
@@ -85,6 +86,7 @@ TEST_F(AuditServiceTest, ParsesEveryFilterItNamesAndRefusesOthersNamingThem) {
   refused({{"limit", "1001"}}, {"--"}, Code::kInvalidArgument, "bad_query", "--limit");
   refused({{"cursor", "-1"}}, {}, Code::kInvalidArgument, "bad_query", "cursor");
   refused({{"from", "yesterday"}}, {}, Code::kInvalidArgument, "bad_query", "from");
+  refused({{"type", "dossier_disclosd"}}, {"--"}, Code::kInvalidArgument, "bad_query", "--type");
   refused({{"bsn", kBsn}, {"subject", "ab"}}, {}, Code::kInvalidArgument, "bad_query",
           "different people");
   // A BSN that fails the 11-proef, or is no BSN at all: 422, the message
