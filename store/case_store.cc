@@ -118,7 +118,8 @@ Status CaseStore::Migrate() {
   // linger in free pages (they are sealed anyway; this is belt and braces).
   VH_RETURN_IF_ERROR(db_->Exec("PRAGMA secure_delete = ON;"));
   VH_RETURN_IF_ERROR(db_->Exec("PRAGMA foreign_keys = ON;"));
-  return db_->Exec(kSchema);
+  VH_RETURN_IF_ERROR(db_->Exec(kSchema));
+  return MigrateNeedToKnow();
 }
 
 std::string CaseStore::SealFor(const crypto::SecretBytes& key, std::string_view meeting,
@@ -240,7 +241,7 @@ Status CaseStore::CreateMeeting(const NewMeeting& m, const std::vector<AnswerRec
           ast->Bind(6, a.received_at);
           VH_RETURN_IF_ERROR(ast->Run());
         }
-        return Status::Ok();
+        return InsertNeedToKnowLocked(key, m);
       },
       before_commit);
   if (s.ok()) keys_.emplace(r.id, std::move(key));
@@ -601,11 +602,11 @@ Status CaseStore::AddDeclaration(std::string_view meeting, const DeclarationReco
   return InTransaction(
       [&]() -> Status {
         auto st = db_->Prepare(
-            "INSERT OR REPLACE INTO declarations (meeting, partner, cn, text_sha256, signed_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5);");
+            "INSERT OR REPLACE INTO declarations (meeting, partner, cn, text_sha256, signed_at, "
+            "fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6);");
         if (!st.ok()) return st.status();
         st->Bind(1, meeting).Bind(2, d.partner).Bind(3, d.cn).Bind(4, d.text_sha256);
-        st->Bind(5, d.signed_at);
+        st->Bind(5, d.signed_at).Bind(6, d.fingerprint);
         return st->Run();
       },
       before_commit);
@@ -614,8 +615,8 @@ Status CaseStore::AddDeclaration(std::string_view meeting, const DeclarationReco
 Result<std::vector<DeclarationRecord>> CaseStore::Declarations(std::string_view meeting) {
   std::lock_guard<std::mutex> lock(mu_);
   auto st = db_->Prepare(
-      "SELECT partner, cn, text_sha256, signed_at FROM declarations WHERE meeting = ?1 ORDER BY "
-      "rowid;");
+      "SELECT partner, cn, text_sha256, signed_at, fingerprint FROM declarations WHERE meeting = "
+      "?1 ORDER BY rowid;");
   if (!st.ok()) return st.status();
   st->Bind(1, meeting);
   std::vector<DeclarationRecord> out;
@@ -623,7 +624,7 @@ Result<std::vector<DeclarationRecord>> CaseStore::Declarations(std::string_view 
     auto row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out.push_back({Col(*st, 0), Col(*st, 1), Col(*st, 2), Col(*st, 3)});
+    out.push_back({Col(*st, 0), Col(*st, 1), Col(*st, 2), Col(*st, 3), Col(*st, 4)});
   }
   return out;
 }
@@ -739,6 +740,7 @@ Status CaseStore::Shred(std::string_view meeting, std::string_view at,
           st->Bind(1, meeting);
           VH_RETURN_IF_ERROR(st->Run());
         }
+        VH_RETURN_IF_ERROR(ShredNeedToKnowLocked(meeting));
         auto st = db_->Prepare(
             "UPDATE meetings SET state = 'shredded', shredded_at = ?2, wrapped_key = NULL, "
             "title = NULL, extension_reason = NULL WHERE id = ?1;");
