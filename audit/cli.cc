@@ -186,7 +186,8 @@ int Report(const Args& a, const Config& config, std::ostream& out, std::ostream&
   if (!report.ok()) {
     err << "vhgate audit report: " << report.status().message() << "\n";
     if (report.status().reason() == "bad_query") {
-      err << "usage: vhgate audit report --config F --bsn N [--format json|html] "
+      err << "usage: vhgate audit report --config F (--bsn N | --meeting M --ref R) "
+             "[--format json|html] "
              "[--copy officer|subject]\n";
     }
     return ExitFor(report.status());
