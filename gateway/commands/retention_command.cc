@@ -56,6 +56,10 @@ int RunRetentionCommand(const std::vector<std::string>& args_in, std::ostream& o
     err << "vhgate retention run: " << result.status().ToString() << "\n";
     return 1;
   }
+  for (const exchange::ClosedMeeting& m : result->closed) {
+    out << "closed " << m.id << " (nobody closed it; outcome geen-besluit, retention until "
+        << FormatUtc(m.retention_until) << ")\n";
+  }
   for (const ShreddedMeeting& m : result->shredded) {
     out << "shredded " << m.id << " (" << m.overlegvorm << ", closed " << FormatUtc(m.closed_at)
         << ", retention until " << FormatUtc(m.retention_until) << ")\n";

@@ -322,8 +322,15 @@ TEST(DeclarationCodecTest, SignAndShow) {
               "/x: unknown field");
   exchange::SignDeclaration sign{std::string(64, 'a')};
   EXPECT_EQ(*DecodeSignDeclaration(EncodeSignDeclaration(sign)), sign);
-  EXPECT_EQ(DumpJson(EncodeDeclaration({"m-1", "Tekst", "ab", false})),
-            R"({"meeting":"m-1","signed":false,"text":"Tekst","text_sha256":"ab"})");
+  // Issue 16: the caller's own state, "declaration" beside "signed".
+  EXPECT_EQ(
+      DumpJson(EncodeDeclaration({"m-1", "Tekst", "ab", exchange::DeclarationState::kUnsigned})),
+      R"({"declaration":"unsigned","meeting":"m-1","signed":false,"text":"Tekst",)"
+      R"("text_sha256":"ab"})");
+  EXPECT_EQ(
+      DumpJson(EncodeDeclaration({"m-1", "Tekst", "ab", exchange::DeclarationState::kOutdated})),
+      R"({"declaration":"outdated","meeting":"m-1","signed":false,"text":"Tekst",)"
+      R"("text_sha256":"ab"})");
   EXPECT_EQ(
       DumpJson(EncodeDeclarationSignature(
           {"m-1", "woningcorporatie", "Iemand", T("2026-11-23T08:00:00Z"), "ab"})),
