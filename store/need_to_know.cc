@@ -67,8 +67,8 @@ Status CaseStore::InsertNeedToKnowLocked(const crypto::SecretBytes& key, const N
     if (scope.suppliers) body["suppliers"] = StringList(*scope.suppliers);
     st->Reset();
     st->Bind(1, id).Bind(2, int64_t{scope.index});
-    st->BindBlob(3, SealFor(key, id, "subject.scope|" + std::to_string(scope.index),
-                            DumpJson(body)));
+    st->BindBlob(3,
+                 SealFor(key, id, "subject.scope|" + std::to_string(scope.index), DumpJson(body)));
     VH_RETURN_IF_ERROR(st->Run());
   }
   if (!m.staff) return Status::Ok();
