@@ -95,7 +95,8 @@ TEST_F(NeedToKnowE2ETest, AGemeenteIsAskedAndShownOnlyItsResidents) {
   HttpResult alphen = gw_->Get("gemeente-alphen.participant", "/v1/meetings/" + id + "/dossier");
   ASSERT_EQ(alphen.status, 200) << alphen.body;
   EXPECT_TRUE(NtkRefs(alphen.json()).empty()) << alphen.body;
-  EXPECT_TRUE(NtkRefs(gw_->Get("gemeente-alphen.participant", "/v1/meetings/" + id).json()).empty());
+  EXPECT_TRUE(
+      NtkRefs(gw_->Get("gemeente-alphen.participant", "/v1/meetings/" + id).json()).empty());
   // Partners that are not residents-only see every subject; the address
   // shows as its municipality (B04).
   HttpResult pol = gw_->Get("politie.participant", "/v1/meetings/" + id + "/dossier");
@@ -133,7 +134,8 @@ TEST_F(NeedToKnowE2ETest, AGemeenteIsAskedAndShownOnlyItsResidents) {
   EXPECT_TRUE(rep.json()["entries"].empty()) << rep.body;
 
   // Naming a partner for a subject that does not exist for it: 422.
-  Json bad = NtkMeeting("briefing", {NtkSubject("S1", 71, "Leiden"), NtkSubject("S2", 72, "Gouda")});
+  Json bad =
+      NtkMeeting("briefing", {NtkSubject("S1", 71, "Leiden"), NtkSubject("S2", 72, "Gouda")});
   bad["subjects"][1]["suppliers"] = {"politie", "gemeente-leiden"};
   NtkExpectError(gw_->Post(kNtkCoordinator, "/v1/meetings", bad), 422, "not_resident",
                  "/subjects/1/suppliers/1");
@@ -217,14 +219,16 @@ TEST_F(NeedToKnowE2ETest, TheCircleAndTheStaffAdmitOnlyTheirCertificates) {
   EXPECT_EQ(
       gw_->Get("veiligheidshuis-hm.participant", "/v1/meetings/" + staffed + "/dossier").status,
       200);
-  NtkExpectError(gw_->Get("veiligheidshuis-hm.participant-2", "/v1/meetings/" + staffed + "/dossier"),
-                 403, "not_in_staff");
+  NtkExpectError(
+      gw_->Get("veiligheidshuis-hm.participant-2", "/v1/meetings/" + staffed + "/dossier"), 403,
+      "not_in_staff");
   EXPECT_EQ(NtkRefusals(*gw_, "Procesregisseur-N", "not_in_staff"), 1);
   EXPECT_EQ(gw_->Get("politie.participant-2", "/v1/meetings/" + staffed + "/dossier").status, 200)
       << "staff concerns the house only";
   const std::string open = NtkCreate(*gw_, NtkMeeting("briefing", {NtkSubject("S1", 78)}));
-  EXPECT_EQ(gw_->Get("veiligheidshuis-hm.participant-2", "/v1/meetings/" + open + "/dossier").status,
-            200);
+  EXPECT_EQ(
+      gw_->Get("veiligheidshuis-hm.participant-2", "/v1/meetings/" + open + "/dossier").status,
+      200);
   Json bad = rad;
   bad["staff"] = {"Procesregisseur-F"};
   NtkExpectError(gw_->Post(kNtkCoordinator, "/v1/meetings", bad), 422, "staff_with_circle",
@@ -274,7 +278,8 @@ TEST_F(NeedToKnowE2ETest, DeclarationsArePerPersonAndPerText) {
   std::string changed = original_;
   const std::string marker = "\"declaration\": \"Ondergetekende";
   ASSERT_NE(changed.find(marker), std::string::npos);
-  changed.replace(changed.find(marker), marker.size(), "\"declaration\": \"Herzien: Ondergetekende");
+  changed.replace(changed.find(marker), marker.size(),
+                  "\"declaration\": \"Herzien: Ondergetekende");
   std::ofstream(covenant_) << changed;
   ASSERT_EQ(gw_->Call("veiligheidshuis-hm.admin", "POST", "/v1/admin/policy/reload").status, 200);
   NtkExpectError(gw_->Get(d, "/v1/meetings/" + id + "/dossier"), 403, "declaration_outdated");
@@ -296,9 +301,9 @@ TEST_F(NeedToKnowE2ETest, DeclarationsArePerPersonAndPerText) {
   ASSERT_EQ(gw_->Call("veiligheidshuis-hm.admin", "POST", "/v1/admin/policy/reload").status, 200);
 
   // After the end: even a signed person sees only when the meeting was.
-  const std::string ended = NtkCreate(
-      *gw_, NtkMeeting("briefing", {NtkSubject("S1", 80, "Leiden")}, true,
-                       "2020-01-01T09:00:00Z", "2020-01-01T12:00:00Z"));
+  const std::string ended =
+      NtkCreate(*gw_, NtkMeeting("briefing", {NtkSubject("S1", 80, "Leiden")}, true,
+                                 "2020-01-01T09:00:00Z", "2020-01-01T12:00:00Z"));
   ASSERT_EQ(gw_->Post(d, "/v1/meetings/" + ended + "/declarations", {{"text_sha256", sha}}).status,
             201);
   Json after = gw_->Get(d, "/v1/meetings/" + ended).json();

@@ -144,14 +144,15 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
                  {{"fields", {{"casus.bekend_bij_partner", true}}}})
                 .status,
             200);
-  ASSERT_EQ(Call(kCoordinator, "POST", "/v1/meetings/" + closed + "/close",
-                 {{"outcomes", Json::array()}})
-                .status,
-            200);
+  ASSERT_EQ(
+      Call(kCoordinator, "POST", "/v1/meetings/" + closed + "/close", {{"outcomes", Json::array()}})
+          .status,
+      200);
   const std::string sha = crypto::Sha256Hex(app_->services().covenant.Get()->declaration());
   const Who woco{"woningcorporatie", "participant", "Wijkconsulent-D"};
-  ASSERT_EQ(Call(woco, "POST", "/v1/meetings/" + m + "/declarations", {{"text_sha256", sha}}).status,
-            201);
+  ASSERT_EQ(
+      Call(woco, "POST", "/v1/meetings/" + m + "/declarations", {{"text_sha256", sha}}).status,
+      201);
 
   const Json meeting = MeetingBody("briefing", true);
   const Json rad_meeting = MeetingBody("radicalisering", false);
@@ -176,9 +177,21 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
 
   const std::vector<Case> cases = {
       // GET /v1/health: any role; an unknown partner is 401.
-      {"/v1/health", "GET", "/v1/health", {"onbekend", "participant", "X"}, nullptr, 401,
-       "unauthenticated", "partner"},
-      {"/v1/health", "GET", "/v1/health", {"politie", "janitor", "X"}, nullptr, 403, "forbidden",
+      {"/v1/health",
+       "GET",
+       "/v1/health",
+       {"onbekend", "participant", "X"},
+       nullptr,
+       401,
+       "unauthenticated",
+       "partner"},
+      {"/v1/health",
+       "GET",
+       "/v1/health",
+       {"politie", "janitor", "X"},
+       nullptr,
+       403,
+       "forbidden",
        "role"},
       // Meetings.
       {"/v1/meetings", "POST", "/v1/meetings", politie_participant, meeting, 403, "forbidden",
@@ -215,8 +228,8 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
        "forbidden", "partner"},
       {"/v1/meetings/{id}/close", "POST", radp + "/close", kCoordinatorOutsideCircle, close, 403,
        "not_in_circle", "person"},
-      {"/v1/meetings/{id}/close", "POST", cp + "/close", kCoordinator, close, 409,
-       "meeting_closed", "state"},
+      {"/v1/meetings/{id}/close", "POST", cp + "/close", kCoordinator, close, 409, "meeting_closed",
+       "state"},
       {"/v1/meetings/{id}/retention", "POST", cp + "/retention", politie_participant, keep, 403,
        "forbidden", "role"},
       {"/v1/meetings/{id}/retention", "POST", cp + "/retention", politie_coordinator, keep, 403,
@@ -230,12 +243,12 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
        "forbidden", "role"},
       {"/v1/requests/{id}/answer", "PUT", "/v1/requests/" + r + "/answer", politie_participant,
        answer, 403, "forbidden", "role"},
-      {"/v1/requests/{id}/answer", "PUT", "/v1/requests/" + r + "/answer", om_supplier, answer,
-       403, "forbidden", "partner"},
+      {"/v1/requests/{id}/answer", "PUT", "/v1/requests/" + r + "/answer", om_supplier, answer, 403,
+       "forbidden", "partner"},
       {"/v1/requests/{id}/answer", "PUT", "/v1/requests/" + rad_r + "/answer",
        politie_system_outside, answer, 403, "not_in_circle", "person"},
-      {"/v1/requests/{id}/answer", "PUT", "/v1/requests/" + closed_r + "/answer",
-       politie_supplier, answer, 409, "meeting_closed", "state"},
+      {"/v1/requests/{id}/answer", "PUT", "/v1/requests/" + closed_r + "/answer", politie_supplier,
+       answer, 409, "meeting_closed", "state"},
       {"/v1/requests/{id}/decline", "POST", "/v1/requests/" + r + "/decline", politie_participant,
        decline, 403, "forbidden", "role"},
       {"/v1/requests/{id}/decline", "POST", "/v1/requests/" + r + "/decline", om_supplier, decline,
@@ -245,14 +258,26 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
       {"/v1/requests/{id}/decline", "POST", "/v1/requests/" + r + "/decline", politie_supplier,
        decline, 409, "already_answered", "state"},
       // Declarations: ad hoc participants only.
-      {"/v1/meetings/{id}/declaration", "GET", mp + "/declaration", {"woningcorporatie",
-       "supplier", "Huurdersadministratie"}, nullptr, 403, "forbidden", "role"},
+      {"/v1/meetings/{id}/declaration",
+       "GET",
+       mp + "/declaration",
+       {"woningcorporatie", "supplier", "Huurdersadministratie"},
+       nullptr,
+       403,
+       "forbidden",
+       "role"},
       {"/v1/meetings/{id}/declaration", "GET", mp + "/declaration", politie_participant, nullptr,
        403, "forbidden", "partner"},
       {"/v1/meetings/{id}/declaration", "GET", cp + "/declaration", woco, nullptr, 403,
        "meeting_closed", "state"},
-      {"/v1/meetings/{id}/declarations", "POST", mp + "/declarations", {"woningcorporatie",
-       "supplier", "Huurdersadministratie"}, sign, 403, "forbidden", "role"},
+      {"/v1/meetings/{id}/declarations",
+       "POST",
+       mp + "/declarations",
+       {"woningcorporatie", "supplier", "Huurdersadministratie"},
+       sign,
+       403,
+       "forbidden",
+       "role"},
       {"/v1/meetings/{id}/declarations", "POST", mp + "/declarations", politie_participant, sign,
        403, "forbidden", "partner"},
       // The dossier.
@@ -269,15 +294,21 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
       // The audit log: privacy officers only.
       {"/v1/audit/events", "GET", "/v1/audit/events", politie_participant, nullptr, 403,
        "forbidden", "role"},
-      {"/v1/audit/report", "GET", "/v1/audit/report?bsn=" + SyntheticBsn(61), kCoordinator,
-       nullptr, 403, "forbidden", "role"},
+      {"/v1/audit/report", "GET", "/v1/audit/report?bsn=" + SyntheticBsn(61), kCoordinator, nullptr,
+       403, "forbidden", "role"},
       {"/v1/audit/verify", "GET", "/v1/audit/verify", house_admin, nullptr, 403, "forbidden",
        "role"},
       // Administration: the house's admin only.
       {"/v1/admin/policy/reload", "POST", "/v1/admin/policy/reload", officer, nullptr, 403,
        "forbidden", "role"},
-      {"/v1/admin/policy/reload", "POST", "/v1/admin/policy/reload",
-       {"politie", "admin", "Beheerder-Politie"}, nullptr, 403, "admin_not_house", "partner"},
+      {"/v1/admin/policy/reload",
+       "POST",
+       "/v1/admin/policy/reload",
+       {"politie", "admin", "Beheerder-Politie"},
+       nullptr,
+       403,
+       "admin_not_house",
+       "partner"},
   };
 
   std::map<std::string, std::set<std::string>> kinds;  // route -> kinds of wrong covered
