@@ -228,6 +228,8 @@ Result<AccessReport> AuditService::Report(const Requester& who, const ReportCont
   ro.subject_copy = parsed->subject_copy;
   AccessReport report;
   report.json = BuildAccessReport(page->events, covenant, ro, clock_.Now());
+  // The person asked about, also when nothing was recorded about them.
+  report.json["subject"] = f.subject;
   Json detail = {{"report", true},
                  {"format", parsed->html ? "html" : "json"},
                  {"copy", ro.subject_copy ? "subject" : "officer"},

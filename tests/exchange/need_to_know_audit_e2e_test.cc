@@ -69,9 +69,9 @@ TEST_F(NeedToKnowAuditE2ETest, PrivacyOfficersReadTheirOwnPartOfAView) {
   // View A, client absent: om's, reclassering's, politie's and the house's
   // values shown. View B, client present: om's values withheld (client:false).
   ASSERT_EQ(gw_->Get("politie.participant", "/v1/meetings/" + id + "/dossier").status, 200);
-  ASSERT_EQ(gw_->Put(kNtkCoordinator, "/v1/meetings/" + id + "/phase", {{"client_present", true}})
-                .status,
-            200);
+  ASSERT_EQ(
+      gw_->Put(kNtkCoordinator, "/v1/meetings/" + id + "/phase", {{"client_present", true}}).status,
+      200);
   ASSERT_EQ(gw_->Get("politie.participant", "/v1/meetings/" + id + "/dossier").status, 200);
 
   const Json views = NtkEvents(*gw_, kNtkHouseOfficer, "type=dossier_disclosed&meeting=" + id);
@@ -99,7 +99,8 @@ TEST_F(NeedToKnowAuditE2ETest, PrivacyOfficersReadTheirOwnPartOfAView) {
     EXPECT_EQ(ov["parts"][0]["fields"][i]["decision"], "disclosed");
     om_fields.insert(ov["parts"][0]["fields"][i]["field"].get<std::string>());
   }
-  EXPECT_EQ(om_fields, (std::set<std::string>{"casus.bekend_bij_partner", "justitie.lopende_zaak"}));
+  EXPECT_EQ(om_fields,
+            (std::set<std::string>{"casus.bekend_bij_partner", "justitie.lopende_zaak"}));
   EXPECT_EQ(ov.dump().find("reclassering"), std::string::npos);
   // The same in om's access report: politie received om's fields.
   HttpResult rep = gw_->Get("om.privacy-officer", "/v1/audit/report?bsn=" + SyntheticBsn(81));
@@ -131,9 +132,8 @@ TEST_F(NeedToKnowAuditE2ETest, PrivacyOfficersReadTheirOwnPartOfAView) {
   EXPECT_EQ(withheld_view.dump().find("\"om\""), std::string::npos) << withheld_view.dump();
   EXPECT_EQ(withheld_view.dump().find("reclassering"), std::string::npos);
   // Asked about the person, the same.
-  const Json about =
-      NtkEvents(*gw_, "politie.privacy-officer",
-                "type=dossier_disclosed&meeting=" + id + "&bsn=" + SyntheticBsn(81));
+  const Json about = NtkEvents(*gw_, "politie.privacy-officer",
+                               "type=dossier_disclosed&meeting=" + id + "&bsn=" + SyntheticBsn(81));
   ASSERT_EQ(about.size(), 2u);
   EXPECT_EQ(about[1].dump().find("\"om\""), std::string::npos) << about[1].dump();
 }
@@ -177,8 +177,7 @@ TEST_F(NeedToKnowAuditE2ETest, SubjectsWithoutBsnHaveAPseudonymPerMeeting) {
   }
   Json reports[2];
   for (int i = 0; i < 2; ++i) {
-    HttpResult r =
-        gw_->Get(kNtkHouseOfficer, "/v1/audit/report?meeting=" + ids[i] + "&ref=S1");
+    HttpResult r = gw_->Get(kNtkHouseOfficer, "/v1/audit/report?meeting=" + ids[i] + "&ref=S1");
     ASSERT_EQ(r.status, 200) << r.body;
     reports[i] = r.json();
     ASSERT_FALSE(reports[i]["entries"].empty());
@@ -191,12 +190,12 @@ TEST_F(NeedToKnowAuditE2ETest, SubjectsWithoutBsnHaveAPseudonymPerMeeting) {
   ASSERT_EQ(s2.status, 200);
   EXPECT_EQ(s2.json()["subject"], bsn.json()["subject"]);
   // Bad input: a precise 4xx.
-  NtkExpectError(gw_->Get(kNtkHouseOfficer, "/v1/audit/report?meeting=" + ids[0]), 400,
-                 "bad_query", "ref is required with meeting");
+  NtkExpectError(gw_->Get(kNtkHouseOfficer, "/v1/audit/report?meeting=" + ids[0]), 400, "bad_query",
+                 "ref is required with meeting");
   NtkExpectError(gw_->Get(kNtkHouseOfficer, "/v1/audit/report?ref=S1"), 400, "bad_query",
                  "meeting is required with ref");
-  NtkExpectError(gw_->Get(kNtkHouseOfficer, "/v1/audit/report?meeting=" + ids[0] + "&ref=S9"),
-                 404, "not_found");
+  NtkExpectError(gw_->Get(kNtkHouseOfficer, "/v1/audit/report?meeting=" + ids[0] + "&ref=S9"), 404,
+                 "not_found");
   NtkExpectError(gw_->Get(kNtkHouseOfficer, "/v1/audit/report?bsn=" + SyntheticBsn(82) +
                                                 "&meeting=" + ids[0] + "&ref=S1"),
                  400, "bad_query", "not both");
@@ -222,8 +221,8 @@ TEST(NeedToKnowRetentionE2ETest, AMeetingNobodyClosedIsClosedAndShreddedByTheSwe
     return NtkCreate(gw, NtkMeeting("briefing", {NtkSubject("S1", 83, "Leiden")}, false,
                                     FormatUtc(starts), FormatUtc(ends)));
   };
-  const std::string long_ago = meeting(*ParseUtc("2020-01-01T09:00:00Z"),
-                                       *ParseUtc("2020-01-01T12:00:00Z"));
+  const std::string long_ago =
+      meeting(*ParseUtc("2020-01-01T09:00:00Z"), *ParseUtc("2020-01-01T12:00:00Z"));
   const TimePoint ended = now - hours(48);
   const std::string recent = meeting(ended - hours(2), ended);
   const std::string just_ended = meeting(now - hours(3), now - hours(1));
@@ -264,17 +263,17 @@ TEST(NeedToKnowFileDropE2ETest, ARowAboutANonResidentMatchesNoRequest) {
   o.start = false;
   GatewayHarness gw(o);
   const std::string drop = gw.dir() + "/drop/gemeente-leiden";
-  gw.WriteConfig({{"adapters",
-                   Json::array({{{"partner", "gemeente-leiden"},
-                                 {"kind", "file-drop"},
-                                 {"dir", drop},
-                                 {"format", "csv"},
-                                 {"delimiter", ";"},
-                                 {"settle_seconds", 0},
-                                 {"poll_seconds", 1},
-                                 {"mapping",
-                                  {{"BSN", "persoon.bsn"},
-                                   {"Schuldhulp", "gemeente.schuldhulp"}}}}})}});
+  gw.WriteConfig(
+      {{"adapters",
+        Json::array(
+            {{{"partner", "gemeente-leiden"},
+              {"kind", "file-drop"},
+              {"dir", drop},
+              {"format", "csv"},
+              {"delimiter", ";"},
+              {"settle_seconds", 0},
+              {"poll_seconds", 1},
+              {"mapping", {{"BSN", "persoon.bsn"}, {"Schuldhulp", "gemeente.schuldhulp"}}}}})}});
   std::string error;
   ASSERT_TRUE(gw.Start(&error)) << error;
   const std::string id = NtkCreate(
