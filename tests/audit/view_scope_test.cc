@@ -174,9 +174,10 @@ TEST_F(ViewScopeTest, SubjectsWithoutABsnHaveAPseudonymPerMeeting) {
   created.actor = {"vh-huis", "coordinator", "C", "ff", "r"};
   created.meeting = "m-1";
   created.outcome = "ok";
-  created.detail = {{"refs",
-                     {{p.MeetingSubjectPseudonym("m-1", "S1"), p.MeetingSubjectPseudonym("m-1", "S1")},
-                      {p.MeetingSubjectPseudonym("m-1", "S2"), person}}}};
+  created.detail = {
+      {"refs",
+       {{p.MeetingSubjectPseudonym("m-1", "S1"), p.MeetingSubjectPseudonym("m-1", "S1")},
+        {p.MeetingSubjectPseudonym("m-1", "S2"), person}}}};
   ASSERT_TRUE(log_->Append(created).ok());
   Event asked = testing::SampleEvent(1);
   asked.type = kRequestSent;

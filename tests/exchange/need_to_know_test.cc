@@ -93,8 +93,11 @@ class NeedToKnowTest : public ::testing::Test {
     m.starts_at = *ParseUtc("2026-11-24T09:00:00Z");
     m.ends_at = *ParseUtc("2026-11-24T12:00:00Z");
     m.ad_hoc = {"woningcorporatie"};
-    SubjectEntry s{"S1", {{"persoon.naam", "Synthetisch Persoon"}}, "melding (synthetisch)",
-                   std::nullopt, std::nullopt};
+    SubjectEntry s{"S1",
+                   {{"persoon.naam", "Synthetisch Persoon"}},
+                   "melding (synthetisch)",
+                   std::nullopt,
+                   std::nullopt};
     if (with_bsn) s.identity["persoon.bsn"] = "123456782";
     m.subjects = {s};
     return m;
@@ -184,7 +187,8 @@ TEST_F(NeedToKnowTest, AViewIsSharedByThoseWhoMaySeeItAndRefusedToOthers) {
   // A reload that changes the declaration: both outdated, the view too.
   std::string changed = text_;
   const std::string marker = "\"declaration\": \"Ondergetekende";
-  changed.replace(changed.find(marker), marker.size(), "\"declaration\": \"Herzien: Ondergetekende");
+  changed.replace(changed.find(marker), marker.size(),
+                  "\"declaration\": \"Herzien: Ondergetekende");
   Load(changed);
   EXPECT_EQ(service_->DossierBody(d, id).status().reason(), "declaration_outdated");
   EXPECT_EQ(service_->GetDeclaration(l, id)->state, DeclarationState::kOutdated);
@@ -207,10 +211,10 @@ TEST_F(NeedToKnowTest, ASubjectWithoutBsnHasAPseudonymOfItsMeeting) {
 TEST_F(NeedToKnowTest, TheMunicipalityComesFromTheAddressWhenNotGiven) {
   exchange::CreateMeeting m = Briefing();
   m.subjects[0].identity["persoon.adres"] = {{"straat", "Voorbeeldstraat"},
-                                            {"huisnummer", "1"},
-                                            {"postcode", "2311 AA"},
-                                            {"woonplaats", "Leiden"},
-                                            {"gemeente", " Leiden "}};
+                                             {"huisnummer", "1"},
+                                             {"postcode", "2311 AA"},
+                                             {"woonplaats", "Leiden"},
+                                             {"gemeente", " Leiden "}};
   SubjectEntry other = m.subjects[0];
   other.ref = "S2";
   other.identity.erase("persoon.bsn");

@@ -98,7 +98,8 @@ TEST_F(NeedToKnowStoreTest, ScopesAndStaffAreSealedKeptAndShredded) {
   EXPECT_EQ(disk.find("CANARY-CN"), std::string::npos);
 
   Open();
-  ASSERT_TRUE(store_->Close("m-1", {}, "2026-11-25T00:00:00.000Z", "2026-11-26T00:00:00.000Z").ok());
+  ASSERT_TRUE(
+      store_->Close("m-1", {}, "2026-11-25T00:00:00.000Z", "2026-11-26T00:00:00.000Z").ok());
   ASSERT_TRUE(store_->Shred("m-1", "2026-11-27T00:00:00.000Z").ok());
   EXPECT_TRUE(store_->SubjectScopes("m-1")->empty());
   EXPECT_FALSE(store_->Staff("m-1")->has_value());
