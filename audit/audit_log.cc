@@ -228,13 +228,18 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
   }
   if (!f.meeting.empty()) where += " AND meeting = " + param(f.meeting);
   if (!f.type.empty()) where += " AND type = " + param(f.type);
+  // The supplier column holds one partner, or a view's suppliers separated
+  // by spaces (audit/event.h SupplierColumn).
+  auto supplies = [](const std::string& p) {
+    return "instr(' ' || supplier || ' ', ' ' || " + p + " || ' ') > 0";
+  };
   if (!f.partner.empty()) {
     std::string p = param(f.partner);
-    where += " AND (actor_partner = " + p + " OR supplier = " + p + " OR recipient = " + p + ")";
+    where += " AND (actor_partner = " + p + " OR " + supplies(p) + " OR recipient = " + p + ")";
   }
   if (!f.scope_partner.empty()) {
     std::string p = param(f.scope_partner);
-    where += " AND (supplier = " + p + " OR recipient = " + p + ")";
+    where += " AND (" + supplies(p) + " OR recipient = " + p + ")";
   }
   if (f.from) where += " AND time >= " + param(FormatUtc(*f.from));
   if (f.to) where += " AND time < " + param(FormatUtc(*f.to));
@@ -300,7 +305,7 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
     HashFromBlob(st->Blob(5), &e.hash);
     page.events.push_back(std::move(e));
   }
-  VH_RETURN_IF_ERROR(ResolveParts(*impl_->reader_db, f.subject, &page.events));
+  VH_RETURN_IF_ERROR(ResolveParts(*impl_->reader_db, f.subject, f.scope_partner, &page.events));
   return page;
 }
 

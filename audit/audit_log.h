@@ -80,9 +80,12 @@ namespace vh::audit {
 // Filters of GET /v1/audit/events and `vhgate audit query` (parsed from
 // their text by audit/audit_service.h ParseQuery). Empty = any.
 struct QueryFilter {
-  std::string subject;        // pseudonym (hex); a BSN is turned into one by the caller
-  std::string partner;        // actor, supplier or recipient
-  std::string scope_partner;  // role scoping: only events this partner supplied or received
+  std::string subject;  // pseudonym (hex); a BSN is turned into one by the caller
+  std::string partner;  // actor, supplier or recipient
+  // Role scoping: only events in which this partner supplied (any part of a
+  // view) or received, and of a dossier view only what this partner may read
+  // (audit/audit_store.h ScopeView).
+  std::string scope_partner;
   std::string meeting;
   std::string type;
   std::optional<TimePoint> from, to;  // time >= from, time < to

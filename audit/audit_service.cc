@@ -129,7 +129,21 @@ Result<ParsedReport> ParseReport(const Params& params, const Pseudonymizer& pseu
   std::string bsn = ParamOf(params, "bsn");
   std::string format = ParamOf(params, "format");
   std::string copy = ParamOf(params, "copy");
-  if (bsn.empty()) return BadQuery(NameOf(style, "bsn") + " is required");
+  const std::string meeting = ParamOf(params, "meeting");
+  std::string ref = ParamOf(params, "ref");
+  if (bsn.empty() && meeting.empty() && ref.empty()) {
+    return BadQuery(NameOf(style, "bsn") + " (or " + NameOf(style, "meeting") + " and " +
+                    NameOf(style, "ref") + ") is required");
+  }
+  if (!bsn.empty() && (!meeting.empty() || !ref.empty())) {
+    sodium_memzero(bsn.data(), bsn.size());
+    return BadQuery("give " + NameOf(style, "bsn") + ", or " + NameOf(style, "meeting") + " and " +
+                    NameOf(style, "ref") + ", not both");
+  }
+  if (bsn.empty() && (meeting.empty() || ref.empty())) {
+    return BadQuery(NameOf(style, meeting.empty() ? "meeting" : "ref") + " is required with " +
+                    NameOf(style, meeting.empty() ? "ref" : "meeting"));
+  }
   if (!format.empty() && format != "json" && format != "html") {
     return BadQuery(NameOf(style, "format") + " must be json or html");
   }
@@ -137,10 +151,16 @@ Result<ParsedReport> ParseReport(const Params& params, const Pseudonymizer& pseu
     return BadQuery(NameOf(style, "copy") + " must be officer or subject");
   }
   ParsedReport r;
-  auto subject = PseudonymOfBsn(bsn, pseudonymizer, NameOf(style, "bsn"));
-  sodium_memzero(bsn.data(), bsn.size());
-  if (!subject.ok()) return subject.status();
-  r.subject = std::move(*subject);
+  if (bsn.empty()) {
+    r.meeting = meeting;
+    r.ref_key = pseudonymizer.MeetingSubjectPseudonym(meeting, ref);
+    sodium_memzero(ref.data(), ref.size());
+  } else {
+    auto subject = PseudonymOfBsn(bsn, pseudonymizer, NameOf(style, "bsn"));
+    sodium_memzero(bsn.data(), bsn.size());
+    if (!subject.ok()) return subject.status();
+    r.subject = std::move(*subject);
+  }
   r.html = format == "html";
   r.subject_copy = copy == "subject";
   return r;
@@ -197,6 +217,11 @@ Result<AccessReport> AuditService::Report(const Requester& who, const ReportCont
                                           const Params& params) const {
   auto parsed = ParseReport(params, log_.pseudonymizer(), who.style);
   if (!parsed.ok()) return parsed.status();
+  if (parsed->subject.empty()) {
+    auto subject = SubjectOfRef(parsed->meeting, parsed->ref_key);
+    if (!subject.ok()) return subject.status();
+    parsed->subject = std::move(*subject);
+  }
   QueryFilter f;
   f.subject = parsed->subject;
   f.scope_partner = ScopeOf(who.actor, covenant);
@@ -207,14 +232,36 @@ Result<AccessReport> AuditService::Report(const Requester& who, const ReportCont
   ro.subject_copy = parsed->subject_copy;
   AccessReport report;
   report.json = BuildAccessReport(page->events, covenant, ro, clock_.Now());
-  VH_RETURN_IF_ERROR(Record(who, covenant, f.subject,
-                            {{"report", true},
-                             {"format", parsed->html ? "html" : "json"},
-                             {"copy", ro.subject_copy ? "subject" : "officer"},
-                             {"scope", f.scope_partner},
-                             {"entries", report.json["entries"].size()}}));
+  // The person asked about, also when nothing was recorded about them.
+  report.json["subject"] = f.subject;
+  Json detail = {{"report", true},
+                 {"format", parsed->html ? "html" : "json"},
+                 {"copy", ro.subject_copy ? "subject" : "officer"},
+                 {"scope", f.scope_partner},
+                 {"entries", report.json["entries"].size()}};
+  if (!parsed->meeting.empty()) detail["meeting"] = parsed->meeting;
+  VH_RETURN_IF_ERROR(Record(who, covenant, f.subject, std::move(detail)));
   if (parsed->html) report.html = RenderAccessReportHtml(report.json);
   return report;
+}
+
+Result<std::string> AuditService::SubjectOfRef(const std::string& meeting,
+                                               const std::string& ref_key) const {
+  QueryFilter f;
+  f.meeting = meeting;
+  f.type = kMeetingCreated;
+  f.chronological_all = true;
+  auto page = log_.Query(f);
+  if (!page.ok()) return page.status();
+  for (const StoredEvent& se : page->events) {
+    const Json& detail = se.event.detail;
+    if (!detail.is_object()) continue;
+    auto refs = detail.find("refs");
+    if (refs == detail.end() || !refs->is_object()) continue;
+    auto it = refs->find(ref_key);
+    if (it != refs->end() && it->is_string()) return it->get<std::string>();
+  }
+  return Status::NotFound("the audit log names no subject with this ref in this meeting");
 }
 
 Result<VerifyReport> AuditService::Verify(const Requester& who,

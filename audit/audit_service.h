@@ -16,7 +16,11 @@
 // Role scoping: a requester whose partner is the covenant's house (the
 // house's privacy officer; the CLI acts as the house) sees every event; any
 // other partner's privacy officer only the events in which that partner
-// supplied or received data. (Which roles may ask at all is the router's.)
+// supplied any part or received data, and of a dossier view only what it may
+// read: as the view's recipient, the fields withheld from it without the
+// partner holding them; as a supplier, only its own values (QueryFilter::
+// scope_partner, audit/audit_store.h ScopeView). The report is scoped the
+// same way. (Which roles may ask at all is the router's.)
 //
 // Parameters (kQueryFilters, kReportParams): an unknown name, a malformed
 // value or a conflict is InvalidArgument "bad_query" whose message names the
@@ -65,8 +69,13 @@ inline constexpr std::array<ParamSpec, 9> kQueryFilters = {{
     {"cursor", "the next_cursor of the page before"},
 }};
 // The parameters of Report: GET /v1/audit/report and `vhgate audit report`.
-inline constexpr std::array<ParamSpec, 3> kReportParams = {{
-    {"bsn", "the person's BSN (required; must pass the 11-proef)"},
+// The person is named by `bsn`, or by `meeting` and `ref` (a subject without
+// a BSN; a subject with one is found too, and its report covers every
+// meeting its BSN was in).
+inline constexpr std::array<ParamSpec, 5> kReportParams = {{
+    {"bsn", "the person's BSN (must pass the 11-proef); or give meeting and ref"},
+    {"meeting", "with ref: the meeting the person was on the agenda of"},
+    {"ref", "with meeting: the person's ref in that meeting (a subject without a BSN)"},
     {"format", "json (default) or html"},
     {"copy", "officer (default) or subject: the person's own copy"},
 }};
@@ -87,7 +96,9 @@ Result<ParsedQuery> ParseQuery(const Params& params, const Pseudonymizer& pseudo
 
 // A report request as parsed from kReportParams.
 struct ParsedReport {
-  std::string subject;  // the pseudonym of the BSN
+  std::string subject;  // the pseudonym of the BSN; "" when named by meeting and ref
+  std::string meeting;  // with ref_key: the meeting the person is named in
+  std::string ref_key;  // Pseudonymizer::MeetingSubjectPseudonym(meeting, ref)
   bool html = false;
   bool subject_copy = false;
 };
@@ -122,7 +133,10 @@ class AuditService {
   // `all_pages` and no `limit`, every page.
   Result<QueryPage> Query(const Requester& who, const ReportContext& covenant, const Params& params,
                           bool all_pages = false) const;
-  // The access report for the person `params` name (kReportParams).
+  // The access report for the person `params` name (kReportParams). A
+  // meeting and ref are resolved through the meeting's meeting_created
+  // event (its detail "refs" maps each subject's MeetingSubjectPseudonym to
+  // its pseudonym): NotFound when that meeting has no subject with that ref.
   Result<AccessReport> Report(const Requester& who, const ReportContext& covenant,
                               const Params& params) const;
   // Verifies the log (AuditLog::Verify) and records that it did; a log that
@@ -135,6 +149,8 @@ class AuditService {
  private:
   Status Record(const Requester& who, const ReportContext& covenant, std::string subject,
                 Json detail) const;
+  // The pseudonym of the subject `ref_key` names in `meeting` (Report).
+  Result<std::string> SubjectOfRef(const std::string& meeting, const std::string& ref_key) const;
 
   AuditLog& log_;
   const Clock& clock_;

@@ -124,7 +124,36 @@ Status CheckTail(db::Database& db, const std::vector<uint8_t>& sign_public,
   return Status::Ok();
 }
 
-Status ResolveParts(db::Database& db, const std::string& subject,
+void ScopeView(const std::string& scope, Event* e) {
+  if (e->recipient == scope) {
+    // Which other partner holds a value withheld from the recipient is not
+    // the recipient's to know.
+    for (SubjectPart& part : e->parts) {
+      for (std::size_t i = 0; i < part.fields.size() && i < part.from.size(); ++i) {
+        if (part.fields[i].decision != "disclosed") part.from[i].clear();
+      }
+    }
+    return;
+  }
+  std::vector<SubjectPart> kept;
+  for (SubjectPart& part : e->parts) {
+    SubjectPart own;
+    own.subject = part.subject;
+    own.set = part.set;
+    for (std::size_t i = 0; i < part.fields.size() && i < part.from.size(); ++i) {
+      if (part.from[i] != scope) continue;
+      (part.fields[i].decision == "disclosed" ? own.shown : own.withheld) += 1;
+      own.fields.push_back(std::move(part.fields[i]));
+      own.from.push_back(scope);
+    }
+    if (!own.fields.empty()) kept.push_back(std::move(own));
+  }
+  e->parts = std::move(kept);
+  e->supplier = scope;
+  e->suppliers = {scope};
+}
+
+Status ResolveParts(db::Database& db, const std::string& subject, const std::string& scope,
                     std::vector<StoredEvent>* events) {
   std::optional<db::Statement> get, get_list;
   std::map<std::string, std::pair<std::vector<FieldDecision>, std::vector<std::string>>> sets;
@@ -174,7 +203,10 @@ Status ResolveParts(db::Database& db, const std::string& subject,
       part.fields = it->second.first;
       part.from = it->second.second;
     }
-    if (subject.empty() || e.parts.empty()) continue;
+    const bool view = e.type == kDossierDisclosed;
+    if (view && !scope.empty()) ScopeView(scope, &e);
+    if (subject.empty() || (e.parts.empty() && !view)) continue;
+    bool found = false;
     for (SubjectPart& part : e.parts) {
       if (part.subject != subject) continue;
       e.subject = part.subject;
@@ -182,9 +214,15 @@ Status ResolveParts(db::Database& db, const std::string& subject,
       if (!e.detail.is_object()) e.detail = Json::object();
       e.detail["from"] = std::move(part.from);
       e.detail["shown"] = part.shown;
+      found = true;
       break;
     }
     e.parts.clear();
+    // A view the scope may read nothing of about this subject.
+    if (view && !found && !scope.empty()) se.seq = 0;
+  }
+  if (!scope.empty()) {
+    std::erase_if(*events, [](const StoredEvent& se) { return se.seq == 0; });
   }
   return Status::Ok();
 }

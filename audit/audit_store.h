@@ -54,8 +54,19 @@ Status CheckTail(db::Database& db, const std::vector<uint8_t>& sign_public,
 
 // Fills the parts of dossier views in `events` from their part lists and
 // decision sets; with `subject` narrows each such event to that subject's
-// part (AuditLog::Query). Unavailable "audit_corrupt" naming the event when
-// a list or set is missing or unreadable.
-Status ResolveParts(db::Database& db, const std::string& subject, std::vector<StoredEvent>* events);
+// part (AuditLog::Query). With `scope` (a partner's privacy officer) each
+// view shows only what that partner may read of it (ScopeView); a view left
+// with nothing about `subject` is dropped. Unavailable "audit_corrupt"
+// naming the event when a list or set is missing or unreadable.
+Status ResolveParts(db::Database& db, const std::string& subject, const std::string& scope,
+                    std::vector<StoredEvent>* events);
+
+// What the privacy officer of partner `scope` reads of dossier view `e`
+// (parts resolved): as its recipient every value shown, and the fields
+// withheld from it without the partner that holds them (their `from` is
+// ""); as a supplier only its own values, shown or withheld, and only the
+// parts of subjects it supplied about (`supplier` and `suppliers` become
+// `scope`).
+void ScopeView(const std::string& scope, Event* e);
 
 }  // namespace vh::audit

@@ -423,15 +423,16 @@ Status AuditWriter::WriteBatch(std::vector<PendingAppend>& batch, bool force_che
       const Event& e = p.event;
       const std::string& body = p.body;
       const std::string subject = SubjectColumn(e);
+      const std::string supplier = SupplierColumn(e);
       crypto::Hash h = ChainHash(prev, CanonicalEvent(seq, time, e.type, e.actor.partner, e.meeting,
-                                                      subject, e.supplier, e.recipient, body));
+                                                      subject, supplier, e.recipient, body));
       ins->Bind(1, seq)
           .Bind(2, time)
           .Bind(3, e.type)
           .Bind(4, e.actor.partner)
           .Bind(5, e.meeting)
           .Bind(6, subject)
-          .Bind(7, e.supplier)
+          .Bind(7, supplier)
           .Bind(8, e.recipient)
           .Bind(9, body)
           .BindBlob(10, HashBytes(prev))

@@ -163,6 +163,16 @@ std::string SubjectColumn(const Event& e) {
   return out;
 }
 
+std::string SupplierColumn(const Event& e) {
+  if (e.suppliers.empty()) return e.supplier;
+  std::string out;
+  for (const auto& s : e.suppliers) {
+    if (!out.empty()) out.push_back(' ');
+    out.append(s);
+  }
+  return out;
+}
+
 std::shared_ptr<const DecisionSet> MakeDecisionSet(const std::vector<FieldDecision>& fields,
                                                    const std::vector<std::string>& from) {
   auto set = std::make_shared<DecisionSet>();
@@ -269,6 +279,16 @@ std::string EventBody(const Event& e) {
   PutField(&out, "recipient", e.recipient);
   PutField(&out, "subject", e.subject);
   PutField(&out, "supplier", e.supplier);
+  // Only in dossier views that name their suppliers: other events keep their form.
+  if (!e.suppliers.empty()) {
+    PutKey(&out, "suppliers");
+    out.push_back('[');
+    for (std::size_t i = 0; i < e.suppliers.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      PutString(&out, e.suppliers[i]);
+    }
+    out.push_back(']');
+  }
   out.push_back('}');
   return out;
 }
@@ -295,6 +315,12 @@ Status ParseEventBody(std::string_view body, Event* e) {
   e->subject = Str(j, "subject");
   e->supplier = Str(j, "supplier");
   e->recipient = Str(j, "recipient");
+  e->suppliers.clear();
+  if (auto ss = j.find("suppliers"); ss != j.end() && ss->is_array()) {
+    for (const auto& x : *ss) {
+      if (x.is_string()) e->suppliers.push_back(x.get<std::string>());
+    }
+  }
   e->fields.clear();
   if (auto fs = j.find("fields"); fs != j.end()) ReadDecisions(*fs, &e->fields);
   e->parts.clear();
@@ -354,6 +380,7 @@ Json EventToJson(const StoredEvent& s) {
          {"detail", e.detail},
          {"prev_hash", crypto::ToHex(s.prev_hash.data(), s.prev_hash.size())},
          {"hash", crypto::ToHex(s.hash.data(), s.hash.size())}};
+  if (!e.suppliers.empty()) j["suppliers"] = e.suppliers;
   if (!e.parts.empty()) {
     Json parts = Json::array();
     for (const auto& p : e.parts) {

@@ -132,6 +132,12 @@ struct Event {
   CovenantRef covenant;
   std::string subject;  // pseudonym (Pseudonymizer::SubjectPseudonym), "" when none
   std::string supplier, recipient;
+  // A dossier view: every supplier whose values it showed, sorted, distinct
+  // (`supplier` is also set when there is exactly one). Stored in the body as
+  // "suppliers" only when not empty (other events keep their form) and in the
+  // indexed `supplier` column separated by spaces (SupplierColumn), so that a
+  // query by partner finds the view through each of them.
+  std::vector<std::string> suppliers;
   std::vector<FieldDecision> fields;
   std::vector<SubjectPart> parts;  // a dossier view's subjects (then `subject` is "")
   // A dossier view's PartList hex, as stored. The log sets it when it appends
@@ -154,6 +160,10 @@ struct StoredEvent {
 // its `parts_list`, or without one (the earlier form) the parts' subjects
 // separated by single spaces (pseudonyms hold no spaces).
 std::string SubjectColumn(const Event& e);
+
+// The value of the indexed `supplier` column: `suppliers` separated by single
+// spaces (partner ids hold no spaces) when there are any, else `supplier`.
+std::string SupplierColumn(const Event& e);
 
 // The event body without seq, time and type, as canonical JSON (sorted keys,
 // no whitespace). It is what the store keeps besides the indexed columns. A

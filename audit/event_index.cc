@@ -13,9 +13,10 @@ namespace {
 
 bool IsView(std::string_view type) { return type == kDossierDisclosed; }
 
-// Calls f(pseudonym) for each subject of a space-separated subject column.
+// Calls f(word) for each word of a space-separated column (the subjects of a
+// view in the earlier form, the suppliers of a view).
 template <typename F>
-void ForEachSubject(std::string_view subjects, F&& f) {
+void ForEachWord(std::string_view subjects, F&& f) {
   while (!subjects.empty()) {
     std::size_t sp = subjects.find(' ');
     f(subjects.substr(0, sp));
@@ -98,7 +99,7 @@ Result<std::vector<std::string>> ViewSubjectReader::Subjects(std::string_view ty
       for (auto& p : **parts) out.push_back(std::move(p.subject));
     }
   }
-  if (!named_list) ForEachSubject(column, [&](std::string_view s) { out.emplace_back(s); });
+  if (!named_list) ForEachWord(column, [&](std::string_view s) { out.emplace_back(s); });
   if (lists_.size() >= 4096) lists_.clear();
   lists_.emplace(std::string(column), out);
   return out;
@@ -121,7 +122,8 @@ std::vector<std::string> EventIndexKeys(std::string_view type, std::string_view 
   if (!IsView(type)) add('s', subject);
   add('m', meeting);
   add('p', actor_partner);
-  add('p', supplier);
+  // A dossier view's column lists every supplier whose values it showed.
+  ForEachWord(supplier, [&](std::string_view s) { add('p', s); });
   add('p', recipient);
   return keys;
 }

@@ -4,9 +4,10 @@
 //
 // Table event_keys(k, seq), WITHOUT ROWID, primary key (k, seq), with one
 // row per key of an event: "s:<subject pseudonym>", "m:<meeting>" and
-// "p:<partner>" for each distinct partner among actor, supplier and
-// recipient. Table event_keys_state(id = 1, upto): every event with
-// seq <= upto is in the index, none after it is.
+// "p:<partner>" for each distinct partner among actor, supplier (each of a
+// dossier view's suppliers: its column lists them separated by spaces,
+// audit/event.h SupplierColumn) and recipient. Table event_keys_state(id = 1, upto): every event
+// with seq <= upto is in the index, none after it is.
 //
 // Dossier views are the exception: a view names every subject of its meeting
 // (through its part list, audit/event.h PartList), and filing each view under

@@ -33,6 +33,17 @@ std::string Pseudonymizer::SubjectPseudonym(std::string_view bsn_or_ref) const {
   return crypto::ToHex(h.data(), h.size());
 }
 
+std::string Pseudonymizer::MeetingSubjectPseudonym(std::string_view meeting,
+                                                   std::string_view ref) const {
+  // Meeting ids hold no NUL, so the input names one (meeting, ref) pair.
+  std::string input = "meeting-ref:";
+  input.append(meeting).push_back('\0');
+  input.append(ref);
+  crypto::Hash h = crypto::KeyedDigest(subject_key_, "subject", input);
+  sodium_memzero(input.data(), input.size());
+  return crypto::ToHex(h.data(), h.size());
+}
+
 std::string Pseudonymizer::ValueMac(std::string_view field, const Json& value) const {
   std::string text = DumpJson(value);
   std::string mac = ValueMacOfText(field, text);

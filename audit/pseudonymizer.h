@@ -35,6 +35,10 @@ class Pseudonymizer {
   // not apply the 11-proef (callers that take a BSN from a person check it:
   // audit/audit_service.h).
   std::string SubjectPseudonym(std::string_view bsn_or_ref) const;
+  // The pseudonym of a subject without a BSN, scoped to its meeting: keyed
+  // BLAKE2b of the meeting id and the ref (never equal to a SubjectPseudonym),
+  // so that "S1" of one meeting is not "S1" of another; 64 hex.
+  std::string MeetingSubjectPseudonym(std::string_view meeting, std::string_view ref) const;
   // Keyed MAC of the canonical JSON of `value` (DumpJson), bound to `field`;
   // 64 hex.
   std::string ValueMac(std::string_view field, const Json& value) const;

@@ -6,7 +6,8 @@
 #   intermediate.crt/.key    the covenant CA that signs client certificates
 #   crl.pem                  CRLs of the intermediate (lists revoked.crt) and of the root
 #   server.crt/.key          gateway server, ECDSA P-256, SAN localhost + 127.0.0.1
-#   <partner>.<role>.crt/key one per example identity (O=partner, OU=role, CN, serialNumber=OIN)
+#   <partner>.<role>.crt/key one per example identity (O=partner, OU=role, CN, serialNumber=OIN);
+#                            a second person of the same partner and role is <partner>.<role>-2
 #   expired.*, revoked.*     politie participant, expired / revoked
 #   foreign.*                politie participant from an unrelated CA (work/foreign-ca.crt)
 #   partner-server.*         TLS server of the example partner system (https-pull adapter)
@@ -33,7 +34,7 @@ touch $W/rootdb/index.txt
 echo 1000 > $W/rootdb/crlnumber
 
 HOUSE=veiligheidshuis-hm
-# partner.role CN OIN
+# partner.role CN OIN [file name, when not <partner>.<role>]
 IDENTITIES=(
   "politie supplier BVH-koppelvlak 00000001003214345000"
   "politie participant J.de-Vries 00000001003214345000"
@@ -51,8 +52,16 @@ IDENTITIES=(
   "gemeente-alphen supplier Alphen-Suite 00000001001587456000"
   "woningcorporatie supplier Huurdersadministratie 00000009814253690000"
   "woningcorporatie participant Wijkconsulent-D 00000009814253690000"
+  "woningcorporatie participant Wijkconsulent-L 00000009814253690000 woningcorporatie.participant-2"
+  "politie participant Wijkagent-M 00000001003214345000 politie.participant-2"
+  "politie admin Beheerder-Politie 00000001003214345000"
+  "om privacy-officer FG-OM 00000001003214345001"
+  "gemeente-leiden privacy-officer FG-Leiden 00000001003214345011"
+  "gemeente-alphen participant Contactpersoon-Alphen 00000001001587456000"
   "$HOUSE coordinator Informatiecoordinator-E 00000001003214399000"
   "$HOUSE participant Procesregisseur-F 00000001003214399000"
+  "$HOUSE participant Procesregisseur-N 00000001003214399000 $HOUSE.participant-2"
+  "$HOUSE coordinator Informatiecoordinator-O 00000001003214399000 $HOUSE.coordinator-2"
   "$HOUSE privacy-officer FG-Veiligheidshuis 00000001003214399000"
   "$HOUSE admin Beheerder-G 00000001003214399000"
   "onbekend participant Buitenstaander-H 00000009999999999000"
@@ -145,8 +154,8 @@ sign server "/C=NL/O=$HOUSE/OU=gateway/CN=localhost" server
 sign partner-server "/C=NL/O=politie/OU=partner-system/CN=localhost" server
 sign gateway-client "/C=NL/O=$HOUSE/OU=gateway/CN=vhgate/serialNumber=00000001003214399000" client
 for id in "${IDENTITIES[@]}"; do
-  read -r partner role cn oin <<<"$id"
-  sign "$partner.$role" "/C=NL/O=$partner/OU=$role/CN=$cn/serialNumber=$oin" client
+  read -r partner role cn oin file <<<"$id"
+  sign "${file:-$partner.$role}" "/C=NL/O=$partner/OU=$role/CN=$cn/serialNumber=$oin" client
 done
 sign expired "/C=NL/O=politie/OU=participant/CN=Verlopen-I/serialNumber=00000001003214345000" client \
   -startdate 20200101000000Z -enddate 20210101000000Z

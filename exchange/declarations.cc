@@ -2,33 +2,40 @@
 
 #include "crypto/hex.h"
 #include "crypto/primitives.h"
+#include "exchange/access.h"
 #include "policy/covenant.h"
 #include "store/case_store.h"
 
 namespace vh::exchange {
 
 Result<std::shared_ptr<const Snapshot>> Declarations::InvitedMeeting(const audit::Actor& caller,
+                                                                     const policy::Covenant& c,
                                                                      std::string_view meeting_id) {
   auto snap = ctx_.snapshots.Load(meeting_id);
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
-  if (!HasRole(caller, Role::kParticipant) || !s.IsAdHoc(caller.partner)) {
-    return Status::PermissionDenied(
-        "only ad hoc partners invited to this meeting sign a declaration");
+  const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
+  auto refuse = [&](Status refusal) {
+    return ctx_.events.Refuse(caller, c, o, meeting_id, refusal);
+  };
+  if (!IsAdHocParticipant(caller, s)) {
+    return refuse(Status::PermissionDenied(
+        "only ad hoc partners invited to this meeting sign a declaration"));
   }
+  if (Status in = CheckCircle(caller, c, o, s.staff); !in.ok()) return refuse(in);
   if (StateOf(s.meeting) != MeetingState::kOpen) {
-    return Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed");
+    return refuse(Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed"));
   }
   return snap;
 }
 
 Result<Declaration> Declarations::Get(const audit::Actor& caller, std::string_view meeting_id) {
   auto cp = ctx_.covenant();
-  auto snap = InvitedMeeting(caller, meeting_id);
+  auto snap = InvitedMeeting(caller, *cp, meeting_id);
   if (!snap.ok()) return snap.status();
   const std::string& text = cp->declaration();
   return Declaration{(*snap)->meeting.id, text, crypto::Sha256Hex(text),
-                     (*snap)->Signed(caller.partner)};
+                     DeclarationStateOf(caller, **snap, *cp)};
 }
 
 Result<DeclarationSignature> Declarations::Sign(const audit::Actor& caller,
@@ -36,7 +43,7 @@ Result<DeclarationSignature> Declarations::Sign(const audit::Actor& caller,
                                                 const SignDeclaration& command) {
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
-  auto snap = InvitedMeeting(caller, meeting_id);
+  auto snap = InvitedMeeting(caller, c, meeting_id);
   if (!snap.ok()) return snap.status();
   const std::string& hash = command.text_sha256;
   const std::string expected = crypto::Sha256Hex(c.declaration());
@@ -52,7 +59,8 @@ Result<DeclarationSignature> Declarations::Sign(const audit::Actor& caller,
   audit::Event e = EventRecorder::Base(audit::kDeclarationSigned, caller, c, o, meeting_id);
   e.recipient = caller.partner;
   e.detail = Json{{"text_sha256", expected}};
-  store::DeclarationRecord d{caller.partner, caller.cn, expected, now};
+  // The person signs: the signature binds the certificate that signed.
+  store::DeclarationRecord d{caller.partner, caller.cn, expected, now, caller.fingerprint};
   VH_RETURN_IF_ERROR(ctx_.cases.AddDeclaration(
       meeting_id, d, [&] { return ctx_.events.AppendAll({std::move(e)}); }));
   return DeclarationSignature{std::string(meeting_id), caller.partner, caller.cn, StoredTime(now),

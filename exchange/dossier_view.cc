@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "exchange/access.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
 #include "policy/filter.h"
@@ -13,18 +14,18 @@
 namespace vh::exchange {
 namespace {
 
-// What the covenant needs to know about the meeting of `s`.
-policy::MeetingContext FilterContext(const Snapshot& s) {
+// What the covenant needs to know about the meeting of `s` to filter it
+// for `partner`: the members taking part, every ad hoc invitee (they supply
+// through @ad_hoc and receive through @ad_hoc and @participants), and the
+// caller's partner as signed when the person asking has signed the text in
+// force (declarations are per person; the filter reads only the caller's).
+policy::MeetingContext FilterContext(const Snapshot& s, const std::string& partner,
+                                     bool person_signed) {
   policy::MeetingContext ctx;
   ctx.overlegvorm = s.meeting.overlegvorm;
   ctx.participants = s.MemberIds();
   ctx.ad_hoc = s.AdHocIds();
-  for (const auto& d : s.declarations) {
-    if (std::find(ctx.declarations_signed.begin(), ctx.declarations_signed.end(), d.partner) ==
-        ctx.declarations_signed.end()) {
-      ctx.declarations_signed.push_back(d.partner);
-    }
-  }
+  if (person_signed) ctx.declarations_signed.push_back(partner);
   ctx.client_present = s.meeting.client_present;
   if (auto t = ParseUtc(s.meeting.starts_at)) ctx.starts_on = DateOf(*t);
   ctx.closed = StateOf(s.meeting) != MeetingState::kOpen;
@@ -39,16 +40,19 @@ std::string PhaseOf(const store::MeetingRecord& m) {
 
 Result<std::shared_ptr<const RenderedView>> DossierViews::Render(
     const Snapshot& s, const std::shared_ptr<const policy::Covenant>& cov,
-    const std::string& partner) {
+    const std::string& partner, bool person_signed) {
+  // The key is what the filter reads of the caller (ViewKey in the header).
+  const std::string key = person_signed ? partner + "|signed" : partner;
   {
     std::lock_guard<std::mutex> lock(s.views_mu);
-    auto it = s.views.find(partner);
+    auto it = s.views.find(key);
     if (it != s.views.end() && it->second->covenant == cov) return it->second;
   }
   policy::FilterOptions text_only;
   text_only.json = false;
   text_only.text = true;
-  auto filtered = policy::FilterDossier(*cov, FilterContext(s), partner, s.answers, text_only);
+  auto filtered = policy::FilterDossier(*cov, FilterContext(s, partner, person_signed), partner,
+                                        s.answers, text_only);
   if (!filtered.ok()) return filtered.status();
   auto out = std::make_shared<RenderedView>();
   out->covenant = cov;
@@ -85,15 +89,22 @@ Result<std::shared_ptr<const RenderedView>> DossierViews::Render(
     from[si].push_back(std::string(d.supplier));
   }
   if (suppliers.size() == 1) out->supplier = std::string(*suppliers.begin());
+  out->suppliers.assign(suppliers.begin(), suppliers.end());  // sorted, distinct
+  // A part per subject that exists for the partner: the event about a view
+  // names only the subjects it could show (residents only).
+  const policy::Overlegvorm* o = cov->FindOverlegvorm(s.meeting.overlegvorm);
+  std::vector<audit::SubjectPart> shown_parts;
   for (std::size_t i = 0; i < s.subjects.size(); ++i) {
+    if (!o || !SubjectExists(*cov, *o, s, static_cast<int>(i), partner)) continue;
     auto set = audit::MakeDecisionSet(fields[i], from[i]);
     parts[i].subject = s.subjects[i].pseudonym;
     parts[i].set = set->hex;
     bool seen = std::any_of(out->sets.begin(), out->sets.end(),
                             [&](const auto& x) { return x->digest == set->digest; });
     if (!seen) out->sets.push_back(std::move(set));
+    shown_parts.push_back(std::move(parts[i]));
   }
-  out->list = audit::MakePartList(parts);
+  out->list = audit::MakePartList(shown_parts);
   // The keys in the order DumpJson writes them (sorted).
   std::string& body = out->body;
   body.reserve(filtered->subjects_text.size() + 128);
@@ -105,7 +116,7 @@ Result<std::shared_ptr<const RenderedView>> DossierViews::Render(
   std::shared_ptr<const RenderedView> result = std::move(out);
   std::lock_guard<std::mutex> lock(s.views_mu);
   if (s.views.size() > 64) s.views.clear();
-  s.views[partner] = result;
+  s.views[key] = result;
   return result;
 }
 
@@ -113,19 +124,26 @@ Result<DossierViews::Prepared> DossierViews::Prepare(const audit::Actor& caller,
                                                      std::string_view meeting_id) {
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
-  if (!HasRole(caller, Role::kParticipant)) {
-    return Status::PermissionDenied("only participants view dossiers");
-  }
-  auto snap = ctx_.snapshots.Load(meeting_id);
-  if (!snap.ok()) return snap.status();
-  const Snapshot& s = **snap;
-  const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
+  const policy::Overlegvorm* o = nullptr;
   auto refused = [&](Status refusal) {
     Prepared out;
     out.event = EventRecorder::Refusal(caller, c, o, meeting_id, refusal);
     out.refusal = std::move(refusal);
     return out;
   };
+  if (!HasRole(caller, Role::kParticipant)) {
+    return refused(Status::PermissionDenied("only participants view dossiers"));
+  }
+  auto snap = ctx_.snapshots.Load(meeting_id);
+  if (!snap.ok()) return snap.status();
+  const Snapshot& s = **snap;
+  o = c.FindOverlegvorm(s.meeting.overlegvorm);
+  const bool house = c.IsHouse(caller.partner);
+  if (!house && !s.IsParticipant(caller.partner)) {
+    return refused(Status::PermissionDenied("not a participant of this meeting"));
+  }
+  // The circle and the meeting's staff: a hash look-up and a short list.
+  if (Status in = CheckCircle(caller, c, o, s.staff); !in.ok()) return refused(in);
   if (StateOf(s.meeting) != MeetingState::kOpen) {
     return refused(
         Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed"));
@@ -134,28 +152,36 @@ Result<DossierViews::Prepared> DossierViews::Prepare(const audit::Actor& caller,
     return refused(Status::Make(Code::kPermissionDenied, "overlegvorm_withdrawn",
                                 "the overlegvorm is no longer in the covenant"));
   }
-  const bool house = c.IsHouse(caller.partner);
-  if (!house && !s.IsParticipant(caller.partner)) {
-    return refused(Status::PermissionDenied("not a participant of this meeting"));
-  }
+  bool person_signed = false;
   if (!house && s.IsAdHoc(caller.partner)) {
-    if (!s.Signed(caller.partner)) {
-      return refused(Status::Make(Code::kPermissionDenied, "declaration_not_signed",
-                                  "sign the confidentiality declaration for this meeting first"));
+    // The person signs, for the text in force (exchange/access.h).
+    switch (DeclarationStateOf(caller, s, c)) {
+      case DeclarationState::kUnsigned:
+        return refused(Status::Make(Code::kPermissionDenied, "declaration_not_signed",
+                                    "sign the confidentiality declaration for this meeting first"));
+      case DeclarationState::kOutdated:
+        return refused(Status::Make(Code::kPermissionDenied, "declaration_outdated",
+                                    "the confidentiality declaration has changed since it was "
+                                    "signed; sign the declaration in force"));
+      case DeclarationState::kSigned:
+        person_signed = true;
+        break;
     }
     if (ctx_.Now() >= s.meeting.ends_at) {
       return refused(
           Status::Make(Code::kPermissionDenied, "meeting_ended", "the meeting has ended"));
     }
   }
-  auto view = Render(s, cp, caller.partner);
+  auto view = Render(s, cp, caller.partner, person_signed);
   if (!view.ok()) return view.status();
-  // One dossier_disclosed event for the view.
+  // One dossier_disclosed event for the view, naming every supplier whose
+  // values it shows.
   Prepared out;
   out.view = std::move(*view);
   out.event = EventRecorder::Base(audit::kDossierDisclosed, caller, c, o, meeting_id);
   out.event.recipient = caller.partner;
   out.event.supplier = out.view->supplier;
+  out.event.suppliers = out.view->suppliers;
   out.event.parts_list = out.view->list->hex;
   out.event.detail = Json{{"phase", PhaseOf(s.meeting)}};
   return out;

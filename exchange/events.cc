@@ -4,6 +4,11 @@
 #include "policy/covenant.h"
 
 namespace vh::exchange {
+namespace {
+thread_local uint64_t t_refusals = 0;
+}  // namespace
+
+uint64_t EventRecorder::RefusalsOnThisThread() { return t_refusals; }
 
 audit::CovenantRef CovenantRefOf(const policy::Covenant& c) {
   return audit::CovenantRef{c.id(), c.version(), c.sha256()};
@@ -33,7 +38,10 @@ audit::Event EventRecorder::Refusal(const audit::Actor& actor, const policy::Cov
   e.subject = std::string(subject);
   e.supplier = std::string(supplier);
   e.recipient = actor.partner;
-  e.outcome = "refused " + std::to_string(refusal.code() == Code::kConflict ? 409 : 403);
+  const int http = refusal.code() == Code::kConflict          ? 409
+                   : refusal.code() == Code::kUnauthenticated ? 401
+                                                              : 403;
+  e.outcome = "refused " + std::to_string(http);
   e.detail = Json{{"reason", refusal.reason()}};
   return e;
 }
@@ -47,12 +55,21 @@ Status EventRecorder::Refuse(const audit::Actor& actor, const policy::Covenant& 
                              const policy::Overlegvorm* o, std::string_view meeting,
                              const Status& refusal, std::string_view subject,
                              std::string_view supplier) {
+  ++t_refusals;
   Status s = log_.Append(Refusal(actor, c, o, meeting, refusal, subject, supplier)).status();
   if (!s.ok()) return RefusalUnrecorded();
   return refusal;
 }
 
+Status EventRecorder::Refuse(audit::Event refusal_event, const Status& refusal) {
+  ++t_refusals;
+  Status s = log_.Append(std::move(refusal_event)).status();
+  if (!s.ok()) return RefusalUnrecorded();
+  return refusal;
+}
+
 void EventRecorder::AppendRefusalAsync(audit::Event refusal, std::function<void(Status)> done) {
+  ++t_refusals;
   log_.AppendAsync(std::move(refusal), std::move(done));
 }
 

@@ -13,6 +13,7 @@
 // Thread-safety: as the audit log (every method may be called concurrently).
 // Borrows the audit log, which must outlive the recorder.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,8 +43,9 @@ class EventRecorder {
   // the overlegvorm and its purpose when `o` is known; outcome "ok".
   static audit::Event Base(const char* type, const audit::Actor& actor, const policy::Covenant& c,
                            const policy::Overlegvorm* o, std::string_view meeting);
-  // The access_refused event of `refusal` (outcome "refused 403", or 409 for
-  // a Conflict; detail {reason}), with the actor's partner as recipient.
+  // The access_refused event of `refusal` (outcome "refused 403", 409 for a
+  // Conflict, 401 for Unauthenticated; detail {reason}), with the actor's
+  // partner as recipient.
   static audit::Event Refusal(const audit::Actor& actor, const policy::Covenant& c,
                               const policy::Overlegvorm* o, std::string_view meeting,
                               const Status& refusal, std::string_view subject = "",
@@ -57,8 +59,16 @@ class EventRecorder {
   Status Refuse(const audit::Actor& actor, const policy::Covenant& c, const policy::Overlegvorm* o,
                 std::string_view meeting, const Status& refusal, std::string_view subject = "",
                 std::string_view supplier = "");
+  // The same with the refusal's event made already (Refusal(), then
+  // narrowed or given more detail).
+  Status Refuse(audit::Event refusal_event, const Status& refusal);
   // A refusal event without blocking (dossier views).
   void AppendRefusalAsync(audit::Event refusal, std::function<void(Status)> done);
+  // How many refusals this thread has handed to the log (Refuse,
+  // AppendRefusalAsync), whether or not they were written: ExchangeService
+  // compares it around a call to record, once, a refusal (401/403/409) that
+  // the use case did not (exchange_service.cc).
+  static uint64_t RefusalsOnThisThread();
   // A dossier view's event naming its part list and decision sets.
   void AppendViewAsync(audit::Event event, std::shared_ptr<const audit::PartList> list,
                        std::vector<std::shared_ptr<const audit::DecisionSet>> sets,

@@ -1,5 +1,7 @@
 #include "exchange/exchange_service.h"
 
+#include <type_traits>
+
 #include "exchange/context.h"
 #include "exchange/declarations.h"
 #include "exchange/dossier_view.h"
@@ -8,6 +10,42 @@
 #include "exchange/retention.h"
 
 namespace vh::exchange {
+namespace {
+
+// What a refused call concerned, for its access_refused event.
+enum class Concern { kMeeting, kRequest, kNone };
+
+bool IsRefusal(Code code) {
+  return code == Code::kUnauthenticated || code == Code::kPermissionDenied ||
+         code == Code::kConflict;
+}
+
+// Every 401/403/409 of the exchange is an access_refused event: the use
+// cases record theirs with the overlegvorm and subject they know; a refusal
+// that reaches the facade unrecorded (RefusalsOnThisThread did not move,
+// e.g. a store's Conflict in a race) is recorded here with what the call
+// names: the meeting, or the request (detail.request).
+template <typename R>
+R Recorded(Context& ctx, const audit::Actor& caller, Concern what, std::string_view id,
+           uint64_t refusals_before, R result) {
+  Status st;
+  if constexpr (std::is_same_v<R, Status>) {
+    st = result;
+  } else {
+    st = result.status();
+  }
+  if (st.ok() || !IsRefusal(st.code()) ||
+      EventRecorder::RefusalsOnThisThread() != refusals_before) {
+    return result;
+  }
+  auto cp = ctx.covenant();
+  audit::Event e = EventRecorder::Refusal(caller, *cp, nullptr,
+                                          what == Concern::kMeeting ? id : std::string_view(), st);
+  if (what == Concern::kRequest) e.detail["request"] = std::string(id);
+  return ctx.events.Refuse(std::move(e), st);
+}
+
+}  // namespace
 
 // The shared context and the use cases over it.
 struct ExchangeService::Parts {
@@ -36,70 +74,94 @@ ExchangeService::~ExchangeService() = default;
 
 Result<Meeting> ExchangeService::CreateMeeting(const audit::Actor& caller,
                                                const exchange::CreateMeeting& command) {
-  return parts_->meetings.Create(caller, command);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kMeeting, "", before,
+                  parts_->meetings.Create(caller, command));
 }
 
 Result<Meeting> ExchangeService::GetMeeting(const audit::Actor& caller,
                                             std::string_view meeting_id) {
-  return parts_->meetings.Get(caller, meeting_id);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kMeeting, meeting_id, before,
+                  parts_->meetings.Get(caller, meeting_id));
 }
 
 Result<CreatedRequests> ExchangeService::CreateRequests(const audit::Actor& caller,
                                                         std::string_view meeting_id,
                                                         const exchange::CreateRequests& command) {
-  return parts_->requests.Create(caller, meeting_id, command);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kMeeting, meeting_id, before,
+                  parts_->requests.Create(caller, meeting_id, command));
 }
 
 Result<PhaseChange> ExchangeService::SetPhase(const audit::Actor& caller,
                                               std::string_view meeting_id,
                                               const exchange::SetPhase& command) {
-  return parts_->meetings.ChangePhase(caller, meeting_id, command);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kMeeting, meeting_id, before,
+                  parts_->meetings.ChangePhase(caller, meeting_id, command));
 }
 
 Result<ClosedMeeting> ExchangeService::Close(const audit::Actor& caller,
                                              std::string_view meeting_id,
                                              const CloseMeeting& command) {
-  return parts_->meetings.Close(caller, meeting_id, command);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kMeeting, meeting_id, before,
+                  parts_->meetings.Close(caller, meeting_id, command));
 }
 
 Result<RetentionExtension> ExchangeService::ExtendRetention(
     const audit::Actor& caller, std::string_view meeting_id,
     const exchange::ExtendRetention& command) {
-  return parts_->meetings.Extend(caller, meeting_id, command);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kMeeting, meeting_id, before,
+                  parts_->meetings.Extend(caller, meeting_id, command));
 }
 
 Result<std::vector<SupplierRequest>> ExchangeService::ListRequests(const audit::Actor& caller,
                                                                    RequestFilter filter) {
-  return parts_->requests.List(caller, filter);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kNone, "", before,
+                  parts_->requests.List(caller, filter));
 }
 
 Result<AnswerReceipt> ExchangeService::Answer(const audit::Actor& caller,
                                               std::string_view request_id,
                                               const AnswerRequest& command) {
-  return parts_->requests.Answer(caller, request_id, command);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kRequest, request_id, before,
+                  parts_->requests.Answer(caller, request_id, command));
 }
 
 Result<DeclinedRequest> ExchangeService::Decline(const audit::Actor& caller,
                                                  std::string_view request_id,
                                                  const DeclineRequest& command) {
-  return parts_->requests.Decline(caller, request_id, command);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kRequest, request_id, before,
+                  parts_->requests.Decline(caller, request_id, command));
 }
 
 Status ExchangeService::RecordSupplierFailure(const audit::Actor& system,
                                               std::string_view request_id,
                                               std::string_view reason) {
-  return parts_->requests.RecordFailure(system, request_id, reason);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, system, Concern::kRequest, request_id, before,
+                  parts_->requests.RecordFailure(system, request_id, reason));
 }
 
 Result<Declaration> ExchangeService::GetDeclaration(const audit::Actor& caller,
                                                     std::string_view meeting_id) {
-  return parts_->declarations.Get(caller, meeting_id);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kMeeting, meeting_id, before,
+                  parts_->declarations.Get(caller, meeting_id));
 }
 
 Result<DeclarationSignature> ExchangeService::SignDeclaration(
     const audit::Actor& caller, std::string_view meeting_id,
     const exchange::SignDeclaration& command) {
-  return parts_->declarations.Sign(caller, meeting_id, command);
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kMeeting, meeting_id, before,
+                  parts_->declarations.Sign(caller, meeting_id, command));
 }
 
 Result<std::string> ExchangeService::DossierBody(const audit::Actor& caller,

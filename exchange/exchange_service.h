@@ -27,10 +27,22 @@
 //     is rolled back, as the store runs the append inside its transaction).
 // Status messages never contain values, names, BSNs or subject refs.
 //
+// Every refusal (401, 403, 409) is an access_refused event with its reason
+// code, appended before the caller hears of it.
+//
+// Need-to-know per person and per subject (exchange/access.h): in a meeting
+// of an overlegvorm with a circle only the certificates it lists take part
+// (403 "not_in_circle"); a meeting may name the house's staff taking part
+// (403 "not_in_staff"); a subject that is not the resident of a partner the
+// overlegvorm names `residents_only` does not exist for that partner (no
+// request, no dossier entry, not in the metadata, not in the events about
+// its views); declarations are per person.
+//
 // Meeting states: open -> closed -> shredded (retention). Views of a closed
-// meeting are 403 ("meeting_closed"), answers 409. An ad hoc partner sees
-// nothing before it has signed the declaration for the meeting and nothing
-// after the meeting's ends_at.
+// meeting are 403 ("meeting_closed"), answers 409. An ad hoc participant
+// sees nothing of the dossier before the person signed the declaration in
+// force (403 "declaration_not_signed", "declaration_outdated") and nothing
+// after the meeting's ends_at; its GetMeeting is then limited.
 //
 // Answering twice (see exchange/README.md): a second answer to the same
 // request REPLACES the first while the meeting is open; the replaced fields
@@ -90,7 +102,10 @@ class ExchangeService {
   // POST /v1/meetings. The meeting as GetMeeting shows it to a coordinator.
   Result<Meeting> CreateMeeting(const audit::Actor& caller, const exchange::CreateMeeting& command);
   // GET /v1/meetings/{id}: coordinator, or a participant of a partner taking
-  // part (members, ad hoc invitees) while the meeting is open.
+  // part (members, ad hoc invitees) while the meeting is open; a participant
+  // sees only the subjects that exist for its partner; an ad hoc
+  // participant that has not signed the text in force, or after ends_at,
+  // sees only id, overlegvorm, starts_at, ends_at and its declaration state.
   Result<Meeting> GetMeeting(const audit::Actor& caller, std::string_view meeting_id);
   // POST /v1/meetings/{id}/requests: one request per supplier that some rule
   // lets supply, and subject; only the ones not sent yet.
@@ -129,7 +144,7 @@ class ExchangeService {
 
   // --- participants --------------------------------------------------------
   // GET /v1/meetings/{id}/declaration (participant of an invited ad hoc
-  // partner).
+  // partner): the text in force, its hash and the caller's own state.
   Result<Declaration> GetDeclaration(const audit::Actor& caller, std::string_view meeting_id);
   // POST /v1/meetings/{id}/declarations.
   Result<DeclarationSignature> SignDeclaration(const audit::Actor& caller,
@@ -144,9 +159,9 @@ class ExchangeService {
   // is returned.
   Result<std::string> DossierBody(const audit::Actor& caller, std::string_view meeting_id);
   // DossierBody without blocking on the audit commit: `done` runs once, on
-  // the caller's thread for an error found before an event is due (wrong
-  // role, unknown meeting), else on the audit writer's thread once the
-  // view's or the refusal's event is durable (or could not be written: 503).
+  // the caller's thread for an error found before an event is due (unknown
+  // meeting), else on the audit writer's thread once the view's or the
+  // refusal's event is durable (or could not be written: 503).
   // It must be quick. The body is the rendered view's own, shared, not a
   // copy.
   void DossierBodyAsync(const audit::Actor& caller, std::string_view meeting_id,
@@ -155,9 +170,11 @@ class ExchangeService {
   Result<Json> Dossier(const audit::Actor& caller, std::string_view meeting_id);
 
   // --- retention -----------------------------------------------------------
-  // Shreds every closed meeting past its retention (data key destroyed, rows
-  // removed, one data_shredded event each). Called by the gateway's sweep
-  // and `vhgate retention run`.
+  // Closes every meeting nobody closed a day after its ends_at (outcome
+  // "geen-besluit", retention from ends_at) and shreds every closed meeting
+  // past its retention (data key destroyed, rows removed, one data_shredded
+  // event each); exchange/retention.h. Called by the gateway's sweep and
+  // `vhgate retention run`.
   Result<RetentionRun> RunRetention(const audit::Actor& system);
 
  private:

@@ -7,6 +7,8 @@
 
 #include "core/bsn.h"
 #include "core/log.h"
+#include "crypto/primitives.h"
+#include "exchange/access.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
 #include "policy/filter.h"
@@ -51,16 +53,99 @@ Status CheckParticipants(const policy::Covenant& c, const policy::Overlegvorm& o
   return Status::Ok();
 }
 
+bool HasControlChars(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; });
+}
+
+// The house CNs a new meeting names.
+Status CheckStaff(const policy::Overlegvorm& o, const std::vector<std::string>& staff) {
+  if (!o.circle.empty()) {
+    return Invalid("staff_with_circle", "/staff",
+                   "the overlegvorm's circle names who of the house takes part");
+  }
+  if (staff.size() > kMaxStaff) return Invalid("too_many", "/staff", "too many CNs");
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < staff.size(); ++i) {
+    const std::string path = "/staff/" + std::to_string(i);
+    if (staff[i].empty()) return Invalid("empty", path, "must not be empty");
+    if (staff[i].size() > kMaxCnBytes || HasControlChars(staff[i])) {
+      return Invalid("invalid_cn", path, "not a certificate CN (at most 64 characters)");
+    }
+    if (!seen.insert(staff[i]).second) return Invalid("duplicate", path, "listed twice");
+  }
+  return Status::Ok();
+}
+
+// The municipality a subject lives in: as the coordinator gave it, else the
+// `gemeente` of the first address in its identity (field order); "" when
+// unknown.
+Result<std::string> SubjectMunicipality(const policy::Covenant& c, const SubjectEntry& entry,
+                                        const std::string& path) {
+  if (entry.municipality) {
+    std::string_view m = policy::TrimAscii(*entry.municipality);
+    if (m.empty()) return Invalid("empty", path + "/municipality", "must not be blank");
+    if (m.size() > kMaxMunicipalityBytes || HasControlChars(m)) {
+      return Invalid("invalid_municipality", path + "/municipality",
+                     "not a municipality name (at most 128 characters)");
+    }
+    return std::string(m);
+  }
+  for (const auto& [key, value] : entry.identity) {
+    const policy::Field* field = c.FindField(key);
+    if (!field || field->type != policy::FieldType::kAddress || !value.is_object()) continue;
+    auto g = value.find("gemeente");
+    if (g != value.end() && g->is_string()) {
+      std::string_view m = policy::TrimAscii(g->get_ref<const std::string&>());
+      if (!m.empty()) return std::string(m);
+    }
+  }
+  return std::string();
+}
+
+// The partners a coordinator names for one subject: each one the covenant
+// lets supply in the overlegvorm and for which the subject exists.
+Status CheckSubjectSuppliers(const policy::Covenant& c, const policy::Overlegvorm& o,
+                             const std::vector<std::string>& ad_hoc,
+                             const std::string& municipality,
+                             const std::vector<std::string>& suppliers, const std::string& path) {
+  const std::vector<const policy::Partner*> may = policy::RequestSuppliers(c, o, ad_hoc);
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < suppliers.size(); ++i) {
+    const std::string p = path + "/suppliers/" + std::to_string(i);
+    const policy::Partner* partner = c.FindPartner(suppliers[i]);
+    if (!partner) return Invalid("unknown_partner", p, "not a partner of the covenant");
+    if (std::find(may.begin(), may.end(), partner) == may.end()) {
+      return Invalid("nothing_to_supply", p,
+                     "the covenant lets this partner supply nothing in this meeting");
+    }
+    const bool invited = std::find(ad_hoc.begin(), ad_hoc.end(), partner->id) != ad_hoc.end();
+    if (!policy::AskAbout(c, o, partner->id, invited, municipality)) {
+      return Invalid("not_resident", p,
+                     "this partner sees only residents of its municipality in this overlegvorm");
+    }
+    if (!seen.insert(suppliers[i]).second) return Invalid("duplicate", p, "listed twice");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Meeting> Meetings::Create(const audit::Actor& caller, const CreateMeeting& command) {
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
-  VH_RETURN_IF_ERROR(RequireHouseCoordinator(caller, c));
+  if (Status s = RequireHouseCoordinator(caller, c); !s.ok()) {
+    return ctx_.events.Refuse(caller, c, nullptr, "", s);
+  }
   const policy::Overlegvorm* o = c.FindOverlegvorm(command.overlegvorm);
   if (!o) {
     return Invalid("unknown_overlegvorm", "/overlegvorm", "not an overlegvorm of the covenant");
   }
+  // The coordinator who creates a meeting of a circle must be in it.
+  if (Status s = CheckCircle(caller, c, o, std::nullopt); !s.ok()) {
+    return ctx_.events.Refuse(caller, c, o, "", s);
+  }
+  if (command.staff) VH_RETURN_IF_ERROR(CheckStaff(*o, *command.staff));
   if (command.ends_at <= command.starts_at) {
     return Invalid("invalid_time", "/ends_at", "must be after starts_at");
   }
@@ -93,6 +178,8 @@ Result<Meeting> Meetings::Create(const audit::Actor& caller, const CreateMeeting
   nm.meeting.covenant_sha256 = c.sha256();
   for (const auto& m : members) nm.participants.push_back({m, false});
   for (const auto& a : ad_hoc) nm.participants.push_back({a, true});
+  nm.staff = command.staff;
+  Json ref_keys = Json::object();  // the audit's key of each (meeting, ref) -> pseudonym
   std::vector<store::AnswerRecord> house_answers;
   std::set<std::string> refs;
   for (std::size_t i = 0; i < command.subjects.size(); ++i) {
@@ -133,18 +220,36 @@ Result<Meeting> Meetings::Create(const audit::Actor& caller, const CreateMeeting
       }
     }
     s.identity = std::move(identity);
-    s.pseudonym = ctx_.events.pseudonymizer().SubjectPseudonym(bsn.empty() ? s.ref : bsn);
+    // Without a BSN the pseudonym is the meeting's own: "S1" of one meeting
+    // is not "S1" of another.
+    const audit::Pseudonymizer& pseudonyms = ctx_.events.pseudonymizer();
+    const std::string ref_key = pseudonyms.MeetingSubjectPseudonym(nm.meeting.id, s.ref);
+    s.pseudonym = bsn.empty() ? ref_key : pseudonyms.SubjectPseudonym(bsn);
+    ref_keys[ref_key] = s.pseudonym;
+    auto municipality = SubjectMunicipality(c, entry, path);
+    if (!municipality.ok()) return municipality.status();
+    if (entry.suppliers) {
+      VH_RETURN_IF_ERROR(
+          CheckSubjectSuppliers(c, *o, ad_hoc, *municipality, *entry.suppliers, path));
+    }
+    if (!municipality->empty() || entry.suppliers) {
+      nm.scopes.push_back({s.index, std::move(*municipality), entry.suppliers});
+    }
     nm.subjects.push_back(std::move(s));
   }
 
   std::vector<audit::Event> events;
   {
     audit::Event e = EventRecorder::Base(audit::kMeetingCreated, caller, c, o, nm.meeting.id);
+    // `refs` lets an access report be asked for by meeting and ref
+    // (audit/audit_service.h); it names pseudonyms only.
     e.detail = Json{{"subjects", nm.subjects.size()},
                     {"participants", members},
                     {"ad_hoc", ad_hoc},
                     {"starts_at", nm.meeting.starts_at},
-                    {"ends_at", nm.meeting.ends_at}};
+                    {"ends_at", nm.meeting.ends_at},
+                    {"refs", std::move(ref_keys)}};
+    if (command.staff) e.detail["staff"] = *command.staff;
     events.push_back(std::move(e));
   }
   Status s = ctx_.cases.CreateMeeting(nm, house_answers,
@@ -154,7 +259,7 @@ Result<Meeting> Meetings::Create(const audit::Actor& caller, const CreateMeeting
           {{"meeting", nm.meeting.id}, {"overlegvorm", o->id}, {"subjects", nm.subjects.size()}});
   auto snap = ctx_.snapshots.Load(nm.meeting.id);
   if (!snap.ok()) return snap.status();
-  return View(**snap, c, true);
+  return View(**snap, c, "");
 }
 
 Result<Meeting> Meetings::Get(const audit::Actor& caller, std::string_view meeting_id) {
@@ -163,24 +268,43 @@ Result<Meeting> Meetings::Get(const audit::Actor& caller, std::string_view meeti
   auto snap = ctx_.snapshots.Load(meeting_id);
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
-  const bool coordinator = IsHouseCoordinator(caller, c);
-  if (!coordinator) {
-    const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
-    if (!HasRole(caller, Role::kParticipant) ||
-        !(s.IsParticipant(caller.partner) || c.IsHouse(caller.partner))) {
-      return ctx_.events.Refuse(caller, c, o, meeting_id,
-                                Status::PermissionDenied("not a participant of this meeting"));
-    }
-    if (StateOf(s.meeting) != MeetingState::kOpen) {
-      return ctx_.events.Refuse(
-          caller, c, o, meeting_id,
-          Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed"));
-    }
+  const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
+  auto refuse = [&](Status refusal) {
+    return ctx_.events.Refuse(caller, c, o, meeting_id, refusal);
+  };
+  if (Status in = CheckCircle(caller, c, o, s.staff); !in.ok()) return refuse(in);
+  if (IsHouseCoordinator(caller, c)) return View(s, c, "");
+  if (!HasRole(caller, Role::kParticipant) ||
+      !(s.IsParticipant(caller.partner) || c.IsHouse(caller.partner))) {
+    return refuse(Status::PermissionDenied("not a participant of this meeting"));
   }
-  return View(s, c, coordinator);
+  if (StateOf(s.meeting) != MeetingState::kOpen) {
+    return refuse(Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed"));
+  }
+  if (IsAdHocParticipant(caller, s)) {
+    // Before the person signed the text in force, and after the end, an ad
+    // hoc participant sees only when the meeting is and its own state.
+    const DeclarationState d = DeclarationStateOf(caller, s, c);
+    if (d != DeclarationState::kSigned || ctx_.Now() >= s.meeting.ends_at) {
+      Meeting limited;
+      limited.id = s.meeting.id;
+      limited.overlegvorm = s.meeting.overlegvorm;
+      limited.state = StateOf(s.meeting);
+      limited.limited = true;
+      limited.declaration = d;
+      limited.starts_at = StoredTime(s.meeting.starts_at);
+      limited.ends_at = StoredTime(s.meeting.ends_at);
+      return limited;
+    }
+    Meeting out = View(s, c, caller.partner);
+    out.declaration = d;
+    return out;
+  }
+  return View(s, c, caller.partner);
 }
 
-Meeting Meetings::View(const Snapshot& s, const policy::Covenant& c, bool coordinator) {
+Meeting Meetings::View(const Snapshot& s, const policy::Covenant& c, std::string_view viewer) {
+  const bool coordinator = viewer.empty();
   const store::MeetingRecord& m = s.meeting;
   Meeting out;
   out.id = m.id;
@@ -191,20 +315,25 @@ Meeting Meetings::View(const Snapshot& s, const policy::Covenant& c, bool coordi
     out.shredded_at = StoredTime(m.shredded_at);
     return out;
   }
-  if (const policy::Overlegvorm* o = c.FindOverlegvorm(m.overlegvorm)) out.purpose = o->purpose;
+  const policy::Overlegvorm* o = c.FindOverlegvorm(m.overlegvorm);
+  if (o) out.purpose = o->purpose;
   out.title = m.title;
   out.starts_at = StoredTime(m.starts_at);
   out.ends_at = StoredTime(m.ends_at);
   out.created_at = StoredTime(m.created_at);
   out.phase = m.client_present ? Phase::kClientPresent : Phase::kClientAbsent;
+  const std::string text_sha256 = crypto::Sha256Hex(c.declaration());
   for (const auto& p : s.participants) {
     if (p.ad_hoc) {
-      out.ad_hoc.push_back({p.partner, s.Signed(p.partner)});
+      out.ad_hoc.push_back({p.partner, s.AnySigned(p.partner, text_sha256)});
     } else {
       out.participants.push_back(p.partner);
     }
   }
   for (const auto& sub : s.subjects) {
+    // A subject that does not exist for the viewer's partner is not listed
+    // (residents only); fail closed once the overlegvorm is withdrawn.
+    if (!coordinator && (!o || !SubjectExists(c, *o, s, sub.index, viewer))) continue;
     MeetingSubject x{sub.ref, std::nullopt, std::nullopt};
     if (coordinator) x.reason = sub.reason;
     if (!sub.outcome.empty()) x.outcome = sub.outcome;
@@ -219,6 +348,7 @@ Meeting Meetings::View(const Snapshot& s, const policy::Covenant& c, bool coordi
     }
   }
   if (coordinator) {
+    out.staff = s.staff;
     auto reqs = ctx_.cases.RequestsOfMeeting(m.id);
     if (reqs.ok()) {
       std::map<RequestState, int> counts;
@@ -234,9 +364,8 @@ Result<PhaseChange> Meetings::ChangePhase(const audit::Actor& caller, std::strin
                                           const SetPhase& command) {
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
-  VH_RETURN_IF_ERROR(RequireHouseCoordinator(caller, c));
   const bool present = command.client_present;
-  auto snap = ctx_.snapshots.Load(meeting_id);
+  auto snap = LoadCoordinated(ctx_, caller, c, meeting_id);
   if (!snap.ok()) return snap.status();
   const policy::Overlegvorm* o = c.FindOverlegvorm((*snap)->meeting.overlegvorm);
   audit::Event e = EventRecorder::Base(audit::kPhaseChanged, caller, c, o, meeting_id);
@@ -251,12 +380,12 @@ Result<ClosedMeeting> Meetings::Close(const audit::Actor& caller, std::string_vi
                                       const CloseMeeting& command) {
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
-  VH_RETURN_IF_ERROR(RequireHouseCoordinator(caller, c));
-  auto snap = ctx_.snapshots.Load(meeting_id);
+  auto snap = LoadCoordinated(ctx_, caller, c, meeting_id);
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
   if (StateOf(s.meeting) != MeetingState::kOpen) {
-    return Status::Conflict("meeting_closed", "the meeting is already closed");
+    return ctx_.events.Refuse(caller, c, c.FindOverlegvorm(s.meeting.overlegvorm), meeting_id,
+                              Status::Conflict("meeting_closed", "the meeting is already closed"));
   }
   std::map<int, std::string> outcomes;  // by agenda position
   for (std::size_t i = 0; i < command.outcomes.size(); ++i) {
@@ -307,14 +436,16 @@ Result<RetentionExtension> Meetings::Extend(const audit::Actor& caller, std::str
                                             const ExtendRetention& command) {
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
-  VH_RETURN_IF_ERROR(RequireHouseCoordinator(caller, c));
-  if (command.reason.empty()) return Invalid("empty", "/reason", "a reason is required");
-  auto m = ctx_.cases.GetMeeting(meeting_id);
-  if (!m.ok()) return m.status();
+  auto snap = LoadCoordinated(ctx_, caller, c, meeting_id);
+  if (!snap.ok()) return snap.status();
+  const store::MeetingRecord* m = &(*snap)->meeting;
   if (StateOf(*m) != MeetingState::kClosed) {
-    return Status::Conflict("meeting_not_closed",
-                            "retention can be extended for closed meetings only");
+    return ctx_.events.Refuse(
+        caller, c, c.FindOverlegvorm(m->overlegvorm), meeting_id,
+        Status::Conflict("meeting_not_closed",
+                         "retention can be extended for closed meetings only"));
   }
+  if (command.reason.empty()) return Invalid("empty", "/reason", "a reason is required");
   std::string current = m->retention_until;
   if (m->extended_until > current) current = m->extended_until;
   const std::string until = FormatUtc(command.until);

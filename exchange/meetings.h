@@ -1,8 +1,11 @@
 #pragma once
 // Meetings (internal to exchange/; ExchangeService is the entry): create,
 // read, phase, close with outcomes, extend retention. Coordinators of the
-// house only, except reading a meeting, which participants of partners
-// taking part may do while it is open (a refusal is audited).
+// house only (in the circle, where the overlegvorm has one), except reading
+// a meeting, which participants of partners taking part may do while it is
+// open (exchange/access.h: circle, staff; an ad hoc participant that has not
+// signed, or after the end, sees a limited meeting). Every refusal is
+// audited.
 //
 // Audit events: meeting_created, phase_changed, meeting_closed (one for the
 // meeting, one per decided subject), retention_extended, access_refused.
@@ -34,8 +37,10 @@ class Meetings {
                                     const ExtendRetention& command);
 
  private:
-  // The meeting as `coordinator` or a participant sees it.
-  Meeting View(const Snapshot& s, const policy::Covenant& c, bool coordinator);
+  // The meeting as a coordinator (`viewer` "") or a participant of partner
+  // `viewer` sees it: a participant sees only the subjects that exist for
+  // its partner (residents only).
+  Meeting View(const Snapshot& s, const policy::Covenant& c, std::string_view viewer);
 
   Context& ctx_;
 };

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/log.h"
+#include "exchange/access.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
 #include "policy/filter.h"
@@ -26,8 +27,12 @@ struct OwnRequest {
   std::string pseudonym;                             // of the request's subject
 };
 
-// Loads request `request_id`; another partner's request is refused (403,
-// audited as access_refused).
+// Loads request `request_id` for a supplier certificate of its partner;
+// every refusal is audited (access_refused): another partner's request (the
+// event names neither that partner nor, unless it exists for the caller's
+// partner, the subject), a certificate outside the meeting's circle, a
+// subject that no longer exists for the partner (a reload made it residents
+// only).
 Result<OwnRequest> LoadOwnRequest(Context& ctx, const audit::Actor& caller,
                                   const policy::Covenant& c, std::string_view request_id) {
   OwnRequest out;
@@ -41,10 +46,21 @@ Result<OwnRequest> LoadOwnRequest(Context& ctx, const audit::Actor& caller,
   const store::SubjectRecord* subject = out.snap->Subject(out.record.subject);
   if (!subject) return Status::Internal("request refers to a subject the meeting does not have");
   out.pseudonym = subject->pseudonym;
+  const policy::Overlegvorm* o = out.overlegvorm;
+  const bool exists = !o || SubjectExists(c, *o, *out.snap, out.record.subject, caller.partner);
+  auto refuse = [&](Status refusal) {
+    audit::Event e = EventRecorder::Refusal(caller, c, o, out.record.meeting, refusal,
+                                            exists ? out.pseudonym : "");
+    e.detail["request"] = out.record.id;
+    return ctx.events.Refuse(std::move(e), refusal);
+  };
   if (out.record.supplier != caller.partner) {
-    return ctx.events.Refuse(caller, c, out.overlegvorm, out.record.meeting,
-                             Status::PermissionDenied("this request was sent to another partner"),
-                             out.pseudonym, out.record.supplier);
+    return refuse(Status::PermissionDenied("this request was sent to another partner"));
+  }
+  if (Status in = CheckCircle(caller, c, o, out.snap->staff); !in.ok()) return refuse(in);
+  if (!exists) {
+    return refuse(Status::Make(Code::kPermissionDenied, "not_resident",
+                               "the subject of this request does not exist for this partner"));
   }
   return out;
 }
@@ -64,17 +80,18 @@ Result<CreatedRequests> Requests::Create(const audit::Actor& caller, std::string
                                          const CreateRequests& command) {
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
-  VH_RETURN_IF_ERROR(RequireHouseCoordinator(caller, c));
-  auto snap = ctx_.snapshots.Load(meeting_id);
+  auto snap = LoadCoordinated(ctx_, caller, c, meeting_id);
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
-  if (StateOf(s.meeting) != MeetingState::kOpen) {
-    return Status::Conflict("meeting_closed", "the meeting is closed");
-  }
   const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
+  if (StateOf(s.meeting) != MeetingState::kOpen) {
+    return ctx_.events.Refuse(caller, c, o, meeting_id,
+                              Status::Conflict("meeting_closed", "the meeting is closed"));
+  }
   if (!o) {
-    return Status::Conflict("overlegvorm_withdrawn",
-                            "the overlegvorm is no longer in the covenant");
+    return ctx_.events.Refuse(
+        caller, c, o, meeting_id,
+        Status::Conflict("overlegvorm_withdrawn", "the overlegvorm is no longer in the covenant"));
   }
   const std::vector<std::string> ad_hoc = s.AdHocIds();
   std::vector<const policy::Partner*> suppliers = policy::RequestSuppliers(c, *o, ad_hoc);
@@ -108,8 +125,15 @@ Result<CreatedRequests> Requests::Create(const audit::Actor& caller, std::string
   std::vector<audit::Event> events;
   for (const auto& sub : s.subjects) {
     if (sub.identity.is_null()) continue;  // identity dropped: no further requests
+    const store::SubjectScope& scope = s.scopes[static_cast<std::size_t>(sub.index)];
+    // Per subject: only the partners for which it exists (residents only)
+    // and, when the coordinator named them, only those.
+    const std::vector<const policy::Partner*> about =
+        policy::RequestSuppliersAbout(c, *o, ad_hoc, scope.municipality);
     for (const policy::Partner* p : suppliers) {
       if (have.count({sub.index, p->id})) continue;
+      if (std::find(about.begin(), about.end(), p) == about.end()) continue;
+      if (scope.suppliers && !ListContains(*scope.suppliers, p->id)) continue;
       const bool sup_ad_hoc = ListContains(ad_hoc, p->id);
       std::vector<const policy::Field*> fields = policy::SuppliableFields(c, *o, p->id, sup_ad_hoc);
       if (fields.empty()) continue;
@@ -153,11 +177,12 @@ Result<CreatedRequests> Requests::Create(const audit::Actor& caller, std::string
 
 Result<std::vector<SupplierRequest>> Requests::List(const audit::Actor& caller,
                                                     RequestFilter filter) {
-  if (!HasRole(caller, Role::kSupplier)) {
-    return Status::PermissionDenied("only suppliers list requests");
-  }
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
+  if (!HasRole(caller, Role::kSupplier)) {
+    return ctx_.events.Refuse(caller, c, nullptr, "",
+                              Status::PermissionDenied("only suppliers list requests"));
+  }
   auto reqs = ctx_.cases.RequestsOfSupplier(caller.partner);
   if (!reqs.ok()) return reqs.status();
   const std::string now = ctx_.Now();
@@ -176,6 +201,10 @@ Result<std::vector<SupplierRequest>> Requests::List(const audit::Actor& caller,
     if (!sub) continue;
     SupplierRequest row;
     const policy::Overlegvorm* o = c.FindOverlegvorm(snap->meeting.overlegvorm);
+    // Not listed: requests of a circle the certificate is not in, and about a
+    // subject that no longer exists for the partner (a reload).
+    if (!CheckCircle(caller, c, o, snap->staff).ok()) continue;
+    if (o && !SubjectExists(c, *o, *snap, r.subject, caller.partner)) continue;
     if (!sub->identity.is_null() && o) {
       for (const auto* f : o->request_identity) {
         auto it = sub->identity.find(f->id);
@@ -196,20 +225,28 @@ Result<std::vector<SupplierRequest>> Requests::List(const audit::Actor& caller,
 
 Result<AnswerReceipt> Requests::Answer(const audit::Actor& caller, std::string_view request_id,
                                        const AnswerRequest& command) {
-  if (!HasRole(caller, Role::kSupplier)) return Status::PermissionDenied("only suppliers answer");
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
+  if (!HasRole(caller, Role::kSupplier)) {
+    return ctx_.events.Refuse(caller, c, nullptr, "",
+                              Status::PermissionDenied("only suppliers answer"));
+  }
   auto own = LoadOwnRequest(ctx_, caller, c, request_id);
   if (!own.ok()) return own.status();
   const store::RequestRecord& req = own->record;
   const Snapshot& s = *own->snap;
   const policy::Overlegvorm* o = own->overlegvorm;
   if (StateOf(s.meeting) != MeetingState::kOpen) {
-    return Status::Conflict("meeting_closed", "the meeting is closed; answers are not accepted");
+    return ctx_.events.Refuse(
+        caller, c, o, req.meeting,
+        Status::Conflict("meeting_closed", "the meeting is closed; answers are not accepted"),
+        own->pseudonym);
   }
   if (!o) {
-    return Status::Conflict("overlegvorm_withdrawn",
-                            "the overlegvorm is no longer in the covenant");
+    return ctx_.events.Refuse(
+        caller, c, o, req.meeting,
+        Status::Conflict("overlegvorm_withdrawn", "the overlegvorm is no longer in the covenant"),
+        own->pseudonym);
   }
   Json fields = Json::object();
   for (const auto& [field, value] : command.fields) fields[field] = value;
@@ -262,24 +299,31 @@ Result<AnswerReceipt> Requests::Answer(const audit::Actor& caller, std::string_v
 
 Result<DeclinedRequest> Requests::Decline(const audit::Actor& caller, std::string_view request_id,
                                           const DeclineRequest& command) {
-  if (!HasRole(caller, Role::kSupplier)) return Status::PermissionDenied("only suppliers decline");
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
+  if (!HasRole(caller, Role::kSupplier)) {
+    return ctx_.events.Refuse(caller, c, nullptr, "",
+                              Status::PermissionDenied("only suppliers decline"));
+  }
   auto own = LoadOwnRequest(ctx_, caller, c, request_id);
   if (!own.ok()) return own.status();
   const store::RequestRecord& req = own->record;
+  auto conflict = [&](const char* reason, const char* message) {
+    return ctx_.events.Refuse(caller, c, own->overlegvorm, req.meeting,
+                              Status::Conflict(reason, message), own->pseudonym);
+  };
   if (StateOf(own->snap->meeting) != MeetingState::kOpen) {
-    return Status::Conflict("meeting_closed", "the meeting is closed");
+    return conflict("meeting_closed", "the meeting is closed");
   }
   if (command.reason.size() > kMaxReasonBytes) {
     return Invalid("too_long", "/reason", "longer than allowed");
   }
   if (command.reason.empty()) return Invalid("empty", "/reason", "a reason is required");
   if (req.status == store::kRequestAnswered) {
-    return Status::Conflict("already_answered", "the request has been answered");
+    return conflict("already_answered", "the request has been answered");
   }
   if (req.status == store::kRequestDeclined) {
-    return Status::Conflict("already_declined", "the request has been declined");
+    return conflict("already_declined", "the request has been declined");
   }
   audit::Event e =
       EventRecorder::Base(audit::kRequestDeclined, caller, c, own->overlegvorm, req.meeting);
@@ -302,13 +346,16 @@ Status Requests::RecordFailure(const audit::Actor& system, std::string_view requ
   auto snap = ctx_.snapshots.Load(req->meeting);
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
+  const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
   if (StateOf(s.meeting) != MeetingState::kOpen) {
-    return Status::Conflict("meeting_closed", "the meeting is closed");
+    return ctx_.events.Refuse(system, c, o, req->meeting,
+                              Status::Conflict("meeting_closed", "the meeting is closed"));
   }
   if (req->status == store::kRequestAnswered || req->status == store::kRequestDeclined) {
-    return Status::Conflict("already_" + req->status, "the request is no longer open");
+    return ctx_.events.Refuse(
+        system, c, o, req->meeting,
+        Status::Conflict("already_" + req->status, "the request is no longer open"));
   }
-  const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
   audit::Event e = EventRecorder::Base(audit::kSupplierFailed, system, c, o, req->meeting);
   const store::SubjectRecord* subject = s.Subject(req->subject);
   if (!subject) return Status::Internal("request refers to a subject the meeting does not have");

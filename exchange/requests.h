@@ -4,10 +4,16 @@
 // meeting; a supplier lists its requests, answers or declines them; an
 // adapter records that its partner system failed.
 //
+// Need-to-know (exchange/access.h): a request goes per subject only to the
+// partners for which the subject exists (residents only) and, when the
+// coordinator named them for the subject, only to those; a supplier does not
+// list, and may not answer, a request of a circle its certificate is not in.
+//
 // Audit events: request_sent (one per request), answer_received (+
-// field_withheld), request_declined, supplier_failed, access_refused (a
-// supplier acting on another partner's request). Appended inside the store's
-// transaction, so what the log cannot record is rolled back (503).
+// field_withheld), request_declined, supplier_failed, access_refused (every
+// refusal: a wrong role, another partner's request, outside the circle, a
+// closed meeting...). Appended inside the store's transaction, so what the
+// log cannot record is rolled back (503).
 // Errors and thread-safety: as ExchangeService (exchange_service.h).
 // Borrows the context, which must outlive it.
 

@@ -16,9 +16,26 @@ bool Snapshot::IsParticipant(std::string_view partner) const {
   return false;
 }
 
-bool Snapshot::Signed(std::string_view partner) const {
+DeclarationState Snapshot::DeclarationOf(std::string_view partner, std::string_view cn,
+                                         std::string_view fingerprint,
+                                         std::string_view text_sha256) const {
   for (const auto& d : declarations) {
-    if (d.partner == partner) return true;
+    // The person signs, with the certificate it holds now; a row without a
+    // fingerprint (signed before they were recorded) matches nobody.
+    if (d.partner != partner || d.cn != cn || d.fingerprint.empty() ||
+        d.fingerprint != fingerprint) {
+      continue;
+    }
+    return d.text_sha256 == text_sha256 ? DeclarationState::kSigned : DeclarationState::kOutdated;
+  }
+  return DeclarationState::kUnsigned;
+}
+
+bool Snapshot::AnySigned(std::string_view partner, std::string_view text_sha256) const {
+  for (const auto& d : declarations) {
+    if (d.partner == partner && !d.fingerprint.empty() && d.text_sha256 == text_sha256) {
+      return true;
+    }
   }
   return false;
 }
@@ -65,12 +82,26 @@ Result<std::shared_ptr<const Snapshot>> SnapshotCache::Load(std::string_view mee
     auto s = cases_.Subjects(meeting_id);
     if (!s.ok()) return s.status();
     snap->subjects = std::move(*s);
+    snap->scopes.resize(snap->subjects.size());
+    for (std::size_t i = 0; i < snap->scopes.size(); ++i) {
+      snap->scopes[i].index = static_cast<int>(i);
+    }
+    auto scopes = cases_.SubjectScopes(meeting_id);
+    if (!scopes.ok()) return scopes.status();
+    for (auto& scope : *scopes) {
+      if (scope.index < 0 || static_cast<std::size_t>(scope.index) >= snap->scopes.size()) continue;
+      snap->scopes[static_cast<std::size_t>(scope.index)] = std::move(scope);
+    }
+    auto staff = cases_.Staff(meeting_id);
+    if (!staff.ok()) return staff.status();
+    snap->staff = std::move(*staff);
     auto a = cases_.Answers(meeting_id);
     if (!a.ok()) return a.status();
     snap->answers.resize(snap->subjects.size());
     std::vector<std::map<std::string, std::size_t>> field_pos(snap->subjects.size());
     for (std::size_t i = 0; i < snap->subjects.size(); ++i) {
       snap->answers[i].ref = snap->subjects[i].ref;
+      snap->answers[i].municipality = snap->scopes[i].municipality;
     }
     for (auto& ans : *a) {
       if (ans.subject < 0 || static_cast<std::size_t>(ans.subject) >= snap->subjects.size()) {

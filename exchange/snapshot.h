@@ -1,9 +1,10 @@
 #pragma once
 // A meeting's state read once (internal to exchange/): its record,
-// participants, declarations, subjects and the answers grouped for the
-// covenant filter, and the SnapshotCache that keeps one per meeting until the
-// case store's generation changes, so dossier views do not decrypt the
-// meeting again per view.
+// participants, declarations, subjects with their need-to-know (municipality,
+// suppliers), the house staff it names, and the answers grouped for the
+// covenant filter (each subject's municipality set for residents only), and the SnapshotCache that
+// keeps one per meeting until the case store's generation changes, so dossier views do not decrypt
+// the meeting again per view.
 //
 // A Snapshot never changes once loaded; holders share it. It also keeps the
 // partners' rendered dossier views of itself (exchange/dossier_view.h), under
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "exchange/types.h"
 #include "policy/filter.h"
 #include "store/case_store.h"
 
@@ -33,16 +35,22 @@ struct Snapshot {
   store::MeetingRecord meeting;
   std::vector<store::Participant> participants;
   std::vector<store::DeclarationRecord> declarations;
-  std::vector<store::SubjectRecord> subjects;   // agenda order
-  std::vector<policy::SubjectAnswers> answers;  // one per subject, agenda order
-  // Rendered views by recipient partner.
+  std::vector<store::SubjectRecord> subjects;     // agenda order
+  std::vector<store::SubjectScope> scopes;        // one per subject, agenda order
+  std::optional<std::vector<std::string>> staff;  // house CNs the meeting names
+  std::vector<policy::SubjectAnswers> answers;    // one per subject, agenda order
+  // Rendered views by key (exchange/dossier_view.h ViewKey).
   mutable std::mutex views_mu;
   mutable std::map<std::string, std::shared_ptr<const RenderedView>, std::less<>> views;
 
   bool IsAdHoc(std::string_view partner) const;
   bool IsParticipant(std::string_view partner) const;
-  // Whether `partner` signed the declaration for this meeting.
-  bool Signed(std::string_view partner) const;
+  // The declaration state of one person (partner, certificate CN and
+  // fingerprint) when the text in force hashes to `text_sha256`.
+  DeclarationState DeclarationOf(std::string_view partner, std::string_view cn,
+                                 std::string_view fingerprint, std::string_view text_sha256) const;
+  // Whether anyone of `partner` signed the text hashing to `text_sha256`.
+  bool AnySigned(std::string_view partner, std::string_view text_sha256) const;
   std::vector<std::string> AdHocIds() const;
   std::vector<std::string> MemberIds() const;
   // The subject at agenda position `index`; null when there is none.

@@ -36,8 +36,11 @@ inline constexpr std::size_t kMaxSubjects = 500;
 inline constexpr std::size_t kMaxRefBytes = 128;
 inline constexpr std::size_t kMaxTitleBytes = 200;
 inline constexpr std::size_t kMaxReasonBytes = 2000;
-inline constexpr std::size_t kMaxIdBytes = 128;       // an overlegvorm id, a text_sha256
-inline constexpr std::size_t kMaxDecisionBytes = 64;  // an outcome's decision
+inline constexpr std::size_t kMaxIdBytes = 128;            // an overlegvorm id, a text_sha256
+inline constexpr std::size_t kMaxDecisionBytes = 64;       // an outcome's decision
+inline constexpr std::size_t kMaxMunicipalityBytes = 128;  // a subject's municipality
+inline constexpr std::size_t kMaxCnBytes = 64;             // a staff member's certificate CN
+inline constexpr std::size_t kMaxStaff = 100;              // CNs a meeting may name
 
 // Covenant field id -> value (sorted by field id, as JSON objects are).
 using FieldValues = std::map<std::string, Json, std::less<>>;
@@ -48,6 +51,9 @@ enum class MeetingState { kOpen, kClosed, kShredded };
 // kOverdue is never stored: an open request past its deadline.
 enum class RequestState { kOpen, kAnswered, kDeclined, kOverdue, kFailed };
 enum class Phase { kClientAbsent, kClientPresent };
+// One person's confidentiality declaration for a meeting: none, signed for
+// the text in force, or signed for a text that has since changed.
+enum class DeclarationState { kUnsigned, kSigned, kOutdated };
 
 // The names of ../shared/CONTRACT.md ("open", "client_present", ...).
 inline std::string_view MeetingStateName(MeetingState s) {
@@ -79,6 +85,17 @@ inline std::string_view RequestStateName(RequestState s) {
 inline std::string_view PhaseName(Phase p) {
   return p == Phase::kClientPresent ? "client_present" : "client_absent";
 }
+inline std::string_view DeclarationStateName(DeclarationState d) {
+  switch (d) {
+    case DeclarationState::kUnsigned:
+      return "unsigned";
+    case DeclarationState::kSigned:
+      return "signed";
+    case DeclarationState::kOutdated:
+      return "outdated";
+  }
+  return "unsigned";
+}
 inline std::optional<MeetingState> ParseMeetingState(std::string_view s) {
   for (MeetingState m : {MeetingState::kOpen, MeetingState::kClosed, MeetingState::kShredded}) {
     if (MeetingStateName(m) == s) return m;
@@ -99,6 +116,12 @@ struct SubjectEntry {
   std::string ref;       // the coordinator's reference, unique in the meeting
   FieldValues identity;  // request_identity fields and fields the house supplies
   std::string reason;    // reason for notification; may be empty
+  // The municipality the subject lives in; nullopt: the `gemeente` of an
+  // address in `identity`, else unknown (nobody's resident).
+  std::optional<std::string> municipality;
+  // Only these partners are asked about the subject (each must be one the
+  // covenant lets supply in the overlegvorm); nullopt: every such partner.
+  std::optional<std::vector<std::string>> suppliers;
   bool operator==(const SubjectEntry&) const = default;
 };
 
@@ -110,6 +133,9 @@ struct CreateMeeting {
   std::optional<std::vector<std::string>> participants;
   std::vector<std::string> ad_hoc;  // ad hoc partners invited
   std::vector<SubjectEntry> subjects;
+  // CNs of the house's participant certificates taking part; nullopt: every
+  // one (an overlegvorm with a circle names them there instead).
+  std::optional<std::vector<std::string>> staff;
   bool operator==(const CreateMeeting&) const = default;
 };
 
@@ -134,14 +160,18 @@ struct ExtendRetention {
   bool operator==(const ExtendRetention&) const = default;
 };
 
-// A meeting as GET /v1/meetings/{id} shows it. No subject identities.
+// A meeting as GET /v1/meetings/{id} shows it. No subject identities. A
+// participant sees only the subjects that exist for its partner (residents
+// only). `limited`: an ad hoc participant that has not signed the
+// declaration in force, or after ends_at, sees only id, overlegvorm,
+// starts_at, ends_at and its declaration state; nothing else is set.
 struct CovenantVersion {
   std::string id, version, sha256;
   bool operator==(const CovenantVersion&) const = default;
 };
 struct AdHocInvitee {
   std::string partner;
-  bool declaration_signed = false;
+  bool declaration_signed = false;  // someone of the partner signed the text in force
   bool operator==(const AdHocInvitee&) const = default;
 };
 struct MeetingSubject {
@@ -153,6 +183,9 @@ struct MeetingSubject {
 struct Meeting {
   std::string id;
   std::string overlegvorm;
+  bool limited = false;
+  // An ad hoc participant's own declaration state.
+  std::optional<DeclarationState> declaration;
   MeetingState state = MeetingState::kOpen;
   CovenantVersion covenant;  // the covenant it was created under
   // kShredded: the tombstone; nothing below is set.
@@ -167,8 +200,10 @@ struct Meeting {
   // kClosed only.
   std::optional<TimePoint> closed_at, retention_until, extended_until;
   std::optional<std::string> extension_reason;  // coordinators only
-  // Coordinators only: how many requests are in each state.
+  // Coordinators only: how many requests are in each state, and the house
+  // CNs the meeting names.
   std::optional<std::map<RequestState, int>> requests;
+  std::optional<std::vector<std::string>> staff;
   bool operator==(const Meeting&) const = default;
 };
 
@@ -268,8 +303,10 @@ struct DeclinedRequest {
 struct Declaration {
   std::string meeting;
   std::string text;
-  std::string text_sha256;         // hex
-  bool signed_by_partner = false;  // the caller's partner signed it
+  std::string text_sha256;  // hex
+  // The caller's own signature (its partner, CN and certificate): none, for
+  // this text, or for an earlier text.
+  DeclarationState state = DeclarationState::kUnsigned;
   bool operator==(const Declaration&) const = default;
 };
 
@@ -298,6 +335,9 @@ struct ShreddedMeeting {
 struct RetentionRun {
   std::vector<ShreddedMeeting> shredded;
   TimePoint at;
+  // Meetings nobody closed, closed by the run after their ends_at (every
+  // subject's outcome "geen-besluit"; retention from ends_at).
+  std::vector<ClosedMeeting> closed;
   bool operator==(const RetentionRun&) const = default;
 };
 

@@ -11,6 +11,7 @@
 #include "core/role.h"
 #include "exchange/events.h"
 #include "exchange/exchange_service.h"
+#include "gateway/api_actor.h"
 #include "gateway/audit_routes.h"
 #include "gateway/exchange_routes.h"
 #include "policy/covenant.h"
@@ -99,23 +100,38 @@ void App::AddRoutes() {
       },
       Dispatch::kInline);
   router_.Add("POST", "/v1/admin/policy/reload", {Role::kAdmin}, [this](const ApiRequest& req) {
-    Status s = ReloadPolicy(req.identity.cn);
+    // Administration is the house's: an admin certificate of a partner is
+    // refused (and the refusal audited).
+    if (!services_.covenant.Get()->IsHouse(req.identity.partner)) {
+      Status refused = Status::Make(Code::kPermissionDenied, "admin_not_house",
+                                    "only the house's admin certificates may reload the covenant");
+      RecordRefusal(req, refused);
+      return ApiResponse::FromStatus(refused);
+    }
+    Status s = ReloadPolicy(ActorOf(req));
     if (!s.ok()) return ApiResponse::FromStatus(s);
     Json body = {{"reloaded", true}, {"convenant", CovenantSummary(*services_.covenant.Get())}};
     return ApiResponse::FromJson(200, body);
   });
 }
 
-Status App::ReloadPolicy(const std::string& actor) {
+Status App::ReloadPolicy(const std::string& by) {
+  auto c = services_.covenant.Get();
+  return ReloadPolicy(
+      audit::Actor{c->house(), std::string(RoleName(Role::kSystem)), by, "", "local"});
+}
+
+Status App::ReloadPolicy(const audit::Actor& by) {
   policy::CovenantHolder& holder = services_.covenant;
   const auto old = holder.Get();
-  // One policy_loaded audit event per reload attempt, naming the covenant in force after it.
+  const std::string& actor = by.cn;
+  // One policy_loaded audit event per reload attempt, naming the covenant in
+  // force after it and who asked: the admin certificate (partner, CN,
+  // fingerprint, remote), or the gateway itself (role system, e.g. SIGHUP).
   auto audit_event = [&](const policy::Covenant& c, const char* outcome, Json detail) {
     audit::Event e;
     e.type = audit::kPolicyLoaded;
-    e.actor = audit::Actor{c.house(),
-                           std::string(RoleName(actor == "SIGHUP" ? Role::kSystem : Role::kAdmin)),
-                           actor, "", "local"};
+    e.actor = by;
     e.covenant = exchange::CovenantRefOf(c);
     e.outcome = outcome;
     e.detail = std::move(detail);

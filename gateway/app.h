@@ -22,6 +22,7 @@
 #include <string>
 #include <thread>
 
+#include "audit/event.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "gateway/api.h"
@@ -47,8 +48,14 @@ class App {
 
   // SIGHUP and POST /v1/admin/policy/reload: reads the covenant file again;
   // on failure the old covenant stays in force and the Status holds the
-  // validation lines (Unprocessable). Either way a policy_loaded event.
-  Status ReloadPolicy(const std::string& actor);
+  // validation lines (Unprocessable). Either way a policy_loaded event whose
+  // actor is `by`: the admin certificate that asked (the route honours only
+  // the house's), or
+  Status ReloadPolicy(const audit::Actor& by);
+  // the gateway itself (a signal): actor role "system", CN `by` ("SIGHUP"),
+  // the house as partner, no fingerprint, remote "local"; distinguishable
+  // from every certificate, whose role is never "system".
+  Status ReloadPolicy(const std::string& by);
 
   // The OIN the covenant gives `partner`, if any; the TLS layer refuses a
   // certificate whose serialNumber differs.

@@ -131,6 +131,13 @@ bool Router::MatchSegments(const Route& r, const std::vector<std::string>& segs,
   return true;
 }
 
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Route& r : routes_) out.push_back({r.method, r.pattern, r.roles});
+  return out;
+}
+
 Router::Match Router::Find(const std::string& method, const std::string& path, Role role) const {
   Match m;
   auto segs = Split(path);

@@ -39,6 +39,15 @@ class Router {
   };
   Match Find(const std::string& method, const std::string& path, Role role) const;
 
+  // The routes as added (method, pattern, roles), e.g. for a test that walks
+  // every route.
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+    Roles roles;
+  };
+  std::vector<RouteInfo> Routes() const;
+
  private:
   struct Route {
     std::string method;

@@ -9,8 +9,10 @@
 # politie's system (https-pull, mutual TLS), and by a CSV export that
 # gemeente-leiden drops in its directory (file-drop). Shows
 # side by side what the police, a municipality and an ad hoc housing
-# corporation (before and after signing its declaration) see, switches to the
-# client-present phase, closes the meeting, prints the access report for one
+# corporation (before and after signing its declaration) see; that the
+# municipality is asked about and shown only its residents; that a second
+# employee of the housing corporation sees nothing until they sign
+# themselves; switches to the client-present phase, closes the meeting, prints the access report for one
 # subject and the result of `vhgate audit verify`, and stops everything it
 # started (also on failure or Ctrl-C).
 #
@@ -153,18 +155,22 @@ MEETING_BODY=$(cat <<EOF
  "starts_at": "${TODAY}T08:00:00Z", "ends_at": "$(date -u -d '+1 day' +%Y-%m-%d)T17:00:00Z",
  "ad_hoc": ["woningcorporatie"],
  "subjects": [
-  {"ref": "S1", "identity": {"persoon.naam": "Demo Persoon Een", "persoon.geboortedatum": "1994-05-17", "persoon.bsn": "$BSN1"}, "reason": "aanhouding, overlast (synthetisch)"},
-  {"ref": "S2", "identity": {"persoon.naam": "Demo Persoon Twee", "persoon.geboortedatum": "1987-11-02", "persoon.bsn": "$BSN2"}, "reason": "ZSM-melding (synthetisch)"},
-  {"ref": "S3", "identity": {"persoon.naam": "Demo Persoon Drie", "persoon.geboortedatum": "2001-01-30", "persoon.bsn": "$BSN3"}, "reason": "melding wijkteam (synthetisch)"}]}
+  {"ref": "S1", "municipality": "Leiden", "identity": {"persoon.naam": "Demo Persoon Een", "persoon.geboortedatum": "1994-05-17", "persoon.bsn": "$BSN1"}, "reason": "aanhouding, overlast (synthetisch)"},
+  {"ref": "S2", "municipality": "Gouda", "identity": {"persoon.naam": "Demo Persoon Twee", "persoon.geboortedatum": "1987-11-02", "persoon.bsn": "$BSN2"}, "reason": "ZSM-melding (synthetisch)"},
+  {"ref": "S3", "municipality": "Leiden", "identity": {"persoon.naam": "Demo Persoon Drie", "persoon.geboortedatum": "2001-01-30", "persoon.bsn": "$BSN3"}, "reason": "melding wijkteam (synthetisch)"}]}
 EOF
 )
 MEETING="$(call "$COORD" POST /v1/meetings "$MEETING_BODY" | "$JS" get /id)"; expect 201
-echo "meeting $MEETING (briefing), 3 subjects, ad hoc: woningcorporatie; BSNs are the made-up ones of examples/partner/persons.json"
+echo "meeting $MEETING (briefing), 3 subjects (S1 and S3 live in Leiden, S2 in Gouda), ad hoc: woningcorporatie; BSNs are the made-up ones of examples/partner/persons.json"
 
 say "3. information requests to every partner the covenant lets supply"
 call "$COORD" POST "/v1/meetings/$MEETING/requests" "{\"deadline\": \"$(date -u -d '+1 day' +%Y-%m-%d)T07:00:00Z\"}" >"$WORK/requests.json"; expect 201
 echo "$(grep -o '"id":"r-' "$WORK/requests.json" | wc -l) requests (one per supplier and subject), e.g. politie is asked for:"
 "$JS" ids /requests supplier politie fields <"$WORK/requests.json" | head -1
+# refs SUPPLIER -> the subjects it is asked about, on one line
+refs() { "$JS" ids /requests supplier "$1" subject <"$WORK/requests.json" | paste -sd' ' -; }
+ALPHEN="$(refs gemeente-alphen)"
+echo "the gemeenten are asked about their residents only: gemeente-leiden about $(refs gemeente-leiden), gemeente-gouda about $(refs gemeente-gouda), gemeente-alphen about ${ALPHEN:-nobody}"
 
 say "4. suppliers answer: push (API), https-pull (politie's system), file-drop (gemeente-leiden's export)"
 echo "push: the suppliers' own API clients answer with their supplier certificates"
@@ -252,6 +258,16 @@ call woningcorporatie.participant GET "/v1/meetings/$MEETING/dossier" >"$WORK/wo
 echo
 "$JS" table politie="$WORK/politie.json" gemeente-leiden="$WORK/gemeente.json" \
   "woningcorp. (unsigned)"="$WORK/woco-before.json" "woningcorp. (signed)"="$WORK/woco-after.json"
+echo
+echo "gemeente-leiden's dossier and meeting list only its residents: $("$JS" each /subjects ref 10 <"$WORK/gemeente.json" | sed 's/^- //' | paste -sd' ' -) (S2 lives in Gouda)"
+
+say "5b. a second employee of the housing corporation: nothing until they sign themselves"
+call woningcorporatie.participant-2 GET "/v1/meetings/$MEETING/dossier" >/dev/null; expect 403
+echo "Wijkconsulent-L views the dossier: HTTP $(status) $(cat "$WORK/body")"
+echo "and reads of the meeting only: $(call woningcorporatie.participant-2 GET "/v1/meetings/$MEETING")"
+call woningcorporatie.participant-2 POST "/v1/meetings/$MEETING/declarations" "{\"text_sha256\": \"$DECL_HASH\"}" >/dev/null; expect 201
+call woningcorporatie.participant-2 GET "/v1/meetings/$MEETING/dossier" >"$WORK/woco-2.json"; expect 200
+echo "after signing (the signature binds CN, certificate and text): HTTP 200, $("$JS" each /subjects ref 10 <"$WORK/woco-2.json" | wc -l) subjects, the same view as Wijkconsulent-D's: $(cmp -s "$WORK/woco-2.json" "$WORK/woco-after.json" && echo yes || echo no)"
 
 say "6. the client joins the table: fields with client:false disappear"
 call "$COORD" PUT "/v1/meetings/$MEETING/phase" '{"client_present": true}' >/dev/null; expect 200

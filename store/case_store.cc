@@ -112,7 +112,8 @@ Status CaseStore::Migrate() {
   // linger in free pages (they are sealed anyway; this is belt and braces).
   VH_RETURN_IF_ERROR(db_->Exec("PRAGMA secure_delete = ON;"));
   VH_RETURN_IF_ERROR(db_->Exec("PRAGMA foreign_keys = ON;"));
-  return db_->Exec(kSchema);
+  VH_RETURN_IF_ERROR(db_->Exec(kSchema));
+  return MigrateNeedToKnow();
 }
 
 std::string CaseStore::SealFor(const crypto::SecretBytes& key, std::string_view meeting,

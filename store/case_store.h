@@ -14,6 +14,10 @@
 // state "shredded", shredded_at) remains so that the id is not reused and the
 // sweep can report what it did.
 //
+// Need-to-know rows (store/need_to_know.cc: a subject's municipality and the
+// partners to ask about it, the house CNs a meeting names) are sealed the same
+// way and shredded with the meeting.
+//
 // Identity fields (the overlegvorm's request_identity) are kept only while a
 // request of that subject still awaits an answer: they are dropped when the
 // last open request of the subject is answered, declined or the meeting
@@ -96,10 +100,25 @@ struct MeetingRecord {
   std::string shredded_at;
 };
 
+// Need-to-know of one subject (store/need_to_know.cc), sealed at rest: the
+// municipality it lives in ("" unknown) and, when the coordinator narrowed
+// them, the partners to ask about it.
+struct SubjectScope {
+  int index = 0;  // the subject's agenda position
+  std::string municipality;
+  std::optional<std::vector<std::string>> suppliers;
+  bool operator==(const SubjectScope&) const = default;
+};
+
 struct NewMeeting {
   MeetingRecord meeting;  // id, overlegvorm, title, times, creator, covenant
   std::vector<Participant> participants;
   std::vector<SubjectRecord> subjects;
+  // Need-to-know (store/need_to_know.cc): per subject (only those with a
+  // municipality or suppliers), and the house CNs taking part (nullopt: the
+  // meeting names none).
+  std::vector<SubjectScope> scopes;
+  std::optional<std::vector<std::string>> staff;
 };
 
 struct RequestRecord {
@@ -125,11 +144,15 @@ struct AnswerRecord {
   std::string received_at;
 };
 
+// A confidentiality declaration signed by one person: it binds the partner,
+// the certificate's CN and fingerprint, and the hash of the text signed.
+// Rows written before fingerprints were recorded read with fingerprint "".
 struct DeclarationRecord {
   std::string partner;
   std::string cn;
   std::string text_sha256;
   std::string signed_at;
+  std::string fingerprint;  // SHA-256 of the signer's certificate, hex
 };
 
 using BeforeCommit = std::function<Status()>;
@@ -200,6 +223,16 @@ class CaseStore {
   Status Shred(std::string_view meeting, std::string_view at,
                const BeforeCommit& before_commit = nullptr);
 
+  // --- need-to-know (store/need_to_know.cc) ---
+  // The scopes CreateMeeting stored, in agenda order (subjects without one
+  // have no entry). Sealed under the meeting's data key.
+  Result<std::vector<SubjectScope>> SubjectScopes(std::string_view meeting);
+  // The house CNs the meeting names (nullopt: none named). Sealed.
+  Result<std::optional<std::vector<std::string>>> Staff(std::string_view meeting);
+  // Open meetings whose ends_at is at or before `cutoff` (FormatUtc text):
+  // those nobody closed, for the retention sweep.
+  Result<std::vector<MeetingRecord>> UnclosedEndedBy(std::string_view cutoff);
+
   // A counter bumped by every change of any meeting's content, for callers
   // that cache views.
   uint64_t generation() const;
@@ -209,6 +242,12 @@ class CaseStore {
  private:
   CaseStore(std::unique_ptr<db::Database> db, crypto::SecretBytes wrap_key);
   Status Migrate();
+  // Need-to-know (store/need_to_know.cc): its tables and the declarations'
+  // fingerprint column; its rows of a new meeting (inside CreateMeeting's
+  // transaction) and their removal when the meeting is shredded.
+  Status MigrateNeedToKnow();
+  Status InsertNeedToKnowLocked(const crypto::SecretBytes& key, const NewMeeting& m);
+  Status ShredNeedToKnowLocked(std::string_view meeting);
   Result<const crypto::SecretBytes*> MeetingKeyLocked(std::string_view meeting);
   std::string SealFor(const crypto::SecretBytes& key, std::string_view meeting,
                       std::string_view what, std::string_view plaintext);

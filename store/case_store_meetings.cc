@@ -72,7 +72,7 @@ Status CaseStore::CreateMeeting(const NewMeeting& m, const std::vector<AnswerRec
           ast->Bind(6, a.received_at);
           VH_RETURN_IF_ERROR(ast->Run());
         }
-        return Status::Ok();
+        return InsertNeedToKnowLocked(key, m);
       },
       before_commit);
   if (s.ok()) keys_.emplace(r.id, std::move(key));
@@ -190,11 +190,11 @@ Status CaseStore::AddDeclaration(std::string_view meeting, const DeclarationReco
   return InTransaction(
       [&]() -> Status {
         auto st = db_->Prepare(
-            "INSERT OR REPLACE INTO declarations (meeting, partner, cn, text_sha256, signed_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5);");
+            "INSERT OR REPLACE INTO declarations (meeting, partner, cn, text_sha256, signed_at, "
+            "fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6);");
         if (!st.ok()) return st.status();
         st->Bind(1, meeting).Bind(2, d.partner).Bind(3, d.cn).Bind(4, d.text_sha256);
-        st->Bind(5, d.signed_at);
+        st->Bind(5, d.signed_at).Bind(6, d.fingerprint);
         return st->Run();
       },
       before_commit);
@@ -203,8 +203,8 @@ Status CaseStore::AddDeclaration(std::string_view meeting, const DeclarationReco
 Result<std::vector<DeclarationRecord>> CaseStore::Declarations(std::string_view meeting) {
   std::lock_guard<std::mutex> lock(mu_);
   auto st = db_->Prepare(
-      "SELECT partner, cn, text_sha256, signed_at FROM declarations WHERE meeting = ?1 ORDER BY "
-      "rowid;");
+      "SELECT partner, cn, text_sha256, signed_at, fingerprint FROM declarations WHERE meeting = "
+      "?1 ORDER BY rowid;");
   if (!st.ok()) return st.status();
   st->Bind(1, meeting);
   std::vector<DeclarationRecord> out;
@@ -212,7 +212,7 @@ Result<std::vector<DeclarationRecord>> CaseStore::Declarations(std::string_view 
     auto row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out.push_back({Col(*st, 0), Col(*st, 1), Col(*st, 2), Col(*st, 3)});
+    out.push_back({Col(*st, 0), Col(*st, 1), Col(*st, 2), Col(*st, 3), Col(*st, 4)});
   }
   return out;
 }

@@ -106,6 +106,7 @@ Status CaseStore::Shred(std::string_view meeting, std::string_view at,
           st->Bind(1, meeting);
           VH_RETURN_IF_ERROR(st->Run());
         }
+        VH_RETURN_IF_ERROR(ShredNeedToKnowLocked(meeting));
         auto st = db_->Prepare(
             "UPDATE meetings SET state = 'shredded', shredded_at = ?2, wrapped_key = NULL, "
             "title = NULL, extension_reason = NULL WHERE id = ?1;");

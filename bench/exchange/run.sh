@@ -4,7 +4,9 @@
 # body statically with the same TLS settings, in the same run.
 #
 # Set-up through the API: a briefing of 20 synthetic subjects, requests to 10
-# suppliers, every supplier answering all of its requests. Then the load
+# suppliers, every supplier answering all of its requests (the gemeenten see
+# their residents only since issue 16: the subjects live in Leiden and Alphen
+# aan den Rijn in turn, so each gemeente answers half of them). Then the load
 # generator reads GET /v1/meetings/{id}/dossier as politie.participant at
 # CONNS connections (default 50) for SECS seconds (default 10); every view
 # writes its dossier_disclosed event (one per view, a part per subject)
@@ -74,7 +76,7 @@ synthetic_bsn() {
 subjects=""
 for i in $(seq 1 "$SUBJECTS"); do
   [ -n "$subjects" ] && subjects="$subjects,"
-  subjects="$subjects{\"ref\": \"B$i\", \"identity\": {\"persoon.naam\": \"Bench Persoon $i\", \"persoon.geboortedatum\": \"19$(( 60 + i % 40 ))-0$(( 1 + i % 9 ))-1$(( i % 10 ))\", \"persoon.bsn\": \"$(synthetic_bsn)\"}, \"reason\": \"benchmark (synthetisch)\"}"
+  subjects="$subjects{\"ref\": \"B$i\", \"municipality\": \"$( (( i % 2 )) && echo Leiden || echo 'Alphen aan den Rijn')\", \"identity\": {\"persoon.naam\": \"Bench Persoon $i\", \"persoon.geboortedatum\": \"19$(( 60 + i % 40 ))-0$(( 1 + i % 9 ))-1$(( i % 10 ))\", \"persoon.bsn\": \"$(synthetic_bsn)\"}, \"reason\": \"benchmark (synthetisch)\"}"
 done
 TODAY=$(date -u +%Y-%m-%d)
 MEETING=$(api veiligheidshuis-hm.coordinator POST /v1/meetings \

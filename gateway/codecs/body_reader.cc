@@ -36,23 +36,34 @@ Status ReadTime(const Json& obj, const char* key, std::string_view path, TimePoi
   return Status::Ok();
 }
 
-Status ReadPartnerList(const Json& obj, const char* key, std::string_view path,
-                       std::optional<std::vector<std::string>>* out) {
+Status ReadStringList(const Json& obj, const char* key, std::string_view path,
+                      std::string_view what, std::size_t max_bytes,
+                      std::optional<std::vector<std::string>>* out) {
   auto it = obj.find(key);
   if (it == obj.end()) {
     out->reset();
     return Status::Ok();
   }
   const std::string p = std::string(path) + "/" + key;
-  if (!it->is_array()) return WrongType(p, "an array of partner ids");
+  if (!it->is_array()) return WrongType(p, what);
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < it->size(); ++i) {
     const Json& x = (*it)[i];
-    if (!x.is_string()) return WrongType(p + "/" + std::to_string(i), "a string");
+    const std::string xp = p + "/" + std::to_string(i);
+    if (!x.is_string()) return WrongType(xp, "a string");
+    if (x.get_ref<const std::string&>().size() > max_bytes) {
+      return Status::Unprocessable("too_long", xp + ": longer than allowed");
+    }
     ids.push_back(x.get<std::string>());
   }
   *out = std::move(ids);
   return Status::Ok();
+}
+
+Status ReadPartnerList(const Json& obj, const char* key, std::string_view path,
+                       std::optional<std::vector<std::string>>* out) {
+  constexpr std::size_t kMaxPartnerIdBytes = 128;
+  return ReadStringList(obj, key, path, "an array of partner ids", kMaxPartnerIdBytes, out);
 }
 
 Status ReadArray(const Json& obj, const char* key, std::string_view path, const Json** out) {

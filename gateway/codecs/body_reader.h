@@ -29,6 +29,11 @@ Status ReadString(const Json& obj, const char* key, std::string_view path, std::
                   bool optional, std::string* out);
 // A required RFC 3339 time (or bare date).
 Status ReadTime(const Json& obj, const char* key, std::string_view path, TimePoint* out);
+// An optional array of strings of at most `max_bytes` each (`what` names
+// it in the wrong_type message): nullopt when the member is absent.
+Status ReadStringList(const Json& obj, const char* key, std::string_view path,
+                      std::string_view what, std::size_t max_bytes,
+                      std::optional<std::vector<std::string>>* out);
 // An optional array of partner ids: nullopt when the member is absent.
 Status ReadPartnerList(const Json& obj, const char* key, std::string_view path,
                        std::optional<std::vector<std::string>>* out);

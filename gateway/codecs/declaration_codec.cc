@@ -8,7 +8,8 @@ Json EncodeDeclaration(const exchange::Declaration& declaration) {
   return Json{{"meeting", declaration.meeting},
               {"text", declaration.text},
               {"text_sha256", declaration.text_sha256},
-              {"signed", declaration.signed_by_partner}};
+              {"signed", declaration.state == exchange::DeclarationState::kSigned},
+              {"declaration", exchange::DeclarationStateName(declaration.state)}};
 }
 
 Result<exchange::SignDeclaration> DecodeSignDeclaration(const Json& body) {

@@ -10,7 +10,8 @@
 
 namespace vh::gw::codecs {
 
-// {meeting, text, text_sha256, signed}
+// {meeting, text, text_sha256, signed, declaration}: `signed` and
+// `declaration` ("unsigned" | "signed" | "outdated") are the caller's own.
 Json EncodeDeclaration(const exchange::Declaration& declaration);
 
 Result<exchange::SignDeclaration> DecodeSignDeclaration(const Json& body);

@@ -9,10 +9,18 @@ using exchange::kMaxRefBytes;
 
 Result<exchange::SubjectEntry> DecodeSubject(const Json& sj, const std::string& path) {
   VH_RETURN_IF_ERROR(RequireObject(sj, path));
-  VH_RETURN_IF_ERROR(CheckKnownKeys(sj, path, {"ref", "identity", "reason"}));
+  VH_RETURN_IF_ERROR(
+      CheckKnownKeys(sj, path, {"ref", "identity", "reason", "municipality", "suppliers"}));
   exchange::SubjectEntry s;
   VH_RETURN_IF_ERROR(ReadString(sj, "ref", path, kMaxRefBytes, false, &s.ref));
   VH_RETURN_IF_ERROR(ReadString(sj, "reason", path, exchange::kMaxReasonBytes, true, &s.reason));
+  if (sj.contains("municipality")) {
+    std::string m;
+    VH_RETURN_IF_ERROR(
+        ReadString(sj, "municipality", path, exchange::kMaxMunicipalityBytes, false, &m));
+    s.municipality = std::move(m);
+  }
+  VH_RETURN_IF_ERROR(ReadPartnerList(sj, "suppliers", path, &s.suppliers));
   auto it = sj.find("identity");
   if (it == sj.end()) return Missing(path + "/identity");
   if (!it->is_object()) return WrongType(path + "/identity", "an object");
@@ -30,9 +38,9 @@ Json FieldValuesJson(const exchange::FieldValues& values) {
 
 Result<exchange::CreateMeeting> DecodeCreateMeeting(const Json& body) {
   VH_RETURN_IF_ERROR(RequireObject(body, ""));
-  VH_RETURN_IF_ERROR(CheckKnownKeys(
-      body, "",
-      {"overlegvorm", "title", "starts_at", "ends_at", "participants", "ad_hoc", "subjects"}));
+  VH_RETURN_IF_ERROR(CheckKnownKeys(body, "",
+                                    {"overlegvorm", "title", "starts_at", "ends_at", "participants",
+                                     "ad_hoc", "subjects", "staff"}));
   exchange::CreateMeeting m;
   VH_RETURN_IF_ERROR(
       ReadString(body, "overlegvorm", "", exchange::kMaxIdBytes, false, &m.overlegvorm));
@@ -43,6 +51,8 @@ Result<exchange::CreateMeeting> DecodeCreateMeeting(const Json& body) {
   std::optional<std::vector<std::string>> ad_hoc;
   VH_RETURN_IF_ERROR(ReadPartnerList(body, "ad_hoc", "", &ad_hoc));
   if (ad_hoc) m.ad_hoc = std::move(*ad_hoc);
+  VH_RETURN_IF_ERROR(ReadStringList(body, "staff", "", "an array of certificate CNs",
+                                    exchange::kMaxCnBytes, &m.staff));
   const Json* subjects = nullptr;
   VH_RETURN_IF_ERROR(ReadArray(body, "subjects", "", &subjects));
   if (subjects->size() > exchange::kMaxSubjects) {
@@ -59,8 +69,10 @@ Result<exchange::CreateMeeting> DecodeCreateMeeting(const Json& body) {
 Json EncodeCreateMeeting(const exchange::CreateMeeting& command) {
   Json subjects = Json::array();
   for (const auto& s : command.subjects) {
-    subjects.push_back(
-        {{"ref", s.ref}, {"identity", FieldValuesJson(s.identity)}, {"reason", s.reason}});
+    Json x = {{"ref", s.ref}, {"identity", FieldValuesJson(s.identity)}, {"reason", s.reason}};
+    if (s.municipality) x["municipality"] = *s.municipality;
+    if (s.suppliers) x["suppliers"] = *s.suppliers;
+    subjects.push_back(std::move(x));
   }
   Json j = {{"overlegvorm", command.overlegvorm},
             {"title", command.title},
@@ -69,10 +81,20 @@ Json EncodeCreateMeeting(const exchange::CreateMeeting& command) {
             {"ad_hoc", command.ad_hoc},
             {"subjects", std::move(subjects)}};
   if (command.participants) j["participants"] = *command.participants;
+  if (command.staff) j["staff"] = *command.staff;
   return j;
 }
 
 Json EncodeMeeting(const exchange::Meeting& m) {
+  if (m.limited) {
+    // An ad hoc participant before signing, or after the end: only these.
+    Json j = {{"id", m.id},
+              {"overlegvorm", m.overlegvorm},
+              {"starts_at", FormatUtc(m.starts_at)},
+              {"ends_at", FormatUtc(m.ends_at)}};
+    if (m.declaration) j["declaration"] = exchange::DeclarationStateName(*m.declaration);
+    return j;
+  }
   Json j = {
       {"id", m.id},
       {"overlegvorm", m.overlegvorm},
@@ -84,6 +106,7 @@ Json EncodeMeeting(const exchange::Meeting& m) {
     return j;
   }
   if (m.purpose) j["purpose"] = *m.purpose;
+  if (m.declaration) j["declaration"] = exchange::DeclarationStateName(*m.declaration);
   j["title"] = m.title;
   j["starts_at"] = FormatUtc(m.starts_at);
   j["ends_at"] = FormatUtc(m.ends_at);
@@ -116,6 +139,7 @@ Json EncodeMeeting(const exchange::Meeting& m) {
     }
     j["requests"] = std::move(counts);
   }
+  if (m.staff) j["staff"] = *m.staff;
   return j;
 }
 

@@ -17,7 +17,9 @@ namespace vh::gw::codecs {
 
 Result<exchange::CreateMeeting> DecodeCreateMeeting(const Json& body);
 Json EncodeCreateMeeting(const exchange::CreateMeeting& command);
-// The meeting as GET /v1/meetings/{id} (and POST /v1/meetings) shows it.
+// The meeting as GET /v1/meetings/{id} (and POST /v1/meetings) shows it; a
+// limited meeting (an ad hoc participant before signing, after the end) as
+// {id, overlegvorm, starts_at, ends_at, declaration} only.
 Json EncodeMeeting(const exchange::Meeting& meeting);
 
 Result<exchange::SetPhase> DecodeSetPhase(const Json& body);

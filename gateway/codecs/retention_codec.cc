@@ -31,7 +31,19 @@ Json EncodeRetentionRun(const exchange::RetentionRun& run) {
                         {"closed_at", FormatUtc(m.closed_at)},
                         {"retention_until", FormatUtc(m.retention_until)}});
   }
-  return Json{{"shredded", std::move(shredded)}, {"at", FormatUtc(run.at)}};
+  Json j{{"shredded", std::move(shredded)}, {"at", FormatUtc(run.at)}};
+  if (!run.closed.empty()) {
+    // Meetings nobody closed (no subject refs: the outcomes are all
+    // "geen-besluit").
+    Json closed = Json::array();
+    for (const auto& m : run.closed) {
+      closed.push_back({{"id", m.id},
+                        {"closed_at", FormatUtc(m.closed_at)},
+                        {"retention_until", FormatUtc(m.retention_until)}});
+    }
+    j["closed"] = std::move(closed);
+  }
+  return j;
 }
 
 }  // namespace vh::gw::codecs

@@ -17,7 +17,8 @@ Json EncodeExtendRetention(const exchange::ExtendRetention& command);
 // {id, retention_until, extended_until}
 Json EncodeRetentionExtension(const exchange::RetentionExtension& extension);
 
-// {shredded: [{id, overlegvorm, closed_at, retention_until}], at}
+// {shredded: [{id, overlegvorm, closed_at, retention_until}], at, closed?:
+// [{id, closed_at, retention_until}]} (closed: meetings nobody closed)
 Json EncodeRetentionRun(const exchange::RetentionRun& run);
 
 }  // namespace vh::gw::codecs

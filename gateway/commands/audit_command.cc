@@ -12,7 +12,7 @@
 //         [--type T] [--from T] [--to T] [--limit N] [--cursor C]
 //       0; the events as JSON lines (all pages unless --limit). The filters
 //       and their help are audit::kQueryFilters.
-//   report --config F --bsn N [--format json|html] [--copy officer|subject]
+//   report --config F (--bsn N | --meeting M --ref R) [--format json|html] [--copy officer|subject]
 //       0; the access report for one person (audit/report.h); `--copy
 //       subject` is the person's own copy (restricted overlegvormen withheld).
 //       The parameters are audit::kReportParams.
@@ -225,7 +225,6 @@ void AddAuditCommand(CLI::App& app, Io io, Action* action) {
   auto report_config = std::make_shared<std::string>();
   AddConfigOption(*report, report_config.get());
   auto report_params = AddServiceParams(*report, audit::kReportParams);
-  report->get_option("--bsn")->required();
   report->callback([=] { *action = [=] { return Report(*report_config, *report_params, io); }; });
 }
 

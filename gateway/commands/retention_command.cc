@@ -37,6 +37,10 @@ int RunRetention(const std::string& config_path, Io io) {
     io.err << "vhgate retention run: " << result.status().ToString() << "\n";
     return kExitFailed;
   }
+  for (const exchange::ClosedMeeting& m : result->closed) {
+    io.out << "closed " << m.id << " (nobody closed it; outcome geen-besluit, retention until "
+           << FormatUtc(m.retention_until) << ")\n";
+  }
   for (const exchange::ShreddedMeeting& m : result->shredded) {
     io.out << "shredded " << m.id << " (" << m.overlegvorm << ", closed " << FormatUtc(m.closed_at)
            << ", retention until " << FormatUtc(m.retention_until) << ")\n";

@@ -115,7 +115,8 @@ class AdaptersEndToEndTest : public ::testing::Test {
                 {"Wmo", "gemeente.wmo_voorziening"}}}}});
   }
 
-  // A briefing with two subjects; returns the meeting id.
+  // A briefing with two subjects living in Leiden (gemeente-leiden sees its
+  // residents only); returns the meeting id.
   std::string CreateMeetingWithRequests(GatewayHarness& gw) {
     Json meeting{{"overlegvorm", "briefing"},
                  {"title", "Briefing adapters e2e"},
@@ -127,13 +128,15 @@ class AdaptersEndToEndTest : public ::testing::Test {
                      {{"persoon.naam", "Test Een"},
                       {"persoon.geboortedatum", "1990-01-01"},
                       {"persoon.bsn", Bsn(1)}}},
-                    {"reason", "synthetische melding"}},
+                    {"reason", "synthetische melding"},
+                    {"municipality", "Leiden"}},
                    {{"ref", "S2"},
                     {"identity",
                      {{"persoon.naam", "Test Twee"},
                       {"persoon.geboortedatum", "1991-02-02"},
                       {"persoon.bsn", Bsn(2)}}},
-                    {"reason", "synthetische melding"}}}}};
+                    {"reason", "synthetische melding"},
+                    {"municipality", "Leiden"}}}}};
     auto m = gw.Post("veiligheidshuis-hm.coordinator", "/v1/meetings", meeting);
     EXPECT_EQ(m.status, 201) << m.body;
     std::string id = m.json().value("id", "");

@@ -50,13 +50,15 @@ class ExchangeE2ETest : public ::testing::Test {
   }
   void SetUp() override { ASSERT_TRUE(gw_->Running()) << gw_->Log(); }
 
+  // Subjects live in Leiden: gemeente-leiden sees its residents only.
   static Json Subject(const std::string& ref, int seed) {
     return {{"ref", ref},
             {"identity",
              {{"persoon.naam", "Synthetische Persoon " + std::to_string(seed)},
               {"persoon.geboortedatum", "199" + std::to_string(seed % 10) + "-03-14"},
               {"persoon.bsn", SyntheticBsn(seed)}}},
-            {"reason", "melding (synthetisch)"}};
+            {"reason", "melding (synthetisch)"},
+            {"municipality", "Leiden"}};
   }
   static Json MeetingBody() {
     return {{"overlegvorm", "briefing"},

@@ -32,8 +32,9 @@ std::string Bsn(int seed) {
   }
 }
 
+// The example covenant's radicalisering circle lists this coordinator.
 audit::Actor Coordinator() {
-  return {"veiligheidshuis-hm", "coordinator", "Coordinator One", "fp-c", "127.0.0.1:1"};
+  return {"veiligheidshuis-hm", "coordinator", "Informatiecoordinator-E", "fp-c", "127.0.0.1:1"};
 }
 audit::Actor Supplier(const std::string& p) { return {p, "supplier", p + "-system", "fp", "r"}; }
 audit::Actor Participant(const std::string& p) {
@@ -215,7 +216,11 @@ TEST_F(ExchangeServiceTest, OneRequestPerSupplierAndSubjectWithExactlyTheSupplia
   const std::string id = CreateMeeting();
   CreatedRequests r = SendRequests(id);
   const auto* o = covenant_->FindOverlegvorm("briefing");
-  auto suppliers = policy::RequestSuppliers(*covenant_, *o, {"woningcorporatie"});
+  // The subjects' municipality is unknown: the briefing's gemeenten see
+  // residents only, so they are not asked (issue 16).
+  auto suppliers = policy::RequestSuppliersAbout(*covenant_, *o, {"woningcorporatie"}, "");
+  ASSERT_EQ(suppliers.size() + 3,
+            policy::RequestSuppliers(*covenant_, *o, {"woningcorporatie"}).size());
   ASSERT_EQ(r.requests.size(), suppliers.size() * 2);
   for (const auto& req : r.requests) {
     const std::string sup = req.supplier;

@@ -160,6 +160,49 @@ TEST(MeetingCodecTest, CommandsRoundTrip) {
   EXPECT_EQ(*DecodeCloseMeeting(EncodeCloseMeeting({})), exchange::CloseMeeting{});
 }
 
+// Issue 16: a subject's municipality and suppliers, the meeting's staff;
+// a limited meeting for an ad hoc participant.
+TEST(MeetingCodecTest, NeedToKnowKeys) {
+  Json body = MeetingBody();
+  body["staff"] = {"Procesregisseur-F"};
+  body["subjects"][0]["municipality"] = "Leiden";
+  body["subjects"][0]["suppliers"] = {"politie", "gemeente-leiden"};
+  auto m = DecodeCreateMeeting(body);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->staff, std::vector<std::string>{"Procesregisseur-F"});
+  EXPECT_EQ(m->subjects[0].municipality, "Leiden");
+  EXPECT_EQ(m->subjects[0].suppliers, (std::vector<std::string>{"politie", "gemeente-leiden"}));
+  EXPECT_FALSE(m->subjects[1].municipality.has_value());
+  EXPECT_FALSE(m->subjects[1].suppliers.has_value());
+  EXPECT_EQ(*DecodeCreateMeeting(EncodeCreateMeeting(*m)), *m);
+  Json bad = body;
+  bad["staff"] = "Procesregisseur-F";
+  ExpectError(DecodeCreateMeeting(bad).status(), "wrong_type",
+              "/staff: expected an array of certificate CNs");
+  bad["staff"] = {std::string(65, 'x')};
+  ExpectError(DecodeCreateMeeting(bad).status(), "too_long", "/staff/0: longer than allowed");
+  bad = body;
+  bad["subjects"][1]["municipality"] = std::string(129, 'x');
+  ExpectError(DecodeCreateMeeting(bad).status(), "too_long",
+              "/subjects/1/municipality: longer than allowed");
+  bad = body;
+  bad["subjects"][1]["suppliers"] = {"politie", 3};
+  ExpectError(DecodeCreateMeeting(bad).status(), "wrong_type",
+              "/subjects/1/suppliers/1: expected a string");
+
+  exchange::Meeting limited;
+  limited.id = "m-1";
+  limited.overlegvorm = "briefing";
+  limited.limited = true;
+  limited.declaration = exchange::DeclarationState::kOutdated;
+  limited.title = "never shown";
+  limited.starts_at = T("2026-11-24T09:00:00Z");
+  limited.ends_at = T("2026-11-24T12:00:00Z");
+  EXPECT_EQ(DumpJson(EncodeMeeting(limited)),
+            R"({"declaration":"outdated","ends_at":"2026-11-24T12:00:00.000Z","id":"m-1",)"
+            R"("overlegvorm":"briefing","starts_at":"2026-11-24T09:00:00.000Z"})");
+}
+
 exchange::Meeting ClosedMeeting(bool coordinator) {
   exchange::Meeting m;
   m.id = "m-1";
@@ -322,8 +365,15 @@ TEST(DeclarationCodecTest, SignAndShow) {
               "/x: unknown field");
   exchange::SignDeclaration sign{std::string(64, 'a')};
   EXPECT_EQ(*DecodeSignDeclaration(EncodeSignDeclaration(sign)), sign);
-  EXPECT_EQ(DumpJson(EncodeDeclaration({"m-1", "Tekst", "ab", false})),
-            R"({"meeting":"m-1","signed":false,"text":"Tekst","text_sha256":"ab"})");
+  // Issue 16: the caller's own state, "declaration" beside "signed".
+  EXPECT_EQ(
+      DumpJson(EncodeDeclaration({"m-1", "Tekst", "ab", exchange::DeclarationState::kUnsigned})),
+      R"({"declaration":"unsigned","meeting":"m-1","signed":false,"text":"Tekst",)"
+      R"("text_sha256":"ab"})");
+  EXPECT_EQ(
+      DumpJson(EncodeDeclaration({"m-1", "Tekst", "ab", exchange::DeclarationState::kOutdated})),
+      R"({"declaration":"outdated","meeting":"m-1","signed":false,"text":"Tekst",)"
+      R"("text_sha256":"ab"})");
   EXPECT_EQ(
       DumpJson(EncodeDeclarationSignature(
           {"m-1", "woningcorporatie", "Iemand", T("2026-11-23T08:00:00Z"), "ab"})),

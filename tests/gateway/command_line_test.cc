@@ -105,7 +105,8 @@ TEST_F(CommandLineTest, AMissingConfigExitsTwo) {
     ExpectOneLineNaming(args, "--config is required");
   }
   ExpectUsageError({"serve", "--config"}, "vhgate serve: --config needs a value");
-  ExpectOneLineNaming({"audit", "report", "--config", Config()}, "--bsn is required");
+  ExpectOneLineNaming({"audit", "report", "--config", Config()},
+                      "--bsn (or --meeting and --ref) is required");
   ExpectOneLineNaming({"policy", "check"}, "F is required");
   ExpectOneLineNaming({"policy", "diff", Covenant()}, "NEW is required");
   ExpectOneLineNaming({"policy", "explain", Covenant(), "--field", "persoon.naam"}, "is required");

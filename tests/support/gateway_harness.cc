@@ -214,6 +214,11 @@ int GatewayHarness::Stop(int sig, std::chrono::milliseconds timeout) {
   return -1;
 }
 
+bool GatewayHarness::Signal(int sig) {
+  if (!Running()) return false;
+  return ::kill(pid_, sig) == 0;
+}
+
 void GatewayHarness::Kill() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);

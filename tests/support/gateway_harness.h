@@ -53,6 +53,9 @@ class GatewayHarness {
   int Stop(int sig = 15, std::chrono::milliseconds timeout = std::chrono::seconds(30));
   void Kill();  // SIGKILL, no wait for drain
   bool Running();
+  // Sends `sig` (e.g. SIGHUP) to the running gateway without waiting;
+  // false when it is not running.
+  bool Signal(int sig);
 
   // curl with identity "<partner>.<role>" ("" = no client certificate).
   HttpResult Call(const std::string& identity, const std::string& method, const std::string& path,

@@ -1,0 +1,349 @@
+// Every route of the router, called by the wrong role, the wrong partner and
+// the wrong person, and where it applies in the wrong state (issue 16 item 7):
+// each refusal has its status and error code, and exactly one access_refused
+// event in the audit log naming the reason code and the caller. In process,
+// through App::Handle (the router, the role checks, the handlers) with the
+// real modules of a harness configuration: the example covenant, the audit
+// log, the case store, the exchange. The route list comes from the router,
+// so a route added without a case here fails the test.
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <map>
+#include <set>
+
+#include "audit/audit_log.h"
+#include "crypto/primitives.h"
+#include "gateway/app.h"
+#include "policy/covenant.h"
+#include "policy/covenant_holder.h"
+#include "tests/support/gateway_harness.h"
+
+namespace vh::gw {
+namespace {
+
+using vh::testing::GatewayHarness;
+using vh::testing::HarnessOptions;
+using vh::testing::SyntheticBsn;
+
+constexpr const char* kHouse = "veiligheidshuis-hm";
+
+// A caller: certificate O, OU and CN.
+struct Who {
+  std::string partner, role, cn;
+};
+const Who kCoordinator{kHouse, "coordinator", "Informatiecoordinator-E"};
+const Who kCoordinatorOutsideCircle{kHouse, "coordinator", "Informatiecoordinator-O"};
+
+class RouteRefusalsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto().ok());
+    HarnessOptions o;
+    o.start = false;
+    gw_ = std::make_unique<GatewayHarness>(o);
+    gw_->WriteConfig(Json::object());
+    auto config = LoadConfig(gw_->config_path());
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    auto app = App::Create(*config, clock_);
+    ASSERT_TRUE(app.ok()) << app.status().message();
+    app_ = std::move(*app);
+  }
+
+  ApiResponse Call(const Who& who, const std::string& method, const std::string& path,
+                   const Json& body = nullptr) {
+    ApiRequest r;
+    r.method = method;
+    auto q = path.find('?');
+    r.path = path.substr(0, q);
+    if (q != std::string::npos) {
+      std::string rest = path.substr(q + 1);
+      auto eq = rest.find('=');
+      r.query[rest.substr(0, eq)] = rest.substr(eq + 1);
+    }
+    r.identity = {who.partner, who.role, who.cn, "", "fp-" + who.cn, "127.0.0.1:1"};
+    if (!body.is_null()) r.body = DumpJson(body);
+    ApiResponse resp = app_->Handle(std::move(r));
+    if (!resp.deferred) return resp;
+    std::promise<ApiResponse> done;
+    auto f = done.get_future();
+    resp.deferred->OnComplete([&done](ApiResponse x) { done.set_value(std::move(x)); });
+    return f.get();
+  }
+  Json MeetingBody(const std::string& overlegvorm, bool ad_hoc) {
+    Json m = {{"overlegvorm", overlegvorm},
+              {"title", "Overleg (synthetisch)"},
+              {"starts_at", "2026-01-01T09:00:00Z"},
+              {"ends_at", "2099-01-01T12:00:00Z"},
+              {"subjects",
+               {{{"ref", "S1"},
+                 {"identity",
+                  {{"persoon.naam", "Synthetische Persoon"}, {"persoon.bsn", SyntheticBsn(61)}}},
+                 {"reason", "melding (synthetisch)"},
+                 {"municipality", "Leiden"}}}}};
+    if (ad_hoc) m["ad_hoc"] = {"woningcorporatie"};
+    return m;
+  }
+  std::string Create(const Json& body) {
+    ApiResponse r = Call(kCoordinator, "POST", "/v1/meetings", body);
+    EXPECT_EQ(r.status, 201) << r.Body();
+    return Json::parse(r.Body()).value("id", "");
+  }
+  std::string SendRequests(const std::string& meeting) {
+    ApiResponse r = Call(kCoordinator, "POST", "/v1/meetings/" + meeting + "/requests",
+                         {{"deadline", "2099-01-01T00:00:00Z"}});
+    EXPECT_EQ(r.status, 201) << r.Body();
+    const Json sent = Json::parse(r.Body());
+    for (const auto& q : sent["requests"]) {
+      if (q["supplier"] == "politie") return q["id"];
+    }
+    ADD_FAILURE() << r.Body();
+    return "";
+  }
+  // The access_refused events after `seq`.
+  std::vector<audit::StoredEvent> RefusalsAfter(int64_t seq) {
+    audit::QueryFilter f;
+    f.type = audit::kAccessRefused;
+    f.after_seq = seq;
+    f.chronological_all = true;
+    auto page = app_->services().audit.Query(f);
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->events : std::vector<audit::StoredEvent>{};
+  }
+
+  SystemClock clock_;
+  std::unique_ptr<GatewayHarness> gw_;
+  std::unique_ptr<App> app_;
+};
+
+struct Case {
+  std::string pattern;  // the route as the router names it
+  std::string method;
+  std::string path;  // concrete
+  Who who;
+  Json body;
+  int status;
+  std::string reason;  // the error code, and the event's detail.reason
+  std::string kind;    // what is wrong: role, partner, person, state
+};
+
+TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
+  // A briefing with an ad hoc invitee, a radicalisering meeting (a circle),
+  // a closed meeting; politie's requests in each.
+  const std::string m = Create(MeetingBody("briefing", true));
+  const std::string r = SendRequests(m);
+  const std::string rad = Create(MeetingBody("radicalisering", false));
+  const std::string rad_r = SendRequests(rad);
+  const std::string closed = Create(MeetingBody("briefing", true));
+  const std::string closed_r = SendRequests(closed);
+  ASSERT_FALSE(m.empty() || r.empty() || rad_r.empty() || closed_r.empty())
+      << m << " " << r << " " << rad << " " << rad_r << " " << closed << " " << closed_r;
+  const Who politie_supplier{"politie", "supplier", "BVH-koppelvlak"};
+  ASSERT_EQ(Call(politie_supplier, "PUT", "/v1/requests/" + r + "/answer",
+                 {{"fields", {{"casus.bekend_bij_partner", true}}}})
+                .status,
+            200);
+  ASSERT_EQ(
+      Call(kCoordinator, "POST", "/v1/meetings/" + closed + "/close", {{"outcomes", Json::array()}})
+          .status,
+      200);
+  const std::string sha = crypto::Sha256Hex(app_->services().covenant.Get()->declaration());
+  const Who woco{"woningcorporatie", "participant", "Wijkconsulent-D"};
+  ASSERT_EQ(
+      Call(woco, "POST", "/v1/meetings/" + m + "/declarations", {{"text_sha256", sha}}).status,
+      201);
+
+  const Json meeting = MeetingBody("briefing", true);
+  const Json rad_meeting = MeetingBody("radicalisering", false);
+  const Json requests = {{"deadline", "2099-01-01T00:00:00Z"}};
+  const Json phase = {{"client_present", true}};
+  const Json close = {{"outcomes", Json::array()}};
+  const Json keep = {{"until", "2099-06-01"}, {"reason", "bezwaar"}};
+  const Json answer = {{"fields", {{"casus.bekend_bij_partner", true}}}};
+  const Json decline = {{"reason", "niet bekend"}};
+  const Json sign = {{"text_sha256", sha}};
+  const Who politie_participant{"politie", "participant", "J.de-Vries"};
+  const Who politie_outside{"politie", "participant", "Wijkagent-M"};
+  const Who politie_coordinator{"politie", "coordinator", "Iemand-P"};
+  const Who uwv{"uwv", "participant", "Consulent-U"};
+  const Who om_supplier{"om", "supplier", "OM-Compas"};
+  const Who politie_system_outside{"politie", "supplier", "Ander-Systeem"};
+  const Who woco_2{"woningcorporatie", "participant", "Wijkconsulent-L"};
+  const Who officer{"politie", "privacy-officer", "FG-Politie"};
+  const Who house_admin{kHouse, "admin", "Beheerder-G"};
+  const std::string mp = "/v1/meetings/" + m, radp = "/v1/meetings/" + rad,
+                    cp = "/v1/meetings/" + closed;
+
+  const std::vector<Case> cases = {
+      // GET /v1/health: any role; an unknown partner is 401.
+      {"/v1/health",
+       "GET",
+       "/v1/health",
+       {"onbekend", "participant", "X"},
+       nullptr,
+       401,
+       "unauthenticated",
+       "partner"},
+      {"/v1/health",
+       "GET",
+       "/v1/health",
+       {"politie", "janitor", "X"},
+       nullptr,
+       403,
+       "forbidden",
+       "role"},
+      // Meetings.
+      {"/v1/meetings", "POST", "/v1/meetings", politie_participant, meeting, 403, "forbidden",
+       "role"},
+      {"/v1/meetings", "POST", "/v1/meetings", politie_coordinator, meeting, 403, "forbidden",
+       "partner"},
+      {"/v1/meetings", "POST", "/v1/meetings", kCoordinatorOutsideCircle, rad_meeting, 403,
+       "not_in_circle", "person"},
+      {"/v1/meetings/{id}", "GET", mp, politie_supplier, nullptr, 403, "forbidden", "role"},
+      {"/v1/meetings/{id}", "GET", mp, uwv, nullptr, 403, "forbidden", "partner"},
+      {"/v1/meetings/{id}", "GET", radp, politie_outside, nullptr, 403, "not_in_circle", "person"},
+      {"/v1/meetings/{id}", "GET", cp, politie_participant, nullptr, 403, "meeting_closed",
+       "state"},
+      {"/v1/meetings/{id}/requests", "POST", mp + "/requests", politie_participant, requests, 403,
+       "forbidden", "role"},
+      {"/v1/meetings/{id}/requests", "POST", mp + "/requests", politie_coordinator, requests, 403,
+       "forbidden", "partner"},
+      {"/v1/meetings/{id}/requests", "POST", radp + "/requests", kCoordinatorOutsideCircle,
+       requests, 403, "not_in_circle", "person"},
+      {"/v1/meetings/{id}/requests", "POST", cp + "/requests", kCoordinator, requests, 409,
+       "meeting_closed", "state"},
+      {"/v1/meetings/{id}/phase", "PUT", mp + "/phase", politie_participant, phase, 403,
+       "forbidden", "role"},
+      {"/v1/meetings/{id}/phase", "PUT", mp + "/phase", politie_coordinator, phase, 403,
+       "forbidden", "partner"},
+      {"/v1/meetings/{id}/phase", "PUT", radp + "/phase", kCoordinatorOutsideCircle, phase, 403,
+       "not_in_circle", "person"},
+      // The store's refusal, recorded by the exchange's facade.
+      {"/v1/meetings/{id}/phase", "PUT", cp + "/phase", kCoordinator, phase, 409, "meeting_closed",
+       "state"},
+      {"/v1/meetings/{id}/close", "POST", mp + "/close", politie_participant, close, 403,
+       "forbidden", "role"},
+      {"/v1/meetings/{id}/close", "POST", mp + "/close", politie_coordinator, close, 403,
+       "forbidden", "partner"},
+      {"/v1/meetings/{id}/close", "POST", radp + "/close", kCoordinatorOutsideCircle, close, 403,
+       "not_in_circle", "person"},
+      {"/v1/meetings/{id}/close", "POST", cp + "/close", kCoordinator, close, 409, "meeting_closed",
+       "state"},
+      {"/v1/meetings/{id}/retention", "POST", cp + "/retention", politie_participant, keep, 403,
+       "forbidden", "role"},
+      {"/v1/meetings/{id}/retention", "POST", cp + "/retention", politie_coordinator, keep, 403,
+       "forbidden", "partner"},
+      {"/v1/meetings/{id}/retention", "POST", radp + "/retention", kCoordinatorOutsideCircle, keep,
+       403, "not_in_circle", "person"},
+      {"/v1/meetings/{id}/retention", "POST", mp + "/retention", kCoordinator, keep, 409,
+       "meeting_not_closed", "state"},
+      // Requests.
+      {"/v1/requests", "GET", "/v1/requests?status=open", politie_participant, nullptr, 403,
+       "forbidden", "role"},
+      {"/v1/requests/{id}/answer", "PUT", "/v1/requests/" + r + "/answer", politie_participant,
+       answer, 403, "forbidden", "role"},
+      {"/v1/requests/{id}/answer", "PUT", "/v1/requests/" + r + "/answer", om_supplier, answer, 403,
+       "forbidden", "partner"},
+      {"/v1/requests/{id}/answer", "PUT", "/v1/requests/" + rad_r + "/answer",
+       politie_system_outside, answer, 403, "not_in_circle", "person"},
+      {"/v1/requests/{id}/answer", "PUT", "/v1/requests/" + closed_r + "/answer", politie_supplier,
+       answer, 409, "meeting_closed", "state"},
+      {"/v1/requests/{id}/decline", "POST", "/v1/requests/" + r + "/decline", politie_participant,
+       decline, 403, "forbidden", "role"},
+      {"/v1/requests/{id}/decline", "POST", "/v1/requests/" + r + "/decline", om_supplier, decline,
+       403, "forbidden", "partner"},
+      {"/v1/requests/{id}/decline", "POST", "/v1/requests/" + rad_r + "/decline",
+       politie_system_outside, decline, 403, "not_in_circle", "person"},
+      {"/v1/requests/{id}/decline", "POST", "/v1/requests/" + r + "/decline", politie_supplier,
+       decline, 409, "already_answered", "state"},
+      // Declarations: ad hoc participants only.
+      {"/v1/meetings/{id}/declaration",
+       "GET",
+       mp + "/declaration",
+       {"woningcorporatie", "supplier", "Huurdersadministratie"},
+       nullptr,
+       403,
+       "forbidden",
+       "role"},
+      {"/v1/meetings/{id}/declaration", "GET", mp + "/declaration", politie_participant, nullptr,
+       403, "forbidden", "partner"},
+      {"/v1/meetings/{id}/declaration", "GET", cp + "/declaration", woco, nullptr, 403,
+       "meeting_closed", "state"},
+      {"/v1/meetings/{id}/declarations",
+       "POST",
+       mp + "/declarations",
+       {"woningcorporatie", "supplier", "Huurdersadministratie"},
+       sign,
+       403,
+       "forbidden",
+       "role"},
+      {"/v1/meetings/{id}/declarations", "POST", mp + "/declarations", politie_participant, sign,
+       403, "forbidden", "partner"},
+      // The dossier.
+      {"/v1/meetings/{id}/dossier", "GET", mp + "/dossier", politie_supplier, nullptr, 403,
+       "forbidden", "role"},
+      {"/v1/meetings/{id}/dossier", "GET", mp + "/dossier", uwv, nullptr, 403, "forbidden",
+       "partner"},
+      {"/v1/meetings/{id}/dossier", "GET", mp + "/dossier", woco_2, nullptr, 403,
+       "declaration_not_signed", "person"},
+      {"/v1/meetings/{id}/dossier", "GET", radp + "/dossier", politie_outside, nullptr, 403,
+       "not_in_circle", "person"},
+      {"/v1/meetings/{id}/dossier", "GET", cp + "/dossier", politie_participant, nullptr, 403,
+       "meeting_closed", "state"},
+      // The audit log: privacy officers only.
+      {"/v1/audit/events", "GET", "/v1/audit/events", politie_participant, nullptr, 403,
+       "forbidden", "role"},
+      {"/v1/audit/report", "GET", "/v1/audit/report?bsn=" + SyntheticBsn(61), kCoordinator, nullptr,
+       403, "forbidden", "role"},
+      {"/v1/audit/verify", "GET", "/v1/audit/verify", house_admin, nullptr, 403, "forbidden",
+       "role"},
+      // Administration: the house's admin only.
+      {"/v1/admin/policy/reload", "POST", "/v1/admin/policy/reload", officer, nullptr, 403,
+       "forbidden", "role"},
+      {"/v1/admin/policy/reload",
+       "POST",
+       "/v1/admin/policy/reload",
+       {"politie", "admin", "Beheerder-Politie"},
+       nullptr,
+       403,
+       "admin_not_house",
+       "partner"},
+  };
+
+  std::map<std::string, std::set<std::string>> kinds;  // route -> kinds of wrong covered
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.method + " " + c.path + " as " + c.who.partner + "/" + c.who.role + "/" +
+                 c.who.cn + " (" + c.kind + ")");
+    const int64_t before = app_->services().audit.last_seq();
+    ApiResponse resp = Call(c.who, c.method, c.path, c.body);
+    EXPECT_EQ(resp.status, c.status) << resp.Body();
+    const Json err = Json::parse(resp.Body(), nullptr, false);
+    ASSERT_TRUE(err.is_object() && err.contains("error")) << resp.Body();
+    EXPECT_EQ(err["error"]["code"], c.reason) << resp.Body();
+    const auto events = RefusalsAfter(before);
+    ASSERT_EQ(events.size(), 1u) << "one access_refused event per refusal";
+    const audit::Event& e = events[0].event;
+    EXPECT_EQ(e.detail.value("reason", ""), c.reason);
+    EXPECT_EQ(e.actor.partner, c.who.partner);
+    EXPECT_EQ(e.actor.role, c.who.role);
+    EXPECT_EQ(e.actor.cn, c.who.cn);
+    EXPECT_EQ(e.outcome, "refused " + std::to_string(c.status));
+    kinds[c.method + " " + c.pattern].insert(c.kind);
+  }
+
+  // Every route of the router has its refusals here.
+  for (const auto& route : app_->router().Routes()) {
+    const std::string key = route.method + " " + route.pattern;
+    ASSERT_TRUE(kinds.count(key)) << key << " has no refusal case";
+    if (route.roles.size() < 5) {
+      EXPECT_TRUE(kinds[key].count("role")) << key << ": no wrong-role case";
+    }
+  }
+  auto verified = app_->services().audit.Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact) << verified->problem;
+}
+
+}  // namespace
+}  // namespace vh::gw
