@@ -7,6 +7,7 @@
 
 #include "core/bsn.h"
 #include "core/log.h"
+#include "exchange/participation.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
 #include "policy/filter.h"
@@ -163,21 +164,37 @@ Result<Meeting> Meetings::Get(const audit::Actor& caller, std::string_view meeti
   auto snap = ctx_.snapshots.Load(meeting_id);
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
-  const bool coordinator = IsHouseCoordinator(caller, c);
-  if (!coordinator) {
-    const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
-    if (!HasRole(caller, Role::kParticipant) ||
-        !(s.IsParticipant(caller.partner) || c.IsHouse(caller.partner))) {
-      return ctx_.events.Refuse(caller, c, o, meeting_id,
-                                Status::PermissionDenied("not a participant of this meeting"));
-    }
-    if (StateOf(s.meeting) != MeetingState::kOpen) {
-      return ctx_.events.Refuse(
-          caller, c, o, meeting_id,
-          Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed"));
-    }
+  if (Status taking_part = Participation(caller, c, s); !taking_part.ok()) {
+    return ctx_.events.Refuse(caller, c, c.FindOverlegvorm(s.meeting.overlegvorm), meeting_id,
+                              taking_part);
   }
-  return View(s, c, coordinator);
+  return View(s, c, IsHouseCoordinator(caller, c));
+}
+
+Result<std::vector<Meeting>> Meetings::List(const audit::Actor& caller, MeetingListFilter filter) {
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  auto listing = ctx_.cases.ListMeetings();
+  if (!listing.ok()) return listing.status();
+  const std::string now = ctx_.Now();
+  const bool coordinator = IsHouseCoordinator(caller, c);
+  std::vector<Meeting> out;
+  for (const store::MeetingListing& m : *listing) {
+    const bool open = m.state == store::kMeetingOpen;
+    const bool started = m.starts_at <= now;  // both FormatUtc text: string order is time order
+    if ((filter == MeetingListFilter::kUpcoming && !(open && !started)) ||
+        (filter == MeetingListFilter::kOpen && !(open && started)) ||
+        (filter == MeetingListFilter::kClosed && m.state != store::kMeetingClosed)) {
+      continue;
+    }
+    auto snap = ctx_.snapshots.Load(m.id);
+    if (!snap.ok()) return snap.status();
+    // The same decision as Get; a meeting the caller does not take part in is
+    // left out without an event (listing is not an attempt to read it).
+    if (!Participation(caller, c, **snap).ok()) continue;
+    out.push_back(View(**snap, c, coordinator));
+  }
+  return out;
 }
 
 Meeting Meetings::View(const Snapshot& s, const policy::Covenant& c, bool coordinator) {

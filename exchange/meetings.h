@@ -12,6 +12,7 @@
 // Borrows the context, which must outlive it.
 
 #include <string_view>
+#include <vector>
 
 #include "audit/event.h"
 #include "core/status.h"
@@ -26,6 +27,8 @@ class Meetings {
 
   Result<Meeting> Create(const audit::Actor& caller, const CreateMeeting& command);
   Result<Meeting> Get(const audit::Actor& caller, std::string_view meeting_id);
+  // The meetings the caller may Get, narrowed by `filter`, by starts_at.
+  Result<std::vector<Meeting>> List(const audit::Actor& caller, MeetingListFilter filter);
   Result<PhaseChange> ChangePhase(const audit::Actor& caller, std::string_view meeting_id,
                                   const SetPhase& command);
   Result<ClosedMeeting> Close(const audit::Actor& caller, std::string_view meeting_id,
