@@ -322,6 +322,40 @@ std::string MoreFacts(const Covenant& c, const Overlegvorm& o) {
   return out;
 }
 
+}  // namespace
+
+std::vector<MatrixTable> BuildMatrix(const Covenant& covenant, std::string_view only) {
+  const Covenant& c = covenant;
+  std::vector<MatrixTable> tables;
+  for (const Overlegvorm& o : c.overlegvormen()) {
+    if (!only.empty() && o.id != only) continue;
+    MatrixTable t;
+    t.id = o.id;
+    t.name = o.name;
+    t.purpose = o.purpose;
+    std::string members;
+    for (std::size_t i = 0; i < o.members.size(); ++i) {
+      members += (i ? ", " : "") + o.members[i]->id;
+    }
+    t.facts = "Leden: " + members + ". Ad hoc partners: " +
+              (o.AdmitsAdHoc() ? "toegelaten na geheimhoudingsverklaring" : "niet toegelaten") +
+              (o.restricted ? ". Besloten kring; nooit in statistieken" : "") +
+              ". Bewaartermijn: " + std::to_string(o.retention_days) + " dagen." + MoreFacts(c, o);
+    const std::vector<Column> cols = Columns(c, o);
+    for (const Column& col : cols) t.columns.push_back(col.label);
+    for (const Field& f : c.fields()) {
+      if (c.compiled(o.index).field_offset[static_cast<std::size_t>(f.index)] < 0) continue;
+      MatrixTable::Row r{f.id, f.label, std::string(CategoryName(f.category)), {}};
+      for (const Column& col : cols) r.cells.push_back(Cell(c, o, f, col));
+      t.rows.push_back(std::move(r));
+    }
+    tables.push_back(std::move(t));
+  }
+  return tables;
+}
+
+namespace {
+
 int Matrix(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string format;
   std::string file;
@@ -364,47 +398,30 @@ int Matrix(const std::vector<std::string>& args, std::ostream& out, std::ostream
            "de leveranciers wier waarde de ontvanger ziet. `*` = niet zichtbaar terwijl de cliënt "
            "aanwezig is. Een lege cel: niets. Standaard wordt niets gedeeld.\n\n";
   }
-  for (const Overlegvorm& o : c->overlegvormen()) {
-    std::vector<const Field*> rows;
-    for (const Field& f : c->fields()) {
-      if (c->compiled(o.index).field_offset[static_cast<std::size_t>(f.index)] >= 0) {
-        rows.push_back(&f);
-      }
-    }
-    std::vector<Column> cols = Columns(*c, o);
-    std::string members;
-    for (std::size_t i = 0; i < o.members.size(); ++i) {
-      members += (i ? ", " : "") + o.members[i]->id;
-    }
-    std::string facts =
-        "Leden: " + members + ". Ad hoc partners: " +
-        (o.AdmitsAdHoc() ? "toegelaten na geheimhoudingsverklaring" : "niet toegelaten") +
-        (o.restricted ? ". Besloten kring; nooit in statistieken" : "") +
-        ". Bewaartermijn: " + std::to_string(o.retention_days) + " dagen." + MoreFacts(*c, o);
+  for (const MatrixTable& t : BuildMatrix(*c)) {
     if (html) {
-      out << "<h2>" << esc(o.name) << " (<code>" << esc(o.id) << "</code>)</h2>\n<p><b>Doel:</b> "
-          << esc(o.purpose) << "</p>\n<p>" << esc(facts) << "</p>\n<table>\n<tr><th>Veld</th>"
+      out << "<h2>" << esc(t.name) << " (<code>" << esc(t.id) << "</code>)</h2>\n<p><b>Doel:</b> "
+          << esc(t.purpose) << "</p>\n<p>" << esc(t.facts) << "</p>\n<table>\n<tr><th>Veld</th>"
           << "<th>Categorie</th>";
-      for (const Column& col : cols) out << "<th>" << esc(col.label) << "</th>";
+      for (const std::string& col : t.columns) out << "<th>" << esc(col) << "</th>";
       out << "</tr>\n";
-      for (const Field* f : rows) {
-        out << "<tr><td>" << esc(f->label) << "<br><code>" << esc(f->id) << "</code></td><td>"
-            << CategoryName(f->category) << "</td>";
-        for (const Column& col : cols) out << "<td>" << esc(Cell(*c, o, *f, col)) << "</td>";
+      for (const MatrixTable::Row& r : t.rows) {
+        out << "<tr><td>" << esc(r.label) << "<br><code>" << esc(r.field) << "</code></td><td>"
+            << r.category << "</td>";
+        for (const std::string& cell : r.cells) out << "<td>" << esc(cell) << "</td>";
         out << "</tr>\n";
       }
       out << "</table>\n";
     } else {
-      out << "## " << esc(o.name) << " (`" << o.id << "`)\n\n**Doel:** " << esc(o.purpose) << "\n\n"
-          << esc(facts) << "\n\n| Veld | Categorie |";
-      for (const Column& col : cols) out << " " << esc(col.label) << " |";
+      out << "## " << esc(t.name) << " (`" << t.id << "`)\n\n**Doel:** " << esc(t.purpose) << "\n\n"
+          << esc(t.facts) << "\n\n| Veld | Categorie |";
+      for (const std::string& col : t.columns) out << " " << esc(col) << " |";
       out << "\n|---|---|";
-      for (std::size_t i = 0; i < cols.size(); ++i) out << "---|";
+      for (std::size_t i = 0; i < t.columns.size(); ++i) out << "---|";
       out << "\n";
-      for (const Field* f : rows) {
-        out << "| " << esc(f->label) << " (`" << f->id << "`) | " << CategoryName(f->category)
-            << " |";
-        for (const Column& col : cols) out << " " << esc(Cell(*c, o, *f, col)) << " |";
+      for (const MatrixTable::Row& r : t.rows) {
+        out << "| " << esc(r.label) << " (`" << r.field << "`) | " << r.category << " |";
+        for (const std::string& cell : r.cells) out << " " << esc(cell) << " |";
         out << "\n";
       }
       out << "\n";
@@ -481,11 +498,12 @@ int DiffAroundTheTables(const Covenant& a, const Covenant& b, std::ostream& out,
   return more;
 }
 
-int Diff(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  if (args.size() != 3) return Usage(err, "diff takes two files: OLD NEW");
-  auto a = Load(args[1], out, err);
-  auto b = Load(args[2], out, err);
-  if (!a || !b) return kExitFail;
+}  // namespace
+
+DiffCounts DiffCovenants(const Covenant& old_covenant, const Covenant& new_covenant,
+                         std::ostream& out) {
+  const Covenant* a = &old_covenant;
+  const Covenant* b = &new_covenant;
   // The union of ids, in a stable order: OLD's order, then what NEW adds.
   auto ids = [](auto&& get_old, auto&& get_new) {
     std::vector<std::string> v = get_old();
@@ -591,9 +609,20 @@ int Diff(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
       }
     }
   }
-  err << more << " flow" << (more == 1 ? "" : "s") << " new or more revealing, " << less
+  return DiffCounts{more, less};
+}
+
+namespace {
+
+int Diff(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.size() != 3) return Usage(err, "diff takes two files: OLD NEW");
+  auto a = Load(args[1], out, err);
+  auto b = Load(args[2], out, err);
+  if (!a || !b) return kExitFail;
+  const DiffCounts n = DiffCovenants(*a, *b, out);
+  err << n.more << " flow" << (n.more == 1 ? "" : "s") << " new or more revealing, " << n.less
       << " withdrawn or less revealing\n";
-  return more > 0 ? kExitFail : kExitOk;
+  return n.more > 0 ? kExitFail : kExitOk;
 }
 
 }  // namespace

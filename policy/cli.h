@@ -34,10 +34,39 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vh::policy {
 
+class Covenant;
+
 int RunPolicyCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// The matrix as data (what `matrix` renders, for the console's covenant
+// screen): per overlegvorm its facts in Dutch, the recipient columns and per
+// field named by a rule one cell per column ("full: om, politie; presence:
+// ggz", "*" = hidden while the client is present; "" = nothing).
+struct MatrixTable {
+  std::string id, name, purpose, facts;
+  std::vector<std::string> columns;
+  struct Row {
+    std::string field, label, category;
+    std::vector<std::string> cells;  // one per column
+  };
+  std::vector<Row> rows;
+};
+// `only`: just that overlegvorm's table (none when it is not in the covenant).
+std::vector<MatrixTable> BuildMatrix(const Covenant& covenant, std::string_view only = "");
+
+// What `diff` does with two loaded covenants: one line per change on `out`
+// (as above); returns how many lines widen (`more`: new or more revealing)
+// and how many narrow (`less`). Neither covenant is put in force.
+struct DiffCounts {
+  int more = 0;
+  int less = 0;
+};
+DiffCounts DiffCovenants(const Covenant& old_covenant, const Covenant& new_covenant,
+                         std::ostream& out);
 
 }  // namespace vh::policy
