@@ -7,6 +7,7 @@
 #   crl.pem                  CRLs of the intermediate (lists revoked.crt) and of the root
 #   server.crt/.key          gateway server, ECDSA P-256, SAN localhost + 127.0.0.1
 #   <partner>.<role>.crt/key one per example identity (O=partner, OU=role, CN, serialNumber=OIN)
+#   woningcorporatie.participant-collega.*  a second woningcorporatie participant (CN Wijkconsulent-L)
 #   expired.*, revoked.*     politie participant, expired / revoked
 #   foreign.*                politie participant from an unrelated CA (work/foreign-ca.crt)
 #   partner-server.*         TLS server of the example partner system (https-pull adapter)
@@ -148,6 +149,10 @@ for id in "${IDENTITIES[@]}"; do
   read -r partner role cn oin <<<"$id"
   sign "$partner.$role" "/C=NL/O=$partner/OU=$role/CN=$cn/serialNumber=$oin" client
 done
+# A colleague of woningcorporatie.participant (another person, same partner and role): the
+# console's tests show that one person's signed declaration is not another's.
+sign woningcorporatie.participant-collega \
+  "/C=NL/O=woningcorporatie/OU=participant/CN=Wijkconsulent-L/serialNumber=00000009814253690000" client
 sign expired "/C=NL/O=politie/OU=participant/CN=Verlopen-I/serialNumber=00000001003214345000" client \
   -startdate 20200101000000Z -enddate 20210101000000Z
 sign revoked "/C=NL/O=politie/OU=participant/CN=Ingetrokken-J/serialNumber=00000001003214345000" client
