@@ -45,7 +45,7 @@ function subjectBlock(index, fields, onRemove) {
     hint: 'Alleen zichtbaar voor coördinatoren.' });
   const controls = fields.map((f) => ({
     field: f,
-    control: control(f, { optional: !f.identity }),
+    control: control(f, { optional: !f.identity || f.category === 'bsn' }),
   }));
   const extra = controls.filter((c) => !c.field.identity);
   const el = h('fieldset', { class: 'fieldset subject', 'aria-labelledby': legendId },

@@ -68,6 +68,9 @@ test('a privacy officer answers an access request: 11-proef in the browser, the 
   assert.ok(queries.some((e) => e.detail.route === '/v1/audit/report' && e.detail.method === 'POST'));
   await checkAxe(page, 'inzagerapport');
   await screenshot(page, 'privacy-report');
+  await page.evaluate(() => document.getElementById('rapport').scrollIntoView());
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await screenshot(page, 'privacy-report-view', { fullPage: false });
 });
 
 test('a privacy officer filters the audit log, opens an event and checks the log is intact', async () => {

@@ -104,10 +104,10 @@ export async function checkAxe(page, screen) {
   return result.passes.length;
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, options = {}) {
   fs.mkdirSync(screensDir, { recursive: true });
   const file = path.join(screensDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: options.fullPage !== false });
   return file;
 }
 
