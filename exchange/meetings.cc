@@ -164,10 +164,17 @@ Result<Meeting> Meetings::Get(const audit::Actor& caller, std::string_view meeti
   auto snap = ctx_.snapshots.Load(meeting_id);
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
-  if (Status taking_part = Participation(caller, c, s); !taking_part.ok()) {
+  auto seen = SeenBy(caller, c, s);
+  if (!seen.ok() && seen.status().code() == Code::kPermissionDenied) {
     return ctx_.events.Refuse(caller, c, c.FindOverlegvorm(s.meeting.overlegvorm), meeting_id,
-                              taking_part);
+                              seen.status());
   }
+  return seen;
+}
+
+Result<Meeting> Meetings::SeenBy(const audit::Actor& caller, const policy::Covenant& c,
+                                 const Snapshot& s) {
+  VH_RETURN_IF_ERROR(Participation(caller, c, s));
   return View(s, c, IsHouseCoordinator(caller, c));
 }
 
@@ -177,7 +184,6 @@ Result<std::vector<Meeting>> Meetings::List(const audit::Actor& caller, MeetingL
   auto listing = ctx_.cases.ListMeetings();
   if (!listing.ok()) return listing.status();
   const std::string now = ctx_.Now();
-  const bool coordinator = IsHouseCoordinator(caller, c);
   std::vector<Meeting> out;
   for (const store::MeetingListing& m : *listing) {
     const bool open = m.state == store::kMeetingOpen;
@@ -189,10 +195,14 @@ Result<std::vector<Meeting>> Meetings::List(const audit::Actor& caller, MeetingL
     }
     auto snap = ctx_.snapshots.Load(m.id);
     if (!snap.ok()) return snap.status();
-    // The same decision as Get; a meeting the caller does not take part in is
-    // left out without an event (listing is not an attempt to read it).
-    if (!Participation(caller, c, **snap).ok()) continue;
-    out.push_back(View(**snap, c, coordinator));
+    // What Get shows; a meeting the caller does not take part in is left out
+    // without an event (listing is not an attempt to read it).
+    auto seen = SeenBy(caller, c, **snap);
+    if (!seen.ok()) {
+      if (seen.status().code() == Code::kPermissionDenied) continue;
+      return seen.status();
+    }
+    out.push_back(std::move(*seen));
   }
   return out;
 }

@@ -37,6 +37,11 @@ class Meetings {
                                     const ExtendRetention& command);
 
  private:
+  // What `caller` sees of meeting `s`, or PermissionDenied (not audited here):
+  // the participation decision (exchange/participation.h), then the view.
+  // Get and List both go through it, so what a caller sees of a meeting is
+  // decided in one place.
+  Result<Meeting> SeenBy(const audit::Actor& caller, const policy::Covenant& c, const Snapshot& s);
   // The meeting as `coordinator` or a participant sees it.
   Meeting View(const Snapshot& s, const policy::Covenant& c, bool coordinator);
 

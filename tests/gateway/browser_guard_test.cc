@@ -27,14 +27,14 @@ TEST(BrowserGuardTest, RefusesStateChangesFromAnotherSite) {
     EXPECT_EQ(s.code(), Code::kPermissionDenied);
   }
   EXPECT_FALSE(CheckSameOrigin(Request("POST", {{"sec-fetch-site", "same-site"}})).ok());
-  EXPECT_FALSE(
-      CheckSameOrigin(Request("POST", {{"origin", "https://evil.example"}, {"host", "localhost:8443"}}))
-          .ok());
+  EXPECT_FALSE(CheckSameOrigin(Request("POST", {{"origin", "https://evil.example"},
+                                                {"host", "localhost:8443"}}))
+                   .ok());
   EXPECT_FALSE(CheckSameOrigin(Request("POST", {{"origin", "https://localhost:8443"}})).ok())
       << "an Origin without a Host cannot be checked";
-  EXPECT_FALSE(
-      CheckSameOrigin(Request("POST", {{"origin", "http://localhost:8443"}, {"host", "localhost:8443"}}))
-          .ok());
+  EXPECT_FALSE(CheckSameOrigin(Request("POST", {{"origin", "http://localhost:8443"},
+                                                {"host", "localhost:8443"}}))
+                   .ok());
   EXPECT_FALSE(CheckSameOrigin(Request("POST", {{"origin", "https://localhost:8443.evil"},
                                                 {"host", "localhost:8443"}}))
                    .ok());
@@ -59,7 +59,8 @@ TEST(BrowserGuardTest, AddsTheBrowserHeaders) {
   ApiResponse r;
   AddBrowserHeaders(r);
   std::map<std::string, std::string> h(r.headers.begin(), r.headers.end());
-  EXPECT_EQ(h["Content-Security-Policy"].rfind("default-src 'self'; frame-ancestors 'none'", 0), 0u);
+  EXPECT_EQ(h["Content-Security-Policy"].rfind("default-src 'self'; frame-ancestors 'none'", 0),
+            0u);
   EXPECT_EQ(h["Content-Security-Policy"].find("unsafe"), std::string::npos);
   EXPECT_EQ(h["Referrer-Policy"], "no-referrer");
 }

@@ -111,9 +111,10 @@ TEST_F(ConsoleApiE2ETest, MeetingListShowsWhatTheCallerTakesPartIn) {
   const std::string upcoming = Meeting("Later", 48, 50, false, 1);
   const std::string running = Meeting("Nu", -1, 20, true, 2);
   const std::string done = Meeting("Voorbij", -5, 20, false, 3);
-  ASSERT_EQ(gw_->Post(kCoordinator, "/v1/meetings/" + done + "/close", {{"outcomes", Json::array()}})
-                .status,
-            200);
+  ASSERT_EQ(
+      gw_->Post(kCoordinator, "/v1/meetings/" + done + "/close", {{"outcomes", Json::array()}})
+          .status,
+      200);
 
   // The house's coordinator: all of them, by status.
   std::set<std::string> all = MeetingIds(kCoordinator, "");
@@ -170,7 +171,8 @@ TEST_F(ConsoleApiE2ETest, RequestBoardFollowsTheAnswers) {
                      {{"fields", {{"casus.bekend_bij_partner", true}}}})
                 .status,
             200);
-  for (const auto& r : Member(gw_->Get(kCoordinator, "/v1/meetings/" + id + "/requests"), "requests")) {
+  for (const auto& r :
+       Member(gw_->Get(kCoordinator, "/v1/meetings/" + id + "/requests"), "requests")) {
     if (r["id"] != politie_request) continue;
     EXPECT_EQ(r["status"], "answered");
     ASSERT_TRUE(r["answered_at"].is_string());
@@ -186,7 +188,8 @@ TEST_F(ConsoleApiE2ETest, RequestBoardFollowsTheAnswers) {
 }
 
 TEST_F(ConsoleApiE2ETest, CovenantFieldsAreWhatThePartnerMaySupplyOrSee) {
-  HttpResult r = gw_->Get("woningcorporatie.participant", "/v1/covenant/fields?overlegvorm=briefing");
+  HttpResult r =
+      gw_->Get("woningcorporatie.participant", "/v1/covenant/fields?overlegvorm=briefing");
   ASSERT_EQ(r.status, 200) << r.body;
   std::set<std::string> supply, see;
   for (const auto& f : Member(r, "fields")) {
@@ -194,7 +197,8 @@ TEST_F(ConsoleApiE2ETest, CovenantFieldsAreWhatThePartnerMaySupplyOrSee) {
     if (f["supply"] == true) supply.insert(f["id"]);
     if (f["see"] == true) see.insert(f["id"]);
   }
-  EXPECT_EQ(supply, (std::set<std::string>{"casus.bekend_bij_partner", "wonen.dreigende_uitzetting"}));
+  EXPECT_EQ(supply,
+            (std::set<std::string>{"casus.bekend_bij_partner", "wonen.dreigende_uitzetting"}));
   EXPECT_TRUE(see.count("persoon.naam"));
   EXPECT_TRUE(see.count("casus.reden_melding"));
   EXPECT_FALSE(see.count("persoon.bsn"));
@@ -202,12 +206,14 @@ TEST_F(ConsoleApiE2ETest, CovenantFieldsAreWhatThePartnerMaySupplyOrSee) {
 
   // The house enters the identity fields.
   bool bsn_identity = false;
-  for (const auto& f : Member(gw_->Get(kCoordinator, "/v1/covenant/fields?overlegvorm=briefing"), "fields")) {
+  for (const auto& f :
+       Member(gw_->Get(kCoordinator, "/v1/covenant/fields?overlegvorm=briefing"), "fields")) {
     if (f["id"] == "persoon.bsn") bsn_identity = f["identity"] == true && f["supply"] == true;
   }
   EXPECT_TRUE(bsn_identity);
   // Enum values come along.
-  for (const auto& f : Member(gw_->Get("dji.supplier", "/v1/covenant/fields?overlegvorm=nazorg"), "fields")) {
+  for (const auto& f :
+       Member(gw_->Get("dji.supplier", "/v1/covenant/fields?overlegvorm=nazorg"), "fields")) {
     if (f["id"] == "nazorg.huisvesting") {
       EXPECT_EQ(f["values"].size(), 6u);
     }
@@ -247,9 +253,9 @@ TEST_F(ConsoleApiE2ETest, MatrixAndDiffForThePrivacyOfficer) {
   EXPECT_EQ(diff.json()["widens"], true);
   bool found = false;
   for (const auto& l : Member(diff, "lines")) {
-    found = found || (l["kind"] == "new" &&
-                      l["text"].get<std::string>().find("briefing: leefgebied.delictgeschiedenis: "
-                                                        "politie -> woningcorporatie (ad hoc)") == 0);
+    found = found || (l["kind"] == "new" && l["text"].get<std::string>().find(
+                                                "briefing: leefgebied.delictgeschiedenis: "
+                                                "politie -> woningcorporatie (ad hoc)") == 0);
   }
   EXPECT_TRUE(found) << diff.body;
   // Read-only: the covenant in force is the same.
@@ -288,7 +294,8 @@ TEST_F(ConsoleApiE2ETest, AuditReportAndQueryByPost) {
   EXPECT_EQ(Refusals("forbidden", "/v1/audit/report"), before + 1);
 
   // The query: the audit_query events of the POSTs name route and method.
-  HttpResult q = gw_->Post(kOfficer, "/v1/audit/query", {{"type", "audit_query"}, {"limit", "1000"}});
+  HttpResult q =
+      gw_->Post(kOfficer, "/v1/audit/query", {{"type", "audit_query"}, {"limit", "1000"}});
   ASSERT_EQ(q.status, 200) << q.body;
   bool posted = false;
   for (const auto& e : Member(q, "events")) {
@@ -342,8 +349,9 @@ TEST_F(ConsoleApiE2ETest, CrossSiteStateChangesAreRefusedAndAudited) {
   EXPECT_EQ(post({"Sec-Fetch-Site: none"}).status, 201);
   EXPECT_EQ(post({}).status, 201);
   // Reading is not a state change.
-  HttpResult get = gw_->Call(kCoordinator, "GET", "/v1/me", "",
-                             {"-H", "Origin: https://evil.example", "-H", "Sec-Fetch-Site: cross-site"});
+  HttpResult get =
+      gw_->Call(kCoordinator, "GET", "/v1/me", "",
+                {"-H", "Origin: https://evil.example", "-H", "Sec-Fetch-Site: cross-site"});
   EXPECT_EQ(get.status, 200);
 }
 
@@ -352,8 +360,9 @@ TEST_F(ConsoleApiE2ETest, ServesTheConsoleWithItsHeaders) {
   ASSERT_EQ(index.status, 200);
   EXPECT_NE(index.body.find("<main"), std::string::npos);
   EXPECT_NE(index.headers.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
-  EXPECT_NE(index.headers.find("Content-Security-Policy: default-src 'self'; frame-ancestors 'none'"),
-            std::string::npos);
+  EXPECT_NE(
+      index.headers.find("Content-Security-Policy: default-src 'self'; frame-ancestors 'none'"),
+      std::string::npos);
   EXPECT_NE(index.headers.find("Referrer-Policy: no-referrer"), std::string::npos);
   EXPECT_NE(index.headers.find("Cache-Control: no-store"), std::string::npos);
   EXPECT_NE(index.headers.find("X-Content-Type-Options: nosniff"), std::string::npos);
@@ -364,7 +373,8 @@ TEST_F(ConsoleApiE2ETest, ServesTheConsoleWithItsHeaders) {
   EXPECT_EQ(gw_->Get(kOfficer, "/console/missing.js").status, 404);
   EXPECT_EQ(gw_->Get(kOfficer, "/console/js/../../gateway.json").status, 404);
   // The API's answers carry the same browser headers.
-  EXPECT_NE(gw_->Get(kOfficer, "/v1/me").headers.find("Content-Security-Policy:"), std::string::npos);
+  EXPECT_NE(gw_->Get(kOfficer, "/v1/me").headers.find("Content-Security-Policy:"),
+            std::string::npos);
   // Without a certificate nothing is served (mutual TLS).
   EXPECT_EQ(gw_->Get("", "/").status, 0);
 }

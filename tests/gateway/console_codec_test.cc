@@ -18,8 +18,12 @@ TEST(ConsoleCodecTest, MeetingListFilter) {
 }
 
 TEST(ConsoleCodecTest, RequestBoard) {
-  exchange::BoardRequest open{"r-1", "politie", "S1", exchange::RequestState::kOverdue,
-                              *ParseUtc("2026-11-29T17:00:00Z"), std::nullopt};
+  exchange::BoardRequest open{"r-1",
+                              "politie",
+                              "S1",
+                              exchange::RequestState::kOverdue,
+                              *ParseUtc("2026-11-29T17:00:00Z"),
+                              std::nullopt};
   exchange::BoardRequest done = open;
   done.id = "r-2";
   done.status = exchange::RequestState::kAnswered;
