@@ -63,7 +63,7 @@ function boardSummary(requests) {
     `${count('open') + count('overdue') + count('failed')} nog open`;
 }
 
-function requestsForm(meeting, main) {
+function requestsForm(meeting) {
   const deadline = textControl('Uiterste antwoorddatum en -tijd', {
     type: 'datetime-local',
     hint: 'Partners krijgen tot dan de tijd om te antwoorden.',
@@ -154,7 +154,7 @@ async function meetingScreen(main, { id }) {
       h('p', { class: 'hint' }, 'Deze lijst werkt zichzelf bij als er antwoorden binnenkomen.'),
       live, tableSlot));
   } else if (meeting.state === 'open') {
-    append(main, requestsForm(meeting, main));
+    append(main, requestsForm(meeting));
   }
   append(main, h('section', { class: 'section', 'aria-labelledby': 'afronden' },
     h('h2', { id: 'afronden' }, meeting.state === 'open' ? 'Afronden' : 'Bewaartermijn'),

@@ -5,7 +5,7 @@
 // what it withheld, and why.
 
 import { api, seg } from './api.js';
-import { append, h, notice, routeLink, summaryList, table, tag, uid } from './dom.js';
+import { append, focus, h, notice, routeLink, summaryList, table, tag, uid } from './dom.js';
 import { apiProblem, clearProblems, form, refusal, showProblems } from './forms.js';
 import { control, textControl } from './fields.js';
 import { go } from './router.js';
@@ -53,7 +53,7 @@ async function findRequest(id) {
   return requests.find((r) => r.id === id) || null;
 }
 
-function receipt(main, request, result) {
+function receipt(main, result) {
   main.replaceChildren();
   const accepted = result.accepted || [];
   // withheld_reasons: [{field, reason}]; withheld: the field ids alone.
@@ -69,7 +69,8 @@ function receipt(main, request, result) {
       : h('p', {}, 'Alles wat u stuurde is aangenomen.'),
     h('p', {}, 'Wat niet is doorgegeven, is niet opgeslagen. De gateway heeft het wel in de auditlog vastgelegd.'),
     h('p', {}, routeLink('Terug naar de verzoeken', '/requests')));
-  main.querySelector('h1').focus();
+  document.title = 'Uw antwoord is verstuurd – Veiligheidshuis-gateway';
+  focus(main.querySelector('h1'));
 }
 
 // "Something else to report": another covenant field, which the gateway
@@ -132,7 +133,7 @@ async function requestScreen(main, { id }) {
       }
       try {
         const result = await api.put(`/v1/requests/${seg(id)}/answer`, { fields: answer });
-        receipt(main, request, result);
+        receipt(main, result);
       } catch (err) {
         showProblems(f, [apiProblem(err, (path) => {
           const m = /^\/fields\/(.+)$/.exec(path);
