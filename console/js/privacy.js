@@ -8,10 +8,10 @@ import { append, button, h, notice, routeLink, summaryList, table, tag } from '.
 import { clearProblems, form, refusal, showProblems } from './forms.js';
 import { radioControl, textControl } from './fields.js';
 import { normalizeBsn } from './bsn.js';
-import { fieldLabel, partnerName, session } from './session.js';
+import { fieldLabel, overlegvorm, partnerName, session } from './session.js';
 import { covenantScreen, diffScreen } from './covenant.js';
 import { go } from './router.js';
-import { dateTime, eventTypeWords, transformWords } from './words.js';
+import { dateTime, denyReasonWords, eventTypeWords, fieldDecisionWords, transformWords } from './words.js';
 
 // The last query and its pages, so that the list is still there after
 // looking at one event (the console asks the log again only when told to).
@@ -143,7 +143,7 @@ async function eventScreen(main, { seq }) {
     ['Certificaat (SHA-256)', h('code', { class: 'hash' }, e.actor.fingerprint || '–')],
     ['Adres', e.actor.remote || '–'],
     ['Bijeenkomst', e.meeting || '–'],
-    ['Overlegvorm', e.overlegvorm || '–'],
+    ['Overlegvorm', e.overlegvorm ? overlegvorm(e.overlegvorm).name : '–'],
     ['Doel', e.purpose || '–'],
     ['Convenant', e.covenant && e.covenant.id ? `${e.covenant.id} versie ${e.covenant.version}` : '–'],
     ['Persoon (pseudoniem)', e.subject ? h('code', { class: 'hash' }, e.subject) : '–'],
@@ -154,7 +154,9 @@ async function eventScreen(main, { seq }) {
   ]));
   if ((e.fields || []).length) {
     append(main, h('h2', {}, 'Gegevens'), table('Gegevens in deze gebeurtenis', ['Gegeven', 'Besluit', 'Regel', 'Weergave', 'Reden'],
-      e.fields.map((f) => [fieldLabel(f.field), f.decision, f.rule || '–', transformWords[f.transform] || f.transform || '–', f.reason || '–']), { rowHeader: true }));
+      e.fields.map((f) => [fieldLabel(f.field), fieldDecisionWords[f.decision] || f.decision, f.rule || '–',
+        transformWords[f.transform] || f.transform || '–', denyReasonWords[f.reason] || f.reason || '–']),
+      { rowHeader: true, captionHidden: true }));
   }
   if (e.detail && Object.keys(e.detail).length) {
     append(main, h('h2', {}, 'Details'), h('pre', { class: 'detail', tabindex: '0' }, JSON.stringify(e.detail, null, 2)));

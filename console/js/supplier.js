@@ -65,7 +65,8 @@ function receipt(main, result) {
     h('h2', {}, 'Niet doorgegeven'),
     withheld.length
       ? table('Niet doorgegeven gegevens', ['Gegeven', 'Waarom niet'], withheld.map((w) => [
-        fieldLabel(w.field), withheldWords[w.reason] || w.reason || 'het convenant staat het niet toe']), { rowHeader: true })
+        fieldLabel(w.field), withheldWords[w.reason] || w.reason || 'het convenant staat het niet toe']),
+      { rowHeader: true, captionHidden: true })
       : h('p', {}, 'Alles wat u stuurde is aangenomen.'),
     h('p', {}, 'Wat niet is doorgegeven, is niet opgeslagen. De gateway heeft het wel in de auditlog vastgelegd.'),
     h('p', {}, routeLink('Terug naar de verzoeken', '/requests')));

@@ -45,6 +45,25 @@ export const decisionWords = {
 };
 export const decisions = ['focus', 'bilateraal', 'monitoren', 'verwijzen', 'geen-vervolg'];
 
+// A field's decision in an audit event, and why it was withheld or denied.
+export const fieldDecisionWords = {
+  disclosed: 'getoond', withheld: 'tegengehouden', accepted: 'aangenomen', requested: 'gevraagd',
+};
+export const denyReasonWords = {
+  ...withheldWords,
+  no_rule_for_field: 'geen regel van het convenant noemt dit gegeven',
+  not_participant: 'de ontvanger neemt niet deel',
+  ad_hoc_not_admitted: 'dit overleg laat geen ad hoc partners toe',
+  supplier_not_allowed: 'de leverancier mag dit gegeven niet leveren',
+  recipient_not_allowed: 'de ontvanger mag dit gegeven niet zien',
+  non_signatory: 'de ontvanger heeft het convenant niet ondertekend',
+  client_present: 'de cliënt is aan tafel',
+  meeting_closed: 'de bijeenkomst is gesloten',
+  declaration_not_signed: 'de geheimhoudingsverklaring is niet ondertekend',
+  invalid_value: 'de opgeslagen waarde past niet bij het gegeven',
+  not_resident: 'de persoon woont niet in de gemeente van de ontvanger',
+};
+
 export const eventTypeWords = {
   request_sent: 'verzoek verstuurd',
   answer_received: 'antwoord ontvangen',
