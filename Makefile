@@ -1,6 +1,7 @@
 # vhgate: every entry point does its own set-up (packages, configure, build, certificates).
 #   make run    set up, build, create example certs and keys, serve examples/gateway.json
-#   make test   set up, build, run the whole suite, then again under ASan+UBSan
+#   make test   set up, build, run the whole suite, the console in a real browser, then
+#               the suite again under ASan+UBSan
 #   make demo   one information-request round end to end; stops what it started
 #   make format apply .clang-format to the sources (make test fails on an unformatted file)
 SHELL := /bin/bash
@@ -11,7 +12,7 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps configure build certs keys run test test-fast test-asan test-tsan demo bench fuzz format format-check clean
+.PHONY: all deps configure build certs keys run test test-fast test-browser browser-deps test-asan test-tsan demo bench fuzz format format-check clean
 
 all: build
 
@@ -38,6 +39,17 @@ run: build certs keys
 test-fast: build certs
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The web console in Debian's Chromium against the real gateway (tests/browser,
+# Node's test runner; playwright-core and axe-core from its package-lock.json).
+BROWSER_TESTS := tests/browser
+browser-deps: deps
+	@[ -f $(BROWSER_TESTS)/node_modules/.package-lock.json ] || \
+	  (cd $(BROWSER_TESTS) && npm ci --no-audit --no-fund --loglevel=error)
+
+test-browser: build certs browser-deps
+	@cd $(BROWSER_TESTS) && VH_BUILD_DIR=$(CURDIR)/$(BUILD) VH_CERTS_DIR=$(CURDIR)/build/certs \
+	  node --test --test-concurrency=1 *.test.mjs
+
 test-asan: deps certs
 	@$(MAKE) --no-print-directory BUILD=build-asan CMAKE_FLAGS="-DVH_SANITIZE=ON" build
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -47,7 +59,7 @@ test-tsan: deps certs
 	@$(MAKE) --no-print-directory BUILD=build-tsan CMAKE_FLAGS="-DVH_TSAN=ON" build
 	@cd build-tsan && ctest --output-on-failure -j $(JOBS)
 
-test: format-check test-fast test-asan
+test: format-check test-fast test-browser test-asan
 
 format: deps
 	@scripts/format.sh

@@ -63,9 +63,9 @@ Result<Config> LoadConfig(const std::string& path) {
     fs::path fp(p);
     return (fp.is_absolute() ? fp : fs::path(c.dir) / fp).lexically_normal().string();
   };
-  static const char* kKnown[] = {"listen",   "metrics_listen", "policy", "data_dir",  "keys_dir",
-                                 "tls",      "threads",        "audit",  "retention", "limits",
-                                 "adapters", "comment"};
+  static const char* kKnown[] = {
+      "listen", "metrics_listen", "policy", "data_dir", "keys_dir", "tls",        "threads",
+      "audit",  "retention",      "limits", "adapters", "comment",  "console_dir"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
     for (const char* k : kKnown) known = known || it.key() == k;
@@ -169,6 +169,12 @@ Result<Config> LoadConfig(const std::string& path) {
         positive_int(l, "max_connections", "/limits/max_connections", &c.max_connections, 1));
     VH_RETURN_IF_ERROR(
         positive_int(l, "handler_threads", "/limits/handler_threads", &c.handler_threads, 1));
+  }
+  if (j.contains("console_dir")) {
+    // The web console's files (gateway/console_assets.h); absent: found
+    // beside the binary or in the source tree.
+    VH_RETURN_IF_ERROR(str(j, "console_dir", "/console_dir", &c.console_dir));
+    c.console_dir = resolve(c.console_dir);
   }
   if (j.contains("adapters")) {
     if (!j["adapters"].is_array()) return bad("/adapters", "expected an array");

@@ -6,7 +6,8 @@
 // Optional: threads (0 = one per core), audit {checkpoint_every,
 // checkpoint_seconds, store_passphrase_file}, retention {sweep_seconds}, limits {read_timeout_ms,
 // write_timeout_ms, max_connections, handler_threads}, adapters (owned by
-// adapters/, kept here as raw JSON).
+// adapters/, kept here as raw JSON), console_dir (the web console's files;
+// gateway/console_assets.h says where they are found without it).
 // Relative paths are resolved against the configuration file's directory.
 //
 // LoadConfig returns InvalidArgument naming the file, the key and the problem
@@ -49,6 +50,7 @@ struct Config {
   int write_timeout_ms = 0;  // 0: limits::kWriteTimeout
   int max_connections = 0;   // 0: limits::kMaxConnections
   int handler_threads = 0;   // 0: limits::kHandlerThreads
+  std::string console_dir;   // "" = the default (gateway/console_assets.h)
   Json adapters = Json::array();
   Json raw;  // the whole document, for modules that own further sections
 };

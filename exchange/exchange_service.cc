@@ -86,6 +86,16 @@ Result<Meeting> ExchangeService::GetMeeting(const audit::Actor& caller,
                   parts_->meetings.Get(caller, meeting_id));
 }
 
+Result<std::vector<Meeting>> ExchangeService::ListMeetings(const audit::Actor& caller,
+                                                           MeetingListFilter filter) {
+  return parts_->meetings.List(caller, filter);
+}
+
+Result<std::vector<BoardRequest>> ExchangeService::RequestBoard(const audit::Actor& caller,
+                                                                std::string_view meeting_id) {
+  return parts_->requests.Board(caller, meeting_id);
+}
+
 Result<CreatedRequests> ExchangeService::CreateRequests(const audit::Actor& caller,
                                                         std::string_view meeting_id,
                                                         const exchange::CreateRequests& command) {

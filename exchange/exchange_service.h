@@ -107,6 +107,15 @@ class ExchangeService {
   // participant that has not signed the text in force, or after ends_at,
   // sees only id, overlegvorm, starts_at, ends_at and its declaration state.
   Result<Meeting> GetMeeting(const audit::Actor& caller, std::string_view meeting_id);
+  // GET /v1/meetings?status=: the meetings the caller may GetMeeting (the
+  // same participation decision, exchange/participation.h), as GetMeeting
+  // shows each, by starts_at; shredded meetings never. Other roles get an
+  // empty list. Writes no audit event.
+  Result<std::vector<Meeting>> ListMeetings(const audit::Actor& caller, MeetingListFilter filter);
+  // GET /v1/meetings/{id}/requests: the meeting's request round for the
+  // coordinator's board (no identities, no values). Refusals are audited.
+  Result<std::vector<BoardRequest>> RequestBoard(const audit::Actor& caller,
+                                                 std::string_view meeting_id);
   // POST /v1/meetings/{id}/requests: one request per supplier that some rule
   // lets supply, and subject; only the ones not sent yet.
   Result<CreatedRequests> CreateRequests(const audit::Actor& caller, std::string_view meeting_id,

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "crypto/primitives.h"
 #include "exchange/access.h"
+#include "exchange/participation.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
 #include "policy/filter.h"
@@ -268,19 +269,18 @@ Result<Meeting> Meetings::Get(const audit::Actor& caller, std::string_view meeti
   auto snap = ctx_.snapshots.Load(meeting_id);
   if (!snap.ok()) return snap.status();
   const Snapshot& s = **snap;
-  const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
-  auto refuse = [&](Status refusal) {
-    return ctx_.events.Refuse(caller, c, o, meeting_id, refusal);
-  };
-  if (Status in = CheckCircle(caller, c, o, s.staff); !in.ok()) return refuse(in);
+  auto seen = SeenBy(caller, c, s);
+  if (!seen.ok() && seen.status().code() == Code::kPermissionDenied) {
+    return ctx_.events.Refuse(caller, c, c.FindOverlegvorm(s.meeting.overlegvorm), meeting_id,
+                              seen.status());
+  }
+  return seen;
+}
+
+Result<Meeting> Meetings::SeenBy(const audit::Actor& caller, const policy::Covenant& c,
+                                 const Snapshot& s) {
+  VH_RETURN_IF_ERROR(Participation(caller, c, s));
   if (IsHouseCoordinator(caller, c)) return View(s, c, "");
-  if (!HasRole(caller, Role::kParticipant) ||
-      !(s.IsParticipant(caller.partner) || c.IsHouse(caller.partner))) {
-    return refuse(Status::PermissionDenied("not a participant of this meeting"));
-  }
-  if (StateOf(s.meeting) != MeetingState::kOpen) {
-    return refuse(Status::Make(Code::kPermissionDenied, "meeting_closed", "the meeting is closed"));
-  }
   if (IsAdHocParticipant(caller, s)) {
     // Before the person signed the text in force, and after the end, an ad
     // hoc participant sees only when the meeting is and its own state.
@@ -301,6 +301,34 @@ Result<Meeting> Meetings::Get(const audit::Actor& caller, std::string_view meeti
     return out;
   }
   return View(s, c, caller.partner);
+}
+Result<std::vector<Meeting>> Meetings::List(const audit::Actor& caller, MeetingListFilter filter) {
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  auto listing = ctx_.cases.ListMeetings();
+  if (!listing.ok()) return listing.status();
+  const std::string now = ctx_.Now();
+  std::vector<Meeting> out;
+  for (const store::MeetingListing& m : *listing) {
+    const bool open = m.state == store::kMeetingOpen;
+    const bool started = m.starts_at <= now;  // both FormatUtc text: string order is time order
+    if ((filter == MeetingListFilter::kUpcoming && !(open && !started)) ||
+        (filter == MeetingListFilter::kOpen && !(open && started)) ||
+        (filter == MeetingListFilter::kClosed && m.state != store::kMeetingClosed)) {
+      continue;
+    }
+    auto snap = ctx_.snapshots.Load(m.id);
+    if (!snap.ok()) return snap.status();
+    // What Get shows; a meeting the caller does not take part in is left out
+    // without an event (listing is not an attempt to read it).
+    auto seen = SeenBy(caller, c, **snap);
+    if (!seen.ok()) {
+      if (seen.status().code() == Code::kPermissionDenied) continue;
+      return seen.status();
+    }
+    out.push_back(std::move(*seen));
+  }
+  return out;
 }
 
 Meeting Meetings::View(const Snapshot& s, const policy::Covenant& c, std::string_view viewer) {

@@ -15,6 +15,7 @@
 // Borrows the context, which must outlive it.
 
 #include <string_view>
+#include <vector>
 
 #include "audit/event.h"
 #include "core/status.h"
@@ -29,6 +30,8 @@ class Meetings {
 
   Result<Meeting> Create(const audit::Actor& caller, const CreateMeeting& command);
   Result<Meeting> Get(const audit::Actor& caller, std::string_view meeting_id);
+  // The meetings the caller may Get, narrowed by `filter`, by starts_at.
+  Result<std::vector<Meeting>> List(const audit::Actor& caller, MeetingListFilter filter);
   Result<PhaseChange> ChangePhase(const audit::Actor& caller, std::string_view meeting_id,
                                   const SetPhase& command);
   Result<ClosedMeeting> Close(const audit::Actor& caller, std::string_view meeting_id,
@@ -37,6 +40,12 @@ class Meetings {
                                     const ExtendRetention& command);
 
  private:
+  // What `caller` sees of meeting `s`, or PermissionDenied (not audited here):
+  // the participation decision (exchange/participation.h), then the view (an
+  // ad hoc participant before signing or after the end: only the times and
+  // its declaration state). Get and List both go through it, so what a caller
+  // sees of a meeting is decided in one place.
+  Result<Meeting> SeenBy(const audit::Actor& caller, const policy::Covenant& c, const Snapshot& s);
   // The meeting as a coordinator (`viewer` "") or a participant of partner
   // `viewer` sees it: a participant sees only the subjects that exist for
   // its partner (residents only).

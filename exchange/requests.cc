@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "exchange/access.h"
+#include "exchange/participation.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
 #include "policy/filter.h"
@@ -335,6 +336,33 @@ Result<DeclinedRequest> Requests::Decline(const audit::Actor& caller, std::strin
       ctx_.cases.SetRequestStatus(request_id, store::kRequestDeclined, command.reason, ctx_.Now(),
                                   [&] { return ctx_.events.AppendAll({std::move(e)}); }));
   return DeclinedRequest{req.id};
+}
+
+Result<std::vector<BoardRequest>> Requests::Board(const audit::Actor& caller,
+                                                  std::string_view meeting_id) {
+  auto cp = ctx_.covenant();
+  const policy::Covenant& c = *cp;
+  auto snap = ctx_.snapshots.Load(meeting_id);
+  if (!snap.ok()) return snap.status();
+  const Snapshot& s = **snap;
+  const policy::Overlegvorm* o = c.FindOverlegvorm(s.meeting.overlegvorm);
+  if (Status st = RequireHouseCoordinator(caller, c); !st.ok()) {
+    return ctx_.events.Refuse(caller, c, o, meeting_id, st);
+  }
+  if (Status st = Participation(caller, c, s); !st.ok()) {
+    return ctx_.events.Refuse(caller, c, o, meeting_id, st);
+  }
+  auto reqs = ctx_.cases.RequestsOfMeeting(meeting_id);
+  if (!reqs.ok()) return reqs.status();
+  const std::string now = ctx_.Now();
+  std::vector<BoardRequest> out;
+  for (const store::RequestRecord& r : *reqs) {
+    const store::SubjectRecord* sub = s.Subject(r.subject);
+    if (!sub) continue;
+    out.push_back({r.id, r.supplier, sub->ref, EffectiveState(r, now), StoredTime(r.deadline),
+                   OptionalStoredTime(r.answered_at)});
+  }
+  return out;
 }
 
 Status Requests::RecordFailure(const audit::Actor& system, std::string_view request_id,

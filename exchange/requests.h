@@ -38,6 +38,11 @@ class Requests {
                                const AnswerRequest& command);
   Result<DeclinedRequest> Decline(const audit::Actor& caller, std::string_view request_id,
                                   const DeclineRequest& command);
+  // The request round of a meeting as the coordinator's board shows it, in
+  // the order the requests were sent. A caller that is not a coordinator of
+  // the house, or does not take part (exchange/participation.h), is refused
+  // with an access_refused event.
+  Result<std::vector<BoardRequest>> Board(const audit::Actor& caller, std::string_view meeting_id);
   Status RecordFailure(const audit::Actor& system, std::string_view request_id,
                        std::string_view reason);
 

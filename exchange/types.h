@@ -323,6 +323,25 @@ struct DeclarationSignature {
   bool operator==(const DeclarationSignature&) const = default;
 };
 
+// --- the console's lists (issue 18) ------------------------------------------
+
+// Which meetings GET /v1/meetings?status= lists (never shredded ones):
+// kUpcoming open and not started yet; kOpen open and started (also past its
+// end while nobody closed it); kClosed closed; kAll every one of them.
+enum class MeetingListFilter { kAll, kUpcoming, kOpen, kClosed };
+
+// A row of a meeting's request round as the coordinator's board shows it
+// (GET /v1/meetings/{id}/requests).
+struct BoardRequest {
+  std::string id;
+  std::string supplier;
+  std::string subject;  // the subject's ref
+  RequestState status = RequestState::kOpen;
+  TimePoint deadline;
+  std::optional<TimePoint> answered_at;  // last answer or decline
+  bool operator==(const BoardRequest&) const = default;
+};
+
 // --- retention ---------------------------------------------------------------
 
 struct ShreddedMeeting {

@@ -32,8 +32,10 @@ struct Identity {
 };
 
 // The request headers the server hands on to the App (lower-case names).
+// "host" gives the gateway's own origin for the cross-site check
+// (gateway/browser_guard.h).
 inline constexpr std::string_view kForwardedHeaders[] = {"origin", "sec-fetch-site", "traceparent",
-                                                         "x-request-id"};
+                                                         "x-request-id", "host"};
 
 struct ApiRequest {
   std::string method;                        // "GET", "POST", ...

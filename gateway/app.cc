@@ -13,6 +13,9 @@
 #include "exchange/exchange_service.h"
 #include "gateway/api_actor.h"
 #include "gateway/audit_routes.h"
+#include "gateway/browser_guard.h"
+#include "gateway/console_routes.h"
+#include "gateway/covenant_routes.h"
 #include "gateway/exchange_routes.h"
 #include "policy/covenant.h"
 #include "policy/covenant_holder.h"
@@ -37,6 +40,23 @@ bool NeedsCovenantInForce(const std::string& method, const std::string& route) {
   return kStillOpen.count(method + " " + route) == 0;
 }
 
+// The console's files: a configured console_dir must load; without one, a
+// console found in the default places is served, and none leaves `/` at 404.
+Result<std::unique_ptr<ConsoleAssets>> LoadConsole(const Config& config) {
+  const std::string dir = ConsoleAssets::Locate(config);
+  if (dir.empty()) {
+    LogWarn("console_not_found", {{"hint", "set console_dir in the configuration"}});
+    return ConsoleAssets::None();
+  }
+  auto assets = ConsoleAssets::Load(dir);
+  if (!assets.ok()) {
+    return Status::Make(assets.status().code(), "bad_config",
+                        config.file + ": /console_dir: " + assets.status().message());
+  }
+  LogInfo("console_loaded", {{"dir", dir}, {"files", (*assets)->size()}});
+  return assets;
+}
+
 }  // namespace
 
 App::App(const Config& config, const Clock& clock, std::unique_ptr<Modules> modules)
@@ -57,6 +77,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
   auto modules = Modules::Open(config, clock);
   if (!modules.ok()) return modules.status();
   std::unique_ptr<App> app(new App(config, clock, std::move(*modules)));
+  auto console = LoadConsole(config);
+  if (!console.ok()) return console.status();
+  app->console_ = std::move(*console);
   app->AddSampledMetrics();
   app->AddRoutes();
   return app;
@@ -86,6 +109,9 @@ void App::AddSampledMetrics() {
 void App::AddRoutes() {
   RegisterAuditRoutes(router_, services_);
   RegisterExchangeRoutes(router_, services_);
+  RegisterConsoleRoutes(router_, services_);
+  RegisterCovenantRoutes(router_, services_);
+  RegisterConsoleAssetRoutes(router_, *console_);
   router_.Add(
       "GET", "/v1/health", kAnyRole,
       [this](const ApiRequest&) {
@@ -236,6 +262,9 @@ ApiResponse App::Handle(ApiRequest req) {
       if (!m.status.ok()) {
         if (m.status.code() == Code::kPermissionDenied) RecordRefusal(req, m.status);
         resp = ApiResponse::FromStatus(m.status);
+      } else if (Status same_origin = CheckSameOrigin(req); !same_origin.ok()) {
+        RecordRefusal(req, same_origin);
+        resp = ApiResponse::FromStatus(same_origin);
       } else if (Status in_force =
                      NeedsCovenantInForce(req.method, m.route) ? CovenantInForce() : Status::Ok();
                  !in_force.ok()) {
@@ -258,12 +287,14 @@ ApiResponse App::Handle(ApiRequest req) {
     auto outer = std::make_shared<DeferredResponse>();
     resp.deferred->OnComplete([this, outer, route, start](ApiResponse r) {
       metrics_.CountRequest(route, r.status, std::chrono::steady_clock::now() - start);
+      AddBrowserHeaders(r);
       outer->Complete(std::move(r));
     });
     resp.deferred = std::move(outer);
     return resp;
   }
   metrics_.CountRequest(route, resp.status, std::chrono::steady_clock::now() - start);
+  AddBrowserHeaders(resp);
   return resp;
 }
 

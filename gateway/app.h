@@ -9,7 +9,10 @@
 //   3. routes that move personal data are refused (503) while the covenant
 //      is not in force;
 //   4. the route's handler runs; it never throws (a throw becomes 500).
-// Refusals that concern data access are written to the audit log.
+// Refusals that concern data access are written to the audit log. Before
+// routing, a state-changing request from another site is refused (403
+// cross_site_request, audited); every response carries the browser headers
+// of gateway/browser_guard.h (the gateway also serves the web console).
 //
 // Thread-safety: Handle(), RunsInline() and ExpectedOin() are called
 // concurrently from all I/O threads and the handler pool; ReloadPolicy()
@@ -26,6 +29,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "gateway/api.h"
+#include "gateway/console_assets.h"
 #include "gateway/metrics.h"
 #include "gateway/modules.h"
 #include "gateway/router.h"
@@ -36,8 +40,11 @@ namespace vh::gw {
 class App {
  public:
   // Opens every module (Modules::Open: the covenant, keys, stores and
-  // adapters of `config`) and registers the routes. Fails with the module's
-  // Status, naming the file, key or problem. `clock` must outlive the App.
+  // adapters of `config`), reads the console's files (ConsoleAssets) and
+  // registers the routes. Fails with the module's Status, naming the file,
+  // key or problem (a configured console_dir that cannot be read too; a
+  // console missing from the default places only leaves `/` at 404).
+  // `clock` must outlive the App.
   static Result<std::unique_ptr<App>> Create(const Config& config, const Clock& clock);
   ~App();
 
@@ -86,6 +93,7 @@ class App {
   Router router_;
   std::unique_ptr<Modules> modules_;  // after metrics_: the adapters mirror into it
   Services services_;
+  std::unique_ptr<ConsoleAssets> console_;  // never null once created
 
   std::thread retention_thread_;
   std::mutex retention_mu_;

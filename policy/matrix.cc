@@ -154,6 +154,35 @@ std::string MoreFacts(const Covenant& c, const Overlegvorm& o) {
 
 }  // namespace
 
+std::vector<MatrixTable> BuildMatrix(const Covenant& c, std::string_view only) {
+  std::vector<MatrixTable> tables;
+  for (const Overlegvorm& o : c.overlegvormen()) {
+    if (!only.empty() && o.id != only) continue;
+    MatrixTable t;
+    t.id = o.id;
+    t.name = o.name;
+    t.purpose = o.purpose;
+    std::string members;
+    for (std::size_t i = 0; i < o.members.size(); ++i) {
+      members += (i ? ", " : "") + o.members[i]->id;
+    }
+    t.facts = "Leden: " + members + ". Ad hoc partners: " +
+              (o.AdmitsAdHoc() ? "toegelaten na geheimhoudingsverklaring" : "niet toegelaten") +
+              (o.restricted ? ". Besloten kring; nooit in statistieken" : "") +
+              ". Bewaartermijn: " + std::to_string(o.retention_days) + " dagen." + MoreFacts(c, o);
+    const std::vector<Column> cols = Columns(c, o);
+    for (const Column& col : cols) t.columns.push_back(col.label);
+    for (const Field& f : c.fields()) {
+      if (c.compiled(o.index).field_offset[static_cast<std::size_t>(f.index)] < 0) continue;
+      MatrixTable::Row row{f.id, f.label, std::string(CategoryName(f.category)), {}};
+      for (const Column& col : cols) row.cells.push_back(Cell(c, o, f, col));
+      t.rows.push_back(std::move(row));
+    }
+    tables.push_back(std::move(t));
+  }
+  return tables;
+}
+
 std::string RenderMatrix(const Covenant& covenant, MatrixFormat format) {
   const Covenant* c = &covenant;
   const bool html = format == MatrixFormat::kHtml;
@@ -183,47 +212,30 @@ std::string RenderMatrix(const Covenant& covenant, MatrixFormat format) {
            "de leveranciers wier waarde de ontvanger ziet. `*` = niet zichtbaar terwijl de cliënt "
            "aanwezig is. Een lege cel: niets. Standaard wordt niets gedeeld.\n\n";
   }
-  for (const Overlegvorm& o : c->overlegvormen()) {
-    std::vector<const Field*> rows;
-    for (const Field& f : c->fields()) {
-      if (c->compiled(o.index).field_offset[static_cast<std::size_t>(f.index)] >= 0) {
-        rows.push_back(&f);
-      }
-    }
-    std::vector<Column> cols = Columns(*c, o);
-    std::string members;
-    for (std::size_t i = 0; i < o.members.size(); ++i) {
-      members += (i ? ", " : "") + o.members[i]->id;
-    }
-    std::string facts =
-        "Leden: " + members + ". Ad hoc partners: " +
-        (o.AdmitsAdHoc() ? "toegelaten na geheimhoudingsverklaring" : "niet toegelaten") +
-        (o.restricted ? ". Besloten kring; nooit in statistieken" : "") +
-        ". Bewaartermijn: " + std::to_string(o.retention_days) + " dagen." + MoreFacts(*c, o);
+  for (const MatrixTable& t : BuildMatrix(*c)) {
     if (html) {
-      out << "<h2>" << esc(o.name) << " (<code>" << esc(o.id) << "</code>)</h2>\n<p><b>Doel:</b> "
-          << esc(o.purpose) << "</p>\n<p>" << esc(facts) << "</p>\n<table>\n<tr><th>Veld</th>"
+      out << "<h2>" << esc(t.name) << " (<code>" << esc(t.id) << "</code>)</h2>\n<p><b>Doel:</b> "
+          << esc(t.purpose) << "</p>\n<p>" << esc(t.facts) << "</p>\n<table>\n<tr><th>Veld</th>"
           << "<th>Categorie</th>";
-      for (const Column& col : cols) out << "<th>" << esc(col.label) << "</th>";
+      for (const std::string& col : t.columns) out << "<th>" << esc(col) << "</th>";
       out << "</tr>\n";
-      for (const Field* f : rows) {
-        out << "<tr><td>" << esc(f->label) << "<br><code>" << esc(f->id) << "</code></td><td>"
-            << CategoryName(f->category) << "</td>";
-        for (const Column& col : cols) out << "<td>" << esc(Cell(*c, o, *f, col)) << "</td>";
+      for (const MatrixTable::Row& r : t.rows) {
+        out << "<tr><td>" << esc(r.label) << "<br><code>" << esc(r.field) << "</code></td><td>"
+            << r.category << "</td>";
+        for (const std::string& cell : r.cells) out << "<td>" << esc(cell) << "</td>";
         out << "</tr>\n";
       }
       out << "</table>\n";
     } else {
-      out << "## " << esc(o.name) << " (`" << o.id << "`)\n\n**Doel:** " << esc(o.purpose) << "\n\n"
-          << esc(facts) << "\n\n| Veld | Categorie |";
-      for (const Column& col : cols) out << " " << esc(col.label) << " |";
+      out << "## " << esc(t.name) << " (`" << t.id << "`)\n\n**Doel:** " << esc(t.purpose) << "\n\n"
+          << esc(t.facts) << "\n\n| Veld | Categorie |";
+      for (const std::string& col : t.columns) out << " " << esc(col) << " |";
       out << "\n|---|---|";
-      for (std::size_t i = 0; i < cols.size(); ++i) out << "---|";
+      for (std::size_t i = 0; i < t.columns.size(); ++i) out << "---|";
       out << "\n";
-      for (const Field* f : rows) {
-        out << "| " << esc(f->label) << " (`" << f->id << "`) | " << CategoryName(f->category)
-            << " |";
-        for (const Column& col : cols) out << " " << esc(Cell(*c, o, *f, col)) << " |";
+      for (const MatrixTable::Row& r : t.rows) {
+        out << "| " << esc(r.label) << " (`" << r.field << "`) | " << r.category << " |";
+        for (const std::string& cell : r.cells) out << " " << esc(cell) << " |";
         out << "\n";
       }
       out << "\n";

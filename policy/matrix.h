@@ -14,12 +14,29 @@
 // Thread-safety: a pure function of a shared, immutable Covenant.
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "policy/covenant.h"
 
 namespace vh::policy {
 
 enum class MatrixFormat { kMarkdown, kHtml };
+
+// The matrix as data (what RenderMatrix writes; the console's covenant
+// screen): per overlegvorm its facts in Dutch, the recipient columns and, per
+// field a rule names, one cell per column ("" = nothing).
+struct MatrixTable {
+  std::string id, name, purpose, facts;
+  std::vector<std::string> columns;
+  struct Row {
+    std::string field, label, category;
+    std::vector<std::string> cells;  // one per column
+  };
+  std::vector<Row> rows;
+};
+// `only`: just that overlegvorm's table (none when it is not in the covenant).
+std::vector<MatrixTable> BuildMatrix(const Covenant& covenant, std::string_view only = "");
 
 std::string RenderMatrix(const Covenant& covenant, MatrixFormat format);
 

@@ -9,7 +9,13 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   curl openssl nginx-light procps psmisc libtcmalloc-minimal4
   clang libclang-rt-14-dev clang-format
+  chromium
 )
+
+# The console's browser tests (tests/browser) run Debian's Chromium from
+# Node.js (20 or later: playwright-core needs it; the machines bring it). Only
+# when no node is there at all does Debian's nodejs come in.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

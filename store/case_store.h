@@ -144,6 +144,16 @@ struct AnswerRecord {
   std::string received_at;
 };
 
+// A meeting as the meeting index lists it: only what is stored in the clear
+// (no title, no subjects), enough to filter by state and time before a
+// meeting is opened.
+struct MeetingListing {
+  std::string id;
+  std::string overlegvorm;
+  std::string state;               // kMeetingOpen / kMeetingClosed (never shredded)
+  std::string starts_at, ends_at;  // RFC 3339 UTC
+};
+
 // A confidentiality declaration signed by one person: it binds the partner,
 // the certificate's CN and fingerprint, and the hash of the text signed.
 // Rows written before fingerprints were recorded read with fingerprint "".
@@ -216,6 +226,9 @@ class CaseStore {
   // Only for closed meetings (Conflict otherwise).
   Status ExtendRetention(std::string_view meeting, std::string_view until, std::string_view reason,
                          const BeforeCommit& before_commit = nullptr);
+  // Every meeting that is not shredded, by starts_at then id (the console's
+  // meeting list; case_store_queries.cc). Unavailable when the database fails.
+  Result<std::vector<MeetingListing>> ListMeetings();
   // Closed meetings whose retention (or extension) ends at or before `now`
   // (RFC 3339 UTC as FormatUtc writes it).
   Result<std::vector<MeetingRecord>> DueForShredding(std::string_view now);

@@ -1,0 +1,39 @@
+#pragma once
+// What the gateway does for browsers, now that it serves a web console
+// (issue 18) over the same mutual TLS as the API.
+//
+// A browser sends the user's client certificate with every request to the
+// gateway, also one that a page of another site makes it send (a form, a
+// fetch with mode "no-cors"): cross-site request forgery. The API does not
+// look at Content-Type, so such a request would act as the user. Browsers
+// say where a request comes from (Sec-Fetch-Site, Origin); partner systems,
+// adapters and curl send neither header and are not affected.
+//
+// Thread-safety: pure functions.
+
+#include "core/status.h"
+#include "gateway/api.h"
+
+namespace vh::gw {
+
+// Ok, or PermissionDenied "cross_site_request" when `req` changes state
+// (POST, PUT, DELETE, PATCH) and
+//   - carries Sec-Fetch-Site other than "same-origin" or "none", or
+//   - carries an Origin other than the gateway's own: "https://" + the Host
+//     header as the client sent it (an Origin without a Host is refused).
+// A request without either header passes. The message names neither value.
+Status CheckSameOrigin(const ApiRequest& req);
+
+// The response headers every answer carries for browsers (the session adds
+// Cache-Control: no-store, nosniff and HSTS itself):
+//   Content-Security-Policy: default-src 'self'; frame-ancestors 'none';
+//     base-uri 'none'; form-action 'none'   (no inline script or style)
+//   Referrer-Policy: no-referrer
+//   Cross-Origin-Opener-Policy: same-origin
+//   Cross-Origin-Resource-Policy: same-origin  (no other site embeds a body)
+void AddBrowserHeaders(ApiResponse& resp);
+
+inline constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+}  // namespace vh::gw

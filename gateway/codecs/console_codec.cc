@@ -1,0 +1,51 @@
+#include "gateway/codecs/console_codec.h"
+
+#include "gateway/codecs/body_reader.h"
+#include "gateway/codecs/meeting_codec.h"
+
+namespace vh::gw::codecs {
+
+Result<exchange::MeetingListFilter> DecodeMeetingListFilter(std::string_view status) {
+  using F = exchange::MeetingListFilter;
+  if (status.empty()) return F::kAll;
+  if (status == "upcoming") return F::kUpcoming;
+  if (status == "open") return F::kOpen;
+  if (status == "closed") return F::kClosed;
+  return Status::Unprocessable("invalid_status", "/status: one of upcoming, open, closed");
+}
+
+Json EncodeMeetingList(const std::vector<exchange::Meeting>& meetings) {
+  Json list = Json::array();
+  for (const exchange::Meeting& m : meetings) list.push_back(EncodeMeeting(m));
+  return Json{{"meetings", std::move(list)}};
+}
+
+Json EncodeRequestBoard(std::string_view meeting, const std::vector<exchange::BoardRequest>& rows) {
+  Json list = Json::array();
+  for (const exchange::BoardRequest& r : rows) {
+    list.push_back({{"id", r.id},
+                    {"supplier", r.supplier},
+                    {"subject", r.subject},
+                    {"status", exchange::RequestStateName(r.status)},
+                    {"deadline", FormatUtc(r.deadline)},
+                    {"answered_at", r.answered_at ? Json(FormatUtc(*r.answered_at)) : Json()}});
+  }
+  return Json{{"meeting", meeting}, {"requests", std::move(list)}};
+}
+
+Result<std::map<std::string, std::string>> DecodeAuditParams(const Json& body) {
+  VH_RETURN_IF_ERROR(RequireObject(body, ""));
+  std::map<std::string, std::string> params;
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (it->is_string()) {
+      params[it.key()] = it->get<std::string>();
+    } else if (it->is_number_integer()) {
+      params[it.key()] = std::to_string(it->get<long long>());
+    } else {
+      return WrongType("/" + it.key().substr(0, 64), "a string");
+    }
+  }
+  return params;
+}
+
+}  // namespace vh::gw::codecs
