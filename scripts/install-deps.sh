@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential g++ cmake ninja-build pkg-config ccache make git
-  libboost1.81-dev libssl-dev libsodium-dev libsqlcipher-dev sqlcipher
+  libboost1.81-dev libssl-dev libsodium-dev libsqlcipher-dev sqlcipher libvalijson-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   curl openssl nginx-light procps psmisc libtcmalloc-minimal4
   clang libclang-rt-14-dev clang-format
