@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -147,7 +147,7 @@ std::optional<Json> ParseFile(const std::string& path, const std::string& text, 
   if (JsonDepth(text, lim.max_depth) <= lim.max_depth) {
     if (auto e = FindJsonSyntaxError(text, true)) {
       out.Raw(path + ":" + std::to_string(e->line) + ":" + std::to_string(e->column) + ": " +
-               e->reason);
+              e->reason);
       return std::nullopt;
     }
   }
@@ -228,8 +228,9 @@ void CheckKeys(const Config& c, Problems& out, std::size_t* files) {
     std::string passphrase = audit::PassphraseFilePath(c);
     if (passphrase.empty()) {
       out.Add(c.file, "/audit/store_passphrase_file",
-              kdf + ": the audit store key is derived from a passphrase, but neither "
-                    "VH_AUDIT_PASSPHRASE_FILE nor audit.store_passphrase_file names its file");
+              kdf +
+                  ": the audit store key is derived from a passphrase, but neither "
+                  "VH_AUDIT_PASSPHRASE_FILE nor audit.store_passphrase_file names its file");
     } else if (auto read = crypto::ReadSecretFile(passphrase, 4096); !read.ok()) {
       out.Add(c.file, "/audit/store_passphrase_file", read.status().message());
     } else {
@@ -298,9 +299,9 @@ void CheckAdapters(const Config& c, const policy::Covenant* covenant, Problems& 
       }
     }
     if (a.kind == adapters::AdapterKind::kHttpsPull) {
-      for (auto [key, path, secret] : {std::tuple{"ca", &a.pull.ca, false},
-                                       std::tuple{"cert", &a.pull.cert, false},
-                                       std::tuple{"key", &a.pull.key, true}}) {
+      for (auto [key, path, secret] :
+           {std::tuple{"ca", &a.pull.ca, false}, std::tuple{"cert", &a.pull.cert, false},
+            std::tuple{"key", &a.pull.key, true}}) {
         std::string why = Unreadable(*path);
         if (why.empty() && secret) why = OpenToOthers(*path);
         if (!why.empty()) out.Add(c.file, p + "/" + key, *path + ": " + why);
@@ -362,9 +363,9 @@ ConfigCheckResult CheckConfigFile(const std::string& path) {
     result.summary += ", covenant " + covenant->id() + " " + covenant->version() + " (" +
                       std::to_string(covenant->partners().size()) + " partners)";
   }
-  result.summary += ", " + std::to_string(tls_files) + " TLS files, " +
-                    std::to_string(key_files) + " key files, " + std::to_string(adapter_count) +
-                    " adapter" + (adapter_count == 1 ? "" : "s");
+  result.summary += ", " + std::to_string(tls_files) + " TLS files, " + std::to_string(key_files) +
+                    " key files, " + std::to_string(adapter_count) + " adapter" +
+                    (adapter_count == 1 ? "" : "s");
   return result;
 }
 

@@ -82,8 +82,7 @@ TEST_F(ConfigCheckTest, SyntaxErrorNamesLineAndColumn) {
                            "  \"metrics_listen\": \"127.0.0.1:9443\"\n}\n");
   Check c = Run(*gw, path);
   EXPECT_EQ(c.code, 1);
-  EXPECT_THAT(c.lines,
-              ElementsAre(path + ":4:3: unexpected string literal; expected ',' or '}'"));
+  EXPECT_THAT(c.lines, ElementsAre(path + ":4:3: unexpected string literal; expected ',' or '}'"));
   EXPECT_EQ(c.err, path + ": 1 problem\n");
 }
 
@@ -100,8 +99,9 @@ TEST_F(ConfigCheckTest, ListsEveryProblemWithItsPath) {
   EXPECT_THAT(c.lines, Contains(f + ": /bogus: unknown key"));
   EXPECT_THAT(c.lines, Contains(f + ": /tls/colour: unknown key"));
   EXPECT_THAT(c.lines, Contains(f + ": /threads: expected an integer from 0 to 1000000000"));
-  EXPECT_THAT(c.lines,
-              Contains(f + ": /audit/checkpoint_seconds: expected an integer from 1 to 1000000000"));
+  EXPECT_THAT(
+      c.lines,
+      Contains(f + ": /audit/checkpoint_seconds: expected an integer from 1 to 1000000000"));
   EXPECT_THAT(c.lines, Contains(f + ": /listen: port out of range"));
   EXPECT_THAT(c.lines, Contains(f + ": tls.crl /nonexistent/crl.pem: cannot read: No such file "
                                     "or directory"));
@@ -131,8 +131,10 @@ TEST_F(ConfigCheckTest, KeyFileOpenToOthersAndMissingKeyAreNamed) {
   EXPECT_THAT(c.lines,
               ElementsAre(f + ": /keys_dir: " + keys +
                               "/pseudonym.key: readable or writable by group or others (chmod 600)",
-                          f + ": /keys_dir: " + keys + "/case-store.key: missing (`vhgate keys "
-                                                       "init --config " + f + "` creates it)"))
+                          f + ": /keys_dir: " + keys +
+                              "/case-store.key: missing (`vhgate keys "
+                              "init --config " +
+                              f + "` creates it)"))
       << c.out;
 }
 
@@ -150,7 +152,8 @@ TEST_F(ConfigCheckTest, TlsKeyReadableByOthersIsNamed) {
 
 TEST_F(ConfigCheckTest, CovenantProblemsAreAllListed) {
   auto gw = Harness();
-  std::string text = ReadAll(std::string(std::getenv("VH_SOURCE_DIR")) + "/examples/convenant.json");
+  std::string text =
+      ReadAll(std::string(std::getenv("VH_SOURCE_DIR")) + "/examples/convenant.json");
   text.replace(text.find("\"valid_from\": \"2016-01-01\""), 26, "\"valid_from\": \"2016-13-01\"");
   text.replace(text.find("\"house\": "), 9, "\"extra\": 1, \"house\": ");
   std::string covenant = Write(gw->dir() + "/covenant.json", text);
@@ -176,7 +179,7 @@ TEST_F(ConfigCheckTest, CovenantProblemsAreAllListed) {
 TEST_F(ConfigCheckTest, BadAdapterEntriesAreNamed) {
   auto gw = Harness();
   const std::string certs = gw->certs_dir();
-  Json pull = {{"partner", "politie"},         {"kind", "https-pull"},
+  Json pull = {{"partner", "politie"},          {"kind", "https-pull"},
                {"url", "http://127.0.0.1:1/x"}, {"ca", certs + "/ca.crt"},
                {"cert", certs + "/server.crt"}, {"key", certs + "/server.key"}};
   gw->WriteConfig({{"adapters", Json::array({pull})}});

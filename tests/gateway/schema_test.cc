@@ -130,8 +130,8 @@ TEST(SchemaTest, ExamplesValidate) {
 
 TEST(SchemaTest, ConfigKeysAreTheLoadersKeys) {
   Json schema = Schema(GatewayConfigSchemaText());
-  EXPECT_EQ(Keys(schema["properties"]), std::set<std::string>(ConfigKeys("").begin(),
-                                                              ConfigKeys("").end()));
+  EXPECT_EQ(Keys(schema["properties"]),
+            std::set<std::string>(ConfigKeys("").begin(), ConfigKeys("").end()));
   for (const char* section : {"tls", "audit", "retention", "limits"}) {
     const std::vector<std::string>& known = ConfigKeys(section);
     EXPECT_EQ(Keys(schema["properties"][section]["properties"]),
@@ -144,8 +144,10 @@ TEST(SchemaTest, ConfigKeysAreTheLoadersKeys) {
 // first of its examples (or its default): the schema and LoadConfig agree.
 TEST(SchemaTest, EveryConfigKeyWithItsExampleLoads) {
   Json schema = Schema(GatewayConfigSchemaText());
-  const Json base = {{"listen", "127.0.0.1:8443"}, {"metrics_listen", "127.0.0.1:9443"},
-                     {"policy", "c.json"},         {"data_dir", "d"},
+  const Json base = {{"listen", "127.0.0.1:8443"},
+                     {"metrics_listen", "127.0.0.1:9443"},
+                     {"policy", "c.json"},
+                     {"data_dir", "d"},
                      {"keys_dir", "k"},
                      {"tls", {{"cert", "a"}, {"key", "b"}, {"client_ca", "c"}, {"crl", "d"}}}};
   auto dir = std::filesystem::temp_directory_path() / ("vh_schema_" + std::to_string(::getpid()));
@@ -234,8 +236,8 @@ TEST(SchemaTest, AdapterKeysAreTheLoadersKeys) {
 TEST(SchemaTest, CovenantKeysAreTheLoadersKeys) {
   // The union of the CheckKeys lists of policy/loader*.cc and of the schema's properties.
   std::set<std::string> loader;
-  for (const char* file : {"policy/loader.cc", "policy/loader_lists.cc",
-                           "policy/loader_overlegvorm.cc"}) {
+  for (const char* file :
+       {"policy/loader.cc", "policy/loader_lists.cc", "policy/loader_overlegvorm.cc"}) {
     for (const auto& list : KeyListsOf(ReadAll(Source(file)), "CheckKeys(")) {
       loader.insert(list.begin(), list.end());
     }
