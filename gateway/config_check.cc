@@ -1,5 +1,6 @@
 #include "gateway/config_check.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -105,6 +106,12 @@ std::string NotWritableDir(const std::string& dir) {
     if (parent == parent.root_path()) break;
   }
   return "";
+}
+
+bool IsAddress(const std::string& host) {
+  unsigned char buf[sizeof(in6_addr)];
+  return host == "localhost" || ::inet_pton(AF_INET, host.c_str(), buf) == 1 ||
+         ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
 std::string Resolve(const std::string& dir, const std::string& p) {
@@ -334,6 +341,10 @@ ConfigCheckResult CheckConfigFile(const std::string& path) {
     if (doc->is_object() && doc->contains(key) && (*doc)[key].is_string()) {
       if (auto hp = ParseHostPort((*doc)[key].get<std::string>()); !hp.ok()) {
         out.Add(path, std::string("/") + key, hp.status().message());
+      } else if (!IsAddress(hp->host)) {
+        // The listeners bind an address, never resolve a name (gateway/server.cc).
+        out.Add(path, std::string("/") + key,
+                "expected an IP address or localhost before the port");
       }
     }
   }

@@ -13,7 +13,8 @@
 //      (json_schema.h): "gateway.json: /tls/x: unknown key",
 //      "gateway.json: /threads: expected an integer from 0 to 1000000000";
 //   3. the values the schema cannot judge: "gateway.json: /listen: port out
-//      of range"; the adapters' own checks (adapters/adapter_config.h);
+//      of range" (and a host that is not an IP address or localhost); the adapters' own checks
+//      (adapters/adapter_config.h);
 //   4. the files it names: TLS ("gateway.json: tls.crl /x/crl.pem: cannot
 //      read: No such file or directory"; a private key readable by others;
 //      then, when all four read, whether they make a TLS context:

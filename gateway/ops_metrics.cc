@@ -93,8 +93,8 @@ void AddProcessMetrics(Metrics& metrics) {
   };
   metrics.AddSampledFamily("process_resident_memory_bytes", "gauge",
                            "Resident memory size in bytes.", [statm] { return One(statm(1)); });
-  metrics.AddSampledFamily("process_virtual_memory_bytes", "gauge",
-                           "Virtual memory size in bytes.", [statm] { return One(statm(0)); });
+  metrics.AddSampledFamily("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
+                           [statm] { return One(statm(0)); });
   metrics.AddSampledFamily("process_open_fds", "gauge", "Number of open file descriptors.", [] {
     DIR* dir = ::opendir("/proc/self/fd");
     if (dir == nullptr) return Samples{};
@@ -105,21 +105,22 @@ void AddProcessMetrics(Metrics& metrics) {
     ::closedir(dir);
     return Samples{{"", n - 1}};  // less the directory's own descriptor
   });
-  metrics.AddSampledFamily(
-      "process_max_fds", "gauge", "Maximum number of open file descriptors.", [] {
-        rlimit r{};
-        if (::getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur == RLIM_INFINITY) return Samples{};
-        return Samples{{"", static_cast<double>(r.rlim_cur)}};
-      });
+  metrics.AddSampledFamily("process_max_fds", "gauge", "Maximum number of open file descriptors.",
+                           [] {
+                             rlimit r{};
+                             if (::getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur == RLIM_INFINITY)
+                               return Samples{};
+                             return Samples{{"", static_cast<double>(r.rlim_cur)}};
+                           });
 }
 
 void AddOperationsMetrics(Metrics& metrics, const std::string& checkpoint_file,
                           store::CaseStore& cases, const Clock& clock) {
   metrics.AddSampledFamily(
       "vhgate_build_info", "gauge", "The gateway's version and git commit; always 1.", [] {
-        return Samples{{"version=\"" + Quoted(BuildVersion()) + "\",commit=\"" +
-                            Quoted(BuildCommit()) + "\"",
-                        1}};
+        return Samples{
+            {"version=\"" + Quoted(BuildVersion()) + "\",commit=\"" + Quoted(BuildCommit()) + "\"",
+             1}};
       });
   AddProcessMetrics(metrics);
 
