@@ -4,15 +4,17 @@
 #               the suite again under ASan+UBSan
 #   make demo   one information-request round end to end; stops what it started
 #   make format apply .clang-format to the sources (make test fails on an unformatted file)
+#   make install  the binary, systemd unit, examples and docs (PREFIX=/usr/local, DESTDIR)
 SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
 CMAKE_FLAGS ?=
 # ccache (when present) shares its cache between clones of the repository.
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps configure build certs keys run test test-fast test-browser browser-deps test-asan test-tsan demo bench fuzz format format-check clean
+.PHONY: all deps configure build certs keys run test test-fast test-browser browser-deps test-asan test-tsan demo bench fuzz format format-check install clean
 
 all: build
 
@@ -76,6 +78,10 @@ bench: deps certs
 
 fuzz: deps
 	@scripts/fuzz.sh
+
+# docs/operations.md "Install". DESTDIR stages the tree (packaging, tests).
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 clean:
 	rm -rf build build-asan build-tsan build-bench build-fuzz

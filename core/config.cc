@@ -1,7 +1,9 @@
 #include "core/config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace vh {
@@ -18,6 +20,21 @@ Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+const std::vector<std::string>& ConfigKeys(std::string_view section) {
+  static const std::map<std::string, std::vector<std::string>, std::less<>> kKeys = {
+      {"",
+       {"$schema", "comment", "listen", "metrics_listen", "policy", "data_dir", "keys_dir", "tls",
+        "threads", "audit", "retention", "limits", "adapters", "console_dir"}},
+      {"tls", {"cert", "key", "client_ca", "crl"}},
+      {"audit", {"checkpoint_every", "checkpoint_seconds", "store_passphrase_file"}},
+      {"retention", {"sweep_seconds"}},
+      {"limits", {"read_timeout_ms", "write_timeout_ms", "max_connections", "handler_threads"}},
+  };
+  static const std::vector<std::string> kNone;
+  auto it = kKeys.find(section);
+  return it == kKeys.end() ? kNone : it->second;
 }
 
 Result<HostPort> ParseHostPort(const std::string& s) {
@@ -51,7 +68,17 @@ Result<Config> LoadConfig(const std::string& path) {
   auto bad = [&](const std::string& ptr, const std::string& why) {
     return Status::InvalidArgument("bad_config", path + ": " + ptr + ": " + why);
   };
-  if (!doc.ok()) return bad("", doc.status().message());
+  if (!doc.ok()) {
+    // "gateway.json:12:5: unexpected string literal; expected ',' or '}'"
+    if (auto e = FindJsonSyntaxError(*text, lim.allow_comments);
+        e && doc.status().code() != Code::kTooLarge &&
+        JsonDepth(*text, lim.max_depth) <= lim.max_depth) {
+      return Status::InvalidArgument("bad_config", path + ":" + std::to_string(e->line) + ":" +
+                                                       std::to_string(e->column) + ": " +
+                                                       e->reason);
+    }
+    return bad("", doc.status().message());
+  }
   const Json& j = *doc;
   if (!j.is_object()) return bad("", "expected an object");
 
@@ -63,14 +90,18 @@ Result<Config> LoadConfig(const std::string& path) {
     fs::path fp(p);
     return (fp.is_absolute() ? fp : fs::path(c.dir) / fp).lexically_normal().string();
   };
-  static const char* kKnown[] = {
-      "listen", "metrics_listen", "policy", "data_dir", "keys_dir", "tls",        "threads",
-      "audit",  "retention",      "limits", "adapters", "comment",  "console_dir"};
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool known = false;
-    for (const char* k : kKnown) known = known || it.key() == k;
-    if (!known) return bad("/" + it.key(), "unknown key");
-  }
+  // The keys of one object; a key not in ConfigKeys(section) is a problem.
+  auto check_keys = [&](const Json& obj, const std::string& section) -> Status {
+    const std::vector<std::string>& known = ConfigKeys(section);
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
+        return bad(section.empty() ? "/" + it.key() : "/" + section + "/" + it.key(),
+                   "unknown key");
+      }
+    }
+    return Status::Ok();
+  };
+  VH_RETURN_IF_ERROR(check_keys(j, ""));
   auto str = [&](const Json& obj, const std::string& key, const std::string& ptr,
                  std::string* out) -> Status {
     if (!obj.contains(key)) return bad(ptr, "missing");
@@ -98,11 +129,7 @@ Result<Config> LoadConfig(const std::string& path) {
   if (!j.contains("tls")) return bad("/tls", "missing");
   const Json& tls = j["tls"];
   if (!tls.is_object()) return bad("/tls", "expected an object");
-  for (auto it = tls.begin(); it != tls.end(); ++it) {
-    if (it.key() != "cert" && it.key() != "key" && it.key() != "client_ca" && it.key() != "crl") {
-      return bad("/tls/" + it.key(), "unknown key");
-    }
-  }
+  VH_RETURN_IF_ERROR(check_keys(tls, "tls"));
   VH_RETURN_IF_ERROR(str(tls, "cert", "/tls/cert", &c.tls.cert));
   VH_RETURN_IF_ERROR(str(tls, "key", "/tls/key", &c.tls.key));
   VH_RETURN_IF_ERROR(str(tls, "client_ca", "/tls/client_ca", &c.tls.client_ca));
@@ -126,12 +153,7 @@ Result<Config> LoadConfig(const std::string& path) {
   if (j.contains("audit")) {
     const Json& a = j["audit"];
     if (!a.is_object()) return bad("/audit", "expected an object");
-    for (auto it = a.begin(); it != a.end(); ++it) {
-      if (it.key() != "checkpoint_every" && it.key() != "checkpoint_seconds" &&
-          it.key() != "store_passphrase_file") {
-        return bad("/audit/" + it.key(), "unknown key");
-      }
-    }
+    VH_RETURN_IF_ERROR(check_keys(a, "audit"));
     // Read by audit/audit_keys.cc (relative to the config file).
     if (a.contains("store_passphrase_file") &&
         (!a["store_passphrase_file"].is_string() ||
@@ -146,21 +168,14 @@ Result<Config> LoadConfig(const std::string& path) {
   if (j.contains("retention")) {
     const Json& r = j["retention"];
     if (!r.is_object()) return bad("/retention", "expected an object");
-    for (auto it = r.begin(); it != r.end(); ++it) {
-      if (it.key() != "sweep_seconds") return bad("/retention/" + it.key(), "unknown key");
-    }
+    VH_RETURN_IF_ERROR(check_keys(r, "retention"));
     VH_RETURN_IF_ERROR(positive_int(r, "sweep_seconds", "/retention/sweep_seconds",
                                     &c.retention_sweep_seconds, 1));
   }
   if (j.contains("limits")) {
     const Json& l = j["limits"];
     if (!l.is_object()) return bad("/limits", "expected an object");
-    for (auto it = l.begin(); it != l.end(); ++it) {
-      if (it.key() != "read_timeout_ms" && it.key() != "write_timeout_ms" &&
-          it.key() != "max_connections" && it.key() != "handler_threads") {
-        return bad("/limits/" + it.key(), "unknown key");
-      }
-    }
+    VH_RETURN_IF_ERROR(check_keys(l, "limits"));
     VH_RETURN_IF_ERROR(
         positive_int(l, "read_timeout_ms", "/limits/read_timeout_ms", &c.read_timeout_ms, 100));
     VH_RETURN_IF_ERROR(

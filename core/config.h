@@ -7,15 +7,22 @@
 // checkpoint_seconds, store_passphrase_file}, retention {sweep_seconds}, limits {read_timeout_ms,
 // write_timeout_ms, max_connections, handler_threads}, adapters (owned by
 // adapters/, kept here as raw JSON), console_dir (the web console's files;
-// gateway/console_assets.h says where they are found without it).
+// gateway/console_assets.h says where they are found without it), comment
+// and $schema (both ignored). docs/schemas/gateway-config.schema.json
+// describes every key.
 // Relative paths are resolved against the configuration file's directory.
 //
 // LoadConfig returns InvalidArgument naming the file, the key and the problem
-// ("examples/gateway.json: /tls/crl: missing"); it checks shapes, not whether
-// the files exist (the module that opens a file names it when it cannot).
+// ("examples/gateway.json: /tls/crl: missing"; a syntax error as
+// "examples/gateway.json:12:5: unexpected string literal; expected ',' or '}'");
+// it stops at the first problem and checks shapes, not whether the files
+// exist (the module that opens a file names it when it cannot).
+// gateway/config_check.h lists every problem, files included.
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/json.h"
 #include "core/status.h"
@@ -56,6 +63,10 @@ struct Config {
 };
 
 Result<Config> LoadConfig(const std::string& path);
+// The keys LoadConfig accepts in one object: section "" (the top level),
+// "tls", "audit", "retention" or "limits"; empty for any other section.
+// tests/core/config_schema_test.cc holds them and the schema in step.
+const std::vector<std::string>& ConfigKeys(std::string_view section);
 Result<HostPort> ParseHostPort(const std::string& s);
 // Reads a whole file; NotFound/Unavailable naming the path on failure.
 Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes);

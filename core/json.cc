@@ -3,6 +3,123 @@
 #include <algorithm>
 
 namespace vh {
+namespace {
+
+// Records where and why a SAX parse stopped; accepts everything else.
+struct ErrorLocator : nlohmann::json_sax<Json> {
+  std::size_t* offset;
+  std::string* what;
+  ErrorLocator(std::size_t* o, std::string* w) : offset(o), what(w) {}
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t pos, const std::string&,
+                   const nlohmann::detail::exception& e) override {
+    *offset = pos;
+    *what = e.what();
+    return false;
+  }
+};
+
+// False when `text` parses; else the parser's position (characters read) and message.
+bool LocateSyntaxError(std::string_view text, bool allow_comments, std::size_t* offset,
+                       std::string* what) {
+  ErrorLocator sax(offset, what);
+  return !Json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json,
+                          /*strict=*/true, allow_comments);
+}
+
+// nlohmann's message without its prefix and without the text it read:
+// "[json.exception.parse_error.101] parse error at line 2, column 4: syntax
+// error while parsing object - unexpected string literal; last read: '...';
+// expected '}'" -> "unexpected string literal; expected ',' or '}'".
+std::string SyntaxReason(std::string what) {
+  std::string context;
+  constexpr std::string_view kSyntax = "syntax error while parsing ";
+  if (auto pos = what.find(kSyntax); pos != std::string::npos) {
+    what = what.substr(pos + kSyntax.size());
+    auto dash = what.find(" - ");
+    if (dash != std::string::npos) {
+      context = what.substr(0, dash);
+      what = what.substr(dash + 3);
+    }
+  } else if (auto colon = what.find(": "); colon != std::string::npos) {
+    what = what.substr(colon + 2);
+  }
+  if (auto pos = what.find("; last read: '"); pos != std::string::npos) {
+    auto end = what.find("'", pos + 14);
+    // The text read may itself hold quotes: cut up to "'; expected" or the end.
+    auto expected = what.find("'; expected", pos + 14);
+    if (expected != std::string::npos) end = expected;
+    what.erase(pos, end == std::string::npos ? std::string::npos : end + 1 - pos);
+  }
+  if (context == "object") {
+    if (auto pos = what.find("expected '}'"); pos != std::string::npos) {
+      what.replace(pos, 12, "expected ',' or '}'");
+    }
+  } else if (context == "array") {
+    if (auto pos = what.find("expected ']'"); pos != std::string::npos) {
+      what.replace(pos, 12, "expected ',' or ']'");
+    }
+  }
+  return what;
+}
+
+// The start of the token that ends at `end` (an index into text): a string
+// literal back to its opening quote, a number or literal back over its
+// characters; `end` itself otherwise.
+std::size_t TokenStart(std::string_view text, std::size_t end) {
+  auto word = [](char ch) {
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           ch == '.' || ch == '-' || ch == '+';
+  };
+  if (text[end] == '"') {
+    for (std::size_t i = end; i > 0; --i) {
+      if (text[i - 1] == '\n') return end;
+      if (text[i - 1] == '"' && (i < 2 || text[i - 2] != '\\')) return i - 1;
+    }
+    return end;
+  }
+  std::size_t i = end;
+  while (i > 0 && word(text[i]) && word(text[i - 1])) --i;
+  return i;
+}
+
+}  // namespace
+
+std::optional<JsonSyntaxError> FindJsonSyntaxError(std::string_view text, bool allow_comments) {
+  std::size_t offset = 0;
+  std::string what;
+  if (!LocateSyntaxError(text, allow_comments, &offset, &what)) return std::nullopt;
+  JsonSyntaxError e;
+  e.reason = SyntaxReason(what);
+  // `offset` counts the characters read, the offending one included.
+  std::size_t at = offset == 0 ? 0 : std::min(offset, text.size()) - 1;
+  if (!text.empty() && what.find("unexpected end of input") == std::string::npos) {
+    at = TokenStart(text, at);
+  } else {
+    at = text.size();
+  }
+  e.line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < at && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++e.line;
+      line_start = i + 1;
+    }
+  }
+  e.column = at - line_start + 1;
+  return e;
+}
 
 std::size_t JsonDepth(std::string_view text, std::size_t max) {
   std::size_t depth = 0, deepest = 0;
@@ -51,29 +168,8 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& lim) {
   if (j.is_discarded()) {
     // Find the byte offset for a useful message without echoing the content.
     std::size_t offset = 0;
-    struct Sax : nlohmann::json_sax<Json> {
-      std::size_t* off;
-      explicit Sax(std::size_t* o) : off(o) {}
-      bool null() override { return true; }
-      bool boolean(bool) override { return true; }
-      bool number_integer(number_integer_t) override { return true; }
-      bool number_unsigned(number_unsigned_t) override { return true; }
-      bool number_float(number_float_t, const string_t&) override { return true; }
-      bool string(string_t&) override { return true; }
-      bool binary(binary_t&) override { return true; }
-      bool start_object(std::size_t) override { return true; }
-      bool key(string_t&) override { return true; }
-      bool end_object() override { return true; }
-      bool start_array(std::size_t) override { return true; }
-      bool end_array() override { return true; }
-      bool parse_error(std::size_t pos, const std::string&,
-                       const nlohmann::detail::exception&) override {
-        *off = pos;
-        return false;
-      }
-    } sax(&offset);
-    Json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json,
-                    /*strict=*/true, lim.allow_comments);
+    std::string unused;
+    LocateSyntaxError(text, lim.allow_comments, &offset, &unused);
     return Status::InvalidArgument(
         "malformed_json", "body is not valid JSON (near byte " + std::to_string(offset) + ")");
   }

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,18 @@ struct JsonLimits {
 };
 
 Result<Json> ParseJson(std::string_view text, const JsonLimits& lim = {});
+
+// Where and why `text` is not JSON, for files a person edits (the
+// configuration, the covenant): the 1-based line and column of the first
+// character of the token at which the parser stopped, and its reason without
+// any of the text it read ("unexpected string literal; expected ',' or '}'").
+// nullopt when `text` parses. Checks no size or depth limit (ParseJson does).
+struct JsonSyntaxError {
+  std::size_t line = 0;
+  std::size_t column = 0;
+  std::string reason;
+};
+std::optional<JsonSyntaxError> FindJsonSyntaxError(std::string_view text, bool allow_comments);
 
 // The nesting depth of `text` (strings skipped), or max+1 when it goes past max.
 std::size_t JsonDepth(std::string_view text, std::size_t max);

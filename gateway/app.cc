@@ -17,6 +17,7 @@
 #include "gateway/console_routes.h"
 #include "gateway/covenant_routes.h"
 #include "gateway/exchange_routes.h"
+#include "gateway/ops_metrics.h"
 #include "policy/covenant.h"
 #include "policy/covenant_holder.h"
 
@@ -99,6 +100,8 @@ void App::AddSampledMetrics() {
                       "0 once the audit WAL could not be synced: every disclosure is "
                       "refused until a restart.",
                       [audit_log] { return audit_log->stats().writable ? 1 : 0; });
+  AddOperationsMetrics(metrics_, audit::AuditLogOptionsFor(config_).checkpoint_path,
+                       modules_->cases(), clock_);
   Metrics* metrics = &metrics_;
   modules_->adapters().metrics().SetMirror(
       [metrics](const std::string& name, const std::string& labels, int64_t delta) {

@@ -1,8 +1,22 @@
 #include "gateway/metrics.h"
 
+#include <charconv>
+#include <cmath>
 #include <sstream>
 
 namespace vh::gw {
+namespace {
+
+// The shortest text that reads back as `v` (1764696000.25, not 1.7647e+09).
+std::string FormatValue(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+}  // namespace
 
 void Metrics::CountRequest(const std::string& route, int status, std::chrono::nanoseconds latency) {
   double secs = std::chrono::duration<double>(latency).count();
@@ -57,9 +71,13 @@ std::string Metrics::Render() const {
   o << "# HELP vhgate_open_connections Open client connections.\n"
     << "# TYPE vhgate_open_connections gauge\n"
     << "vhgate_open_connections " << open_connections_.load() << "\n";
-  o << "# TYPE vhgate_rejected_connections_total counter\n"
+  o << "# HELP vhgate_rejected_connections_total Client connections refused at the connection "
+       "limit.\n"
+    << "# TYPE vhgate_rejected_connections_total counter\n"
     << "vhgate_rejected_connections_total " << rejected_connections_.load() << "\n";
-  o << "# TYPE vhgate_read_timeouts_total counter\n"
+  o << "# HELP vhgate_read_timeouts_total Connections dropped because the client did not send "
+       "its request in time.\n"
+    << "# TYPE vhgate_read_timeouts_total counter\n"
     << "vhgate_read_timeouts_total " << timeouts_.load() << "\n";
   o << "# HELP vhgate_write_timeouts_total Connections dropped because the client did not take "
        "its response in time.\n"
@@ -68,7 +86,10 @@ std::string Metrics::Render() const {
   std::string last;
   for (const auto& [k, v] : custom_) {
     if (k.first != last) {
-      o << "# TYPE " << k.first << " counter\n";
+      auto help = help_.find(k.first);
+      o << "# HELP " << k.first << " "
+        << (help == help_.end() ? std::string("Counted by a gateway module.") : help->second)
+        << "\n# TYPE " << k.first << " counter\n";
       last = k.first;
     }
     o << k.first;
@@ -80,7 +101,27 @@ std::string Metrics::Render() const {
       << "# TYPE " << m.name << " " << m.type << "\n"
       << m.name << " " << m.read() << "\n";
   }
+  for (const auto& f : families_) {
+    o << "# HELP " << f.name << " " << f.help << "\n"
+      << "# TYPE " << f.name << " " << f.type << "\n";
+    for (const Sample& s : f.read()) {
+      o << f.name;
+      if (!s.labels.empty()) o << "{" << s.labels << "}";
+      o << " " << FormatValue(s.value) << "\n";
+    }
+  }
   return o.str();
+}
+
+void Metrics::AddSampledFamily(const std::string& name, const std::string& type,
+                               const std::string& help, std::function<std::vector<Sample>()> read) {
+  std::lock_guard<std::mutex> lock(mu_);
+  families_.push_back(SampledFamily{name, type, help, std::move(read)});
+}
+
+void Metrics::Describe(const std::string& name, const std::string& help) {
+  std::lock_guard<std::mutex> lock(mu_);
+  help_[name] = help;
 }
 
 void Metrics::AddSampled(const std::string& name, const std::string& type, const std::string& help,

@@ -35,6 +35,18 @@ class Metrics {
   // "gauge"); registered at start, before the listener serves.
   void AddSampled(const std::string& name, const std::string& type, const std::string& help,
                   std::function<int64_t()> read);
+  // A family of series a module samples at every scrape: one Sample per
+  // series (its "k=\"v\"" label text, "" for none); none leaves the family
+  // without samples. Registered at start, like AddSampled.
+  struct Sample {
+    std::string labels;
+    double value = 0;
+  };
+  void AddSampledFamily(const std::string& name, const std::string& type, const std::string& help,
+                        std::function<std::vector<Sample>()> read);
+  // The HELP text of a counter that modules Add() (every family rendered has
+  // HELP and TYPE lines: `promtool check metrics`).
+  void Describe(const std::string& name, const std::string& help);
 
   int64_t open_connections() const { return open_connections_.load(); }
   int64_t HandshakeFailures(const std::string& reason) const;
@@ -52,6 +64,12 @@ class Metrics {
     std::function<int64_t()> read;
   };
   std::vector<Sampled> sampled_;
+  struct SampledFamily {
+    std::string name, type, help;
+    std::function<std::vector<Sample>()> read;
+  };
+  std::vector<SampledFamily> families_;
+  std::map<std::string, std::string> help_;  // of custom_ counters
   std::array<int64_t, kBuckets.size()> latency_buckets_{};
   int64_t latency_count_ = 0;
   double latency_sum_ = 0;

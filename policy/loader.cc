@@ -364,7 +364,7 @@ Result<std::shared_ptr<const Covenant>> CovenantBuilder::Build(std::string_view 
     return fail(Code::kUnprocessable);
   }
   CheckKeys(root, "",
-            {"convenant", "house", "declaration", "partners", "fields", "overlegvormen",
+            {"$schema", "convenant", "house", "declaration", "partners", "fields", "overlegvormen",
              "notification_categories", "outcomes", "case_retention_days"});
   ParseHeader(root);
   ParsePartners(root);

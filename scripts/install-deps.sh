@@ -5,9 +5,10 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential g++ cmake ninja-build pkg-config ccache make git
-  libboost1.81-dev libssl-dev libsodium-dev libsqlcipher-dev sqlcipher
+  libboost1.81-dev libssl-dev libsodium-dev libsqlcipher-dev sqlcipher libvalijson-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   curl openssl nginx-light procps psmisc libtcmalloc-minimal4
+  prometheus systemd
   clang libclang-rt-14-dev clang-format
   chromium
 )
@@ -31,5 +32,8 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# nginx-light starts a service on install on some systems; the benchmark runs its own.
-if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+# nginx-light and prometheus start a service on install on some systems: the benchmark runs its
+# own nginx, and the tests need only promtool (`promtool check metrics`).
+if command -v systemctl >/dev/null 2>&1; then
+  $SUDO systemctl disable --now nginx prometheus >/dev/null 2>&1 || true
+fi

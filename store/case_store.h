@@ -198,6 +198,14 @@ class CaseStore {
   Result<std::vector<RequestRecord>> RequestsOfMeeting(std::string_view meeting);
   // The supplier's requests in meetings that are still open, oldest first.
   Result<std::vector<RequestRecord>> RequestsOfSupplier(std::string_view supplier);
+  // How many requests of open meetings await an answer (metrics): open with
+  // no deadline or one at or after `now` (RFC 3339 UTC as FormatUtc writes
+  // it), overdue (open past its deadline) and failed. One counting query;
+  // reads no sealed column.
+  struct AwaitingCounts {
+    int64_t open = 0, overdue = 0, failed = 0;
+  };
+  Result<AwaitingCounts> CountAwaitingRequests(std::string_view now);
 
   // Stores `accepted` as the answer of request `id` (replacing the answers of
   // any earlier answer to it), sets its status to answered, and drops the

@@ -130,6 +130,26 @@ Result<std::vector<RequestRecord>> CaseStore::RequestsOfSupplier(std::string_vie
   return out;
 }
 
+Result<CaseStore::AwaitingCounts> CaseStore::CountAwaitingRequests(std::string_view now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->Prepare(
+      "SELECT COALESCE(SUM(r.status = 'open' AND (r.deadline IS NULL OR r.deadline = '' OR "
+      "r.deadline >= ?1)), 0), COALESCE(SUM(r.status = 'open' AND r.deadline <> '' AND r.deadline "
+      "< ?1), 0), COALESCE(SUM(r.status = 'failed'), 0) FROM requests r JOIN meetings m ON m.id = "
+      "r.meeting WHERE m.state = 'open' AND r.status IN ('open', 'failed');");
+  if (!st.ok()) return st.status();
+  st->Bind(1, now);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  AwaitingCounts c;
+  if (*row) {
+    c.open = st->Int(0);
+    c.overdue = st->Int(1);
+    c.failed = st->Int(2);
+  }
+  return c;
+}
+
 Status CaseStore::DropIdentityIfDoneLocked(std::string_view meeting, int subject) {
   auto st = db_->Prepare(
       "SELECT COUNT(*) FROM requests WHERE meeting = ?1 AND subject = ?2 AND status IN "

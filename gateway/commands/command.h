@@ -11,6 +11,7 @@
 //   keys_command.cc       vhgate keys init
 //   audit_command.cc      vhgate audit verify|query|report
 //   retention_command.cc  vhgate retention run
+//   config_command.cc     vhgate config check
 
 #include <functional>
 #include <ostream>
@@ -42,6 +43,7 @@ void AddPolicyCommand(CLI::App& app, Io io, Action* action);
 void AddKeysCommand(CLI::App& app, Io io, Action* action);
 void AddAuditCommand(CLI::App& app, Io io, Action* action);
 void AddRetentionCommand(CLI::App& app, Io io, Action* action);
+void AddConfigCommand(CLI::App& app, Io io, Action* action);
 
 // Who a command acts as in audit events: the house's own system role
 // (core/role.h Role::kSystem), CN "cli:<OS user>", remote "cli".

@@ -32,6 +32,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   commands::AddKeysCommand(app, io, &action);
   commands::AddAuditCommand(app, io, &action);
   commands::AddRetentionCommand(app, io, &action);
+  commands::AddConfigCommand(app, io, &action);
   // Nothing runs unless the whole line parsed.
   if (auto exit_code = cli::ParseCommandLine(app, args, out, err)) return *exit_code;
   if (!action) {  // every command that parses sets one

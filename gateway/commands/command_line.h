@@ -7,6 +7,7 @@
 //   vhgate keys init --config F
 //   vhgate audit verify|query|report --config F [...]
 //   vhgate retention run --config F
+//   vhgate config check --config F
 //   vhgate --version
 //
 // `--help` on every command and subcommand prints its flags to `out` and

@@ -1,11 +1,14 @@
 // `vhgate serve --config F`: runs the gateway (gateway/server.h) until
-// SIGTERM/SIGINT, then drains and exits 0; a configuration that does not load
-// exits 1 naming the file, the key and the problem.
+// SIGTERM/SIGINT, then drains and exits 0. First the checks of `vhgate config
+// check` (gateway/config_check.h): a configuration with problems exits 1 with
+// one line per problem ("vhgate serve: F: /tls/x: unknown key"); the modules'
+// own failures at start (gateway/modules.h) still stop it the same way.
 
 #include <CLI/CLI.hpp>
 #include <memory>
 
 #include "gateway/commands/command.h"
+#include "gateway/config_check.h"
 #include "gateway/server.h"
 
 namespace vh::gw::commands {
@@ -16,6 +19,10 @@ void AddServeCommand(CLI::App& app, Io io, Action* action) {
   AddConfigOption(*serve, config_path.get());
   serve->callback([=] {
     *action = [=] {
+      if (ConfigCheckResult check = CheckConfigFile(*config_path); !check.problems.empty()) {
+        for (const std::string& line : check.problems) io.err << "vhgate serve: " << line << "\n";
+        return kExitFailed;
+      }
       auto config = LoadCommandConfig(*config_path, "vhgate serve", io.err);
       if (!config.ok()) return kExitFailed;
       return RunServer(*config);

@@ -65,5 +65,19 @@ TEST_F(ConfigTest, UnreadableFileIsNamed) {
   EXPECT_NE(c.status().message().find("nope.json"), std::string::npos);
 }
 
+TEST_F(ConfigTest, SyntaxErrorNamesLineAndColumn) {
+  std::string path = Write("{\n  \"listen\": \"127.0.0.1:8443\"\n  \"metrics_listen\": \"x\"\n}");
+  auto c = LoadConfig(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), path + ":3:3: unexpected string literal; expected ',' or '}'");
+}
+
+TEST_F(ConfigTest, SchemaHintIsAccepted) {
+  std::string text = kGood;
+  text.replace(text.find("\"listen\""), 0, "\"$schema\": \"gateway-config.schema.json\", ");
+  auto c = LoadConfig(Write(text));
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+}
+
 }  // namespace
 }  // namespace vh

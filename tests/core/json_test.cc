@@ -63,5 +63,28 @@ TEST(JsonTest, ErrorBodyShape) {
   EXPECT_EQ(j["error"]["message"], "no such meeting");
 }
 
+TEST(JsonTest, SyntaxErrorHasLineColumnAndNoContent) {
+  EXPECT_FALSE(FindJsonSyntaxError("{\"a\": 1}", false));
+  // A missing comma: the token after it, where the object expected ',' or '}'.
+  auto e = FindJsonSyntaxError("{\n  // c\n  \"a\": 1\n  \"geheim\": 2\n}", true);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->line, 4u);
+  EXPECT_EQ(e->column, 3u);
+  EXPECT_EQ(e->reason, "unexpected string literal; expected ',' or '}'");
+  // An invalid literal: nlohmann's "last read: '...'" (the text) is left out.
+  e = FindJsonSyntaxError("{\"a\": [1,\n  geheim]}", false);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->line, 2u);
+  EXPECT_EQ(e->column, 3u);
+  EXPECT_EQ(e->reason.find("geheim"), std::string::npos) << e->reason;
+  EXPECT_EQ(e->reason, "invalid literal");
+  // The end of the text.
+  e = FindJsonSyntaxError("{\"a\": 1,\n", false);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->line, 2u);
+  EXPECT_EQ(e->column, 1u);
+  EXPECT_EQ(e->reason, "unexpected end of input; expected string literal");
+}
+
 }  // namespace
 }  // namespace vh

@@ -26,3 +26,41 @@ TEST(MetricsTest, RendersCountersHistogramAndGauge) {
 
 }  // namespace
 }  // namespace vh::gw
+
+namespace vh::gw {
+namespace {
+
+TEST(MetricsTest, EveryFamilyHasHelpAndType) {
+  Metrics m;
+  m.Add("vhgate_adapter_files_total", "partner=\"p\",outcome=\"imported\"");
+  m.Describe("vhgate_adapter_files_total", "Files.");
+  m.Add("vhgate_other_total", "");
+  m.AddSampledFamily("vhgate_requests_open", "gauge", "Open.", [] {
+    return std::vector<Metrics::Sample>{{"status=\"open\"", 3}, {"status=\"failed\"", 0.5}};
+  });
+  m.AddSampledFamily("process_start_time_seconds", "gauge", "Start.", [] {
+    return std::vector<Metrics::Sample>{{"", 1764696000.25}};
+  });
+  std::string text = m.Render();
+  EXPECT_NE(text.find("# HELP vhgate_adapter_files_total Files.\n"
+                      "# TYPE vhgate_adapter_files_total counter\n"
+                      "vhgate_adapter_files_total{partner=\"p\",outcome=\"imported\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("# HELP vhgate_other_total "), std::string::npos);
+  EXPECT_NE(text.find("# HELP vhgate_requests_open Open.\n# TYPE vhgate_requests_open gauge\n"
+                      "vhgate_requests_open{status=\"open\"} 3\n"
+                      "vhgate_requests_open{status=\"failed\"} 0.5\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nprocess_start_time_seconds 1764696000.25\n"), std::string::npos) << text;
+  // Every # TYPE line follows its # HELP line.
+  for (std::size_t at = text.find("# TYPE "); at != std::string::npos;
+       at = text.find("# TYPE ", at + 1)) {
+    std::string name = text.substr(at + 7, text.find(' ', at + 7) - at - 7);
+    EXPECT_NE(text.rfind("# HELP " + name + " ", at), std::string::npos) << name;
+  }
+}
+
+}  // namespace
+}  // namespace vh::gw
