@@ -316,22 +316,6 @@ TEST_F(HttpsPullAdapterTest, KeyThatDoesNotFitTheCertificateStopsTheStart) {
   EXPECT_NE(a.status().message().find("does not fit"), std::string::npos);
 }
 
-// The SHA-256 fingerprint of a PEM certificate, as `openssl x509
-// -fingerprint` prints it ("AB:CD:...").
-std::string OpensslFingerprint(const std::string& pem) {
-  std::string out;
-  if (std::FILE* p =
-          ::popen(("openssl x509 -noout -fingerprint -sha256 -in '" + pem + "'").c_str(), "r")) {
-    char buf[256];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    ::pclose(p);
-  }
-  auto eq = out.find('=');
-  out = eq == std::string::npos ? "" : out.substr(eq + 1);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
 // Issue 17 item 6: the partner's own server, not any server the covenant CA
 // vouches for. The example partner server's certificate is politie's
 // (O=politie): an adapter for om that reaches it sends nothing and records
@@ -348,7 +332,7 @@ TEST_F(HttpsPullAdapterTest, AServerOfAnotherPartnerIsRefusedBeforeAnythingIsSen
   EXPECT_EQ(sink_.failures()[0].reason, "tls");
   EXPECT_TRUE(sink_.answers().empty());
 
-  const std::string fp = OpensslFingerprint(CertsDir() + "/partner-server.crt");
+  const std::string fp = testing::CertFingerprint(CertsDir() + "/partner-server.crt");
   ASSERT_EQ(fp.size(), 95u) << fp;
   FakeSink pinned_sink;
   AdapterMetrics pinned_metrics;
@@ -365,9 +349,9 @@ TEST_F(HttpsPullAdapterTest, AServerOfAnotherPartnerIsRefusedBeforeAnythingIsSen
   FakeSink other_sink;
   AdapterMetrics other_metrics;
   auto other = MakeAdapter(
-      PullEntry(
-          partner.url(),
-          {{"server_fingerprint", OpensslFingerprint(CertsDir() + "/server.crt")}, {"retries", 0}}),
+      PullEntry(partner.url(),
+                {{"server_fingerprint", testing::CertFingerprint(CertsDir() + "/server.crt")},
+                 {"retries", 0}}),
       other_sink, other_metrics);
   ASSERT_NE(other, nullptr);
   other_sink.AddRequest(PullRequest("r-1", 1));
@@ -385,8 +369,9 @@ TEST_F(HttpsPullAdapterTest, HangingPartnerDoesNotBlockAnother) {
   // The example partner server is politie's: pinned by fingerprint for
   // reclassering.
   Json good_entry = PullEntry(
-      good.url(), {{"partner", "reclassering"},
-                   {"server_fingerprint", OpensslFingerprint(CertsDir() + "/partner-server.crt")}});
+      good.url(),
+      {{"partner", "reclassering"},
+       {"server_fingerprint", testing::CertFingerprint(CertsDir() + "/partner-server.crt")}});
   sink_.AddRequest(PullRequest("r-1", 1));
   sink_.AddRequest(PullRequest("r-2", 2));
   // Both adapters see both requests in this fake; the first answer wins.
