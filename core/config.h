@@ -5,7 +5,8 @@
 // policy (covenant file), data_dir, keys_dir, tls {cert, key, client_ca, crl}.
 // Optional: threads (0 = one per core), audit {checkpoint_every,
 // checkpoint_seconds, store_passphrase_file}, retention {sweep_seconds}, limits {read_timeout_ms,
-// write_timeout_ms, max_connections, handler_threads}, adapters (owned by
+// write_timeout_ms, handshake_timeout_ms, max_connections, max_connections_per_address,
+// handler_threads}, adapters (owned by
 // adapters/, kept here as raw JSON).
 // Relative paths are resolved against the configuration file's directory.
 //
@@ -43,18 +44,28 @@ struct Config {
   int audit_checkpoint_every = 1000;
   int audit_checkpoint_seconds = 60;
   int retention_sweep_seconds = 3600;
-  // limits {read_timeout_ms, write_timeout_ms, max_connections, handler_threads}; defaults
-  // in core/limits.h.
-  int read_timeout_ms = 0;   // 0: limits::kReadTimeout
-  int write_timeout_ms = 0;  // 0: limits::kWriteTimeout
-  int max_connections = 0;   // 0: limits::kMaxConnections
-  int handler_threads = 0;   // 0: limits::kHandlerThreads
+  // limits {read_timeout_ms, write_timeout_ms, handshake_timeout_ms, max_connections,
+  // max_connections_per_address, handler_threads}; defaults in core/limits.h.
+  int read_timeout_ms = 0;              // 0: limits::kReadTimeout
+  int write_timeout_ms = 0;             // 0: limits::kWriteTimeout
+  int handshake_timeout_ms = 0;         // 0: limits::kHandshakeTimeout
+  int max_connections = 0;              // 0: limits::kMaxConnections
+  int max_connections_per_address = 0;  // 0: limits::kMaxConnectionsPerAddress
+  int handler_threads = 0;              // 0: limits::kHandlerThreads
   Json adapters = Json::array();
   Json raw;  // the whole document, for modules that own further sections
 };
 
 Result<Config> LoadConfig(const std::string& path);
 Result<HostPort> ParseHostPort(const std::string& s);
+// The data directory as the gateway keeps it: created 0700 when missing;
+// group and other permissions taken off it and off the files and
+// directories in it (audit.db and its WAL, the case store, the checkpoint
+// file, adapters/ and its ledgers), since they are the gateway's alone. One
+// log line names each path it tightened (and its old mode). Unavailable
+// naming data_dir when it cannot be created or is not a directory; a
+// symbolic link is not followed inside it.
+Status SecureDataDir(const std::string& data_dir);
 // Reads a whole file; NotFound/Unavailable naming the path on failure.
 Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes);
 
