@@ -222,6 +222,10 @@ void GatewayHarness::Kill() {
   pid_ = -1;
 }
 
+void GatewayHarness::Signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
 std::string GatewayHarness::Log() const { return ReadAll(log_path()); }
 
 HttpResult GatewayHarness::Call(const std::string& identity, const std::string& method,

@@ -51,7 +51,8 @@ class GatewayHarness {
   // Sends `sig`, waits up to `timeout` and returns the exit status (-1: still
   // running, then killed; 128+n: killed by signal n).
   int Stop(int sig = 15, std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  void Kill();  // SIGKILL, no wait for drain
+  void Kill();           // SIGKILL, no wait for drain
+  void Signal(int sig);  // e.g. SIGHUP; no wait
   bool Running();
 
   // curl with identity "<partner>.<role>" ("" = no client certificate).
