@@ -3,12 +3,15 @@
 //   vhgate-loadgen --port P [--host 127.0.0.1] --cert C --key K --ca CA
 //                  [--path /v1/health] [--method GET] [--body-file F]
 //                  [--connections 50] [--duration 10] [--threads 1]
-//                  [--mode keepalive|handshake] [--label name]
+//                  [--mode keepalive|handshake] [--client nodelay|nagle]
+//                  [--label name]
 //
 // keepalive: each connection sends requests back to back on one TLS session.
 // handshake: every request on a fresh TCP connection with a full TLS
-// handshake (no session resumption). Prints one JSON line:
-//   {"label", "mode", "connections", "seconds", "requests", "errors",
+// handshake (no session resumption). --client nagle leaves Nagle's algorithm
+// on, as a Beast/Asio client with default socket options does (the default,
+// nodelay, sets TCP_NODELAY). Prints one JSON line:
+//   {"label", "mode", "client", "connections", "seconds", "requests", "errors",
 //    "rps", "p50_ms", "p90_ms", "p99_ms", "max_ms"}
 // A request's latency runs from its first byte written (keepalive) or its
 // connect (handshake) to the last byte of its response read. After the
@@ -63,6 +66,7 @@ struct Options {
   int duration = 10;
   int threads = 1;
   bool handshake_mode = false;
+  bool nodelay = true;
   std::string label = "target";
 };
 
@@ -175,7 +179,7 @@ class Conn {
   void Connect() {
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (o_.nodelay) setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     state_ = State::kConnecting;
     epoll_event ev{};
     ev.events = EPOLLOUT;
@@ -376,6 +380,8 @@ int main(int argc, char** argv) {
       o.threads = std::stoi(next());
     else if (a == "--mode")
       o.handshake_mode = next() == "handshake";
+    else if (a == "--client")
+      o.nodelay = next() != "nagle";
     else if (a == "--label")
       o.label = next();
     else {
@@ -445,11 +451,13 @@ int main(int argc, char** argv) {
     return all[idx];
   };
   std::printf(
-      "{\"label\":\"%s\",\"mode\":\"%s\",\"connections\":%d,\"seconds\":%.2f,\"requests\":%zu,"
+      "{\"label\":\"%s\",\"mode\":\"%s\",\"client\":\"%s\",\"connections\":%d,"
+      "\"seconds\":%.2f,\"requests\":%zu,"
       "\"errors\":%lld,\"rps\":%.1f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,"
       "\"max_ms\":%.3f}\n",
-      o.label.c_str(), o.handshake_mode ? "handshake" : "keepalive", o.connections, secs,
-      all.size(), static_cast<long long>(errors), static_cast<double>(all.size()) / secs, pct(0.50),
-      pct(0.90), pct(0.99), all.empty() ? 0.0 : all.back());
+      o.label.c_str(), o.handshake_mode ? "handshake" : "keepalive",
+      o.nodelay ? "nodelay" : "nagle", o.connections, secs, all.size(),
+      static_cast<long long>(errors), static_cast<double>(all.size()) / secs, pct(0.50), pct(0.90),
+      pct(0.99), all.empty() ? 0.0 : all.back());
   return 0;
 }
