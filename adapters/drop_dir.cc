@@ -22,8 +22,11 @@ namespace fs = std::filesystem;
 // A subdirectory of `parent_fd`, created 0750 when missing, opened without
 // following a symbolic link; -1 (errno set) when it is not a directory.
 int OpenSubdir(int parent_fd, const char* name) {
-  if (::mkdirat(parent_fd, name, 0750) != 0 && errno != EEXIST) return -1;
-  return ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  const bool created = ::mkdirat(parent_fd, name, 0750) == 0;
+  if (!created && errno != EEXIST) return -1;
+  int fd = ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0 && created) ::fchmod(fd, 0750);  // whatever the umask: the partner reads reports
+  return fd;
 }
 
 int64_t MtimeNs(const struct stat& st) {
@@ -41,9 +44,11 @@ Result<std::unique_ptr<DropDir>> DropDir::Open(const std::string& dir) {
   fs::path p(dir);
   std::error_code ec;
   if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
-  if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST) return cannot(dir);
+  const bool created = ::mkdir(dir.c_str(), 0750) == 0;
+  if (!created && errno != EEXIST) return cannot(dir);
   d->dir_fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (d->dir_fd_ < 0) return cannot(dir);
+  if (created) ::fchmod(d->dir_fd_, 0750);
   d->done_fd_ = OpenSubdir(d->dir_fd_, "done");
   if (d->done_fd_ < 0) return cannot((p / "done").string());
   d->rejected_fd_ = OpenSubdir(d->dir_fd_, "rejected");
@@ -159,7 +164,7 @@ bool DropDir::WriteReport(Sub in, const std::string& name, const std::string& te
   int fd =
       ::openat(dir_fd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
   if (fd < 0) return false;
-  bool ok = true;
+  bool ok = ::fchmod(fd, 0640) == 0;  // the partner reads it, whatever the umask
   const char* p = text.data();
   std::size_t left = text.size();
   while (ok && left > 0) {
