@@ -319,7 +319,16 @@ Status AuditWriter::CommitBatch(std::vector<PendingAppend>& batch, bool force_ch
   Status s = wal_broken_ ? WriteRefused("its WAL could not be synced to disk")
                          : WriteBatch(batch, force_checkpoint, &first_seq, &cp);
   if (!s.ok()) {
-    LogError("audit_write_failed", {{"events", batch.size()}, {"reason", s.message()}});
+    // At most one line a second: a full disk must not fill the log as well.
+    const auto now = std::chrono::steady_clock::now();
+    ++failed_unlogged_;
+    if (now - failure_logged_at_ >= std::chrono::seconds(1)) {
+      LogError("audit_write_failed", {{"events", batch.size()},
+                                      {"failed_commits", failed_unlogged_},
+                                      {"reason", s.message()}});
+      failure_logged_at_ = now;
+      failed_unlogged_ = 0;
+    }
     SetWritable(false, s.message());
     ++stat_failures_;
     for (auto& p : batch) p.done(s);

@@ -169,6 +169,10 @@ class AuditWriter {
   int64_t file_size_ = -1;                       // writer thread
   std::unordered_set<std::string> stored_sets_;  // writer thread: digests known committed
   std::chrono::steady_clock::time_point last_checkpoint_time_;  // writer thread
+  // audit_write_failed lines: when the last was written, and the failed
+  // commits since (writer thread).
+  std::chrono::steady_clock::time_point failure_logged_at_{};
+  int64_t failed_unlogged_ = 0;
 };
 
 }  // namespace vh::audit
