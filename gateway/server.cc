@@ -218,7 +218,8 @@ class Server {
       beast::error_code nd;
       sock.set_option(tcp::no_delay(true), nd);
       auto ex = sock.get_executor();
-      asio::co_spawn(ex, RunSession(*sessions_, std::move(sock), std::move(slot)), asio::detached);
+      asio::co_spawn(ex, RunSession(*sessions_, std::move(sock), remote, std::move(slot)),
+                     asio::detached);
     }
   }
 

@@ -176,7 +176,8 @@ std::optional<Status> ParseFailure(const beast::error_code& ec) {
 
 // The session itself; in this namespace because the types of its frame are
 // (a coroutine of external linkage may not hold them).
-awaitable<void> Session(SessionContext& ctx, tcp::socket sock, AddressCounts::Slot slot) {
+awaitable<void> Session(SessionContext& ctx, tcp::socket sock, tcp::endpoint peer,
+                        AddressCounts::Slot slot) {
   (void)slot;  // given back when the frame goes
   App& app = ctx.app;
   Metrics& metrics = app.metrics();
@@ -186,12 +187,7 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock, AddressCounts::Sl
     ~Closer() { m.ConnectionClosed(); }
   } closer{metrics};
 
-  std::string remote;
-  {
-    beast::error_code ec;
-    auto rep = sock.remote_endpoint(ec);
-    if (!ec) remote = rep.address().to_string() + ":" + std::to_string(rep.port());
-  }
+  const std::string remote = peer.address().to_string() + ":" + std::to_string(peer.port());
   std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> tls(ctx.tls.Acquire(), &SSL_CTX_free);
   TlsConn conn(std::move(sock), tls.get());
   tls.reset();  // the connection's SSL holds its own reference
@@ -344,8 +340,9 @@ void SessionRegistry::CancelIdle() {
   }
 }
 
-awaitable<void> RunSession(SessionContext& ctx, tcp::socket sock, AddressCounts::Slot slot) {
-  return Session(ctx, std::move(sock), std::move(slot));
+awaitable<void> RunSession(SessionContext& ctx, tcp::socket sock, tcp::endpoint remote,
+                           AddressCounts::Slot slot) {
+  return Session(ctx, std::move(sock), remote, std::move(slot));
 }
 
 asio::ip::address AddressCounts::Key(const asio::ip::address& a) {

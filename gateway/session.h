@@ -145,9 +145,10 @@ struct SessionContext {
   SessionRegistry sessions;
 };
 
-// `slot` is the connection's count against its address's cap, given back
-// when the session ends.
+// `remote` is the peer as the accept saw it; `slot` the connection's count
+// against its address's cap, given back when the session ends.
 boost::asio::awaitable<void> RunSession(SessionContext& ctx, boost::asio::ip::tcp::socket sock,
+                                        boost::asio::ip::tcp::endpoint remote,
                                         AddressCounts::Slot slot);
 
 }  // namespace vh::gw

@@ -87,18 +87,19 @@ int VerifyClientCertificate(int preverify_ok, X509_STORE_CTX* store) {
   SSL* ssl =
       static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   auto* check = ssl ? static_cast<HandshakeCheck*>(SSL_get_ex_data(ssl, CheckIndex())) : nullptr;
-  if (check && check->fingerprint.empty()) {
-    if (X509* leaf = X509_STORE_CTX_get0_cert(store)) {
+  // Refused: the reason, and the certificate for the log line (only then:
+  // an accepted handshake does not pay for it).
+  auto refuse = [&](const char* reason) {
+    if (!check) return 0;
+    if (!check->reason) check->reason = reason;
+    X509* leaf = X509_STORE_CTX_get0_cert(store);
+    if (leaf && check->fingerprint.empty()) {
       check->fingerprint = Fingerprint(leaf);
       check->subject = SubjectText(leaf);
     }
-  }
-  if (!preverify_ok) {
-    if (check && !check->reason) {
-      check->reason = ClassifyVerifyError(X509_STORE_CTX_get_error(store));
-    }
     return 0;
-  }
+  };
+  if (!preverify_ok) return refuse(ClassifyVerifyError(X509_STORE_CTX_get_error(store)));
   const auto* tls = ssl ? static_cast<const ServerTlsContext*>(
                               SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ContextIndex()))
                         : nullptr;
@@ -107,15 +108,13 @@ int VerifyClientCertificate(int preverify_ok, X509_STORE_CTX* store) {
     // Two O's (or OU's, CN's, serialNumbers): whichever one a reader takes,
     // another reader may take the other. Refused rather than guessed.
     if (AmbiguousSubject(cert)) {
-      if (check) check->reason = "ambiguous_subject";
       X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
-      return 0;
+      return refuse("ambiguous_subject");
     }
     auto expected = tls->ExpectedOin(SubjectField(cert, NID_organizationName));
     if (expected && SubjectField(cert, NID_serialNumber) != *expected) {
-      if (check) check->reason = "oin_mismatch";
       X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
-      return 0;
+      return refuse("oin_mismatch");
     }
   }
   return 1;
