@@ -72,8 +72,8 @@ void App::AddSampledMetrics() {
                       "Audit transactions refused (their events and requests refused).",
                       [audit_log] { return audit_log->stats().failures; });
   metrics_.AddSampled("vhgate_audit_writable", "gauge",
-                      "0 once the audit WAL could not be synced: every disclosure is "
-                      "refused until a restart.",
+                      "0 while the audit log cannot write (every disclosure is refused); "
+                      "1 again by itself once it can.",
                       [audit_log] { return audit_log->stats().writable ? 1 : 0; });
   Metrics* metrics = &metrics_;
   modules_->adapters().metrics().SetMirror(
