@@ -88,14 +88,21 @@ void App::AddRoutes() {
   router_.Add(
       "GET", "/v1/health", kAnyRole,
       [this](const ApiRequest&) {
-        Json convenant = CovenantSummary(*services_.covenant.Get());
-        // An audit log that failed for good refuses every disclosure: the
+        auto covenant = services_.covenant.Get();
+        // An audit log that cannot write refuses every disclosure: the
         // gateway is not healthy, and a monitor must see it.
         if (!services_.audit.stats().writable) {
-          return ApiResponse::FromJson(503,
-                                       {{"status", "audit_unavailable"}, {"convenant", convenant}});
+          return ApiResponse::FromJson(
+              503, {{"status", "audit_unavailable"}, {"convenant", CovenantSummary(*covenant)}});
         }
-        return ApiResponse::FromJson(200, {{"status", "ok"}, {"convenant", convenant}});
+        // The ok body changes only with the covenant: rendered once per
+        // covenant (health is what monitors and load balancers ask most).
+        std::lock_guard<std::mutex> lock(health_mu_);
+        if (health_covenant_ != covenant) {
+          health_covenant_ = covenant;
+          health_ok_ = DumpJson({{"status", "ok"}, {"convenant", CovenantSummary(*covenant)}});
+        }
+        return ApiResponse::FromText(200, health_ok_);
       },
       Dispatch::kInline);
   router_.Add("POST", "/v1/admin/policy/reload", {Role::kAdmin}, [this](const ApiRequest& req) {
