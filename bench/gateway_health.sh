@@ -12,8 +12,8 @@ source "$(dirname "$0")/lib.sh"
 CONNS=${CONNS:-50}
 SECS=${SECS:-10}
 REPEAT=${REPEAT:-1}
-GW_PORT=18443; NGINX_PORT=18444
-start_gateway $GW_PORT 18445
+GW_PORT=${GW_PORT:-18443}; NGINX_PORT=${NGINX_PORT:-18444}
+start_gateway $GW_PORT $((GW_PORT + 2))
 curl_as politie.participant GET "https://localhost:$GW_PORT/v1/health" > "$BENCH_TMP/health.json"
 start_nginx $NGINX_PORT "$BENCH_TMP/health.json"
 echo "body: $(wc -c < "$BENCH_TMP/health.json") bytes from each server"
