@@ -5,6 +5,7 @@
 #   make demo   one information-request round end to end; stops what it started
 #   make format apply .clang-format to the sources (make test fails on an unformatted file)
 #   make install  the binary, systemd unit, examples and docs (PREFIX=/usr/local, DESTDIR)
+#   make test-faults  the fault suite (tests/faults) against real processes, in build-faults/
 SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -14,7 +15,7 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps configure build certs keys run test test-fast test-browser browser-deps test-asan test-tsan demo bench fuzz format format-check install clean
+.PHONY: all deps configure build certs keys run test test-fast test-browser browser-deps test-asan test-tsan test-faults demo bench fuzz format format-check install clean
 
 all: build
 
@@ -61,6 +62,13 @@ test-tsan: deps certs
 	@$(MAKE) --no-print-directory BUILD=build-tsan CMAKE_FLAGS="-DVH_TSAN=ON" build
 	@cd build-tsan && ctest --output-on-failure -j $(JOBS)
 
+# The fault suite needs the gateway built with its test-only clock (VH_FAULTS)
+# and root (a private mount namespace with a small tmpfs: tests/faults/run.sh).
+test-faults: deps certs
+	@$(MAKE) --no-print-directory BUILD=build-faults CMAKE_FLAGS="-DVH_FAULTS=ON" configure
+	@cmake --build build-faults -j $(JOBS) --target vhgate vhgate-partner vhgate-faults
+	@tests/faults/run.sh build-faults
+
 test: format-check test-fast test-browser test-asan
 
 format: deps
@@ -84,4 +92,4 @@ install: build
 	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 clean:
-	rm -rf build build-asan build-tsan build-bench build-fuzz
+	rm -rf build build-asan build-tsan build-bench build-fuzz build-faults

@@ -1,5 +1,6 @@
 #include "adapters/adapter_config.h"
 
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -89,9 +90,9 @@ Result<std::vector<AdapterConfig>> ParseAdapterConfigs(const Json& adapters,
       a.kind = AdapterKind::kHttpsPull;
       VH_RETURN_IF_ERROR(
           c.Known(e, ptr,
-                  {"partner", "kind", "url", "ca", "cert", "key", "mapping", "connect_timeout_ms",
-                   "timeout_ms", "retries", "backoff_ms", "interval_seconds", "max_backoff_seconds",
-                   "max_requests_per_round", "comment"}));
+                  {"partner", "kind", "url", "ca", "cert", "key", "server_fingerprint", "mapping",
+                   "connect_timeout_ms", "timeout_ms", "retries", "backoff_ms", "interval_seconds",
+                   "max_backoff_seconds", "max_requests_per_round", "comment"}));
       PullSettings& p = a.pull;
       VH_RETURN_IF_ERROR(c.String(e, "url", ptr, true, &p.url));
       if (p.url.rfind("https://", 0) != 0 || p.url.size() <= 8) {
@@ -100,6 +101,19 @@ Result<std::vector<AdapterConfig>> ParseAdapterConfigs(const Json& adapters,
       VH_RETURN_IF_ERROR(c.Path(e, "ca", ptr, true, &p.ca));
       VH_RETURN_IF_ERROR(c.Path(e, "cert", ptr, true, &p.cert));
       VH_RETURN_IF_ERROR(c.Path(e, "key", ptr, true, &p.key));
+      std::string fp;
+      VH_RETURN_IF_ERROR(c.String(e, "server_fingerprint", ptr, false, &fp));
+      for (char ch : fp) {
+        if (ch == ':') continue;
+        p.server_fingerprint.push_back(
+            static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+      }
+      if (!fp.empty() &&
+          (p.server_fingerprint.size() != 64 ||
+           p.server_fingerprint.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+        return c.Bad(ptr + "/server_fingerprint",
+                     "expected the SHA-256 fingerprint of a certificate (64 hex digits)");
+      }
       VH_RETURN_IF_ERROR(c.Int(e, "connect_timeout_ms", ptr, 10, 60000, &p.connect_timeout_ms));
       VH_RETURN_IF_ERROR(c.Int(e, "timeout_ms", ptr, 10, 300000, &p.timeout_ms));
       VH_RETURN_IF_ERROR(c.Int(e, "retries", ptr, 0, 10, &p.retries));

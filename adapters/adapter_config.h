@@ -4,7 +4,8 @@
 // Shapes (documented for partners in adapters/README.md):
 //   {"partner": "politie", "kind": "https-pull",
 //    "url": "https://host:port/path", "ca": "ca.crt", "cert": "client.crt",
-//    "key": "client.key", "mapping": {"their_name": "covenant.field"},
+//    "key": "client.key", "server_fingerprint": "<sha-256 hex>" (optional),
+//    "mapping": {"their_name": "covenant.field"},
 //    "connect_timeout_ms": 2000, "timeout_ms": 3000, "retries": 3,
 //    "backoff_ms": 250, "interval_seconds": 5, "max_backoff_seconds": 300,
 //    "max_requests_per_round": 100}
@@ -39,6 +40,11 @@ struct PullSettings {
   std::string ca;    // PEM bundle that must verify the partner's server certificate
   std::string cert;  // the gateway's client certificate towards the partner
   std::string key;
+  // The partner's server identity, checked in the handshake before anything
+  // is sent: the SHA-256 fingerprint of its certificate (hex, lower case;
+  // colons allowed in the file) when given, else the certificate's subject O
+  // must be the partner id.
+  std::string server_fingerprint;
   int connect_timeout_ms = 2000;
   int timeout_ms = 3000;          // whole exchange (connect, send, wait, read)
   int retries = 3;                // further attempts after the first, per round

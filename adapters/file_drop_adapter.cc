@@ -1,6 +1,7 @@
 #include "adapters/file_drop_adapter.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -180,36 +181,49 @@ bool HasSuffix(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && Lower(s.substr(s.size() - suffix.size())) == suffix;
 }
 
+// One line of a report: what came from the file (a column name, which a
+// quoted header cell may fill with line breaks) cannot start another.
+std::string ReportLine(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<FileDropAdapter>> FileDropAdapter::Create(const AdapterConfig& config,
                                                                  const std::string& state_dir,
                                                                  AnswerSink& sink,
                                                                  AdapterMetrics& metrics) {
-  std::error_code ec;
-  for (const fs::path& p : {fs::path(config.drop.dir), fs::path(config.drop.dir) / "done",
-                            fs::path(config.drop.dir) / "rejected", fs::path(state_dir)}) {
-    fs::create_directories(p, ec);
-    if (ec || !fs::is_directory(p)) {
-      return Status::InvalidArgument(
-          "bad_config", config.pointer + ": " + p.string() + ": cannot create directory");
-    }
+  auto dir = DropDir::Open(config.drop.dir);
+  if (!dir.ok()) {
+    return Status::InvalidArgument("bad_config", config.pointer + ": " + dir.status().message());
   }
+  std::error_code ec;
+  fs::create_directories(state_dir, ec);
+  if (ec || !fs::is_directory(state_dir)) {
+    return Status::InvalidArgument("bad_config",
+                                   config.pointer + ": " + state_dir + ": cannot create directory");
+  }
+  ::chmod(state_dir.c_str(), 0700);  // the ledgers are the gateway's alone
   std::string safe;
   for (char c : config.partner) {
     safe.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_');
   }
   std::string ledger = (fs::path(state_dir) / ("file-drop-" + safe + ".ledger")).string();
-  std::unique_ptr<FileDropAdapter> a(new FileDropAdapter(config, ledger, sink, metrics));
+  std::unique_ptr<FileDropAdapter> a(
+      new FileDropAdapter(config, std::move(*dir), ledger, sink, metrics));
   Status s = a->LoadLedger();
   if (!s.ok()) return Status::InvalidArgument("bad_config", config.pointer + ": " + s.message());
   return a;
 }
 
-FileDropAdapter::FileDropAdapter(const AdapterConfig& config, std::string ledger_path,
-                                 AnswerSink& sink, AdapterMetrics& metrics)
+FileDropAdapter::FileDropAdapter(const AdapterConfig& config, std::unique_ptr<DropDir> dir,
+                                 std::string ledger_path, AnswerSink& sink, AdapterMetrics& metrics)
     : config_(config),
-      dir_(config.drop.dir),
+      dir_(std::move(dir)),
       ledger_path_(std::move(ledger_path)),
       sink_(sink),
       metrics_(metrics) {}
@@ -252,7 +266,8 @@ Status FileDropAdapter::LoadLedger() {
 
 Status FileDropAdapter::AppendLedger(const Json& entry) {
   std::string line = DumpJson(entry) + "\n";
-  int fd = ::open(ledger_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  int fd =
+      ::open(ledger_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return Status::Unavailable("ledger", ledger_path_ + ": cannot open");
   ssize_t w = ::write(fd, line.data(), line.size());
   int sync = ::fsync(fd);
@@ -263,92 +278,76 @@ Status FileDropAdapter::AppendLedger(const Json& entry) {
   return Status::Ok();
 }
 
-bool FileDropAdapter::Settled(const fs::path& path) {
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (ec) return false;
-  auto mtime = fs::last_write_time(path, ec);
-  if (ec) return false;
-  const std::string key = path.filename().string();
+bool FileDropAdapter::Settled(const DropDir::Entry& file) {
   if (config_.drop.settle_seconds == 0) return true;
-  auto age = fs::file_time_type::clock::now() - mtime;
-  auto prev = seen_.find(key);
-  bool same = prev != seen_.end() && prev->second.first == size && prev->second.second == mtime;
-  seen_[key] = {size, mtime};
-  return same && age >= std::chrono::seconds(config_.drop.settle_seconds);
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  auto prev = seen_.find(file.name);
+  bool same = prev != seen_.end() && prev->second.first == file.size &&
+              prev->second.second == file.mtime_ns;
+  seen_[file.name] = {file.size, file.mtime_ns};
+  return same && now - file.mtime_ns >= int64_t{config_.drop.settle_seconds} * 1000000000;
 }
 
 void FileDropAdapter::RunOnce(const StopSignal& stop) {
   const std::string ext = config_.drop.format == DropFormat::kCsv ? ".csv" : ".json";
-  std::vector<fs::path> candidates;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.empty() || name[0] == '.' || !HasSuffix(name, ext)) continue;
-    std::error_code sec;
-    if (!it->is_regular_file(sec) || it->is_symlink(sec)) continue;
-    candidates.push_back(it->path());
-  }
-  if (ec) {
+  std::vector<DropDir::Entry> candidates;
+  auto wanted = [&](const std::string& name) {
+    return !name.empty() && name[0] != '.' && HasSuffix(name, ext);
+  };
+  if (!dir_->List(wanted, &candidates)) {
     LogWarn("adapter_drop_dir_unreadable", {{"partner", config_.partner}});
     return;
   }
-  std::sort(candidates.begin(), candidates.end());
   std::set<std::string> present;
-  for (const auto& p : candidates) present.insert(p.filename().string());
+  for (const auto& f : candidates) present.insert(f.name);
   for (auto it = seen_.begin(); it != seen_.end();) {
     it = present.count(it->first) ? std::next(it) : seen_.erase(it);
   }
-  for (const auto& p : candidates) {
+  for (const auto& f : candidates) {
     if (stop.stopped()) return;
-    if (!Settled(p)) continue;
-    seen_.erase(p.filename().string());
-    ProcessFile(p);
+    if (!Settled(f)) continue;
+    seen_.erase(f.name);
+    ProcessFile(f.name);
   }
 }
 
-fs::path FileDropAdapter::MoveTo(const fs::path& path, const std::string& sub) {
-  fs::path target = dir_ / sub / path.filename();
-  std::error_code ec;
-  if (fs::exists(target, ec)) {
-    std::string stamp = FormatUtc(std::chrono::system_clock::now());
-    for (char& c : stamp) {
-      if (c == ':') c = '-';
-    }
-    target = dir_ / sub / (path.stem().string() + "." + stamp + path.extension().string());
+std::string FileDropAdapter::MoveTo(const std::string& name, uint64_t ino, DropDir::Sub to) {
+  const char* sub = to == DropDir::Sub::kDone ? "done" : "rejected";
+  std::string why;
+  std::string moved = dir_->MoveTo(name, ino, to, &why);
+  if (moved.empty() && why == "replaced") {
+    // Another file took the name since it was read: it is looked at on its
+    // own in a later round.
+    LogWarn("adapter_drop_file_replaced", {{"partner", config_.partner}, {"file", name}});
+  } else if (moved.empty()) {
+    LogError("adapter_drop_move_failed",
+             {{"partner", config_.partner}, {"to", sub}, {"reason", why}});
   }
-  fs::rename(path, target, ec);
-  if (ec) {
-    LogError("adapter_drop_move_failed", {{"partner", config_.partner}, {"to", sub}});
-  }
-  return target;
+  return moved;
 }
 
-void FileDropAdapter::Reject(const fs::path& path, const std::vector<FileError>& errors,
-                             std::string_view outcome) {
-  fs::path moved = MoveTo(path, "rejected");
+void FileDropAdapter::Reject(const std::string& name, uint64_t ino,
+                             const std::vector<FileError>& errors, std::string_view outcome) {
+  const std::string moved = MoveTo(name, ino, DropDir::Sub::kRejected);
   std::ostringstream text;
-  text << "vhgate did not import " << path.filename().string() << " (" << errors.size()
+  text << "vhgate did not import " << ReportLine(name) << " (" << errors.size()
        << (errors.size() == 1 ? " problem" : " problems")
        << "); nothing of it was imported. Fix the file and drop it again.\n";
   for (std::size_t i = 0; i < errors.size() && i < kMaxReportedErrors; ++i) {
-    text << path.filename().string() << ": " << errors[i].ToString() << "\n";
+    text << ReportLine(name + ": " + errors[i].ToString()) << "\n";
   }
   if (errors.size() > kMaxReportedErrors) {
     text << "... and " << errors.size() - kMaxReportedErrors << " more\n";
   }
-  fs::path err = moved;
-  err += ".error.txt";
-  fs::path tmp = dir_ / "rejected" / ("." + err.filename().string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text.str();
+  if (!moved.empty() &&
+      !dir_->WriteReport(DropDir::Sub::kRejected, moved + ".error.txt", text.str())) {
+    LogError("adapter_drop_report_failed", {{"partner", config_.partner}, {"to", "rejected"}});
   }
-  std::error_code ec;
-  fs::rename(tmp, err, ec);
   metrics_.Add(kFilesTotal, config_.partner, outcome);
   LogWarn("adapter_drop_rejected", {{"partner", config_.partner},
-                                    {"file", path.filename().string()},
+                                    {"file", name},
                                     {"outcome", outcome},
                                     {"problems", errors.size()},
                                     {"first_line", errors.empty() ? 0 : errors[0].line}});
@@ -602,25 +601,23 @@ bool FileDropAdapter::Plan(const std::vector<Row>& rows, const std::string& hash
   return errors->empty();
 }
 
-void FileDropAdapter::ProcessFile(const fs::path& path) {
-  const std::string name = path.filename().string();
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (ec) return;
-  if (static_cast<long long>(size) > config_.drop.max_file_bytes) {
-    Reject(path,
+void FileDropAdapter::ProcessFile(const std::string& name) {
+  DropDir::Contents file = dir_->Read(name, static_cast<std::size_t>(config_.drop.max_file_bytes));
+  const uint64_t ino = file.ino;
+  if (file.outcome == DropDir::Contents::kGone) return;  // vanished, unreadable, not a regular file
+  if (file.outcome == DropDir::Contents::kTooLarge) {
+    Reject(name, ino,
            {{0, 0,
              "the file is larger than " + std::to_string(config_.drop.max_file_bytes) + " bytes"}},
            "rejected");
     return;
   }
-  auto text = ReadFile(path.string(), static_cast<std::size_t>(config_.drop.max_file_bytes));
-  if (!text.ok()) return;  // vanished or unreadable: look again next round
+  const std::string* text = &file.text;
   const std::string hash = crypto::Sha256Hex(*text);
 
   auto done = imported_.find(hash);
   if (done != imported_.end()) {
-    Reject(path,
+    Reject(name, ino,
            {{0, 0,
              "the same content was already imported from '" + done->second.file + "' at " +
                  done->second.at + "; not imported again"}},
@@ -638,7 +635,7 @@ void FileDropAdapter::ProcessFile(const fs::path& path) {
       LogWarn("adapter_drop_deferred", {{"partner", config_.partner}, {"file", name}});
       return;
     }
-    Reject(path, errors, "rejected");
+    Reject(name, ino, errors, "rejected");
     return;
   }
 
@@ -681,12 +678,13 @@ void FileDropAdapter::ProcessFile(const fs::path& path) {
   imported_[hash] = {name, at};
   answered_.erase(hash);
   answered_lines_.erase(hash);
-  fs::path moved = MoveTo(path, "done");
-  if (!late.empty()) {
-    fs::path report = moved;
-    report += ".warnings.txt";
-    std::ofstream out(report, std::ios::trunc);
-    for (const auto& e : late) out << name << ": " << e.ToString() << "\n";
+  const std::string moved = MoveTo(name, ino, DropDir::Sub::kDone);
+  if (!late.empty() && !moved.empty()) {
+    std::string report;
+    for (const auto& e : late) report += ReportLine(name + ": " + e.ToString()) + "\n";
+    if (!dir_->WriteReport(DropDir::Sub::kDone, moved + ".warnings.txt", report)) {
+      LogError("adapter_drop_report_failed", {{"partner", config_.partner}, {"to", "done"}});
+    }
   }
   metrics_.Add(kFilesTotal, config_.partner, "imported");
   metrics_.Add(kFieldsTotal, config_.partner, "accepted", accepted);

@@ -31,6 +31,17 @@
 // stays where it is and the ledger remembers which requests were answered,
 // so the next round completes it without answering any request twice.
 //
+// The partner can write `dir`, so nothing in it is taken by path
+// (adapters/drop_dir.h): only regular files are listed and read, from a
+// descriptor opened without following a link and with a bound; reports
+// (`rejected/<name>.error.txt`, `done/<name>.warnings.txt`, mode 0640) are
+// created anew and renamed into place, never written through a link the
+// partner planted; a file is moved only while its name is still the file
+// that was read. A report is one line per problem: what came from the file
+// (a column name) cannot break a line. Created directories are 0750 (give
+// the partner write access to `dir` yourself); the state directory 0700 and
+// the ledger 0600.
+//
 // Thread-safety: RunOnce runs on one thread at a time.
 
 #include <chrono>
@@ -46,13 +57,14 @@
 #include "adapters/adapter_metrics.h"
 #include "adapters/answer_sink.h"
 #include "adapters/csv_reader.h"
+#include "adapters/drop_dir.h"
 
 namespace vh::adapters {
 
 class FileDropAdapter final : public Adapter {
  public:
-  // Creates dir, dir/done and dir/rejected when missing, and loads the
-  // ledger from `state_dir` (created when missing). Fails naming the config
+  // Creates dir, dir/done and dir/rejected when missing (DropDir::Open),
+  // and loads the ledger from `state_dir` (created 0700 when missing). Fails naming the config
   // path and directory when one cannot be created or the ledger read.
   // `sink` and `metrics` are borrowed and must outlive the adapter.
   static Result<std::unique_ptr<FileDropAdapter>> Create(const AdapterConfig& config,
@@ -85,30 +97,32 @@ class FileDropAdapter final : public Adapter {
     std::string at;
   };
 
-  FileDropAdapter(const AdapterConfig& config, std::string ledger_path, AnswerSink& sink,
-                  AdapterMetrics& metrics);
+  FileDropAdapter(const AdapterConfig& config, std::unique_ptr<DropDir> dir,
+                  std::string ledger_path, AnswerSink& sink, AdapterMetrics& metrics);
   Status LoadLedger();
   Status AppendLedger(const Json& entry);
-  bool Settled(const std::filesystem::path& path);
-  void ProcessFile(const std::filesystem::path& path);
+  bool Settled(const DropDir::Entry& file);
+  void ProcessFile(const std::string& name);
   // Reads rows of the file as {their name: value} with their line/column.
   bool ReadRows(const std::string& text, std::vector<Row>* rows,
                 std::vector<FileError>* errors) const;
   bool Plan(const std::vector<Row>& rows, const std::string& hash, std::vector<Planned>* plan,
             std::vector<FileError>* errors);
-  void Reject(const std::filesystem::path& path, const std::vector<FileError>& errors,
+  // Moves `name` (the file of inode `ino`) to rejected/ with its report.
+  void Reject(const std::string& name, uint64_t ino, const std::vector<FileError>& errors,
               std::string_view outcome);
-  std::filesystem::path MoveTo(const std::filesystem::path& path, const std::string& sub);
+  // Its name in `to` ("" when not moved; logged).
+  std::string MoveTo(const std::string& name, uint64_t ino, DropDir::Sub to);
 
   AdapterConfig config_;
-  std::filesystem::path dir_;
+  std::unique_ptr<DropDir> dir_;
   std::string ledger_path_;
   AnswerSink& sink_;
   AdapterMetrics& metrics_;
-  std::map<std::string, LedgerEntry> imported_;            // by content hash
-  std::map<std::string, std::set<std::string>> answered_;  // hash -> request ids
-  std::map<std::string, std::set<int>> answered_lines_;    // hash -> lines with an answer
-  std::map<std::string, std::pair<uintmax_t, std::filesystem::file_time_type>> seen_;
+  std::map<std::string, LedgerEntry> imported_;                // by content hash
+  std::map<std::string, std::set<std::string>> answered_;      // hash -> request ids
+  std::map<std::string, std::set<int>> answered_lines_;        // hash -> lines with an answer
+  std::map<std::string, std::pair<uintmax_t, int64_t>> seen_;  // name -> size, mtime (ns)
 };
 
 }  // namespace vh::adapters

@@ -98,6 +98,59 @@ void PeerIdentity(CURL* curl, HttpsResponse* out) {
   X509_free(x);
 }
 
+// The client whose transfer an SSL_CTX serves (curl makes one per
+// connection), for the verify callback.
+int PinIndex() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// curl's own checks (chain, then host name after the handshake) plus the
+// partner's identity on the leaf, before anything is sent.
+int VerifyPinned(int preverify_ok, X509_STORE_CTX* store) {
+  if (!preverify_ok || X509_STORE_CTX_get_error_depth(store) != 0) return preverify_ok;
+  SSL* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* pin = ssl ? static_cast<HttpsClient::ServerPin*>(
+                        SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), PinIndex()))
+                  : nullptr;
+  X509* leaf = X509_STORE_CTX_get_current_cert(store);
+  if (pin == nullptr || leaf == nullptr) return 0;  // fail closed
+  const HttpsClientOptions& o = *pin->options;
+  if (!o.server_fingerprint.empty()) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    X509_digest(leaf, EVP_sha256(), md, &len);
+    if (crypto::ToHex(md, len) == o.server_fingerprint) return 1;
+    pin->failure = "the partner's server certificate is not the one configured (fingerprint)";
+  } else if (!o.server_organization.empty()) {
+    X509_NAME* name = X509_get_subject_name(leaf);
+    const int i = X509_NAME_get_index_by_NID(name, NID_organizationName, -1);
+    std::string org;
+    if (i >= 0) {
+      unsigned char* utf8 = nullptr;
+      int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+      if (n >= 0) org.assign(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(n));
+      OPENSSL_free(utf8);
+    }
+    const bool one = i >= 0 && X509_NAME_get_index_by_NID(name, NID_organizationName, i) < 0;
+    if (one && org == o.server_organization) return 1;
+    pin->failure = "the partner's server certificate is not " + o.server_organization +
+                   "'s (its subject O differs)";
+  } else {
+    return 1;
+  }
+  X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+  return 0;
+}
+
+CURLcode OnSslContext(CURL*, void* ssl_ctx, void* user) {
+  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  if (SSL_CTX_set_ex_data(ctx, PinIndex(), user) != 1) return CURLE_SSL_CONNECT_ERROR;
+  SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), VerifyPinned);
+  return CURLE_OK;
+}
+
 struct HeaderState {
   CURL* curl;
   HttpsResponse* out;
@@ -187,6 +240,10 @@ Result<HttpsResponse> HttpsClient::PostJson(const std::string& url, const std::s
   curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
   curl_easy_setopt(curl, CURLOPT_SSLKEY, options_.key.c_str());
   curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
+  // The partner's identity, in the handshake (VerifyPinned).
+  pin_.failure.clear();
+  curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, &OnSslContext);
+  curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, &pin_);
   HeaderState hs{curl, &resp};
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &hs);
@@ -214,6 +271,7 @@ Result<HttpsResponse> HttpsClient::PostJson(const std::string& url, const std::s
           "too_large",
           "partner response larger than " + std::to_string(options_.max_response_bytes) + " bytes");
     }
+    if (!pin_.failure.empty()) return Status::Unavailable("tls", pin_.failure);
     std::string_view reason = ReasonFor(rc);
     if (reason == "timeout") return Status::Timeout("partner did not answer in time");
     return Status::Unavailable(std::string(reason), curl_easy_strerror(rc));

@@ -2,9 +2,14 @@
 // HttpsClient: one mutual-TLS HTTPS client (libcurl) for one partner endpoint.
 //
 // The gateway presents its own client certificate (`cert`/`key`) and accepts
-// the partner's server only when its chain verifies against `ca` and its name
-// matches the URL's host. TLS 1.2 or newer, https only, no redirects, no
-// proxy from the environment.
+// the partner's server only when its chain verifies against `ca`, its name
+// matches the URL's host, and it is the partner's own: its SHA-256
+// fingerprint is `server_fingerprint` when that is set, else its subject
+// holds exactly one O and that is `server_organization` (when set). Any
+// certificate of the covenant CA would otherwise do, another partner's
+// included. The identity is checked in the handshake, before the request
+// (with its personal data) is sent. TLS 1.2 or newer, https only, no
+// redirects, no proxy from the environment.
 //
 // Create checks that the files load and that the key fits the certificate
 // (InvalidArgument naming the file otherwise): a bad key stops the start.
@@ -30,6 +35,8 @@ namespace vh::adapters {
 
 struct HttpsClientOptions {
   std::string ca, cert, key;
+  std::string server_organization;  // the O the server's certificate must name ("" = any)
+  std::string server_fingerprint;   // hex SHA-256 (lower case) it must have ("" = any)
   int connect_timeout_ms = 2000;
   int timeout_ms = 3000;
   std::size_t max_response_bytes = limits::kMaxBodyBytes;
@@ -54,10 +61,19 @@ class HttpsClient {
   Result<HttpsResponse> PostJson(const std::string& url, const std::string& json_body,
                                  const std::atomic<bool>* cancel);
 
+  // What the handshake's verify callback checks the server against, and why
+  // it refused the last one ("" when it did not). Internal.
+  struct ServerPin {
+    const HttpsClientOptions* options;
+    std::string failure;
+  };
+
  private:
   explicit HttpsClient(const HttpsClientOptions& options);
   HttpsClientOptions options_;
   void* curl_ = nullptr;  // CURL*
+  // Outlives every connection of curl_ (its SSL_CTX points here).
+  ServerPin pin_{&options_, {}};
 };
 
 // Must run once before any thread uses curl; AdapterRunner calls it.

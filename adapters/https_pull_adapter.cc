@@ -26,6 +26,9 @@ Result<std::unique_ptr<HttpsPullAdapter>> HttpsPullAdapter::Create(const Adapter
   o.ca = config.pull.ca;
   o.cert = config.pull.cert;
   o.key = config.pull.key;
+  // The partner's own server, not any server of the covenant CA.
+  o.server_fingerprint = config.pull.server_fingerprint;
+  o.server_organization = config.partner;
   o.connect_timeout_ms = config.pull.connect_timeout_ms;
   o.timeout_ms = config.pull.timeout_ms;
   auto client = HttpsClient::Create(o);

@@ -137,7 +137,11 @@ struct AuditStats {
   int64_t events = 0;    // events committed
   int64_t commits = 0;   // transactions that committed events
   int64_t failures = 0;  // transactions that failed (their events were refused)
-  bool writable = true;  // false for good once the WAL could not be synced
+  // False from a write that failed (disk full, read-only, locked) to the
+  // next that is durable; the writer probes every second meanwhile, so it
+  // recovers by itself when space returns. False for good once the WAL
+  // could not be synced (audit/audit_writer.h).
+  bool writable = true;
 };
 
 // What one Append or AppendAsync writes: one or more events, queued together

@@ -44,6 +44,12 @@ int64_t FileSize(const std::string& path) {
   return ec ? -1 : static_cast<int64_t>(size);
 }
 
+// While the log cannot write, the writer tries the disk this often
+// (AuditWriter::Probe) so that it becomes writable again by itself.
+constexpr auto kProbeInterval = std::chrono::seconds(1);
+// What a probe asks of the file system: room for a large batch.
+constexpr off_t kProbeBytes = 1 << 20;
+
 Status WriteRefused(const std::string& why) {
   return Status::Unavailable("audit_unavailable", "audit log cannot write: " + why);
 }
@@ -234,22 +240,56 @@ Status AuditWriter::CheckpointNow() {
   return fut.get();
 }
 
+void AuditWriter::SetWritable(bool writable, const std::string& why) {
+  if (writable_.exchange(writable) == writable) return;
+  if (writable) {
+    LogInfo("audit_writable", {{"reason", why}});
+  } else {
+    LogError("audit_unwritable", {{"reason", why}});
+  }
+}
+
+Status AuditWriter::Probe() {
+  const std::string path = options_.db_path + "-probe";
+  ::unlink(path.c_str());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  int rc = fd < 0 ? errno : ::posix_fallocate(fd, 0, kProbeBytes);
+  if (rc == 0 && ::fdatasync(fd) != 0) rc = errno;
+  if (fd >= 0) {
+    ::close(fd);
+    ::unlink(path.c_str());
+  }
+  if (rc != 0) return WriteRefused(std::string("probe: ") + std::strerror(rc));
+  // The disk takes writes again; the store must too. A checkpoint of what
+  // is unsigned is a real commit (nothing when the head has one already).
+  std::vector<PendingAppend> none;
+  return CommitBatch(none, true);
+}
+
 void AuditWriter::WriterLoop() {
   for (;;) {
     std::vector<PendingAppend> batch;
     std::vector<std::promise<Status>> cp_waiters;
     bool stop = false;
     bool time_due = false;
+    bool probe = false;
     {
       std::unique_lock<std::mutex> lock(mu_);
       auto ready = [&] { return !pending_.empty() || stopping_ || !checkpoint_waiters_.empty(); };
+      // Not writable: the disk is tried every kProbeInterval, whether or not
+      // anything is appended, so that health recovers by itself.
+      const bool probing = !writable_ && !wal_broken_;
+      const auto probe_at = std::chrono::steady_clock::now() + kProbeInterval;
       if (options_.checkpoint_seconds > 0) {
         auto due = last_checkpoint_time_ + std::chrono::seconds(options_.checkpoint_seconds);
-        cv_.wait_until(lock, due, ready);
+        cv_.wait_until(lock, probing ? std::min(due, probe_at) : due, ready);
         time_due = std::chrono::steady_clock::now() >= due;
+      } else if (probing) {
+        cv_.wait_until(lock, probe_at, ready);
       } else {
         cv_.wait(lock, ready);
       }
+      probe = probing && !ready() && !time_due;
       std::size_t n = std::min(pending_.size(), options_.max_batch);
       batch.reserve(n);
       for (std::size_t i = 0; i < n; ++i) {
@@ -258,6 +298,11 @@ void AuditWriter::WriterLoop() {
       }
       cp_waiters.swap(checkpoint_waiters_);
       stop = stopping_ && pending_.empty();
+    }
+    if (probe) {
+      Status p = Probe();
+      if (p.ok()) SetWritable(true, "a probe write succeeded");
+      continue;
     }
     bool force = !cp_waiters.empty() || stop || time_due;
     if (batch.empty() && !force) continue;
@@ -274,7 +319,17 @@ Status AuditWriter::CommitBatch(std::vector<PendingAppend>& batch, bool force_ch
   Status s = wal_broken_ ? WriteRefused("its WAL could not be synced to disk")
                          : WriteBatch(batch, force_checkpoint, &first_seq, &cp);
   if (!s.ok()) {
-    LogError("audit_write_failed", {{"events", batch.size()}, {"reason", s.reason()}});
+    // At most one line a second: a full disk must not fill the log as well.
+    const auto now = std::chrono::steady_clock::now();
+    ++failed_unlogged_;
+    if (now - failure_logged_at_ >= std::chrono::seconds(1)) {
+      LogError("audit_write_failed", {{"events", batch.size()},
+                                      {"failed_commits", failed_unlogged_},
+                                      {"reason", s.message()}});
+      failure_logged_at_ = now;
+      failed_unlogged_ = 0;
+    }
+    SetWritable(false, s.message());
     ++stat_failures_;
     for (auto& p : batch) p.done(s);
     return s;
@@ -298,6 +353,7 @@ Status AuditWriter::CommitBatch(std::vector<PendingAppend>& batch, bool force_ch
   Status synced = SyncWal();
   Complete(batch, first_seq, synced);
   if (!synced.ok()) return synced;
+  SetWritable(true, "a checkpoint was committed");
   last_checkpoint_time_ = std::chrono::steady_clock::now();
   // The events are committed; a checkpoint file that cannot be written is
   // retried at the next checkpoint and at start (SyncCheckpointFile).
@@ -309,10 +365,12 @@ Status AuditWriter::CommitBatch(std::vector<PendingAppend>& batch, bool force_ch
 void AuditWriter::Complete(std::vector<PendingAppend>& batch, int64_t first_seq,
                            const Status& synced) {
   if (!synced.ok()) {
+    SetWritable(false, synced.message());
     ++stat_failures_;
     for (auto& p : batch) p.done(synced);
     return;
   }
+  if (!batch.empty()) SetWritable(true, "an append was committed");
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch[i].done(first_seq + static_cast<int64_t>(i));
   }
@@ -478,7 +536,8 @@ Status AuditWriter::WriteBatch(std::vector<PendingAppend>& batch, bool force_che
 int64_t AuditWriter::last_seq() const { return last_seq_.load(); }
 
 AuditStats AuditWriter::stats() const {
-  return AuditStats{stat_events_.load(), stat_commits_.load(), stat_failures_.load(), !wal_broken_};
+  return AuditStats{stat_events_.load(), stat_commits_.load(), stat_failures_.load(),
+                    writable_.load() && !wal_broken_.load()};
 }
 
 }  // namespace vh::audit

@@ -21,6 +21,14 @@
 // A batch that cannot be written (disk full, locked past the busy timeout)
 // is rolled back and its appends fail with Unavailable "audit_unavailable".
 //
+// Writable: one state (stats().writable), false from any failed commit or
+// sync, true again from the next commit that is durable. While false the
+// writer probes every second on its own (a 1 MiB file allocated and synced
+// beside the store, then a checkpoint commit), so the state recovers when
+// space returns even if nobody appends. Each change is logged once
+// (audit_unwritable with the reason, audit_writable). A WAL that could not
+// be synced stays unwritable for good.
+//
 // Completion: every PendingAppend's `done` runs exactly once, on the writer
 // or the syncer thread (or on the submitting thread when refused at once),
 // with the seq given once the event is durable, or the error. `done` must be
@@ -110,6 +118,11 @@ class AuditWriter {
   void WalLoop();
   void WalDue();
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int frames);
+  // The one writable state: changed (and logged) by every failure and
+  // every recovery.
+  void SetWritable(bool writable, const std::string& why);
+  // While unwritable: can the disk and the store write again? Writer thread.
+  Status Probe();
 
   const AuditKeys& keys_;
   const AuditLogOptions options_;
@@ -147,6 +160,7 @@ class AuditWriter {
   Status wal_sync_failed_;  // guarded by wal_fd_mu_: sticky
   std::atomic<bool> wal_broken_{false};
 
+  std::atomic<bool> writable_{true};
   std::atomic<int64_t> last_seq_{0};
   std::atomic<int64_t> stat_events_{0}, stat_commits_{0}, stat_failures_{0};
   // The checkpoint file as this writer last left it: its last checkpoint
@@ -155,6 +169,10 @@ class AuditWriter {
   int64_t file_size_ = -1;                       // writer thread
   std::unordered_set<std::string> stored_sets_;  // writer thread: digests known committed
   std::chrono::steady_clock::time_point last_checkpoint_time_;  // writer thread
+  // audit_write_failed lines: when the last was written, and the failed
+  // commits since (writer thread).
+  std::chrono::steady_clock::time_point failure_logged_at_{};
+  int64_t failed_unlogged_ = 0;
 };
 
 }  // namespace vh::audit

@@ -1,19 +1,44 @@
 #!/usr/bin/env bash
-# The gateway core against nginx: GET /v1/health over mutual TLS, keep-alive
-# and full handshakes, same certificate, same client verification, same body
-# size, one after the other on this machine. Prints both and the ratio.
+# The gateway core against nginx: GET /v1/health over mutual TLS, same
+# certificate, same client verification, same body size, one after the other
+# on this machine. For keep-alive and for new connections (a full handshake
+# each), with a client that sets TCP_NODELAY and one that leaves Nagle on (as
+# a Beast/Asio client with default socket options does). Prints each run, the
+# requests-per-second ratio vhgate/nginx (target >= 0.9 for all four) and,
+# for new connections, the p50 latencies (target: vhgate within 1 ms of
+# nginx). REPEAT=n runs each pair n times (alternating which server goes
+# first) and reports the range: the machine is shared and noisy.
 source "$(dirname "$0")/lib.sh"
 CONNS=${CONNS:-50}
 SECS=${SECS:-10}
-GW_PORT=18443; NGINX_PORT=18444
-start_gateway $GW_PORT 18445
+REPEAT=${REPEAT:-1}
+GW_PORT=${GW_PORT:-18443}; NGINX_PORT=${NGINX_PORT:-18444}
+start_gateway $GW_PORT $((GW_PORT + 2))
 curl_as politie.participant GET "https://localhost:$GW_PORT/v1/health" > "$BENCH_TMP/health.json"
 start_nginx $NGINX_PORT "$BENCH_TMP/health.json"
 echo "body: $(wc -c < "$BENCH_TMP/health.json") bytes from each server"
-for mode in keepalive handshake; do
-  g=$(loadgen vhgate $GW_PORT $mode "$CONNS" "$SECS" politie.participant /v1/health)
-  n=$(loadgen nginx $NGINX_PORT $mode "$CONNS" "$SECS" politie.participant /v1/health)
-  echo "$g"
-  echo "$n"
-  echo "health $mode: vhgate/nginx requests per second = $(ratio "$g" "$n" rps) (target >= 0.8)"
+field() { echo "$1" | sed -E "s/.*\"$2\":([0-9.]+).*/\1/"; }
+for client in nodelay nagle; do
+  for mode in keepalive handshake; do
+    ratios=(); gaps=()
+    for ((i = 0; i < REPEAT; i++)); do
+      if ((i % 2 == 0)); then
+        g=$(loadgen vhgate $GW_PORT $mode "$CONNS" "$SECS" politie.participant /v1/health --client $client)
+        n=$(loadgen nginx $NGINX_PORT $mode "$CONNS" "$SECS" politie.participant /v1/health --client $client)
+      else
+        n=$(loadgen nginx $NGINX_PORT $mode "$CONNS" "$SECS" politie.participant /v1/health --client $client)
+        g=$(loadgen vhgate $GW_PORT $mode "$CONNS" "$SECS" politie.participant /v1/health --client $client)
+      fi
+      echo "$g"
+      echo "$n"
+      ratios+=("$(ratio "$g" "$n" rps)")
+      gaps+=("$(awk -v a="$(field "$g" p50_ms)" -v b="$(field "$n" p50_ms)" 'BEGIN { printf "%+.2f", a - b }')")
+    done
+    sorted=$(printf '%s\n' "${ratios[@]}" | sort -n | tr '\n' ' ')
+    line="health $mode, client $client: vhgate/nginx requests per second = ${sorted% } (target >= 0.9)"
+    if [ "$mode" = handshake ]; then
+      line+="; p50 vhgate - nginx = $(printf '%s ' "${gaps[@]}")ms (target <= +1 ms)"
+    fi
+    echo "$line"
+  done
 done

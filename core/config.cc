@@ -1,10 +1,19 @@
 #include "core/config.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "core/log.h"
 
 namespace vh {
 namespace fs = std::filesystem;
@@ -30,11 +39,76 @@ const std::vector<std::string>& ConfigKeys(std::string_view section) {
       {"tls", {"cert", "key", "client_ca", "crl"}},
       {"audit", {"checkpoint_every", "checkpoint_seconds", "store_passphrase_file"}},
       {"retention", {"sweep_seconds"}},
-      {"limits", {"read_timeout_ms", "write_timeout_ms", "max_connections", "handler_threads"}},
+      {"limits",
+       {"read_timeout_ms", "write_timeout_ms", "handshake_timeout_ms", "max_connections",
+        "max_connections_per_address", "handler_threads"}},
   };
   static const std::vector<std::string> kNone;
   auto it = kKeys.find(section);
   return it == kKeys.end() ? kNone : it->second;
+}
+
+namespace {
+
+std::string OctalMode(mode_t m) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+  return buf;
+}
+
+// Takes group and other permissions off the directory `fd` (named `path`)
+// and, `depth` levels down, off what is in it. Symbolic links are left alone.
+void TightenTree(int fd, const std::string& path, int depth) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return;
+  if ((st.st_mode & 077) != 0) {
+    if (::fchmod(fd, st.st_mode & 07700) == 0) {
+      LogWarn(
+          "data_permissions_tightened",
+          {{"path", path}, {"was", OctalMode(st.st_mode)}, {"now", OctalMode(st.st_mode & 07700)}});
+    }
+  }
+  if (depth == 0 || !S_ISDIR(st.st_mode)) return;
+  int dup = ::dup(fd);
+  DIR* dir = dup < 0 ? nullptr : ::fdopendir(dup);
+  if (dir == nullptr) {
+    if (dup >= 0) ::close(dup);
+    return;
+  }
+  while (dirent* e = ::readdir(dir)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat es {};
+    if (::fstatat(fd, name.c_str(), &es, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (!S_ISREG(es.st_mode) && !S_ISDIR(es.st_mode)) continue;
+    int child = ::openat(fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (child < 0) continue;
+    TightenTree(child, path + "/" + name, depth - 1);
+    ::close(child);
+  }
+  ::closedir(dir);
+}
+
+}  // namespace
+
+Status SecureDataDir(const std::string& data_dir) {
+  std::error_code ec;
+  fs::path dir(data_dir);
+  if (dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);
+  if (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Status::Unavailable(
+        "bad_config", data_dir + ": cannot create data directory: " + std::strerror(errno));
+  }
+  // The configured path itself may be a link the operator made; inside it
+  // nothing is followed.
+  int fd = ::open(data_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::Unavailable("bad_config",
+                               data_dir + ": not a directory: " + std::strerror(errno));
+  }
+  TightenTree(fd, data_dir, 2);
+  ::close(fd);
+  return Status::Ok();
 }
 
 Result<HostPort> ParseHostPort(const std::string& s) {
@@ -180,8 +254,13 @@ Result<Config> LoadConfig(const std::string& path) {
         positive_int(l, "read_timeout_ms", "/limits/read_timeout_ms", &c.read_timeout_ms, 100));
     VH_RETURN_IF_ERROR(
         positive_int(l, "write_timeout_ms", "/limits/write_timeout_ms", &c.write_timeout_ms, 100));
+    VH_RETURN_IF_ERROR(positive_int(l, "handshake_timeout_ms", "/limits/handshake_timeout_ms",
+                                    &c.handshake_timeout_ms, 100));
     VH_RETURN_IF_ERROR(
         positive_int(l, "max_connections", "/limits/max_connections", &c.max_connections, 1));
+    VH_RETURN_IF_ERROR(positive_int(l, "max_connections_per_address",
+                                    "/limits/max_connections_per_address",
+                                    &c.max_connections_per_address, 1));
     VH_RETURN_IF_ERROR(
         positive_int(l, "handler_threads", "/limits/handler_threads", &c.handler_threads, 1));
   }

@@ -5,7 +5,8 @@
 // policy (covenant file), data_dir, keys_dir, tls {cert, key, client_ca, crl}.
 // Optional: threads (0 = one per core), audit {checkpoint_every,
 // checkpoint_seconds, store_passphrase_file}, retention {sweep_seconds}, limits {read_timeout_ms,
-// write_timeout_ms, max_connections, handler_threads}, adapters (owned by
+// write_timeout_ms, handshake_timeout_ms, max_connections, max_connections_per_address,
+// handler_threads}, adapters (owned by
 // adapters/, kept here as raw JSON), console_dir (the web console's files;
 // gateway/console_assets.h says where they are found without it), comment
 // and $schema (both ignored). docs/schemas/gateway-config.schema.json
@@ -51,13 +52,15 @@ struct Config {
   int audit_checkpoint_every = 1000;
   int audit_checkpoint_seconds = 60;
   int retention_sweep_seconds = 3600;
-  // limits {read_timeout_ms, write_timeout_ms, max_connections, handler_threads}; defaults
-  // in core/limits.h.
-  int read_timeout_ms = 0;   // 0: limits::kReadTimeout
-  int write_timeout_ms = 0;  // 0: limits::kWriteTimeout
-  int max_connections = 0;   // 0: limits::kMaxConnections
-  int handler_threads = 0;   // 0: limits::kHandlerThreads
-  std::string console_dir;   // "" = the default (gateway/console_assets.h)
+  // limits {read_timeout_ms, write_timeout_ms, handshake_timeout_ms, max_connections,
+  // max_connections_per_address, handler_threads}; defaults in core/limits.h.
+  int read_timeout_ms = 0;              // 0: limits::kReadTimeout
+  int write_timeout_ms = 0;             // 0: limits::kWriteTimeout
+  int handshake_timeout_ms = 0;         // 0: limits::kHandshakeTimeout
+  int max_connections = 0;              // 0: limits::kMaxConnections
+  int max_connections_per_address = 0;  // 0: limits::kMaxConnectionsPerAddress
+  int handler_threads = 0;              // 0: limits::kHandlerThreads
+  std::string console_dir;              // "" = the default (gateway/console_assets.h)
   Json adapters = Json::array();
   Json raw;  // the whole document, for modules that own further sections
 };
@@ -68,6 +71,14 @@ Result<Config> LoadConfig(const std::string& path);
 // tests/core/config_schema_test.cc holds them and the schema in step.
 const std::vector<std::string>& ConfigKeys(std::string_view section);
 Result<HostPort> ParseHostPort(const std::string& s);
+// The data directory as the gateway keeps it: created 0700 when missing;
+// group and other permissions taken off it and off the files and
+// directories in it (audit.db and its WAL, the case store, the checkpoint
+// file, adapters/ and its ledgers), since they are the gateway's alone. One
+// log line names each path it tightened (and its old mode). Unavailable
+// naming data_dir when it cannot be created or is not a directory; a
+// symbolic link is not followed inside it.
+Status SecureDataDir(const std::string& data_dir);
 // Reads a whole file; NotFound/Unavailable naming the path on failure.
 Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes);
 

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <cstdio>
 
 #include "core/clock.h"
 
@@ -22,7 +25,42 @@ const char* LevelName(LogLevel l) {
   }
   return "info";
 }
+// True for the code points a log line never carries raw: controls (C0 are
+// escaped by the JSON writer already; DEL and C1 here), the bidirectional
+// marks, embeddings, overrides and isolates, the line and paragraph
+// separators and the invisible format characters (zero-width, word joiner,
+// BOM, interlinear annotation).
+bool Unsafe(uint32_t c) {
+  return c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x061C || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
+         (c >= 0xFFF9 && c <= 0xFFFB);
+}
+
 }  // namespace
+
+std::string EscapeLogLine(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  std::size_t i = 0;
+  while (i < json.size()) {
+    const auto b = static_cast<unsigned char>(json[i]);
+    std::size_t len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if (i + len > json.size()) len = 1;
+    uint32_t c = len == 1 ? b : b & (0x3F >> (len - 1));
+    for (std::size_t k = 1; k < len; ++k) {
+      c = (c << 6) | (static_cast<unsigned char>(json[i + k]) & 0x3F);
+    }
+    if (Unsafe(c)) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
+      out.append(esc);
+    } else {
+      out.append(json.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
 
 void SetLogLevel(LogLevel level) { g_level = static_cast<int>(level); }
 
@@ -35,7 +73,14 @@ void Log(LogLevel level, std::string_view event, const Json& fields) {
   if (fields.is_object()) {
     for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
   }
+  // The JSON writer escapes C0 controls and replaces invalid UTF-8; what
+  // else could move a terminal's cursor or reorder what an operator reads
+  // (a certificate subject, a file name) is escaped here.
   std::string s = DumpJson(line);
+  if (std::any_of(s.begin(), s.end(),
+                  [](char ch) { return static_cast<unsigned char>(ch) >= 0x7F; })) {
+    s = EscapeLogLine(s);
+  }
   s.push_back('\n');
   const char* p = s.data();
   std::size_t left = s.size();

@@ -5,6 +5,13 @@
 // material or request bodies. Log ids (meeting ids, request ids), partner ids,
 // roles, route templates, status codes and counts only.
 //
+// Every line is safe to show on a terminal: besides what JSON escapes (C0
+// controls, quotes), DEL, the C1 controls and the bidirectional and invisible
+// format characters (U+061C, U+200B-200F, U+2028-202E, U+2060-206F, U+FEFF,
+// U+FFF9-FFFB) are written as \uXXXX escapes, so a value from outside (a
+// certificate subject, a file name) cannot reorder or hide what an operator
+// reads. The line parses back to the same strings.
+//
 // Thread-safe: each line is written with a single write(2).
 
 #include <initializer_list>
@@ -22,6 +29,9 @@ void SetLogLevel(LogLevel level);
 
 // Writes {"ts": "...", "level": "...", "event": event, ...fields}.
 void Log(LogLevel level, std::string_view event, const Json& fields = Json::object());
+
+// `json` (one serialised JSON document) with the characters above escaped.
+std::string EscapeLogLine(std::string_view json);
 
 inline void LogInfo(std::string_view event, const Json& fields = Json::object()) {
   Log(LogLevel::kInfo, event, fields);

@@ -97,8 +97,8 @@ void App::AddSampledMetrics() {
                       "Audit transactions refused (their events and requests refused).",
                       [audit_log] { return audit_log->stats().failures; });
   metrics_.AddSampled("vhgate_audit_writable", "gauge",
-                      "0 once the audit WAL could not be synced: every disclosure is "
-                      "refused until a restart.",
+                      "0 while the audit log cannot write (every disclosure is refused); "
+                      "1 again by itself once it can.",
                       [audit_log] { return audit_log->stats().writable ? 1 : 0; });
   AddOperationsMetrics(metrics_, audit::AuditLogOptionsFor(config_).checkpoint_path,
                        modules_->cases(), clock_);
@@ -118,14 +118,21 @@ void App::AddRoutes() {
   router_.Add(
       "GET", "/v1/health", kAnyRole,
       [this](const ApiRequest&) {
-        Json convenant = CovenantSummary(*services_.covenant.Get());
-        // An audit log that failed for good refuses every disclosure: the
+        auto covenant = services_.covenant.Get();
+        // An audit log that cannot write refuses every disclosure: the
         // gateway is not healthy, and a monitor must see it.
         if (!services_.audit.stats().writable) {
-          return ApiResponse::FromJson(503,
-                                       {{"status", "audit_unavailable"}, {"convenant", convenant}});
+          return ApiResponse::FromJson(
+              503, {{"status", "audit_unavailable"}, {"convenant", CovenantSummary(*covenant)}});
         }
-        return ApiResponse::FromJson(200, {{"status", "ok"}, {"convenant", convenant}});
+        // The ok body changes only with the covenant: rendered once per
+        // covenant (health is what monitors and load balancers ask most).
+        std::lock_guard<std::mutex> lock(health_mu_);
+        if (health_covenant_ != covenant) {
+          health_covenant_ = covenant;
+          health_ok_ = DumpJson({{"status", "ok"}, {"convenant", CovenantSummary(*covenant)}});
+        }
+        return ApiResponse::FromText(200, health_ok_);
       },
       Dispatch::kInline);
   router_.Add("POST", "/v1/admin/policy/reload", {Role::kAdmin}, [this](const ApiRequest& req) {

@@ -35,6 +35,10 @@
 #include "gateway/router.h"
 #include "gateway/services.h"
 
+namespace vh::policy {
+class Covenant;
+}
+
 namespace vh::gw {
 
 class App {
@@ -94,6 +98,11 @@ class App {
   std::unique_ptr<Modules> modules_;  // after metrics_: the adapters mirror into it
   Services services_;
   std::unique_ptr<ConsoleAssets> console_;  // never null once created
+
+  // GET /v1/health's ok body for the covenant it was rendered for.
+  std::mutex health_mu_;
+  std::shared_ptr<const policy::Covenant> health_covenant_;  // guarded by health_mu_
+  std::string health_ok_;                                    // guarded by health_mu_
 
   std::thread retention_thread_;
   std::mutex retention_mu_;

@@ -5,12 +5,16 @@
 #include "gateway/server.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -32,6 +36,42 @@ using tcp = asio::ip::tcp;
 using asio::awaitable;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+#ifdef VH_FAULT_CLOCK
+// Fault-suite builds only (cmake -DVH_FAULTS=ON; never in a release): the
+// gateway's clock is the system clock plus the whole seconds written in the
+// file named by $VH_FAULT_CLOCK_OFFSET_FILE, read again at most every 100 ms,
+// so that a test can jump the clock under a running gateway. TLS validity
+// and log timestamps keep the system clock.
+class FaultClock final : public Clock {
+ public:
+  TimePoint Now() const override {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - read_at_.load() > std::chrono::milliseconds(100)) {
+      read_at_ = now;
+      long long offset = 0;
+      if (const char* f = std::getenv("VH_FAULT_CLOCK_OFFSET_FILE")) {
+        if (std::FILE* in = std::fopen(f, "r")) {
+          if (std::fscanf(in, "%lld", &offset) != 1) offset = 0;
+          std::fclose(in);
+        }
+      }
+      offset_ = offset;
+    }
+    return std::chrono::system_clock::now() + std::chrono::seconds(offset_.load());
+  }
+
+ private:
+  mutable std::atomic<std::chrono::steady_clock::time_point> read_at_{};
+  mutable std::atomic<long long> offset_{0};
+};
+#endif
+
 int ThreadCount(const Config& config) {
   return config.threads > 0 ? config.threads
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -51,6 +91,9 @@ class Server {
         max_connections_(config.max_connections > 0
                              ? static_cast<std::size_t>(config.max_connections)
                              : limits::kMaxConnections),
+        addresses_(config.max_connections_per_address > 0
+                       ? static_cast<std::size_t>(config.max_connections_per_address)
+                       : limits::kMaxConnectionsPerAddress),
         iocs_(MakeContexts(threads_)) {}
 
   Status Start() {
@@ -61,11 +104,22 @@ class Server {
     tls_ = std::move(*tls);
     sessions_.reset(new SessionContext{
         .app = app_,
-        .tls = tls_->native_handle(),
+        .tls = *tls_,
         .handlers = handlers_,
+        .handshake_timeout = OrDefault(config_.handshake_timeout_ms, limits::kHandshakeTimeout),
         .read_timeout = OrDefault(config_.read_timeout_ms, limits::kReadTimeout),
         .write_timeout = OrDefault(config_.write_timeout_ms, limits::kWriteTimeout),
+        .addresses = addresses_,
+        .refusals = refusals_,
     });
+    const ServerTlsContext* t = tls_.get();
+    app_.metrics().AddSampled("vhgate_crl_next_update_timestamp_seconds", "gauge",
+                              "The earliest nextUpdate of the CRLs in force (unix seconds).",
+                              [t] { return t->crl_next_update(); });
+    app_.metrics().AddSampled("vhgate_server_certificate_expiry_timestamp_seconds", "gauge",
+                              "The notAfter of the server certificate in force (unix seconds).",
+                              [t] { return t->certificate_expiry(); });
+    tls_->WarnOfExpiry(NowSeconds());
     VH_RETURN_IF_ERROR(Bind(config_.listen, &acceptor_, "listen"));
     VH_RETURN_IF_ERROR(Bind(config_.metrics_listen, &metrics_acceptor_, "metrics_listen"));
     auto ep = acceptor_->local_endpoint();
@@ -77,6 +131,7 @@ class Server {
     asio::co_spawn(main(), Accept(), asio::detached);
     asio::co_spawn(main(), AcceptMetrics(), asio::detached);
     asio::co_spawn(main(), Signals(), asio::detached);
+    asio::co_spawn(main(), WatchTlsFiles(), asio::detached);
     return Status::Ok();
   }
 
@@ -138,19 +193,33 @@ class Server {
         if (draining() || ec == asio::error::operation_aborted) co_return;
         continue;  // e.g. EMFILE: keep serving the others
       }
+      beast::error_code rec;
+      const tcp::endpoint remote = sock.remote_endpoint(rec);
+      if (rec) continue;  // gone already (reset): the socket closes here
+      const char* refused = nullptr;
       if (static_cast<std::size_t>(app_.metrics().open_connections()) >= max_connections_) {
+        refused = "max_connections";
+      } else if (!addresses_.TryAdd(remote.address())) {
+        refused = "max_connections_per_address";
+      }
+      if (refused) {
         app_.metrics().CountConnectionRejected();
+        refusals_.Warn("connection_refused", {{"reason", refused},
+                                              {"remote", remote.address().to_string() + ":" +
+                                                             std::to_string(remote.port())}});
         beast::error_code ignored;
         sock.close(ignored);
         continue;
       }
+      AddressCounts::Slot slot(&addresses_, remote.address());
       // No Nagle: a response leaves in several TLS records, and holding the
       // last one back until the client's delayed ACK cost 40 ms per large
       // response (a dossier view took 57 ms, 40 of them waiting).
       beast::error_code nd;
       sock.set_option(tcp::no_delay(true), nd);
       auto ex = sock.get_executor();
-      asio::co_spawn(ex, RunSession(*sessions_, std::move(sock)), asio::detached);
+      asio::co_spawn(ex, RunSession(*sessions_, std::move(sock), remote, std::move(slot)),
+                     asio::detached);
     }
   }
 
@@ -200,12 +269,27 @@ class Server {
       if (sig == SIGHUP) {
         Status s = app_.ReloadPolicy("SIGHUP");
         if (!s.ok()) LogWarn("policy_reload_failed", {{"reason", s.reason()}});
+        (void)tls_->Reload(true);  // logs either way; a bad set keeps the old
+        tls_->WarnOfExpiry(NowSeconds());
         continue;
       }
       LogInfo("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
                            {"open_connections", app_.metrics().open_connections()}});
       co_await Drain();
       co_return;
+    }
+  }
+
+  // The TLS files, checked for a change every limits::kTlsFilePoll: a new
+  // CRL or server certificate serves from the next handshake on.
+  awaitable<void> WatchTlsFiles() {
+    asio::steady_timer timer(main());
+    while (!draining()) {
+      timer.expires_after(limits::kTlsFilePoll);
+      auto [ec] = co_await timer.async_wait(kTuple);
+      if (ec || draining()) co_return;
+      (void)tls_->Reload(false);
+      tls_->WarnOfExpiry(NowSeconds());
     }
   }
 
@@ -234,6 +318,8 @@ class Server {
   int threads_;
   asio::thread_pool handlers_;
   std::size_t max_connections_;
+  AddressCounts addresses_;
+  RefusalLog refusals_;
   std::unique_ptr<ServerTlsContext> tls_;
   // Declared before the contexts: a session still open when they are
   // destroyed (past the drain timeout) unregisters from it then.
@@ -248,7 +334,22 @@ class Server {
 
 int RunServer(const Config& config) {
   ::signal(SIGPIPE, SIG_IGN);
+  // What the gateway creates is its own (0600 files, 0700 directories);
+  // what partners must read (file-drop folders and reports) is given its
+  // mode explicitly (adapters/drop_dir.h).
+  ::umask(077);
+  if (Status s = SecureDataDir(config.data_dir); !s.ok()) {
+    std::cerr << "vhgate: cannot start: " << s.message() << "\n";
+    LogError("start_failed", {{"reason", s.reason()}});
+    return 1;
+  }
+#ifdef VH_FAULT_CLOCK
+  static FaultClock clock;
+  LogWarn("fault_clock",
+          {{"note", "fault-suite build: the clock follows VH_FAULT_CLOCK_OFFSET_FILE"}});
+#else
   static SystemClock clock;
+#endif
   auto app = App::Create(config, clock);
   if (!app.ok()) {
     std::cerr << "vhgate: cannot start: " << app.status().message() << "\n";

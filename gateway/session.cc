@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/limits.h"
+#include "core/log.h"
 #include "gateway/app.h"
 #include "gateway/http_target.h"
 #include "gateway/tls_conn.h"
@@ -68,6 +69,15 @@ awaitable<beast::error_code> ReadMessage(TlsConn& conn, beast::flat_buffer& buff
         continue;
       }
     }
+    // Past the header the parser leaves bytes unread only while it waits for
+    // the end of a chunk-size line or of the trailers (body bytes it takes
+    // as they come): Beast bounds neither.
+    if (parser.is_header_done() && buffer.size() > limits::kMaxChunkLineBytes) {
+      co_return http::error::bad_chunk;
+    }
+    // Part of a request is here and the rest is not: ACK it now, for a
+    // client with Nagle on sends the rest only once it is.
+    if (parser.got_some() || buffer.size() > 0) conn.AckNow();
     auto space = buffer.prepare(16 * 1024);
     auto [ec, n] = co_await conn.ReadSome(space.data(), space.size());
     buffer.commit(n);
@@ -115,6 +125,37 @@ awaitable<beast::error_code> WriteResponse(TlsConn& conn, ApiResponse r, unsigne
   co_return co_await conn.Write(first, body.substr(k));
 }
 
+// Transfer-Encoding as this server takes it: at most one such field, whose
+// value is exactly "chunked" (any case), never beside Content-Length and
+// never in HTTP/1.0. Beast takes "xchunked" followed by a Content-Length as a
+// length-delimited body, and "gzip, chunked" as chunked: two readings of one
+// request are how requests are smuggled past a proxy.
+std::optional<Status> FramingProblem(const http::request_parser<http::string_body>& parser) {
+  const auto& h = parser.get();
+  auto [te_begin, te_end] = h.equal_range(http::field::transfer_encoding);
+  if (te_begin == te_end) return std::nullopt;
+  std::string_view v = te_begin->value();
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  const bool one = std::next(te_begin) == te_end;
+  if (!one || !beast::iequals(v, "chunked") || h.count(http::field::content_length) > 0 ||
+      h.version() < 11) {
+    return Status::InvalidArgument(
+        "bad_request", "Transfer-Encoding must be \"chunked\" alone, without Content-Length");
+  }
+  return std::nullopt;
+}
+
+// The bytes of the fields past the first `header_fields` of `h`: the
+// trailers Beast added to the header's fields.
+std::size_t TrailerBytes(const http::request<http::string_body>& h, std::ptrdiff_t header_fields) {
+  std::size_t n = 0;
+  auto it = h.begin();
+  for (std::ptrdiff_t i = 0; i < header_fields && it != h.end(); ++i) ++it;
+  for (; it != h.end(); ++it) n += it->name_string().size() + it->value().size() + 4;
+  return n;
+}
+
 // The answer to a request the parser refused; nullopt for a transport error
 // (nothing to answer).
 std::optional<Status> ParseFailure(const beast::error_code& ec) {
@@ -135,7 +176,9 @@ std::optional<Status> ParseFailure(const beast::error_code& ec) {
 
 // The session itself; in this namespace because the types of its frame are
 // (a coroutine of external linkage may not hold them).
-awaitable<void> Session(SessionContext& ctx, tcp::socket sock) {
+awaitable<void> Session(SessionContext& ctx, tcp::socket sock, tcp::endpoint peer,
+                        AddressCounts::Slot slot) {
+  (void)slot;  // given back when the frame goes
   App& app = ctx.app;
   Metrics& metrics = app.metrics();
   metrics.ConnectionOpened();
@@ -144,13 +187,10 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock) {
     ~Closer() { m.ConnectionClosed(); }
   } closer{metrics};
 
-  std::string remote;
-  {
-    beast::error_code ec;
-    auto rep = sock.remote_endpoint(ec);
-    if (!ec) remote = rep.address().to_string() + ":" + std::to_string(rep.port());
-  }
-  TlsConn conn(std::move(sock), ctx.tls);
+  const std::string remote = peer.address().to_string() + ":" + std::to_string(peer.port());
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> tls(ctx.tls.Acquire(), &SSL_CTX_free);
+  TlsConn conn(std::move(sock), tls.get());
+  tls.reset();  // the connection's SSL holds its own reference
   auto entry = std::make_shared<SessionRegistry::Entry>();
   entry->executor = conn.socket().get_executor();
   entry->socket = &conn.socket();
@@ -167,11 +207,21 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock) {
   if (!conn.native_handle()) co_return;  // out of memory: the socket closes
   HandshakeCheck check;
   WatchHandshake(conn.native_handle(), &check);
-  conn.ExpiresAfter(limits::kHandshakeTimeout);
+  conn.ExpiresAfter(ctx.handshake_timeout);
   if (beast::error_code hs_ec = co_await conn.Handshake()) {
-    metrics.CountHandshakeFailure(ClassifyHandshakeError(hs_ec, check));
+    const char* reason = ClassifyHandshakeError(hs_ec, check);
+    metrics.CountHandshakeFailure(reason);
+    Json line = {{"reason", reason}, {"remote", remote}};
+    if (!check.fingerprint.empty()) {
+      line["subject"] = check.subject;
+      line["fingerprint"] = check.fingerprint;
+    }
+    ctx.refusals.Warn("handshake_refused", std::move(line));
     co_return;
   }
+  // No ticket follows the handshake, so nothing would carry the ACK of the
+  // client's Finished before the delayed-ACK timer.
+  conn.AckNow();
   Identity id;
   if (X509* cert = SSL_get1_peer_certificate(conn.native_handle())) {
     id = CertificateIdentity(cert);
@@ -185,15 +235,39 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock) {
     Parser parser;
     parser.header_limit(limits::kMaxHeaderBytes);
     parser.body_limit(limits::kMaxBodyBytes);
+    // Beast bounds neither a chunk's extensions nor the trailers.
+    auto chunk_header = [](std::uint64_t, std::string_view ext, beast::error_code& ec) {
+      if (ext.size() > limits::kMaxChunkLineBytes) ec = http::error::bad_chunk_extension;
+    };
+    parser.on_chunk_header(chunk_header);
     // One deadline for the whole request, from the wait for it to the last
     // body byte: a client that trickles bytes is dropped when it passes, as
     // is a keep-alive connection that stays idle that long.
     conn.ExpiresAfter(ctx.read_timeout);
     beast::error_code ec = co_await ReadMessage(conn, buffer, parser, true);
     // From its header on, a request is in flight: a drain waits for it.
+    std::optional<Status> framing;
+    std::vector<std::pair<std::string, std::string>> forwarded;
     if (!ec) {
       entry->busy = true;
-      ec = co_await ReadMessage(conn, buffer, parser, false);
+      framing = FramingProblem(parser);
+      // Taken from the header: trailer fields (which Beast adds to the same
+      // fields) are never handed on.
+      for (std::string_view name : kForwardedHeaders) {
+        auto it = parser.get().find(name);
+        if (it != parser.get().end()) forwarded.emplace_back(name, it->value());
+      }
+      const auto header_fields = std::distance(parser.get().begin(), parser.get().end());
+      if (!framing) ec = co_await ReadMessage(conn, buffer, parser, false);
+      if (!ec && !framing &&
+          TrailerBytes(parser.get(), header_fields) > limits::kMaxChunkLineBytes) {
+        ec = http::error::bad_chunk;
+      }
+    }
+    if (framing) {
+      metrics.CountRequest("unparsed", HttpStatusFor(framing->code()), std::chrono::nanoseconds(0));
+      co_await WriteResponse(conn, ApiResponse::FromStatus(*framing), 11, false, ctx.write_timeout);
+      break;
     }
     if (ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated ||
         ec == asio::error::operation_aborted) {
@@ -215,10 +289,7 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock) {
     req.method = std::string(hreq.method_string());
     SplitTarget(hreq.target(), &req);
     req.body = std::move(hreq.body());
-    for (std::string_view name : kForwardedHeaders) {
-      auto it = hreq.find(name);
-      if (it != hreq.end()) req.headers.emplace_back(name, it->value());
-    }
+    req.headers = std::move(forwarded);
     req.identity = id;
     bool keep_alive = hreq.keep_alive();
     // Handlers that may wait (audit group commit, stores) run on the pool so
@@ -269,8 +340,62 @@ void SessionRegistry::CancelIdle() {
   }
 }
 
-awaitable<void> RunSession(SessionContext& ctx, tcp::socket sock) {
-  return Session(ctx, std::move(sock));
+awaitable<void> RunSession(SessionContext& ctx, tcp::socket sock, tcp::endpoint remote,
+                           AddressCounts::Slot slot) {
+  return Session(ctx, std::move(sock), remote, std::move(slot));
+}
+
+asio::ip::address AddressCounts::Key(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  }
+  return a;
+}
+
+bool AddressCounts::TryAdd(const asio::ip::address& a) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::size_t& n = open_[Key(a)];
+  if (n >= cap_) return false;
+  ++n;
+  return true;
+}
+
+void AddressCounts::Remove(const asio::ip::address& a) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(Key(a));
+  if (it == open_.end()) return;
+  if (--it->second == 0) open_.erase(it);
+}
+
+std::size_t AddressCounts::Count(const asio::ip::address& a) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(Key(a));
+  return it == open_.end() ? 0 : it->second;
+}
+
+void RefusalLog::Warn(std::string_view event, Json fields) {
+  int64_t suppressed = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
+    const double rate = limits::kRefusalLogPerSecond;
+    if (refilled_ == std::chrono::steady_clock::time_point{}) {
+      tokens_ = rate;
+    } else {
+      tokens_ =
+          std::min(rate, tokens_ + rate * std::chrono::duration<double>(now - refilled_).count());
+    }
+    refilled_ = now;
+    if (tokens_ < 1) {
+      ++suppressed_;
+      return;
+    }
+    tokens_ -= 1;
+    suppressed = suppressed_;
+    suppressed_ = 0;
+  }
+  if (suppressed > 0) fields["suppressed"] = suppressed;
+  LogWarn(event, fields);
 }
 
 }  // namespace vh::gw

@@ -21,8 +21,11 @@
 // Every coroutine here runs on the connection's own executor (one thread), so
 // nothing in it needs a lock.
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -73,6 +76,16 @@ class TlsConn {
 
   SSL* native_handle() { return ssl_; }
   tcp::socket& socket() { return sock_; }
+
+  // Sends the ACK of what the socket has received now rather than when the
+  // kernel's delayed-ACK timer fires (TCP_QUICKACK, which also leaves the
+  // delayed mode for the next few segments). For the moments the server
+  // waits for more from a client without sending anything that would carry
+  // the ACK: a client with Nagle on holds its next segment until it comes.
+  void AckNow() {
+    int one = 1;
+    ::setsockopt(sock_.native_handle(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+  }
 
   void ExpiresAfter(std::chrono::steady_clock::duration d) {
     deadline_ = std::chrono::steady_clock::now() + d;

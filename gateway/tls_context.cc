@@ -1,12 +1,19 @@
 #include "gateway/tls_context.h"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <sys/stat.h>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
+#include <chrono>
+#include <ctime>
 
+#include "core/clock.h"
+#include "core/limits.h"
+#include "core/log.h"
 #include "crypto/hex.h"
 
 namespace vh::gw {
@@ -36,26 +43,78 @@ std::string SubjectField(X509* cert, int nid) {
   return s;
 }
 
+std::string Fingerprint(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &n) != 1) return {};
+  return crypto::ToHex(md, n);
+}
+
+// RFC 2253, UTF-8 as it is (the log escapes what a terminal would act on),
+// controls escaped by OpenSSL; at most 512 bytes, cut on a character.
+std::string SubjectText(X509* cert) {
+  std::string out;
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (!bio) return out;
+  if (X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0,
+                         XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio, &data);
+    if (n > 0) out.assign(data, static_cast<std::size_t>(n));
+  }
+  BIO_free(bio);
+  if (out.size() > 512) {
+    std::size_t cut = 512;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+  }
+  return out;
+}
+
+int64_t UnixSeconds(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+int64_t TlsNowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 int VerifyClientCertificate(int preverify_ok, X509_STORE_CTX* store) {
   SSL* ssl =
       static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   auto* check = ssl ? static_cast<HandshakeCheck*>(SSL_get_ex_data(ssl, CheckIndex())) : nullptr;
-  if (!preverify_ok) {
-    if (check && !check->reason) {
-      check->reason = ClassifyVerifyError(X509_STORE_CTX_get_error(store));
+  // Refused: the reason, and the certificate for the log line (only then:
+  // an accepted handshake does not pay for it).
+  auto refuse = [&](const char* reason) {
+    if (!check) return 0;
+    if (!check->reason) check->reason = reason;
+    X509* leaf = X509_STORE_CTX_get0_cert(store);
+    if (leaf && check->fingerprint.empty()) {
+      check->fingerprint = Fingerprint(leaf);
+      check->subject = SubjectText(leaf);
     }
     return 0;
-  }
+  };
+  if (!preverify_ok) return refuse(ClassifyVerifyError(X509_STORE_CTX_get_error(store)));
   const auto* tls = ssl ? static_cast<const ServerTlsContext*>(
                               SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ContextIndex()))
                         : nullptr;
   if (X509_STORE_CTX_get_error_depth(store) == 0 && tls) {
     X509* cert = X509_STORE_CTX_get_current_cert(store);
+    // Two O's (or OU's, CN's, serialNumbers): whichever one a reader takes,
+    // another reader may take the other. Refused rather than guessed.
+    if (AmbiguousSubject(cert)) {
+      X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+      return refuse("ambiguous_subject");
+    }
     auto expected = tls->ExpectedOin(SubjectField(cert, NID_organizationName));
     if (expected && SubjectField(cert, NID_serialNumber) != *expected) {
-      if (check) check->reason = "oin_mismatch";
       X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
-      return 0;
+      return refuse("oin_mismatch");
     }
   }
   return 1;
@@ -69,7 +128,8 @@ std::string OpenSslError() {
   return buf;
 }
 
-Status Configure(SSL_CTX* c, const TlsConfig& tls) {
+Status Configure(SSL_CTX* c, const TlsConfig& tls, bool at_start, int64_t* crl_next_update,
+                 int64_t* cert_expiry) {
   auto fail = [](const std::string& what) {
     return Status::Unavailable("tls_config", what + ": " + OpenSslError());
   };
@@ -133,11 +193,30 @@ Status Configure(SSL_CTX* c, const TlsConfig& tls) {
   if (!names) return fail("tls.client_ca " + tls.client_ca);
   SSL_CTX_set_client_CA_list(c, names);
 
+  // The CRLs, each checked against its issuer among the trusted CAs: a CRL
+  // nobody of tls.client_ca signed would make OpenSSL refuse every
+  // certificate of that issuer (or, worse, be believed).
   BIO* bio = BIO_new_file(tls.crl.c_str(), "r");
   if (!bio) return fail("tls.crl " + tls.crl);
   X509_STORE* store = SSL_CTX_get_cert_store(c);
+  STACK_OF(X509_OBJECT)* trusted = X509_STORE_get0_objects(store);
   int crls = 0;
+  int64_t next_update = 0;
+  Status crl_status = Status::Ok();
   while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio, nullptr, nullptr, nullptr)) {
+    bool signed_ok = false;
+    for (int i = 0; i < sk_X509_OBJECT_num(trusted) && !signed_ok; ++i) {
+      X509* ca = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(trusted, i));
+      signed_ok = ca && X509_NAME_cmp(X509_get_subject_name(ca), X509_CRL_get_issuer(crl)) == 0 &&
+                  X509_CRL_verify(crl, X509_get0_pubkey(ca)) == 1;
+    }
+    const int64_t next = UnixSeconds(X509_CRL_get0_nextUpdate(crl));
+    if (!signed_ok && crl_status.ok()) {
+      crl_status = Status::Unavailable(
+          "tls_config", "tls.crl " + tls.crl + ": CRL " + std::to_string(crls + 1) +
+                            " is not signed by a CA of tls.client_ca " + tls.client_ca);
+    }
+    if (next > 0 && (next_update == 0 || next < next_update)) next_update = next;
     X509_STORE_add_crl(store, crl);
     X509_CRL_free(crl);
     ++crls;
@@ -147,6 +226,15 @@ Status Configure(SSL_CTX* c, const TlsConfig& tls) {
   if (crls == 0) {
     return Status::Unavailable("tls_config", "tls.crl " + tls.crl + ": no CRL in file");
   }
+  VH_RETURN_IF_ERROR(crl_status);
+  if (!at_start && next_update > 0 && next_update < TlsNowSeconds()) {
+    return Status::Unavailable("tls_config", "tls.crl " + tls.crl + ": its nextUpdate " +
+                                                 FormatUtc(std::chrono::system_clock::from_time_t(
+                                                     static_cast<std::time_t>(next_update))) +
+                                                 " has passed");
+  }
+  *crl_next_update = next_update;
+  *cert_expiry = UnixSeconds(X509_get0_notAfter(SSL_CTX_get0_certificate(c)));
   // Every certificate of the chain is checked against its issuer's CRL.
   X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
   SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, VerifyClientCertificate);
@@ -158,21 +246,113 @@ Status Configure(SSL_CTX* c, const TlsConfig& tls) {
 
 Result<std::unique_ptr<ServerTlsContext>> ServerTlsContext::Create(const TlsConfig& tls,
                                                                    OinLookup expected_oin) {
-  ERR_clear_error();
-  SSL_CTX* c = SSL_CTX_new(TLS_server_method());
-  if (!c) return Status::Unavailable("tls_config", "TLS context: " + OpenSslError());
-  std::unique_ptr<ServerTlsContext> ctx(new ServerTlsContext(c, std::move(expected_oin)));
-  VH_RETURN_IF_ERROR(Configure(c, tls));
-  if (SSL_CTX_set_ex_data(c, ContextIndex(), ctx.get()) != 1) {
-    return Status::Unavailable("tls_config", "TLS context: " + OpenSslError());
-  }
+  std::unique_ptr<ServerTlsContext> ctx(new ServerTlsContext(tls, std::move(expected_oin)));
+  ctx->tried_ = ctx->Stamps();
+  VH_RETURN_IF_ERROR(ctx->Load(true));
   return ctx;
 }
 
-ServerTlsContext::ServerTlsContext(SSL_CTX* ctx, OinLookup expected_oin)
-    : ctx_(ctx), expected_oin_(std::move(expected_oin)) {}
+ServerTlsContext::ServerTlsContext(const TlsConfig& tls, OinLookup expected_oin)
+    : tls_(tls), expected_oin_(std::move(expected_oin)) {}
 
 ServerTlsContext::~ServerTlsContext() { SSL_CTX_free(ctx_); }
+
+SSL_CTX* ServerTlsContext::Acquire() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  SSL_CTX_up_ref(ctx_);
+  return ctx_;
+}
+
+SSL_CTX* ServerTlsContext::native_handle() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ctx_;
+}
+
+Status ServerTlsContext::Load(bool at_start) {
+  ERR_clear_error();
+  SSL_CTX* c = SSL_CTX_new(TLS_server_method());
+  if (!c) return Status::Unavailable("tls_config", "TLS context: " + OpenSslError());
+  int64_t next_update = 0, expiry = 0;
+  Status s = Configure(c, tls_, at_start, &next_update, &expiry);
+  if (s.ok() && SSL_CTX_set_ex_data(c, ContextIndex(), this) != 1) {
+    s = Status::Unavailable("tls_config", "TLS context: " + OpenSslError());
+  }
+  if (!s.ok()) {
+    SSL_CTX_free(c);
+    return s;
+  }
+  SSL_CTX* old = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = ctx_;
+    ctx_ = c;
+  }
+  SSL_CTX_free(old);  // connections made from it hold their own references
+  crl_next_update_ = next_update;
+  certificate_expiry_ = expiry;
+  cert_warned_at_ = crl_warned_at_ = 0;
+  return Status::Ok();
+}
+
+std::vector<ServerTlsContext::FileStamp> ServerTlsContext::Stamps() const {
+  std::vector<FileStamp> out;
+  for (const std::string* f : {&tls_.cert, &tls_.key, &tls_.client_ca, &tls_.crl}) {
+    FileStamp st;
+    struct stat sb {};
+    if (::stat(f->c_str(), &sb) == 0) {
+      st.ok = true;
+      st.dev = sb.st_dev;
+      st.ino = sb.st_ino;
+      st.size = static_cast<uint64_t>(sb.st_size);
+      st.mtime_ns = static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec;
+    }
+    out.push_back(st);
+  }
+  return out;
+}
+
+Result<bool> ServerTlsContext::Reload(bool force) {
+  std::vector<FileStamp> now = Stamps();
+  if (!force && now == tried_) return false;
+  // A file written in place may still be half written: tried again once it
+  // changes again (or at the next SIGHUP), not at every poll.
+  tried_ = std::move(now);
+  Status s = Load(false);
+  if (!s.ok()) {
+    LogError("tls_reload_failed", {{"reason", s.message()}, {"kept", "the files loaded before"}});
+    return s;
+  }
+  auto when = [](int64_t t) {
+    return t > 0 ? FormatUtc(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(t)))
+                 : std::string("unknown");
+  };
+  LogInfo("tls_reloaded", {{"cert", tls_.cert},
+                           {"crl", tls_.crl},
+                           {"certificate_expiry", when(certificate_expiry())},
+                           {"crl_next_update", when(crl_next_update())}});
+  return true;
+}
+
+void ServerTlsContext::WarnOfExpiry(int64_t now) {
+  const int64_t window = std::chrono::seconds(limits::kTlsExpiryWarning).count();
+  constexpr int64_t kDay = 24 * 3600;
+  auto check = [&](int64_t at, int64_t* warned, const char* soon, const char* passed,
+                   const std::string& file) {
+    if (at <= 0 || at - now > window || (*warned > 0 && now - *warned < kDay)) return;
+    *warned = now;
+    const std::string when =
+        FormatUtc(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(at)));
+    if (at <= now) {
+      LogError(passed, {{"file", file}, {"at", when}});
+    } else {
+      LogWarn(soon, {{"file", file}, {"at", when}, {"hours_left", (at - now) / 3600}});
+    }
+  };
+  check(certificate_expiry(), &cert_warned_at_, "server_certificate_expiring",
+        "server_certificate_expired", tls_.cert);
+  check(crl_next_update(), &crl_warned_at_, "crl_next_update_soon", "crl_next_update_passed",
+        tls_.crl);
+}
 
 void WatchHandshake(SSL* ssl, HandshakeCheck* check) { SSL_set_ex_data(ssl, CheckIndex(), check); }
 
@@ -224,16 +404,23 @@ const char* ClassifyHandshakeError(const boost::system::error_code& ec,
   return "other";
 }
 
+bool AmbiguousSubject(X509* cert) {
+  X509_NAME* name = X509_get_subject_name(cert);
+  for (int nid :
+       {NID_organizationName, NID_organizationalUnitName, NID_commonName, NID_serialNumber}) {
+    const int first = X509_NAME_get_index_by_NID(name, nid, -1);
+    if (first >= 0 && X509_NAME_get_index_by_NID(name, nid, first) >= 0) return true;
+  }
+  return false;
+}
+
 Identity CertificateIdentity(X509* cert) {
   Identity id;
   id.partner = SubjectField(cert, NID_organizationName);
   id.role = SubjectField(cert, NID_organizationalUnitName);
   id.cn = SubjectField(cert, NID_commonName);
   id.oin = SubjectField(cert, NID_serialNumber);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  X509_digest(cert, EVP_sha256(), md, &n);
-  id.fingerprint = crypto::ToHex(md, n);
+  id.fingerprint = Fingerprint(cert);
   return id;
 }
 

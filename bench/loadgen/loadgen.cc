@@ -3,12 +3,15 @@
 //   vhgate-loadgen --port P [--host 127.0.0.1] --cert C --key K --ca CA
 //                  [--path /v1/health] [--method GET] [--body-file F]
 //                  [--connections 50] [--duration 10] [--threads 1]
-//                  [--mode keepalive|handshake] [--label name]
+//                  [--mode keepalive|handshake] [--client nodelay|nagle]
+//                  [--label name]
 //
 // keepalive: each connection sends requests back to back on one TLS session.
 // handshake: every request on a fresh TCP connection with a full TLS
-// handshake (no session resumption). Prints one JSON line:
-//   {"label", "mode", "connections", "seconds", "requests", "errors",
+// handshake (no session resumption). --client nagle leaves Nagle's algorithm
+// on, as a Beast/Asio client with default socket options does (the default,
+// nodelay, sets TCP_NODELAY). Prints one JSON line:
+//   {"label", "mode", "client", "connections", "seconds", "requests", "errors",
 //    "rps", "p50_ms", "p90_ms", "p99_ms", "max_ms"}
 // A request's latency runs from its first byte written (keepalive) or its
 // connect (handshake) to the last byte of its response read. After the
@@ -65,6 +68,7 @@ struct Options {
   int duration = 10;
   int threads = 1;
   bool handshake_mode = false;
+  bool nodelay = true;
   std::string label = "target";
 };
 
@@ -177,7 +181,7 @@ class Conn {
   void Connect() {
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (o_.nodelay) setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     state_ = State::kConnecting;
     epoll_event ev{};
     ev.events = EPOLLOUT;
@@ -345,7 +349,7 @@ bool ParseArgs(int argc, char** argv, Options* o, int* exit_code) {
       "vhgate-loadgen: HTTPS load on a loopback target, keep-alive or one handshake "
       "per request",
       "vhgate-loadgen");
-  std::string body_file, mode = "keepalive";
+  std::string body_file, mode = "keepalive", client = "nodelay";
   app.add_option("--host", o->host, "the target's address (127.0.0.0/8 only)")
       ->capture_default_str();
   app.add_option("--port", o->port, "the target's port")->required();
@@ -361,12 +365,18 @@ bool ParseArgs(int argc, char** argv, Options* o, int* exit_code) {
   app.add_option("--mode", mode, "keepalive, or handshake: a new connection per request")
       ->check(CLI::IsMember({"keepalive", "handshake"}))
       ->capture_default_str();
+  app.add_option("--client", client,
+                 "nodelay (TCP_NODELAY set), or nagle: default socket options, as Beast/Asio "
+                 "clients leave them")
+      ->check(CLI::IsMember({"nodelay", "nagle"}))
+      ->capture_default_str();
   app.add_option("--label", o->label, "the name of the result line")->capture_default_str();
   if (auto code = vh::cli::ParseCommandLine(app, argc, argv, std::cout, std::cerr)) {
     *exit_code = *code;
     return false;
   }
   o->handshake_mode = mode == "handshake";
+  o->nodelay = client != "nagle";
   if (!body_file.empty()) {
     std::ifstream in(body_file);
     std::stringstream ss;
@@ -443,11 +453,13 @@ int main(int argc, char** argv) {
     return all[idx];
   };
   std::printf(
-      "{\"label\":\"%s\",\"mode\":\"%s\",\"connections\":%d,\"seconds\":%.2f,\"requests\":%zu,"
+      "{\"label\":\"%s\",\"mode\":\"%s\",\"client\":\"%s\",\"connections\":%d,"
+      "\"seconds\":%.2f,\"requests\":%zu,"
       "\"errors\":%lld,\"rps\":%.1f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,"
       "\"max_ms\":%.3f}\n",
-      o.label.c_str(), o.handshake_mode ? "handshake" : "keepalive", o.connections, secs,
-      all.size(), static_cast<long long>(errors), static_cast<double>(all.size()) / secs, pct(0.50),
-      pct(0.90), pct(0.99), all.empty() ? 0.0 : all.back());
+      o.label.c_str(), o.handshake_mode ? "handshake" : "keepalive",
+      o.nodelay ? "nodelay" : "nagle", o.connections, secs, all.size(),
+      static_cast<long long>(errors), static_cast<double>(all.size()) / secs, pct(0.50), pct(0.90),
+      pct(0.99), all.empty() ? 0.0 : all.back());
   return 0;
 }

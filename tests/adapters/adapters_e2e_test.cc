@@ -49,19 +49,28 @@ std::vector<std::string> PartnerArgs(const std::string& persons, std::vector<std
 }
 
 Json Pull(const std::string& partner, const std::string& url, Json mapping) {
-  return Json{{"partner", partner},
-              {"kind", "https-pull"},
-              {"url", url},
-              {"ca", CertsDir() + "/ca.crt"},
-              {"cert", CertsDir() + "/gateway-client.crt"},
-              {"key", CertsDir() + "/gateway-client.key"},
-              {"mapping", mapping},
-              {"connect_timeout_ms", 500},
-              {"timeout_ms", 800},
-              {"retries", 1},
-              {"backoff_ms", 50},
-              {"interval_seconds", 1},
-              {"max_backoff_seconds", 2}};
+  Json pin = Json::object();
+  // The example partner server's certificate is politie's (O=politie); the
+  // other partners' adapters here reach that same server, pinned by its
+  // fingerprint (an https-pull adapter takes only its partner's own server).
+  if (partner != "politie") {
+    pin["server_fingerprint"] = testing::CertFingerprint(CertsDir() + "/partner-server.crt");
+  }
+  Json entry = Json{{"partner", partner},
+                    {"kind", "https-pull"},
+                    {"url", url},
+                    {"ca", CertsDir() + "/ca.crt"},
+                    {"cert", CertsDir() + "/gateway-client.crt"},
+                    {"key", CertsDir() + "/gateway-client.key"},
+                    {"mapping", mapping},
+                    {"connect_timeout_ms", 500},
+                    {"timeout_ms", 800},
+                    {"retries", 1},
+                    {"backoff_ms", 50},
+                    {"interval_seconds", 1},
+                    {"max_backoff_seconds", 2}};
+  entry.merge_patch(pin);
+  return entry;
 }
 
 class AdaptersEndToEndTest : public ::testing::Test {

@@ -47,6 +47,9 @@ class FakeSink : public AnswerSink {
     } else if (fail_answers_ > 0) {
       --fail_answers_;
       return Status::Unavailable("audit_unavailable", "audit log cannot write");
+    } else if (conflict_answers_ > 0) {
+      --conflict_answers_;
+      return Status::Conflict("not_open", "request is not open");
     }
     auto it = std::find_if(open_.begin(), open_.end(),
                            [&](const OpenRequest& r) { return r.id == request_id; });
@@ -119,6 +122,12 @@ class FakeSink : public AnswerSink {
     succeed_first_ = after;
     fail_answers_ = count;
   }
+  // The next `count` answers are refused as no longer open (answered
+  // elsewhere between a file's validation and its import).
+  void ConflictAnswers(int count) {
+    std::lock_guard<std::mutex> l(mu_);
+    conflict_answers_ = count;
+  }
 
   std::set<std::string> suppliable_ = {
       "justitie.lopend_toezicht", "detentie.einddatum", "inkomen.uitkering",
@@ -137,6 +146,7 @@ class FakeSink : public AnswerSink {
  private:
   std::mutex mu_;
   std::vector<OpenRequest> open_;
+  int conflict_answers_ = 0;
   std::vector<AnswerCall> answers_;
   std::vector<FailureCall> failures_;
   std::vector<FailureCall> declines_;

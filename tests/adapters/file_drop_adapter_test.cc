@@ -4,8 +4,11 @@
 #include "adapters/file_drop_adapter.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "adapters/adapter_config.h"
 #include "tests/adapters/fake_sink.h"
@@ -268,6 +271,98 @@ TEST_F(FileDropAdapterTest, GarbageNeverCrashesAndIsRejected) {
   EXPECT_TRUE(sink_.answers().empty());
   EXPECT_EQ(ListDir(drop_ + "/rejected").size(), 6u);
   EXPECT_NE(ReadAll(drop_ + "/rejected/header.csv.error.txt").find("no rows"), std::string::npos);
+}
+
+// Issue 17 item 1: whoever can write the drop folder plants links where the
+// gateway writes its reports. The gateway must replace them, never write
+// through them (here onto a stand-in for a key file).
+TEST_F(FileDropAdapterTest, ReportsNeverWriteThroughLinksPlantedInTheFolder) {
+  auto a = Make({{"delimiter", ";"}});
+  ASSERT_NE(a, nullptr);
+  const std::string victim = tmp_.path() + "/audit.key";
+  WriteFile(victim, "SECRET\n");
+  fs::create_symlink(victim, drop_ + "/rejected/.bad.csv.error.txt.tmp");
+  fs::create_symlink(victim, drop_ + "/rejected/bad.csv.error.txt");
+  // A quoted header cell may hold line breaks: the report repeats it.
+  WriteFile(drop_ + "/bad.csv", "BSN;\"x\nssh-ed25519 AAAA attacker\n\"\n" + TestBsn(1) + ";1\n");
+  a->RunOnce(never_);
+  EXPECT_EQ(ReadAll(victim), "SECRET\n");
+  EXPECT_FALSE(fs::is_symlink(drop_ + "/rejected/bad.csv.error.txt"));
+  const std::string report = ReadAll(drop_ + "/rejected/bad.csv.error.txt");
+  EXPECT_NE(report.find("vhgate did not import bad.csv"), std::string::npos) << report;
+  std::istringstream lines(report);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_EQ(line.rfind("ssh-ed25519", 0), std::string::npos) << report;
+  }
+  struct stat st {};
+  ASSERT_EQ(::lstat((drop_ + "/rejected/bad.csv.error.txt").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+
+  // A valid file whose answer is refused at import (answered elsewhere
+  // between validation and import): done/late.csv.warnings.txt says so.
+  WriteFile(drop_ + "/late.csv", "BSN;Uitkering\n" + TestBsn(3) + ";ja\n");
+  fs::create_symlink(victim, drop_ + "/done/late.csv.warnings.txt");
+  fs::create_symlink(victim, drop_ + "/done/.late.csv.warnings.txt.tmp");
+  sink_.ConflictAnswers(1);
+  a->RunOnce(never_);
+  EXPECT_EQ(ReadAll(victim), "SECRET\n");
+  EXPECT_FALSE(fs::is_symlink(drop_ + "/done/late.csv.warnings.txt"));
+  EXPECT_NE(ReadAll(drop_ + "/done/late.csv.warnings.txt").find("was not answered"),
+            std::string::npos);
+}
+
+// Inputs are regular files read from a descriptor with a bound: a link (to a
+// key, to /dev/zero), a FIFO or a device named like an export is not read,
+// and the round does not hang on it.
+TEST_F(FileDropAdapterTest, LinksFifosAndDevicesAreNotRead) {
+  auto a = Make({{"delimiter", ";"}});
+  ASSERT_NE(a, nullptr);
+  const std::string outside = tmp_.path() + "/outside.csv";
+  WriteFile(outside, ValidCsv());
+  fs::create_symlink(outside, drop_ + "/link.csv");
+  fs::create_symlink("/dev/zero", drop_ + "/zero.csv");
+  ASSERT_EQ(::mkfifo((drop_ + "/fifo.csv").c_str(), 0600), 0);
+  const auto start = std::chrono::steady_clock::now();
+  a->RunOnce(never_);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_TRUE(sink_.answers().empty());
+  EXPECT_TRUE(fs::is_symlink(drop_ + "/link.csv"));  // left where it is
+  EXPECT_TRUE(ListDir(drop_ + "/rejected").empty());
+  EXPECT_TRUE(ListDir(drop_ + "/done").empty());
+}
+
+// done/ or rejected/ replaced by a link before the start: the gateway does
+// not start writing into wherever it points.
+TEST_F(FileDropAdapterTest, ADoneFolderThatIsALinkStopsTheStart) {
+  fs::create_directories(drop_);
+  fs::create_directories(tmp_.path() + "/elsewhere");
+  fs::create_symlink(tmp_.path() + "/elsewhere", drop_ + "/done");
+  auto cfg = ParseAdapterConfigs(Json::array({Entry()}), "gateway.json", "/");
+  ASSERT_TRUE(cfg.ok());
+  auto a = FileDropAdapter::Create((*cfg)[0], state_, sink_, metrics_);
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find(drop_ + "/done"), std::string::npos) << a.status().message();
+}
+
+// The folders the gateway creates are 0750, its ledger 0600 in a 0700 state
+// directory.
+TEST_F(FileDropAdapterTest, CreatedFoldersAndLedgerAreNotOpenToOthers) {
+  const mode_t old = ::umask(022);
+  auto a = Make({{"delimiter", ";"}});
+  ::umask(old);
+  ASSERT_NE(a, nullptr);
+  WriteFile(drop_ + "/x.csv", ValidCsv());
+  a->RunOnce(never_);
+  auto mode = [](const std::string& p) {
+    struct stat st {};
+    ::lstat(p.c_str(), &st);
+    return st.st_mode & 0777;
+  };
+  EXPECT_EQ(mode(drop_), 0750u);
+  EXPECT_EQ(mode(drop_ + "/done"), 0750u);
+  EXPECT_EQ(mode(drop_ + "/rejected"), 0750u);
+  EXPECT_EQ(mode(state_), 0700u);
+  EXPECT_EQ(mode(state_ + "/file-drop-gemeente-leiden.ledger"), 0600u);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "adapters/adapter_config.h"
@@ -315,13 +316,62 @@ TEST_F(HttpsPullAdapterTest, KeyThatDoesNotFitTheCertificateStopsTheStart) {
   EXPECT_NE(a.status().message().find("does not fit"), std::string::npos);
 }
 
+// Issue 17 item 6: the partner's own server, not any server the covenant CA
+// vouches for. The example partner server's certificate is politie's
+// (O=politie): an adapter for om that reaches it sends nothing and records
+// "tls"; with om's server pinned by fingerprint it is accepted.
+TEST_F(HttpsPullAdapterTest, AServerOfAnotherPartnerIsRefusedBeforeAnythingIsSent) {
+  PartnerProcess partner(PartnerArgs(PersonsFile(dir_)));
+  ASSERT_NE(partner.port(), 0);
+  auto a =
+      MakeAdapter(PullEntry(partner.url(), {{"partner", "om"}, {"retries", 0}}), sink_, metrics_);
+  ASSERT_NE(a, nullptr);
+  sink_.AddRequest(PullRequest("r-1", 1));
+  a->RunOnce(never_);
+  ASSERT_EQ(sink_.failures().size(), 1u);
+  EXPECT_EQ(sink_.failures()[0].reason, "tls");
+  EXPECT_TRUE(sink_.answers().empty());
+
+  const std::string fp = testing::CertFingerprint(CertsDir() + "/partner-server.crt");
+  ASSERT_EQ(fp.size(), 95u) << fp;
+  FakeSink pinned_sink;
+  AdapterMetrics pinned_metrics;
+  auto pinned =
+      MakeAdapter(PullEntry(partner.url(), {{"partner", "om"}, {"server_fingerprint", fp}}),
+                  pinned_sink, pinned_metrics);
+  ASSERT_NE(pinned, nullptr);
+  pinned_sink.AddRequest(PullRequest("r-1", 1));
+  pinned->RunOnce(never_);
+  EXPECT_TRUE(pinned_sink.failures().empty());
+  EXPECT_EQ(pinned_sink.answers().size(), 1u);
+
+  // A fingerprint of another certificate: refused, even for politie itself.
+  FakeSink other_sink;
+  AdapterMetrics other_metrics;
+  auto other = MakeAdapter(
+      PullEntry(partner.url(),
+                {{"server_fingerprint", testing::CertFingerprint(CertsDir() + "/server.crt")},
+                 {"retries", 0}}),
+      other_sink, other_metrics);
+  ASSERT_NE(other, nullptr);
+  other_sink.AddRequest(PullRequest("r-1", 1));
+  other->RunOnce(never_);
+  ASSERT_EQ(other_sink.failures().size(), 1u);
+  EXPECT_EQ(other_sink.failures()[0].reason, "tls");
+}
+
 TEST_F(HttpsPullAdapterTest, HangingPartnerDoesNotBlockAnother) {
   PartnerProcess slow(PartnerArgs(PersonsFile(dir_), {"--behaviour", "hang"}));
   PartnerProcess good(PartnerArgs(PersonsFile(dir_)));
   ASSERT_NE(slow.port(), 0);
   ASSERT_NE(good.port(), 0);
   Json slow_entry = PullEntry(slow.url(), {{"timeout_ms", 20000}, {"retries", 0}});
-  Json good_entry = PullEntry(good.url(), {{"partner", "reclassering"}});
+  // The example partner server is politie's: pinned by fingerprint for
+  // reclassering.
+  Json good_entry = PullEntry(
+      good.url(),
+      {{"partner", "reclassering"},
+       {"server_fingerprint", testing::CertFingerprint(CertsDir() + "/partner-server.crt")}});
   sink_.AddRequest(PullRequest("r-1", 1));
   sink_.AddRequest(PullRequest("r-2", 2));
   // Both adapters see both requests in this fake; the first answer wins.

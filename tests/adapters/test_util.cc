@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -118,6 +119,20 @@ PartnerProcess::~PartnerProcess() {
 
 std::string PartnerProcess::url() const {
   return "https://127.0.0.1:" + std::to_string(port_) + "/vhgate/answer";
+}
+
+std::string CertFingerprint(const std::string& pem_file) {
+  std::string out;
+  const std::string cmd = "openssl x509 -noout -fingerprint -sha256 -in '" + pem_file + "'";
+  if (std::FILE* p = ::popen(cmd.c_str(), "r")) {
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    ::pclose(p);
+  }
+  auto eq = out.find('=');
+  out = eq == std::string::npos ? "" : out.substr(eq + 1);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
 }
 
 int UnusedPort() {

@@ -51,4 +51,8 @@ class PartnerProcess {
 // A port that nothing listens on (bound, then closed).
 int UnusedPort();
 
+// The SHA-256 fingerprint of a PEM certificate as `openssl x509
+// -fingerprint -sha256` prints it ("AB:CD:..."); "" when openssl fails.
+std::string CertFingerprint(const std::string& pem_file);
+
 }  // namespace vh::adapters::testing

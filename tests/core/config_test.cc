@@ -1,6 +1,7 @@
 #include "core/config.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -77,6 +78,56 @@ TEST_F(ConfigTest, SchemaHintIsAccepted) {
   text.replace(text.find("\"listen\""), 0, "\"$schema\": \"gateway-config.schema.json\", ");
   auto c = LoadConfig(Write(text));
   EXPECT_TRUE(c.ok()) << c.status().ToString();
+}
+
+TEST_F(ConfigTest, LimitsForHandshakesAndConnectionsPerAddress) {
+  std::string text = kGood;
+  text.replace(
+      text.rfind('}'), 1,
+      ", \"limits\": {\"handshake_timeout_ms\": 1500, \"max_connections_per_address\": 8}}");
+  auto c = LoadConfig(Write(text));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->handshake_timeout_ms, 1500);
+  EXPECT_EQ(c->max_connections_per_address, 8);
+  text = kGood;
+  text.replace(text.rfind('}'), 1, ", \"limits\": {\"handshake_timeout_ms\": 5}}");
+  c = LoadConfig(Write(text));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("/limits/handshake_timeout_ms: expected an integer >= 100"),
+            std::string::npos)
+      << c.status().message();
+}
+
+// data_dir 0755 with 0644 files in it: the gateway's own.
+TEST_F(ConfigTest, SecureDataDirTakesOthersOffTheDirectoryAndItsFiles) {
+  const std::string data = (dir_ / "data").string();
+  std::filesystem::create_directories(data + "/adapters");
+  std::ofstream(data + "/audit.db") << "x";
+  std::ofstream(data + "/adapters/file-drop-x.ledger") << "x";
+  std::filesystem::create_symlink("/etc/hostname", data + "/link");
+  for (const std::string& p : {data, data + "/adapters"}) ::chmod(p.c_str(), 0755);
+  for (const std::string& p : {data + "/audit.db", data + "/adapters/file-drop-x.ledger"}) {
+    ::chmod(p.c_str(), 0644);
+  }
+  struct stat target {};
+  ::stat("/etc/hostname", &target);
+  ASSERT_TRUE(SecureDataDir(data).ok());
+  auto mode = [](const std::string& p) {
+    struct stat st {};
+    ::lstat(p.c_str(), &st);
+    return st.st_mode & 0777;
+  };
+  EXPECT_EQ(mode(data), 0700u);
+  EXPECT_EQ(mode(data + "/adapters"), 0700u);
+  EXPECT_EQ(mode(data + "/audit.db"), 0600u);
+  EXPECT_EQ(mode(data + "/adapters/file-drop-x.ledger"), 0600u);
+  struct stat after {};
+  ::stat("/etc/hostname", &after);
+  EXPECT_EQ(after.st_mode, target.st_mode) << "followed a link";
+  // Created when missing, 0700 whatever the umask.
+  const std::string fresh = (dir_ / "fresh" / "data").string();
+  ASSERT_TRUE(SecureDataDir(fresh).ok());
+  EXPECT_EQ(mode(fresh), 0700u);
 }
 
 }  // namespace

@@ -1,0 +1,343 @@
+// Issue 17 through the real `vhgate serve` process: strict framing, the
+// subject of a client certificate, refused handshakes in the log, one source
+// address against the others, TLS files reloaded, the data directory's
+// modes. (tests/faults/ holds the same findings at full scale.)
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/gateway_harness.h"
+#include "tests/support/test_ca.h"
+#include "tests/support/tls_client.h"
+
+namespace vh::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+// The log lines of `event`, parsed.
+std::vector<Json> Events(const GatewayHarness& gw, const std::string& event) {
+  std::vector<Json> out;
+  std::istringstream in(gw.Log());
+  for (std::string line; std::getline(in, line);) {
+    Json j = Json::parse(line, nullptr, false);
+    if (j.is_object() && j.value("event", "") == event) out.push_back(j);
+  }
+  return out;
+}
+
+bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return cond();
+}
+
+// A TCP connection that sends nothing, from `from` (a loopback address).
+int BareConnect(int port, const char* from = "127.0.0.1") {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in src{};
+  src.sin_family = AF_INET;
+  ::inet_pton(AF_INET, from, &src.sin_addr);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&src), sizeof src);
+  sockaddr_in dst{};
+  dst.sin_family = AF_INET;
+  dst.sin_port = htons(static_cast<uint16_t>(port));
+  ::inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// True when the server closed `fd` within `limit`.
+bool ClosedByServer(int fd, std::chrono::milliseconds limit) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(limit.count())) <= 0) return false;
+  char c;
+  return ::recv(fd, &c, 1, 0) <= 0;
+}
+
+int Mode(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 07777) : -1;
+}
+
+class HardeningTest : public ::testing::Test {
+ protected:
+  void Start(Json patch = Json::object()) {
+    HarnessOptions o;
+    o.config_patch = std::move(patch);
+    gw_ = std::make_unique<GatewayHarness>(o);
+    ASSERT_GT(gw_->port(), 0) << gw_->Log();
+  }
+  // One request's bytes on a fresh connection; the status of the answer (0:
+  // none).
+  int Raw(const std::string& bytes) {
+    auto c = TlsClient::Connect(gw_->port(), "politie.participant");
+    if (!c || !c->WriteRaw(bytes)) return 0;
+    return c->ReadResponse(3s).status;
+  }
+  std::unique_ptr<GatewayHarness> gw_;
+};
+
+// Issue 17 item 6: "Transfer-Encoding: xchunked" with a Content-Length was
+// read as a length-delimited body; anything but "chunked" alone is refused.
+TEST_F(HardeningTest, TransferEncodingIsChunkedAloneOrRefused) {
+  Start();
+  const std::string get = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n";
+  EXPECT_EQ(Raw(get + "Transfer-Encoding: xchunked\r\nContent-Length: 5\r\n\r\nhello"), 400);
+  EXPECT_EQ(Raw(get + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"), 400);
+  EXPECT_EQ(Raw(get + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+            400);
+  EXPECT_EQ(Raw(get + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n"), 400);
+  EXPECT_EQ(Raw("GET /v1/health HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400);
+  // Chunked alone, in any case, is fine.
+  EXPECT_EQ(Raw(get + "Transfer-Encoding: Chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), 200);
+}
+
+// 40 KB of chunked trailers (or of one chunk-size line) were taken whole.
+TEST_F(HardeningTest, ChunkedTrailersAndChunkLinesAreBounded) {
+  Start();
+  const std::string head =
+      "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string trailers;
+  while (trailers.size() < 40 * 1024) trailers += "X-Trailer: " + std::string(100, 'a') + "\r\n";
+  EXPECT_EQ(Raw(head + "3\r\nabc\r\n0\r\n" + trailers + "\r\n"), 400);
+  EXPECT_EQ(Raw(head + "3\r\nabc\r\n0\r\nX-T: " + std::string(9000, 'a') + "\r\n\r\n"), 400);
+  EXPECT_EQ(Raw(head + "3;" + std::string(10000, 'e') + "\r\nabc\r\n0\r\n\r\n"), 400);
+  EXPECT_EQ(Raw(head + "3\r\nabc\r\n0\r\nX-Small: 1\r\n\r\n"), 200);
+  EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+}
+
+// Issue 17 item 6: repeated O, OU, CN or serialNumber were accepted (the
+// first one won); refused at the handshake, counted, logged.
+TEST_F(HardeningTest, RepeatedSubjectAttributesAreRefusedAtTheHandshake) {
+  Start();
+  TestCa ca(gw_->dir() + "/pki");
+  const std::string oin = "/serialNumber=00000001003214345000";
+  ASSERT_TRUE(ca.Sign("two-o", "/O=politie/O=om/OU=participant/CN=Dubbel" + oin));
+  ASSERT_TRUE(ca.Sign("two-ou", "/O=politie/OU=participant/OU=admin/CN=Dubbel" + oin));
+  ASSERT_TRUE(ca.Sign("two-cn", "/O=politie/OU=participant/CN=A/CN=B" + oin));
+  ASSERT_TRUE(ca.Sign("two-oin", "/O=politie/OU=participant/CN=A" + oin + oin));
+  ASSERT_TRUE(ca.Sign("single", "/O=politie/OU=participant/CN=Enkel" + oin));
+  auto curl = [&](const std::string& name) {
+    std::string out, err;
+    RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
+                gw_->certs_dir() + "/ca.crt", "--cert", ca.Cert(name), "--key", ca.Key(name),
+                "https://localhost:" + std::to_string(gw_->port()) + "/v1/health"},
+               &out, &err);
+    return out;
+  };
+  for (const char* name : {"two-o", "two-ou", "two-cn", "two-oin"}) {
+    EXPECT_EQ(curl(name), "000") << name;
+  }
+  EXPECT_EQ(curl("single"), "200");
+  EXPECT_EQ(
+      MetricValue(gw_->Metrics(), "vhgate_handshake_failures_total{reason=\"ambiguous_subject\"}"),
+      4);
+  auto lines = Events(*gw_, "handshake_refused");
+  ASSERT_GE(lines.size(), 1u) << gw_->Log();
+  EXPECT_EQ(lines[0]["reason"], "ambiguous_subject");
+  EXPECT_NE(lines[0]["subject"].get<std::string>().find("O=om"), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[0]["fingerprint"].get<std::string>().size(), 64u);
+  EXPECT_EQ(lines[0]["remote"].get<std::string>().rfind("127.0.0.1:", 0), 0u);
+}
+
+// Issue 17 item 6: refused handshakes were only counted; the operator now
+// reads why, from where and for which certificate, and a subject's
+// bidirectional override cannot reorder the line (core/log).
+TEST_F(HardeningTest, ARefusedHandshakeIsOneLogLineWithItsSubjectEscaped) {
+  Start();
+  TestCa ca(gw_->dir() + "/pki");
+  // A wrong OIN (the covenant gives politie 00000001003214345000) and a CN
+  // with a right-to-left override.
+  ASSERT_TRUE(ca.Sign("rtl",
+                      "/O=politie/OU=participant/CN=Evil\u202Eexe.gnp/"
+                      "serialNumber=00000001999999999000"));
+  std::string out, err;
+  RunCommand(
+      {"curl", "-s", "--cacert", gw_->certs_dir() + "/ca.crt", "--cert", ca.Cert("rtl"), "--key",
+       ca.Key("rtl"), "https://localhost:" + std::to_string(gw_->port()) + "/v1/health"},
+      &out, &err);
+  EXPECT_EQ(gw_->Get("", "/v1/health").status, 0);  // no certificate
+  ASSERT_TRUE(WaitFor([&] { return Events(*gw_, "handshake_refused").size() >= 2; }, 3s));
+  const std::string log = gw_->Log();
+  EXPECT_EQ(log.find("\u202E"), std::string::npos) << "raw override in the log";
+  EXPECT_NE(log.find("Evil\\u202eexe.gnp"), std::string::npos) << log;
+  auto lines = Events(*gw_, "handshake_refused");
+  EXPECT_EQ(lines[0]["reason"], "oin_mismatch");
+  // Parsed back, the subject is the certificate's own.
+  EXPECT_NE(lines[0]["subject"].get<std::string>().find("CN=Evil\u202Eexe.gnp"), std::string::npos)
+      << lines[0];
+  EXPECT_EQ(lines[0]["fingerprint"].get<std::string>().size(), 64u);
+  EXPECT_EQ(lines[1]["reason"], "no_certificate");
+  EXPECT_FALSE(lines[1].contains("fingerprint"));
+}
+
+// Issue 17 item 3: bare TCP connections filled the connection cap for the
+// handshake's 10 s. Now one address holds at most its share, for at most
+// the (short) handshake timeout; another address is served meanwhile.
+TEST_F(HardeningTest, OneAddressCannotTakeEveryConnection) {
+  Start({{"limits",
+          {{"max_connections", 20},
+           {"max_connections_per_address", 4},
+           {"handshake_timeout_ms", 800}}}});
+  std::vector<int> flood;
+  for (int i = 0; i < 30; ++i) flood.push_back(BareConnect(gw_->port()));
+  int closed_at_once = 0;
+  for (int fd : flood) closed_at_once += ClosedByServer(fd, 100ms) ? 1 : 0;
+  EXPECT_EQ(closed_at_once, 26);
+  auto other = gw_->Call("om.participant", "GET", "/v1/health", "", {"--interface", "127.0.0.2"});
+  EXPECT_EQ(other.status, 200) << other.body;
+  // The four it holds go after the handshake timeout.
+  int held_closed = 0;
+  for (int fd : flood) held_closed += ClosedByServer(fd, 2s) ? 1 : 0;
+  EXPECT_EQ(held_closed, 30);
+  for (int fd : flood) ::close(fd);
+  EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+  const std::string m = gw_->Metrics();
+  EXPECT_EQ(MetricValue(m, "vhgate_rejected_connections_total"), 26) << m;
+  EXPECT_EQ(MetricValue(m, "vhgate_handshake_failures_total{reason=\"timeout\"}"), 4) << m;
+  auto refused = Events(*gw_, "connection_refused");
+  ASSERT_FALSE(refused.empty());
+  EXPECT_EQ(refused[0]["reason"], "max_connections_per_address");
+}
+
+// Issue 17 item 6: the CRL was read once at start. A new one is taken on
+// SIGHUP and when the file changes, from the next handshake on; a bad one
+// keeps the one in force and says why.
+TEST_F(HardeningTest, TheCrlIsReloadedOnSighupAndWhenItChanges) {
+  Start();
+  TestCa ca(gw_->dir() + "/pki");
+  const std::string crl = gw_->dir() + "/crl.pem";
+  ASSERT_TRUE(ca.WriteCrl(crl));
+  gw_->Stop();
+  gw_->WriteConfig({{"tls", {{"crl", crl}}}});
+  ASSERT_TRUE(gw_->Start());
+  const std::string oin = "/serialNumber=00000001003214345000";
+  ASSERT_TRUE(ca.Sign("a", "/O=politie/OU=participant/CN=A" + oin));
+  ASSERT_TRUE(ca.Sign("b", "/O=politie/OU=participant/CN=B" + oin));
+  auto status = [&](const std::string& name) {
+    std::string out, err;
+    RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
+                gw_->certs_dir() + "/ca.crt", "--cert", ca.Cert(name), "--key", ca.Key(name),
+                "https://localhost:" + std::to_string(gw_->port()) + "/v1/health"},
+               &out, &err);
+    return out;
+  };
+  ASSERT_EQ(status("a"), "200");
+  ASSERT_EQ(status("b"), "200");
+  const int64_t next_update =
+      MetricValue(gw_->Metrics(), "vhgate_crl_next_update_timestamp_seconds");
+  EXPECT_GT(next_update, 0);
+
+  // Changed on disk: picked up by the poll (every 2 s).
+  std::this_thread::sleep_for(1100ms);  // a new modification time
+  ASSERT_TRUE(ca.Revoke("a"));
+  ASSERT_TRUE(ca.WriteCrl(crl));
+  EXPECT_TRUE(WaitFor([&] { return status("a") == "000"; }, 5s));
+  EXPECT_EQ(status("b"), "200");
+  EXPECT_GE(MetricValue(gw_->Metrics(), "vhgate_handshake_failures_total{reason=\"revoked\"}"), 1);
+
+  // SIGHUP: at once.
+  ASSERT_TRUE(ca.Revoke("b"));
+  ASSERT_TRUE(ca.WriteCrl(crl));
+  gw_->Signal(SIGHUP);
+  EXPECT_TRUE(WaitFor([&] { return status("b") == "000"; }, 1500ms));
+
+  // A CRL that does not load, and one already past its nextUpdate: the one
+  // in force stays, the log says why.
+  { std::ofstream(crl + ".new") << "not a CRL"; }
+  fs::rename(crl + ".new", crl);
+  gw_->Signal(SIGHUP);
+  ASSERT_TRUE(ca.WriteCrl(gw_->dir() + "/old-crl.pem",
+                          "-crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z"));
+  ASSERT_TRUE(WaitFor([&] { return Events(*gw_, "tls_reload_failed").size() >= 1; }, 3s));
+  fs::copy_file(gw_->dir() + "/old-crl.pem", crl, fs::copy_options::overwrite_existing);
+  gw_->Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return Events(*gw_, "tls_reload_failed").size() >= 2; }, 3s));
+  auto failed = Events(*gw_, "tls_reload_failed");
+  EXPECT_NE(failed.back()["reason"].get<std::string>().find("nextUpdate"), std::string::npos)
+      << failed.back();
+  EXPECT_EQ(status("b"), "000");
+  EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+}
+
+// The server certificate too, with its expiry as a metric and a warning
+// from seven days before.
+TEST_F(HardeningTest, TheServerCertificateIsReloadedAndItsExpiryWatched) {
+  Start();
+  TestCa ca(gw_->dir() + "/pki");
+  const std::string cert = gw_->dir() + "/server.crt", key = gw_->dir() + "/server.key";
+  fs::copy_file(gw_->certs_dir() + "/server.crt", cert);
+  fs::copy_file(gw_->certs_dir() + "/server.key", key);
+  gw_->Stop();
+  gw_->WriteConfig({{"tls", {{"cert", cert}, {"key", key}}}});
+  ASSERT_TRUE(gw_->Start());
+  const int64_t before =
+      MetricValue(gw_->Metrics(), "vhgate_server_certificate_expiry_timestamp_seconds");
+  EXPECT_GT(before, 0);
+  // A certificate that expires in three days.
+  const auto soon = std::chrono::system_clock::now() + std::chrono::hours(72);
+  const std::time_t t = std::chrono::system_clock::to_time_t(soon);
+  char end[32];
+  std::strftime(end, sizeof end, "%Y%m%d%H%M%SZ", std::gmtime(&t));
+  ASSERT_TRUE(ca.Sign("server2", "/C=NL/O=veiligheidshuis-hm/OU=gateway/CN=localhost", "server",
+                      std::string("-enddate ") + end));
+  fs::copy_file(ca.Key("server2"), key, fs::copy_options::overwrite_existing);
+  fs::copy_file(ca.Cert("server2"), cert, fs::copy_options::overwrite_existing);
+  gw_->Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return MetricValue(gw_->Metrics(), "vhgate_server_certificate_expiry_timestamp_seconds") ==
+               static_cast<int64_t>(t);
+      },
+      3s));
+  EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+  EXPECT_FALSE(Events(*gw_, "server_certificate_expiring").empty()) << gw_->Log();
+  // A key that does not fit: the pair in force stays.
+  fs::copy_file(gw_->certs_dir() + "/politie.participant.key", key,
+                fs::copy_options::overwrite_existing);
+  gw_->Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return !Events(*gw_, "tls_reload_failed").empty(); }, 3s));
+  EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+}
+
+// Issue 17 item 6: data files were 0644 and data_dir 0755.
+TEST_F(HardeningTest, DataFilesAndDirectoriesAreTheGatewaysAlone) {
+  HarnessOptions o;
+  o.start = false;
+  GatewayHarness gw(o);
+  const std::string data = gw.dir() + "/data";
+  fs::create_directories(data);
+  ::chmod(data.c_str(), 0755);
+  ASSERT_TRUE(gw.Start()) << gw.Log();
+  ASSERT_EQ(gw.Get("politie.participant", "/v1/health").status, 200);
+  EXPECT_EQ(Mode(data), 0700);
+  for (const auto& e : fs::recursive_directory_iterator(data)) {
+    const int mode = Mode(e.path().string());
+    EXPECT_EQ(mode & 077, 0) << e.path() << " " << std::oct << mode;
+  }
+  EXPECT_EQ(Mode(data + "/audit.db"), 0600);
+  EXPECT_FALSE(Events(gw, "data_permissions_tightened").empty());
+}
+
+}  // namespace
+}  // namespace vh::testing
