@@ -483,8 +483,9 @@ Result<RetentionExtension> Meetings::Extend(const audit::Actor& caller, std::str
   const policy::Overlegvorm* o = c.FindOverlegvorm(m->overlegvorm);
   audit::Event e = EventRecorder::Base(audit::kRetentionExtended, caller, c, o, meeting_id);
   e.detail = Json{{"until", until}, {"previous_until", current}, {"reason", command.reason}};
-  VH_RETURN_IF_ERROR(ctx_.cases.ExtendRetention(
-      meeting_id, until, command.reason, [&] { return ctx_.events.AppendAll({std::move(e)}); }));
+  VH_RETURN_IF_ERROR(ctx_.cases.ExtendRetention(meeting_id, until, {.text = command.reason}, [&] {
+    return ctx_.events.AppendAll({std::move(e)});
+  }));
   return RetentionExtension{std::string(meeting_id), StoredTime(m->retention_until),
                             StoredTime(until)};
 }

@@ -332,9 +332,9 @@ Result<DeclinedRequest> Requests::Decline(const audit::Actor& caller, std::strin
   e.supplier = caller.partner;
   e.recipient = c.house();
   e.detail = Json{{"request", req.id}, {"reason", command.reason}};
-  VH_RETURN_IF_ERROR(
-      ctx_.cases.SetRequestStatus(request_id, store::kRequestDeclined, command.reason, ctx_.Now(),
-                                  [&] { return ctx_.events.AppendAll({std::move(e)}); }));
+  VH_RETURN_IF_ERROR(ctx_.cases.SetRequestStatus(
+      request_id, store::kRequestDeclined, {.text = command.reason}, ctx_.Now(),
+      [&] { return ctx_.events.AppendAll({std::move(e)}); }));
   return DeclinedRequest{req.id};
 }
 
@@ -393,7 +393,8 @@ Status Requests::RecordFailure(const audit::Actor& system, std::string_view requ
   e.outcome = "error";
   const std::string short_reason(reason.substr(0, 200));
   e.detail = Json{{"request", req->id}, {"reason", short_reason}};
-  return ctx_.cases.SetRequestStatus(request_id, store::kRequestFailed, short_reason, ctx_.Now(),
+  return ctx_.cases.SetRequestStatus(request_id, store::kRequestFailed, {.text = short_reason},
+                                     ctx_.Now(),
                                      [&] { return ctx_.events.AppendAll({std::move(e)}); });
 }
 
