@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <optional>
@@ -243,6 +244,29 @@ Result<AccessReport> AuditService::Report(const Requester& who, const ReportCont
   VH_RETURN_IF_ERROR(Record(who, covenant, f.subject, std::move(detail)));
   if (parsed->html) report.html = RenderAccessReportHtml(report.json);
   return report;
+}
+
+Result<std::string> AuditService::TextMac(const Requester& who, const ReportContext& covenant,
+                                          std::string_view purpose, std::string_view scope,
+                                          std::string_view text) const {
+  if (purpose != kReasonMac && purpose != kFieldNameMac) {
+    return BadQuery(NameOf(who.style, "purpose") + " must be " + std::string(kReasonMac) + " or " +
+                    std::string(kFieldNameMac));
+  }
+  // A request or meeting id: what the event names, never free text.
+  const bool id_like =
+      !scope.empty() && scope.size() <= 128 && std::all_of(scope.begin(), scope.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      });
+  if (!id_like) {
+    return BadQuery(NameOf(who.style, "id") + " must be the request or meeting id of the event");
+  }
+  VH_RETURN_IF_ERROR(Record(who, covenant, "",
+                            {{"text_mac", true},
+                             {"purpose", std::string(purpose)},
+                             {"id", std::string(scope)},
+                             {"scope", ScopeOf(who.actor, covenant)}}));
+  return log_.pseudonymizer().TextMac(purpose, scope, text);
 }
 
 Result<std::string> AuditService::SubjectOfRef(const std::string& meeting,

@@ -145,6 +145,17 @@ class AuditService {
   // Records a verification made elsewhere (AuditVerifier, audit/verifier.h).
   Status RecordVerification(const Requester& who, const ReportContext& covenant,
                             const VerifyReport& report) const;
+  // The keyed MAC (Pseudonymizer::TextMac) of a text the requester holds,
+  // to compare with an event's `reason_mac` or `unknown_field_macs`: the log
+  // never holds the text, so this is how an officer proves that a reason
+  // (or a field name) is the one given. `purpose` is kReasonMac or
+  // kFieldNameMac, `scope` the request or meeting id the event names
+  // (parameter "id"); else 400 "bad_query" naming the parameter. Recorded
+  // as an audit_query event (detail text_mac, purpose, id; never the text)
+  // before the MAC is returned.
+  Result<std::string> TextMac(const Requester& who, const ReportContext& covenant,
+                              std::string_view purpose, std::string_view scope,
+                              std::string_view text) const;
 
  private:
   Status Record(const Requester& who, const ReportContext& covenant, std::string subject,

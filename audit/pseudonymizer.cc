@@ -21,7 +21,8 @@ crypto::SecretBytes SubKey(const crypto::SecretBytes& master, std::string_view p
 
 Pseudonymizer::Pseudonymizer(const crypto::SecretBytes& pseudonym_key)
     : subject_key_(SubKey(pseudonym_key, "subject-pseudonym")),
-      mac_key_(SubKey(pseudonym_key, "value-mac")) {}
+      mac_key_(SubKey(pseudonym_key, "value-mac")),
+      text_key_(SubKey(pseudonym_key, "text-mac")) {}
 
 std::string Pseudonymizer::SubjectPseudonym(std::string_view bsn_or_ref) const {
   // A BSN written with spaces, dots or dashes is the same BSN.
@@ -59,6 +60,20 @@ std::string Pseudonymizer::ValueMacOfText(std::string_view field,
   msg.push_back('\0');
   msg.append(json_text);
   crypto::Hash h = crypto::KeyedDigest(mac_key_, "value", msg);
+  sodium_memzero(msg.data(), msg.size());
+  return crypto::ToHex(h.data(), h.size());
+}
+
+std::string Pseudonymizer::TextMac(std::string_view purpose, std::string_view scope,
+                                   std::string_view text) const {
+  // Ids hold no NUL, so the message names one (scope, text) pair; the purpose
+  // is the digest's domain.
+  std::string msg;
+  msg.reserve(scope.size() + 1 + text.size());
+  msg.append(scope);
+  msg.push_back('\0');
+  msg.append(text);
+  crypto::Hash h = crypto::KeyedDigest(text_key_, purpose, msg);
   sodium_memzero(msg.data(), msg.size());
   return crypto::ToHex(h.data(), h.size());
 }

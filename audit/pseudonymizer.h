@@ -4,9 +4,10 @@
 // itself reveals neither, while a privacy officer holding pseudonym.key can
 // prove which person and which value an event concerns.
 //
-// Both are keyed BLAKE2b (crypto::KeyedDigest) under a sub-key derived from
+// All are keyed BLAKE2b (crypto::KeyedDigest) under a sub-key derived from
 // the pseudonymisation key (keys_dir/pseudonym.key): one sub-key for subject
-// pseudonyms, one for value MACs, so that the two can never be confused.
+// pseudonyms, one for value MACs, one for text MACs, so that they can never
+// be confused.
 // Changing the derivation or the inputs changes every pseudonym and breaks
 // the subject queries of existing logs: do not.
 //
@@ -45,10 +46,26 @@ class Pseudonymizer {
   // The same MAC from the value's canonical JSON text (what DumpJson gives),
   // for callers that already hold it.
   std::string ValueMacOfText(std::string_view field, std::string_view json_text) const;
+  // Keyed MAC of free text that must not enter the log (a decline or
+  // retention reason, a field name the covenant does not know), bound to its
+  // `purpose` (kReasonMac, kFieldNameMac) and to `scope`, the id of what it
+  // was given for (a request, a meeting), so that equal texts in two events
+  // do not link them; 64 hex. Over the text's bytes exactly as given. A
+  // privacy officer holding the text recomputes it to prove that it is the
+  // text given (`vhgate audit text-mac`).
+  std::string TextMac(std::string_view purpose, std::string_view scope,
+                      std::string_view text) const;
 
  private:
   crypto::SecretBytes subject_key_;
   crypto::SecretBytes mac_key_;
+  crypto::SecretBytes text_key_;
 };
+
+// The purposes of TextMac: a reason given in words (a decline, a retention
+// extension, a supplier failure that is not a code); the name of a field an
+// answer held that the covenant does not know.
+inline constexpr std::string_view kReasonMac = "reason";
+inline constexpr std::string_view kFieldNameMac = "field_name";
 
 }  // namespace vh::audit

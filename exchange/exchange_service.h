@@ -126,7 +126,9 @@ class ExchangeService {
   // POST /v1/meetings/{id}/close.
   Result<ClosedMeeting> Close(const audit::Actor& caller, std::string_view meeting_id,
                               const CloseMeeting& command);
-  // POST /v1/meetings/{id}/retention (closed meetings only).
+  // POST /v1/meetings/{id}/retention (closed meetings only). The reason is
+  // sealed with the meeting (GET shows it to coordinators); the event
+  // carries its code (kRetentionCodes) and MAC.
   Result<RetentionExtension> ExtendRetention(const audit::Actor& caller,
                                              std::string_view meeting_id,
                                              const exchange::ExtendRetention& command);
@@ -142,12 +144,16 @@ class ExchangeService {
   // value of the wrong type: 422 naming /fields/<id>.
   Result<AnswerReceipt> Answer(const audit::Actor& caller, std::string_view request_id,
                                const AnswerRequest& command);
-  // POST /v1/requests/{id}/decline.
+  // POST /v1/requests/{id}/decline. The reason is sealed with the meeting
+  // (the coordinator's board shows it); the request_declined event carries
+  // its code (kDeclineCodes; none given: "anders"; another: 422
+  // "invalid_code") and its MAC, never the text (exchange/types.h).
   Result<DeclinedRequest> Decline(const audit::Actor& caller, std::string_view request_id,
                                   const DeclineRequest& command);
   // An adapter could not get an answer from its partner system: the request
   // gets status "failed" (still answerable) and a "supplier_failed" event.
-  // `reason` is a short technical text without personal data.
+  // `reason` is a failure code (kFailureCodes); any other text is recorded
+  // as "anders" with its MAC and sealed with the meeting like a decline's.
   Status RecordSupplierFailure(const audit::Actor& system, std::string_view request_id,
                                std::string_view reason);
 

@@ -372,7 +372,10 @@ Meeting Meetings::View(const Snapshot& s, const policy::Covenant& c, std::string
     out.retention_until = StoredTime(m.retention_until);
     if (!m.extended_until.empty()) {
       out.extended_until = StoredTime(m.extended_until);
-      if (coordinator) out.extension_reason = m.extension_reason;
+      if (coordinator) {
+        out.extension_reason = m.extension_reason;
+        if (!m.extension_code.empty()) out.extension_code = m.extension_code;
+      }
     }
   }
   if (coordinator) {
@@ -474,6 +477,13 @@ Result<RetentionExtension> Meetings::Extend(const audit::Actor& caller, std::str
                          "retention can be extended for closed meetings only"));
   }
   if (command.reason.empty()) return Invalid("empty", "/reason", "a reason is required");
+  if (command.reason.size() > kMaxReasonBytes) {
+    return Invalid("too_long", "/reason", "longer than allowed");
+  }
+  const std::string code = command.code.value_or(std::string(kOtherReason));
+  if (!IsReasonCode(kRetentionCodes, code)) {
+    return Invalid("invalid_code", "/code", "one of " + ReasonCodeList(kRetentionCodes));
+  }
   std::string current = m->retention_until;
   if (m->extended_until > current) current = m->extended_until;
   const std::string until = FormatUtc(command.until);
@@ -482,9 +492,16 @@ Result<RetentionExtension> Meetings::Extend(const audit::Actor& caller, std::str
   }
   const policy::Overlegvorm* o = c.FindOverlegvorm(m->overlegvorm);
   audit::Event e = EventRecorder::Base(audit::kRetentionExtended, caller, c, o, meeting_id);
-  e.detail = Json{{"until", until}, {"previous_until", current}, {"reason", command.reason}};
-  VH_RETURN_IF_ERROR(ctx_.cases.ExtendRetention(
-      meeting_id, until, command.reason, [&] { return ctx_.events.AppendAll({std::move(e)}); }));
+  // The reason's text is sealed with the meeting; the log keeps its code and
+  // MAC (exchange/types.h "reasons").
+  e.detail = Json{{"until", until},
+                  {"previous_until", current},
+                  {"code", code},
+                  {"reason_mac", ctx_.events.pseudonymizer().TextMac(audit::kReasonMac, meeting_id,
+                                                                     command.reason)}};
+  VH_RETURN_IF_ERROR(ctx_.cases.ExtendRetention(meeting_id, until, {code, command.reason}, [&] {
+    return ctx_.events.AppendAll({std::move(e)});
+  }));
   return RetentionExtension{std::string(meeting_id), StoredTime(m->retention_until),
                             StoredTime(until)};
 }

@@ -8,7 +8,8 @@
 // audited.
 //
 // Audit events: meeting_created, phase_changed, meeting_closed (one for the
-// meeting, one per decided subject), retention_extended, access_refused.
+// meeting, one per decided subject), retention_extended (the reason's code
+// and MAC; its text is sealed in the store), access_refused.
 // Each is appended inside the store's transaction (before_commit), so a
 // change the log cannot record is rolled back (503).
 // Errors and thread-safety: as ExchangeService (exchange_service.h).

@@ -66,6 +66,21 @@ Result<OwnRequest> LoadOwnRequest(Context& ctx, const audit::Actor& caller,
   return out;
 }
 
+// The keyed MACs (purpose "field_name", scope the request) of the names in
+// `fields` that the covenant does not know, sorted: what the field_withheld
+// event keeps of them. Over each name as sent (the receipt caps it).
+Json UnknownFieldMacs(const policy::Covenant& c, const audit::Pseudonymizer& p,
+                      std::string_view request_id, const FieldValues& fields) {
+  std::vector<std::string> macs;
+  for (const auto& [name, value] : fields) {
+    if (!c.FindField(name)) macs.push_back(p.TextMac(audit::kFieldNameMac, request_id, name));
+  }
+  std::sort(macs.begin(), macs.end());
+  Json out = Json::array();
+  for (auto& m : macs) out.push_back(std::move(m));
+  return out;
+}
+
 bool Matches(RequestFilter filter, RequestState state) {
   if (!filter) return true;
   if (*filter == RequestState::kOpen) {
@@ -280,15 +295,23 @@ Result<AnswerReceipt> Requests::Answer(const audit::Actor& caller, std::string_v
   }
   for (const auto& wh : intake->withheld) {
     receipt.withheld.push_back({wh.field, wh.reason});
+    // A name the covenant does not know is the caller's free text: it goes
+    // back in the receipt, not into the log (below: a count and MACs).
+    if (wh.reason == "not_in_covenant") continue;
     w.fields.push_back({wh.field, "withheld", "", "", wh.reason, ""});
   }
   receipt.replaced = req.answers > 0 || req.status == store::kRequestDeclined;
   e.detail = Json{{"request", req.id}, {"replaces", receipt.replaced}};
   if (receipt.replaced) e.detail["previous_status"] = req.status;
   w.detail = Json{{"request", req.id}};
+  if (Json unknown = UnknownFieldMacs(c, ctx_.events.pseudonymizer(), req.id, command.fields);
+      !unknown.empty()) {
+    w.detail["unknown_fields"] = unknown.size();
+    w.detail["unknown_field_macs"] = std::move(unknown);
+  }
   std::vector<audit::Event> events;
   events.push_back(std::move(e));
-  if (!w.fields.empty()) events.push_back(std::move(w));
+  if (!w.fields.empty() || w.detail.contains("unknown_fields")) events.push_back(std::move(w));
   VH_RETURN_IF_ERROR(ctx_.cases.StoreAnswer(
       request_id, accepted, now, [&] { return ctx_.events.AppendAll(std::move(events)); }));
   LogInfo("answer_received", {{"request", req.id},
@@ -320,6 +343,10 @@ Result<DeclinedRequest> Requests::Decline(const audit::Actor& caller, std::strin
     return Invalid("too_long", "/reason", "longer than allowed");
   }
   if (command.reason.empty()) return Invalid("empty", "/reason", "a reason is required");
+  const std::string code = command.code.value_or(std::string(kOtherReason));
+  if (!IsReasonCode(kDeclineCodes, code)) {
+    return Invalid("invalid_code", "/code", "one of " + ReasonCodeList(kDeclineCodes));
+  }
   if (req.status == store::kRequestAnswered) {
     return conflict("already_answered", "the request has been answered");
   }
@@ -331,10 +358,15 @@ Result<DeclinedRequest> Requests::Decline(const audit::Actor& caller, std::strin
   e.subject = own->pseudonym;
   e.supplier = caller.partner;
   e.recipient = c.house();
-  e.detail = Json{{"request", req.id}, {"reason", command.reason}};
-  VH_RETURN_IF_ERROR(
-      ctx_.cases.SetRequestStatus(request_id, store::kRequestDeclined, command.reason, ctx_.Now(),
-                                  [&] { return ctx_.events.AppendAll({std::move(e)}); }));
+  // The reason's text is sealed with the meeting; the log keeps its code and
+  // MAC (exchange/types.h "reasons").
+  e.detail = Json{{"request", req.id},
+                  {"code", code},
+                  {"reason_mac",
+                   ctx_.events.pseudonymizer().TextMac(audit::kReasonMac, req.id, command.reason)}};
+  VH_RETURN_IF_ERROR(ctx_.cases.SetRequestStatus(
+      request_id, store::kRequestDeclined, {code, command.reason}, ctx_.Now(),
+      [&] { return ctx_.events.AppendAll({std::move(e)}); }));
   return DeclinedRequest{req.id};
 }
 
@@ -359,8 +391,20 @@ Result<std::vector<BoardRequest>> Requests::Board(const audit::Actor& caller,
   for (const store::RequestRecord& r : *reqs) {
     const store::SubjectRecord* sub = s.Subject(r.subject);
     if (!sub) continue;
-    out.push_back({r.id, r.supplier, sub->ref, EffectiveState(r, now), StoredTime(r.deadline),
-                   OptionalStoredTime(r.answered_at)});
+    BoardRequest row{r.id,
+                     r.supplier,
+                     sub->ref,
+                     EffectiveState(r, now),
+                     StoredTime(r.deadline),
+                     OptionalStoredTime(r.answered_at),
+                     std::nullopt,
+                     std::nullopt};
+    // A decline's or failure's reason, from the store while the meeting lives.
+    if (r.status == store::kRequestDeclined || r.status == store::kRequestFailed) {
+      if (!r.note_code.empty()) row.reason_code = r.note_code;
+      if (!r.note.empty()) row.reason = r.note;
+    }
+    out.push_back(std::move(row));
   }
   return out;
 }
@@ -391,9 +435,17 @@ Status Requests::RecordFailure(const audit::Actor& system, std::string_view requ
   e.supplier = req->supplier;
   e.recipient = c.house();
   e.outcome = "error";
-  const std::string short_reason(reason.substr(0, 200));
-  e.detail = Json{{"request", req->id}, {"reason", short_reason}};
-  return ctx_.cases.SetRequestStatus(request_id, store::kRequestFailed, short_reason, ctx_.Now(),
+  // A failure is told by a code (kFailureCodes). Anything else may hold the
+  // partner's output: it is recorded as kOtherReason with its MAC, and its
+  // text is sealed with the meeting like a decline's.
+  const bool is_code = IsReasonCode(kFailureCodes, reason);
+  const std::string code(is_code ? reason : kOtherReason);
+  const std::string text(is_code ? std::string_view() : reason.substr(0, kMaxReasonBytes));
+  e.detail = Json{{"request", req->id}, {"reason", code}};
+  if (!is_code) {
+    e.detail["reason_mac"] = ctx_.events.pseudonymizer().TextMac(audit::kReasonMac, req->id, text);
+  }
+  return ctx_.cases.SetRequestStatus(request_id, store::kRequestFailed, {code, text}, ctx_.Now(),
                                      [&] { return ctx_.events.AppendAll({std::move(e)}); });
 }
 

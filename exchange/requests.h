@@ -10,7 +10,9 @@
 // list, and may not answer, a request of a circle its certificate is not in.
 //
 // Audit events: request_sent (one per request), answer_received (+
-// field_withheld), request_declined, supplier_failed, access_refused (every
+// field_withheld: unknown field names only as a count and MACs),
+// request_declined and supplier_failed (a reason's code and MAC; its text is
+// sealed in the store, exchange/types.h), access_refused (every
 // refusal: a wrong role, another partner's request, outside the circle, a
 // closed meeting...). Appended inside the store's transaction, so what the
 // log cannot record is rolled back (503).

@@ -18,6 +18,8 @@
 // Header only (the adapters use it without linking the exchange).
 // Every type compares by value (==). Thread-safety: plain values.
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -41,6 +43,53 @@ inline constexpr std::size_t kMaxDecisionBytes = 64;       // an outcome's decis
 inline constexpr std::size_t kMaxMunicipalityBytes = 128;  // a subject's municipality
 inline constexpr std::size_t kMaxCnBytes = 64;             // a staff member's certificate CN
 inline constexpr std::size_t kMaxStaff = 100;              // CNs a meeting may name
+inline constexpr std::size_t kMaxReasonCodeBytes = 64;     // a reason's code
+
+// --- reasons: free text and its code (issue 17, finding 5) ---------------------
+//
+// A reason a caller writes (why a supplier declines, why a coordinator keeps a
+// meeting longer) is free text and may name a person. It is sealed in the case
+// store with the meeting, under the meeting's data key, and shredded with it;
+// the audit event carries only its code (one of the short lists below) and a
+// keyed MAC of the text (audit::Pseudonymizer::TextMac, purpose "reason"), so
+// that a privacy officer holding the text can prove it was the one given
+// while the log itself never holds it. A caller may send a code; without one
+// it is kOtherReason. An unknown code is 422 "invalid_code" naming /code.
+
+inline constexpr std::string_view kOtherReason = "anders";
+// Why a supplier declines a request: the person is not known to it; it has no
+// legal ground to share; professional secrecy (e.g. a doctor's) forbids it;
+// it cannot answer in time; anything else.
+inline constexpr std::array<std::string_view, 5> kDeclineCodes = {
+    "onbekend", "geen_grondslag", "beroepsgeheim", "niet_tijdig", kOtherReason};
+// Why a coordinator keeps a closed meeting longer: an objection or appeal
+// (bezwaar en beroep); legal proceedings; a request of the person concerned
+// (AVG rights); a complaint or incident being investigated; anything else.
+inline constexpr std::array<std::string_view, 5> kRetentionCodes = {
+    "bezwaar", "rechtszaak", "verzoek_betrokkene", "incident", kOtherReason};
+// Why an adapter could not get an answer from its partner system
+// (ExchangeService::RecordSupplierFailure): the reason codes of the adapters
+// (adapters/https_client.h, adapters/https_pull_adapter.cc). Any other text
+// is recorded as kOtherReason with its MAC, the text sealed like a decline's.
+inline constexpr std::array<std::string_view, 8> kFailureCodes = {
+    "unreachable",      "timeout",        "tls",       "transport", "http_status",
+    "invalid_response", "answer_refused", kOtherReason};
+
+// Whether `code` is one of `codes`.
+template <std::size_t N>
+bool IsReasonCode(const std::array<std::string_view, N>& codes, std::string_view code) {
+  return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+// "a, b or c" (for error messages).
+template <std::size_t N>
+std::string ReasonCodeList(const std::array<std::string_view, N>& codes) {
+  std::string out;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (i > 0) out += i + 1 == N ? " or " : ", ";
+    out += codes[i];
+  }
+  return out;
+}
 
 // Covenant field id -> value (sorted by field id, as JSON objects are).
 using FieldValues = std::map<std::string, Json, std::less<>>;
@@ -156,7 +205,8 @@ struct CloseMeeting {
 
 struct ExtendRetention {
   TimePoint until;
-  std::string reason;  // required
+  std::string reason;               // required; sealed with the meeting, never in the audit log
+  std::optional<std::string> code;  // one of kRetentionCodes; nullopt: kOtherReason
   bool operator==(const ExtendRetention&) const = default;
 };
 
@@ -199,7 +249,8 @@ struct Meeting {
   std::vector<MeetingSubject> subjects;  // agenda order
   // kClosed only.
   std::optional<TimePoint> closed_at, retention_until, extended_until;
-  std::optional<std::string> extension_reason;  // coordinators only
+  std::optional<std::string> extension_reason;  // coordinators only (from the case store)
+  std::optional<std::string> extension_code;    // coordinators only; absent before codes
   // Coordinators only: how many requests are in each state, and the house
   // CNs the meeting names.
   std::optional<std::map<RequestState, int>> requests;
@@ -290,7 +341,10 @@ struct AnswerReceipt {
 };
 
 struct DeclineRequest {
-  std::string reason;  // required, at most kMaxReasonBytes
+  // Required, at most kMaxReasonBytes; sealed with the meeting, never in the
+  // audit log (which gets the code and the text's MAC).
+  std::string reason;
+  std::optional<std::string> code;  // one of kDeclineCodes; nullopt: kOtherReason
   bool operator==(const DeclineRequest&) const = default;
 };
 struct DeclinedRequest {
@@ -339,6 +393,11 @@ struct BoardRequest {
   RequestState status = RequestState::kOpen;
   TimePoint deadline;
   std::optional<TimePoint> answered_at;  // last answer or decline
+  // A declined or failed request: the code and the text the supplier (or its
+  // adapter) gave, from the case store while the meeting lives. A request
+  // declined before codes has no code; a failure with a known code no text.
+  std::optional<std::string> reason_code;
+  std::optional<std::string> reason;
   bool operator==(const BoardRequest&) const = default;
 };
 

@@ -187,7 +187,7 @@ answer reclassering S1 '{"casus.bekend_bij_partner": true, "justitie.lopend_toez
 answer veilig-thuis S2 '{"casus.bekend_bij_partner": true, "zorg.veilig_thuis_lopend": true}'
 answer woningcorporatie S1 '{"casus.bekend_bij_partner": true, "wonen.dreigende_uitzetting": true, "wonen.huurachterstand": true}'
 OM_S2="$(call om.supplier GET '/v1/requests?status=open' | "$JS" ids /requests subject S2 id | head -1)"
-call om.supplier POST "/v1/requests/$OM_S2/decline" '{"reason": "geen grondslag voor verstrekking (synthetisch)"}' >/dev/null; expect 200
+call om.supplier POST "/v1/requests/$OM_S2/decline" '{"reason": "geen grondslag voor verstrekking (synthetisch)", "code": "geen_grondslag"}' >/dev/null; expect 200
 echo "  om                S2: declined"
 
 echo "https-pull: the gateway itself sends politie's open requests to politie's system (nobody at politie types anything)"

@@ -16,6 +16,7 @@
 #include "crypto/keyring.h"
 #include "crypto/primitives.h"
 #include "db/database.h"
+#include "store/case_store_internal.h"
 
 namespace vh::store {
 namespace {
@@ -113,7 +114,15 @@ Status CaseStore::Migrate() {
   VH_RETURN_IF_ERROR(db_->Exec("PRAGMA secure_delete = ON;"));
   VH_RETURN_IF_ERROR(db_->Exec("PRAGMA foreign_keys = ON;"));
   VH_RETURN_IF_ERROR(db_->Exec(kSchema));
+  VH_RETURN_IF_ERROR(MigrateReasonCodes());
   return MigrateNeedToKnow();
+}
+
+Status CaseStore::MigrateReasonCodes() {
+  // Codes are words of a fixed vocabulary, not personal data: in clear. Rows
+  // from before them read "" (their text stays sealed as it was).
+  VH_RETURN_IF_ERROR(internal::AddColumnIfMissing(*db_, "requests", "note_code", "TEXT"));
+  return internal::AddColumnIfMissing(*db_, "meetings", "extension_code", "TEXT");
 }
 
 std::string CaseStore::SealFor(const crypto::SecretBytes& key, std::string_view meeting,

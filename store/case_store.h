@@ -6,12 +6,11 @@
 // key (keys_dir/case-store.key, crypto/keyring.h; created by `vhgate keys init`).
 // On top of the page encryption, everything that could identify a person or
 // holds a supplied value (title, subject refs, identities, reasons, answer
-// values, decline reasons) is sealed with XChaCha20-Poly1305 under a random
-// per-meeting data key. The data key is stored only wrapped (sealed) by a
-// wrapping key derived from the store key; shredding a meeting deletes the
-// wrapped key and the meeting's rows, so copies of old pages or backups can
-// no longer be opened (crypto-shredding). A tombstone row (id, overlegvorm,
-// state "shredded", shredded_at) remains so that the id is not reused and the
+// values, decline and failure reasons, retention reasons) is sealed with XChaCha20-Poly1305 under a
+// random per-meeting data key. The data key is stored only wrapped (sealed) by a wrapping key
+// derived from the store key; shredding a meeting deletes the wrapped key and the meeting's rows,
+// so copies of old pages or backups can no longer be opened (crypto-shredding). A tombstone row
+// (id, overlegvorm, state "shredded", shredded_at) remains so that the id is not reused and the
 // sweep can report what it did.
 //
 // Need-to-know rows (store/need_to_know.cc: a subject's municipality and the
@@ -52,7 +51,8 @@ namespace vh {
 struct Config;
 namespace db {
 class Database;
-}
+class Statement;
+}  // namespace db
 }  // namespace vh
 
 namespace vh::store {
@@ -97,6 +97,7 @@ struct MeetingRecord {
   std::string retention_until;   // closed_at + retention_days, set at close
   std::string extended_until;    // "" unless extended
   std::string extension_reason;  // sealed at rest
+  std::string extension_code;    // its code (exchange/types.h kRetentionCodes); "" before codes
   std::string shredded_at;
 };
 
@@ -131,7 +132,8 @@ struct RequestRecord {
   std::string status;  // stored status (never "overdue")
   std::string created_at;
   std::string answered_at;  // last answer or decline
-  std::string note;         // decline reason / failure reason (sealed at rest)
+  std::string note;         // decline reason / failure text (sealed at rest); see Reason
+  std::string note_code;    // its code (exchange/types.h); "" before codes
   int answers = 0;          // how many answers were stored (2+ = replaced)
 };
 
@@ -165,6 +167,14 @@ struct DeclarationRecord {
   std::string fingerprint;  // SHA-256 of the signer's certificate, hex
 };
 
+// A reason as the store keeps it: its code, in clear (a word of a fixed
+// vocabulary, exchange/types.h), and the text given, sealed under the
+// meeting's data key ("" stores none). Both go when the meeting is shredded.
+struct Reason {
+  std::string_view code;
+  std::string_view text;
+};
+
 using BeforeCommit = std::function<Status()>;
 
 class CaseStore {
@@ -194,9 +204,12 @@ class CaseStore {
   // supplier exists).
   Status AddRequests(const std::vector<RequestRecord>& requests,
                      const BeforeCommit& before_commit = nullptr);
+  // With its note opened.
   Result<RequestRecord> GetRequest(std::string_view id);
+  // With their notes opened (the coordinator's board shows them).
   Result<std::vector<RequestRecord>> RequestsOfMeeting(std::string_view meeting);
-  // The supplier's requests in meetings that are still open, oldest first.
+  // The supplier's requests in meetings that are still open, oldest first;
+  // their notes are not opened (`note` is "").
   Result<std::vector<RequestRecord>> RequestsOfSupplier(std::string_view supplier);
   // How many requests of open meetings await an answer (metrics): open with
   // no deadline or one at or after `now` (RFC 3339 UTC as FormatUtc writes
@@ -212,11 +225,11 @@ class CaseStore {
   // subject's identity when no request of the subject still awaits an answer.
   Status StoreAnswer(std::string_view request_id, const std::vector<AnswerRecord>& accepted,
                      std::string_view answered_at, const BeforeCommit& before_commit = nullptr);
-  // Sets status declined/failed with a note (reason). Declined drops the
-  // identity as StoreAnswer does.
-  Status SetRequestStatus(std::string_view request_id, std::string_view status,
-                          std::string_view note, std::string_view at,
-                          const BeforeCommit& before_commit = nullptr);
+  // Sets status declined/failed with its reason (the note: code and sealed
+  // text; an answer later clears both). Declined drops the identity as
+  // StoreAnswer does.
+  Status SetRequestStatus(std::string_view request_id, std::string_view status, const Reason& note,
+                          std::string_view at, const BeforeCommit& before_commit = nullptr);
 
   Result<std::vector<AnswerRecord>> Answers(std::string_view meeting);
 
@@ -231,8 +244,9 @@ class CaseStore {
   Status Close(std::string_view meeting, const std::map<int, std::string>& outcomes,
                std::string_view closed_at, std::string_view retention_until,
                const BeforeCommit& before_commit = nullptr);
-  // Only for closed meetings (Conflict otherwise).
-  Status ExtendRetention(std::string_view meeting, std::string_view until, std::string_view reason,
+  // Only for closed meetings (Conflict otherwise). The reason replaces an
+  // earlier extension's.
+  Status ExtendRetention(std::string_view meeting, std::string_view until, const Reason& reason,
                          const BeforeCommit& before_commit = nullptr);
   // Every meeting that is not shredded, by starts_at then id (the console's
   // meeting list; case_store_queries.cc). Unavailable when the database fails.
@@ -263,6 +277,9 @@ class CaseStore {
  private:
   CaseStore(std::unique_ptr<db::Database> db, crypto::SecretBytes wrap_key);
   Status Migrate();
+  // The reasons' code columns (requests.note_code, meetings.extension_code),
+  // added to a store made before them.
+  Status MigrateReasonCodes();
   // Need-to-know (store/need_to_know.cc): its tables and the declarations'
   // fingerprint column; its rows of a new meeting (inside CreateMeeting's
   // transaction) and their removal when the meeting is shredded.
@@ -277,6 +294,8 @@ class CaseStore {
   Status InTransaction(const std::function<Status()>& body, const BeforeCommit& before_commit);
   Status DropIdentityIfDoneLocked(std::string_view meeting, int subject);
   Result<RequestRecord> GetRequestLocked(std::string_view id);
+  // Opens the sealed note (column 9 of a request row) into r->note.
+  Status OpenNoteLocked(const db::Statement& row, RequestRecord* r);
   Result<MeetingRecord> GetMeetingLocked(std::string_view id);
 
   mutable std::mutex mu_;

@@ -81,7 +81,7 @@ Status CaseStore::CreateMeeting(const NewMeeting& m, const std::vector<AnswerRec
 
 Result<MeetingRecord> CaseStore::GetMeetingLocked(std::string_view id) {
   auto st = db_->Prepare("SELECT " + std::string(kMeetingColumns) +
-                         ", wrapped_key IS NULL FROM meetings WHERE id = ?1;");
+                         ", wrapped_key IS NULL, extension_code FROM meetings WHERE id = ?1;");
   if (!st.ok()) return st.status();
   st->Bind(1, id);
   auto row = st->Step();
@@ -103,6 +103,7 @@ Result<MeetingRecord> CaseStore::GetMeetingLocked(std::string_view id) {
   m.retention_until = Col(*st, 13);
   m.extended_until = Col(*st, 14);
   m.shredded_at = Col(*st, 16);
+  m.extension_code = Col(*st, 18);
   const bool shredded = st->Int(17) != 0;
   if (shredded) return m;
   std::string title_box = st->IsNull(2) ? "" : st->Blob(2);

@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::string_view kRequestColumns =
     "id, meeting, subject, supplier, fields, deadline, status, created_at, answered_at, note, "
-    "answers";
+    "answers, note_code";
 
 Json FieldsToJson(const std::vector<std::string>& v) {
   Json a = Json::array();
@@ -39,6 +39,7 @@ Result<RequestRecord> ReadRequestRow(const db::Statement& st) {
   r.created_at = Col(st, 7);
   r.answered_at = Col(st, 8);
   r.answers = static_cast<int>(st.Int(10));
+  r.note_code = Col(st, 11);
   return r;
 }
 
@@ -75,15 +76,18 @@ Result<RequestRecord> CaseStore::GetRequestLocked(std::string_view id) {
   if (!*row) return Status::NotFound("no such request");
   auto r = ReadRequestRow(*st);
   if (!r.ok()) return r;
-  if (!st->IsNull(9)) {
-    std::string box = st->Blob(9);
-    auto key = MeetingKeyLocked(r->meeting);
-    if (!key.ok()) return key.status();
-    auto note = OpenFor(**key, r->meeting, "request.note|" + r->id, box);
-    if (!note.ok()) return note.status();
-    r->note = std::move(*note);
-  }
+  VH_RETURN_IF_ERROR(OpenNoteLocked(*st, &*r));
   return r;
+}
+
+Status CaseStore::OpenNoteLocked(const db::Statement& row, RequestRecord* r) {
+  if (row.IsNull(9)) return Status::Ok();
+  auto key = MeetingKeyLocked(r->meeting);
+  if (!key.ok()) return key.status();
+  auto note = OpenFor(**key, r->meeting, "request.note|" + r->id, row.Blob(9));
+  if (!note.ok()) return note.status();
+  r->note = std::move(*note);
+  return Status::Ok();
 }
 
 Result<RequestRecord> CaseStore::GetRequest(std::string_view id) {
@@ -104,6 +108,7 @@ Result<std::vector<RequestRecord>> CaseStore::RequestsOfMeeting(std::string_view
     if (!*row) break;
     auto r = ReadRequestRow(*st);
     if (!r.ok()) return r.status();
+    VH_RETURN_IF_ERROR(OpenNoteLocked(*st, &*r));
     out.push_back(std::move(*r));
   }
   return out;
@@ -113,7 +118,8 @@ Result<std::vector<RequestRecord>> CaseStore::RequestsOfSupplier(std::string_vie
   std::lock_guard<std::mutex> lock(mu_);
   auto st = db_->Prepare(
       "SELECT r.id, r.meeting, r.subject, r.supplier, r.fields, r.deadline, r.status, "
-      "r.created_at, r.answered_at, r.note, r.answers FROM requests r JOIN meetings m ON "
+      "r.created_at, r.answered_at, r.note, r.answers, r.note_code FROM requests r JOIN "
+      "meetings m ON "
       "m.id = r.meeting WHERE r.supplier = ?1 AND m.state = 'open' ORDER BY r.created_at, "
       "r.rowid;");
   if (!st.ok()) return st.status();
@@ -199,7 +205,7 @@ Status CaseStore::StoreAnswer(std::string_view request_id,
         }
         auto up = db_->Prepare(
             "UPDATE requests SET status = 'answered', answered_at = ?2, note = NULL, "
-            "answers = answers + 1 WHERE id = ?1;");
+            "note_code = NULL, answers = answers + 1 WHERE id = ?1;");
         if (!up.ok()) return up.status();
         up->Bind(1, request_id).Bind(2, answered_at);
         VH_RETURN_IF_ERROR(up->Run());
@@ -209,7 +215,7 @@ Status CaseStore::StoreAnswer(std::string_view request_id,
 }
 
 Status CaseStore::SetRequestStatus(std::string_view request_id, std::string_view status,
-                                   std::string_view note, std::string_view at,
+                                   const Reason& note, std::string_view at,
                                    const BeforeCommit& before_commit) {
   if (status != kRequestDeclined && status != kRequestFailed && status != kRequestOpen) {
     return Status::Internal("unsupported request status");
@@ -225,15 +231,21 @@ Status CaseStore::SetRequestStatus(std::string_view request_id, std::string_view
   return InTransaction(
       [&]() -> Status {
         auto up = db_->Prepare(
-            "UPDATE requests SET status = ?2, note = ?3, answered_at = ?4 WHERE id = ?1;");
+            "UPDATE requests SET status = ?2, note = ?3, answered_at = ?4, note_code = ?5 WHERE "
+            "id = ?1;");
         if (!up.ok()) return up.status();
         up->Bind(1, request_id).Bind(2, status);
-        if (note.empty()) {
+        if (note.text.empty()) {
           up->BindNull(3);
         } else {
-          up->BindBlob(3, SealFor(**key, req->meeting, "request.note|" + req->id, note));
+          up->BindBlob(3, SealFor(**key, req->meeting, "request.note|" + req->id, note.text));
         }
         up->Bind(4, at);
+        if (note.code.empty()) {
+          up->BindNull(5);
+        } else {
+          up->Bind(5, note.code);
+        }
         VH_RETURN_IF_ERROR(up->Run());
         if (status == kRequestDeclined) {
           // A declined request supplies nothing: whatever an earlier answer to

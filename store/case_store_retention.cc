@@ -43,7 +43,7 @@ Status CaseStore::Close(std::string_view meeting, const std::map<int, std::strin
 }
 
 Status CaseStore::ExtendRetention(std::string_view meeting, std::string_view until,
-                                  std::string_view reason, const BeforeCommit& before_commit) {
+                                  const Reason& reason, const BeforeCommit& before_commit) {
   std::lock_guard<std::mutex> lock(mu_);
   auto m = GetMeetingLocked(meeting);
   if (!m.ok()) return m.status();
@@ -56,10 +56,20 @@ Status CaseStore::ExtendRetention(std::string_view meeting, std::string_view unt
   return InTransaction(
       [&]() -> Status {
         auto st = db_->Prepare(
-            "UPDATE meetings SET extended_until = ?2, extension_reason = ?3 WHERE id = ?1;");
+            "UPDATE meetings SET extended_until = ?2, extension_reason = ?3, extension_code = ?4 "
+            "WHERE id = ?1;");
         if (!st.ok()) return st.status();
         st->Bind(1, meeting).Bind(2, until);
-        st->BindBlob(3, SealFor(**key, meeting, "extension_reason", reason));
+        if (reason.text.empty()) {
+          st->BindNull(3);
+        } else {
+          st->BindBlob(3, SealFor(**key, meeting, "extension_reason", reason.text));
+        }
+        if (reason.code.empty()) {
+          st->BindNull(4);
+        } else {
+          st->Bind(4, reason.code);
+        }
         return st->Run();
       },
       before_commit);
@@ -109,7 +119,7 @@ Status CaseStore::Shred(std::string_view meeting, std::string_view at,
         VH_RETURN_IF_ERROR(ShredNeedToKnowLocked(meeting));
         auto st = db_->Prepare(
             "UPDATE meetings SET state = 'shredded', shredded_at = ?2, wrapped_key = NULL, "
-            "title = NULL, extension_reason = NULL WHERE id = ?1;");
+            "title = NULL, extension_reason = NULL, extension_code = NULL WHERE id = ?1;");
         if (!st.ok()) return st.status();
         st->Bind(1, meeting).Bind(2, at);
         return st->Run();

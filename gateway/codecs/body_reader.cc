@@ -23,6 +23,16 @@ Status ReadString(const Json& obj, const char* key, std::string_view path, std::
   return Status::Ok();
 }
 
+Status ReadOptionalString(const Json& obj, const char* key, std::string_view path,
+                          std::size_t max_bytes, std::optional<std::string>* out) {
+  out->reset();
+  if (!obj.contains(key)) return Status::Ok();
+  std::string s;
+  VH_RETURN_IF_ERROR(ReadString(obj, key, path, max_bytes, false, &s));
+  *out = std::move(s);
+  return Status::Ok();
+}
+
 Status ReadTime(const Json& obj, const char* key, std::string_view path, TimePoint* out) {
   constexpr std::size_t kMaxTimeBytes = 64;
   std::string s;

@@ -27,6 +27,9 @@ Status WrongType(std::string_view path, std::string_view expected);
 // `optional` (then *out is left alone).
 Status ReadString(const Json& obj, const char* key, std::string_view path, std::size_t max_bytes,
                   bool optional, std::string* out);
+// An optional string member of at most `max_bytes`: nullopt when absent.
+Status ReadOptionalString(const Json& obj, const char* key, std::string_view path,
+                          std::size_t max_bytes, std::optional<std::string>* out);
 // A required RFC 3339 time (or bare date).
 Status ReadTime(const Json& obj, const char* key, std::string_view path, TimePoint* out);
 // An optional array of strings of at most `max_bytes` each (`what` names

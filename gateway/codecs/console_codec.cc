@@ -23,12 +23,15 @@ Json EncodeMeetingList(const std::vector<exchange::Meeting>& meetings) {
 Json EncodeRequestBoard(std::string_view meeting, const std::vector<exchange::BoardRequest>& rows) {
   Json list = Json::array();
   for (const exchange::BoardRequest& r : rows) {
-    list.push_back({{"id", r.id},
-                    {"supplier", r.supplier},
-                    {"subject", r.subject},
-                    {"status", exchange::RequestStateName(r.status)},
-                    {"deadline", FormatUtc(r.deadline)},
-                    {"answered_at", r.answered_at ? Json(FormatUtc(*r.answered_at)) : Json()}});
+    Json row{{"id", r.id},
+             {"supplier", r.supplier},
+             {"subject", r.subject},
+             {"status", exchange::RequestStateName(r.status)},
+             {"deadline", FormatUtc(r.deadline)},
+             {"answered_at", r.answered_at ? Json(FormatUtc(*r.answered_at)) : Json()}};
+    if (r.reason_code) row["reason_code"] = *r.reason_code;
+    if (r.reason) row["reason"] = *r.reason;
+    list.push_back(std::move(row));
   }
   return Json{{"meeting", meeting}, {"requests", std::move(list)}};
 }

@@ -24,8 +24,9 @@ namespace vh::gw::codecs {
 Result<exchange::MeetingListFilter> DecodeMeetingListFilter(std::string_view status);
 // {meetings: [<EncodeMeeting>...]}
 Json EncodeMeetingList(const std::vector<exchange::Meeting>& meetings);
-// {meeting, requests: [{id, supplier, subject, status, deadline, answered_at}]},
-// answered_at null while unanswered.
+// {meeting, requests: [{id, supplier, subject, status, deadline, answered_at,
+// reason_code?, reason?}]}, answered_at null while unanswered; a declined or
+// failed request's reason code and text when the store has them.
 Json EncodeRequestBoard(std::string_view meeting, const std::vector<exchange::BoardRequest>& rows);
 
 // The body of POST /v1/audit/report and POST /v1/audit/query as the audit

@@ -132,6 +132,7 @@ Json EncodeMeeting(const exchange::Meeting& m) {
   if (m.retention_until) j["retention_until"] = FormatUtc(*m.retention_until);
   if (m.extended_until) j["extended_until"] = FormatUtc(*m.extended_until);
   if (m.extension_reason) j["extension_reason"] = *m.extension_reason;
+  if (m.extension_code) j["extension_code"] = *m.extension_code;
   if (m.requests) {
     Json counts = Json::object();
     for (const auto& [state, n] : *m.requests) {

@@ -92,14 +92,17 @@ Json EncodeAnswerReceipt(const exchange::AnswerReceipt& receipt) {
 
 Result<exchange::DeclineRequest> DecodeDecline(const Json& body) {
   VH_RETURN_IF_ERROR(RequireObject(body, ""));
-  VH_RETURN_IF_ERROR(CheckKnownKeys(body, "", {"reason"}));
+  VH_RETURN_IF_ERROR(CheckKnownKeys(body, "", {"reason", "code"}));
   exchange::DeclineRequest d;
   VH_RETURN_IF_ERROR(ReadString(body, "reason", "", exchange::kMaxReasonBytes, false, &d.reason));
+  VH_RETURN_IF_ERROR(ReadOptionalString(body, "code", "", exchange::kMaxReasonCodeBytes, &d.code));
   return d;
 }
 
 Json EncodeDecline(const exchange::DeclineRequest& command) {
-  return Json{{"reason", command.reason}};
+  Json j{{"reason", command.reason}};
+  if (command.code) j["code"] = *command.code;
+  return j;
 }
 
 Json EncodeDeclinedRequest(const exchange::DeclinedRequest& declined) {

@@ -35,6 +35,8 @@ Json EncodeAnswer(const exchange::AnswerRequest& command);
 // {request, accepted: [...], withheld: [...], withheld_reasons: [{field, reason}], replaced}
 Json EncodeAnswerReceipt(const exchange::AnswerReceipt& receipt);
 
+// {reason, code?}: the code's vocabulary (exchange/types.h kDeclineCodes) is
+// the exchange's to check (422 "invalid_code").
 Result<exchange::DeclineRequest> DecodeDecline(const Json& body);
 Json EncodeDecline(const exchange::DeclineRequest& command);
 Json EncodeDeclinedRequest(const exchange::DeclinedRequest& declined);

@@ -6,15 +6,18 @@ namespace vh::gw::codecs {
 
 Result<exchange::ExtendRetention> DecodeExtendRetention(const Json& body) {
   VH_RETURN_IF_ERROR(RequireObject(body, ""));
-  VH_RETURN_IF_ERROR(CheckKnownKeys(body, "", {"until", "reason"}));
+  VH_RETURN_IF_ERROR(CheckKnownKeys(body, "", {"until", "reason", "code"}));
   exchange::ExtendRetention e;
   VH_RETURN_IF_ERROR(ReadTime(body, "until", "", &e.until));
   VH_RETURN_IF_ERROR(ReadString(body, "reason", "", exchange::kMaxReasonBytes, false, &e.reason));
+  VH_RETURN_IF_ERROR(ReadOptionalString(body, "code", "", exchange::kMaxReasonCodeBytes, &e.code));
   return e;
 }
 
 Json EncodeExtendRetention(const exchange::ExtendRetention& command) {
-  return Json{{"until", FormatUtc(command.until)}, {"reason", command.reason}};
+  Json j{{"until", FormatUtc(command.until)}, {"reason", command.reason}};
+  if (command.code) j["code"] = *command.code;
+  return j;
 }
 
 Json EncodeRetentionExtension(const exchange::RetentionExtension& extension) {

@@ -2,8 +2,10 @@
 // The JSON of retention: POST /v1/meetings/{id}/retention (a coordinator
 // extends a closed meeting's retention) and the result of a retention run
 // (the sweep, `vhgate retention run`). DecodeExtendRetention does the
-// structural checks (422 naming the JSON path); the exchange the semantic
-// ones (reason not empty, later than the current end, meeting closed).
+// structural checks (422 naming the JSON path) of {until, reason, code?}; the
+// exchange the semantic ones (reason not empty, the code one of
+// exchange/types.h kRetentionCodes, later than the current end, meeting
+// closed).
 // Thread-safety: pure functions.
 
 #include "core/json.h"

@@ -1,4 +1,4 @@
-// `vhgate audit verify|query|report --config F ...`: the audit log for
+// `vhgate audit verify|query|report|text-mac --config F ...`: the audit log for
 // privacy officers and auditors, through audit::AuditService (the same one as
 // GET /v1/audit/*), acting as the house.
 //
@@ -16,6 +16,12 @@
 //       0; the access report for one person (audit/report.h); `--copy
 //       subject` is the person's own copy (restricted overlegvormen withheld).
 //       The parameters are audit::kReportParams.
+//   text-mac --config F --purpose reason|field_name --id ID --text-file T [--exact]
+//       0; the keyed MAC of the text in T ("-": stdin) for the request or
+//       meeting ID, to compare with an event's reason_mac or
+//       unknown_field_macs (the log holds no free text; issue 17). One
+//       trailing newline of T is not part of the text unless --exact. The
+//       text is never on the command line, in an event or in a message.
 // The service parses the values: a malformed value or a --bsn that fails the
 // 11-proef exits 2 with one line naming the flag (never the number), before
 // anything is recorded. A configuration, key or store that cannot be opened
@@ -30,7 +36,12 @@
 // sha256) of the covenant it was decided under; when it no longer loads, a
 // warning says so and the report shows ids in place of labels.
 
+#include <sodium.h>
+
 #include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 
@@ -177,6 +188,37 @@ int Report(const std::string& config_path, const Params& params, Io io) {
       });
 }
 
+struct TextMacArgs {
+  std::string config, purpose, id, text_file;
+  bool exact = false;
+};
+
+int TextMac(const TextMacArgs& a, Io io) {
+  std::string text;
+  if (a.text_file == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(a.text_file, std::ios::binary);
+    if (!in) {
+      io.err << "vhgate audit text-mac: --text-file: cannot read " << a.text_file << "\n";
+      return kExitUsage;
+    }
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  if (!a.exact && !text.empty() && text.back() == '\n') {
+    text.pop_back();
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+  }
+  int rc = AskTheService(
+      a.config, "text-mac", io,
+      [&](const audit::AuditService& service, const Requester& who, const ReportContext& ctx) {
+        return service.TextMac(who, ctx, a.purpose, a.id, text);
+      },
+      [&](const std::string& mac) { io.out << mac << "\n"; });
+  sodium_memzero(text.data(), text.size());
+  return rc;
+}
+
 // One option per parameter the service takes, by its name and help; the
 // values given are handed to the service as they are.
 template <std::size_t N>
@@ -226,6 +268,26 @@ void AddAuditCommand(CLI::App& app, Io io, Action* action) {
   AddConfigOption(*report, report_config.get());
   auto report_params = AddServiceParams(*report, audit::kReportParams);
   report->callback([=] { *action = [=] { return Report(*report_config, *report_params, io); }; });
+
+  CLI::App* text_mac = audit->add_subcommand(
+      "text-mac",
+      "The MAC of a reason or field name you hold, to compare with an event's reason_mac or "
+      "unknown_field_macs");
+  auto mac_args = std::make_shared<TextMacArgs>();
+  AddConfigOption(*text_mac, &mac_args->config);
+  text_mac->add_option("--purpose", mac_args->purpose, "reason or field_name")->required();
+  text_mac
+      ->add_option("--id", mac_args->id,
+                   "the request id (request_declined, supplier_failed, field_withheld) or meeting "
+                   "id (retention_extended) the event names")
+      ->required();
+  text_mac
+      ->add_option("--text-file", mac_args->text_file,
+                   "a file holding the text (- for stdin); never the text itself")
+      ->required();
+  text_mac->add_flag("--exact", mac_args->exact,
+                     "keep a trailing newline (by default one is not part of the text)");
+  text_mac->callback([=] { *action = [=] { return TextMac(*mac_args, io); }; });
 }
 
 }  // namespace vh::gw::commands

@@ -9,7 +9,7 @@
 //   serve_command.cc      vhgate serve
 //   policy_command.cc     vhgate policy check|explain|matrix|diff
 //   keys_command.cc       vhgate keys init
-//   audit_command.cc      vhgate audit verify|query|report
+//   audit_command.cc      vhgate audit verify|query|report|text-mac
 //   retention_command.cc  vhgate retention run
 //   config_command.cc     vhgate config check
 

@@ -1,9 +1,9 @@
 // The audit log end to end: the real `vhgate serve` process, real mutual TLS,
 // the example covenant. Role scoping of /v1/audit/*, the access report, audit
 // queries as events, fail closed (503, nothing disclosed) while the audit
-// store cannot be written, a decline-reason canary nowhere on disk, and 20
-// SIGKILLs of the gateway under load with every answered request's event
-// present afterwards.
+// store cannot be written, a decline-reason canary in no event and nowhere
+// on disk, and 20 SIGKILLs of the gateway under load with every answered
+// request's event present afterwards.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -153,6 +153,9 @@ TEST_F(AuditE2ETest, RoleScopingReportAndQueriesAsEvents) {
       << all.body;
   EXPECT_TRUE(parties.count("gemeente-leiden"));
   EXPECT_EQ(all.body.find(SyntheticBsn(31)), std::string::npos) << "BSN in an event";
+  // The decline reason is free text: the event has its code and MAC, the
+  // case store its text (issue 17, finding 5).
+  EXPECT_EQ(all.body.find(kCanary), std::string::npos) << "the decline reason in an event";
 
   // A partner's privacy officer sees only what its partner supplied or received.
   HttpResult mine = gw_->Get(kPolitieOfficer, "/v1/audit/events?meeting=" + id + "&limit=1000");

@@ -1,5 +1,6 @@
-// keys init, the key-file checks at open, and `vhgate audit verify|query|report`
-// through the command line, in process, on real files.
+// keys init, the key-file checks at open, and `vhgate audit
+// verify|query|report|text-mac` through the command line, in process, on real
+// files.
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 
 #include "audit/audit_keys.h"
 #include "audit/audit_log.h"
+#include "audit/pseudonymizer.h"
 #include "audit/report.h"
 #include "core/config.h"
 #include "crypto/keyring.h"
@@ -278,6 +280,46 @@ TEST_F(AuditCliTest, ABsnThatFailsTheElevenTestExitsTwoNamingTheFlag) {
   // Neither was recorded nor answered: the log holds one query, Seed's none.
   ASSERT_EQ(Audit({"query", "--config", ConfigPath(), "--type", "audit_query"}), 0);
   EXPECT_EQ(out_.str(), "");
+}
+
+// The log holds no free text (issue 17, finding 5): an officer who holds a
+// reason proves it is the one given by its MAC, which text-mac computes from
+// a file (never the command line), recorded without the text.
+TEST_F(AuditCliTest, TextMacOfAReasonInAFileIsRecordedWithoutTheText) {
+  Seed();
+  const std::string reason = "Jan Kanarie is hier niet bekend";
+  Write("reden.txt", reason + "\n");
+  ASSERT_EQ(Audit({"text-mac", "--config", ConfigPath(), "--purpose", "reason", "--id", "r-1",
+                   "--text-file", dir_.Sub("reden.txt")}),
+            0)
+      << err_.str();
+  auto keys = LoadAuditKeys(LoadedConfig());
+  ASSERT_TRUE(keys.ok());
+  const Pseudonymizer macs(keys->pseudonym_key);
+  EXPECT_EQ(out_.str(), macs.TextMac(kReasonMac, "r-1", reason) + "\n") << "one newline dropped";
+  ASSERT_EQ(Audit({"text-mac", "--config", ConfigPath(), "--purpose", "reason", "--id", "r-1",
+                   "--text-file", dir_.Sub("reden.txt"), "--exact"}),
+            0);
+  EXPECT_EQ(out_.str(), macs.TextMac(kReasonMac, "r-1", reason + "\n") + "\n");
+
+  EXPECT_EQ(Audit({"text-mac", "--config", ConfigPath(), "--purpose", "naam", "--id", "r-1",
+                   "--text-file", dir_.Sub("reden.txt")}),
+            2);
+  EXPECT_NE(err_.str().find("--purpose"), std::string::npos) << err_.str();
+  EXPECT_EQ(Audit({"text-mac", "--config", ConfigPath(), "--purpose", "reason", "--id",
+                   "Jan Kanarie", "--text-file", dir_.Sub("reden.txt")}),
+            2);
+  EXPECT_EQ(err_.str().find("Kanarie"), std::string::npos) << err_.str();
+  EXPECT_EQ(Audit({"text-mac", "--config", ConfigPath(), "--purpose", "reason", "--id", "r-1",
+                   "--text-file", dir_.Sub("missing.txt")}),
+            2);
+
+  ASSERT_EQ(Audit({"query", "--config", ConfigPath(), "--type", "audit_query"}), 0);
+  const std::string recorded = out_.str();
+  EXPECT_EQ(std::count(recorded.begin(), recorded.end(), '\n'), 2) << recorded;
+  EXPECT_NE(recorded.find("\"text_mac\":true"), std::string::npos) << recorded;
+  EXPECT_NE(recorded.find("\"id\":\"r-1\""), std::string::npos) << recorded;
+  EXPECT_EQ(recorded.find("Kanarie"), std::string::npos) << "the text in the audit log";
 }
 
 }  // namespace

@@ -381,6 +381,46 @@ TEST(DeclarationCodecTest, SignAndShow) {
       R"("signed_by":"Iemand","text_sha256":"ab"})");
 }
 
+// Issue 17, finding 5: a reason may come with a code; its vocabulary is the
+// exchange's to check (tests/exchange/free_text_test.cc), the codec reads a
+// short string and gives it back.
+TEST(RequestCodecTest, ReasonsMayCarryACode) {
+  auto d = DecodeDecline({{"reason", "niet bekend"}, {"code", "onbekend"}});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->code, "onbekend");
+  EXPECT_FALSE(DecodeDecline({{"reason", "x"}})->code.has_value())
+      << "no code: the exchange's anders";
+  ExpectError(DecodeDecline({{"reason", "x"}, {"code", 3}}).status(), "wrong_type",
+              "/code: expected a string");
+  ExpectError(DecodeDecline({{"reason", "x"}, {"code", std::string(65, 'a')}}).status(), "too_long",
+              "/code: longer than allowed");
+  ExpectError(DecodeDecline({{"reason", "x"}, {"kode", "onbekend"}}).status(), "unknown_field",
+              "/kode: unknown field");
+  exchange::DeclineRequest decline{"geen grondslag", "geen_grondslag"};
+  EXPECT_EQ(DumpJson(EncodeDecline(decline)),
+            R"({"code":"geen_grondslag","reason":"geen grondslag"})");
+  EXPECT_EQ(*DecodeDecline(EncodeDecline(decline)), decline);
+
+  auto e = DecodeExtendRetention({{"until", "2027-12-01"}, {"reason", "x"}, {"code", "bezwaar"}});
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->code, "bezwaar");
+  ExpectError(
+      DecodeExtendRetention({{"until", "2027-12-01"}, {"reason", "x"}, {"code", nullptr}}).status(),
+      "wrong_type", "/code: expected a string");
+  exchange::ExtendRetention extend{T("2027-12-01"), "bezwaarprocedure", "bezwaar"};
+  EXPECT_EQ(*DecodeExtendRetention(EncodeExtendRetention(extend)), extend);
+
+  // A coordinator's meeting shows the extension's code next to its reason.
+  exchange::Meeting m;
+  m.id = "m-1";
+  m.state = exchange::MeetingState::kClosed;
+  m.extension_reason = "bezwaar";
+  m.extension_code = "bezwaar";
+  EXPECT_EQ(EncodeMeeting(m)["extension_code"], "bezwaar");
+  m.extension_code.reset();
+  EXPECT_FALSE(EncodeMeeting(m).contains("extension_code"));
+}
+
 TEST(RetentionCodecTest, ExtensionAndRun) {
   // What exchange_service_test asked of ExtendRetention before the codec took it.
   ExpectError(DecodeExtendRetention({{"until", "2027-12-01"}}).status(), "missing_field",

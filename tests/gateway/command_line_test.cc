@@ -88,7 +88,8 @@ TEST_F(CommandLineTest, UnknownFlagsExitTwoNamingThem) {
 TEST_F(CommandLineTest, UnknownOrMissingCommandsExitTwo) {
   ExpectOneLineNaming({}, "a command is required");
   ExpectOneLineNaming({"frobnicate"}, "vhgate: unknown command 'frobnicate'");
-  ExpectOneLineNaming({"audit"}, "vhgate audit: a command is required (verify, query, report)");
+  ExpectOneLineNaming({"audit"},
+                      "vhgate audit: a command is required (verify, query, report, text-mac)");
   ExpectOneLineNaming({"audit", "erase", "--config", Config()}, "unknown command 'erase'");
   ExpectOneLineNaming({"policy", "frobnicate"}, "vhgate policy: unknown command 'frobnicate'");
   ExpectOneLineNaming({"keys"}, "vhgate keys: a command is required (init)");
@@ -152,10 +153,11 @@ TEST_F(CommandLineTest, HelpOnEveryCommandListsItsFlags) {
       {{"policy", "diff"}, {"OLD", "NEW"}},
       {{"keys"}, {"init"}},
       {{"keys", "init"}, {"--config"}},
-      {{"audit"}, {"verify", "query", "report"}},
+      {{"audit"}, {"verify", "query", "report", "text-mac"}},
       {{"audit", "verify"}, {"--config"}},
       {{"audit", "query"}, {"--config"}},
       {{"audit", "report"}, {"--config"}},
+      {{"audit", "text-mac"}, {"--config", "--purpose", "--id", "--text-file", "--exact"}},
       {{"retention"}, {"run"}},
       {{"retention", "run"}, {"--config"}},
   };

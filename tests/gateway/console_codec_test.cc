@@ -37,6 +37,33 @@ TEST(ConsoleCodecTest, RequestBoard) {
   EXPECT_EQ(j["requests"][1]["answered_at"], "2026-11-28T10:00:00.500Z");
 }
 
+// A declined or failed request: its reason's code and text, when the store
+// has them (issue 17, finding 5); other rows keep their form.
+TEST(ConsoleCodecTest, RequestBoardReasons) {
+  exchange::BoardRequest declined{"r-1",
+                                  "om",
+                                  "S1",
+                                  exchange::RequestState::kDeclined,
+                                  *ParseUtc("2026-11-29T17:00:00Z"),
+                                  *ParseUtc("2026-11-28T10:00:00Z"),
+                                  "onbekend",
+                                  "niet bekend bij het OM"};
+  exchange::BoardRequest failed = declined;
+  failed.status = exchange::RequestState::kFailed;
+  failed.reason_code = "timeout";
+  failed.reason.reset();
+  exchange::BoardRequest open = failed;
+  open.status = exchange::RequestState::kOpen;
+  open.reason_code.reset();
+  Json j = EncodeRequestBoard("m-1", {declined, failed, open});
+  EXPECT_EQ(j["requests"][0]["reason_code"], "onbekend");
+  EXPECT_EQ(j["requests"][0]["reason"], "niet bekend bij het OM");
+  EXPECT_EQ(j["requests"][1]["reason_code"], "timeout");
+  EXPECT_FALSE(j["requests"][1].contains("reason"));
+  EXPECT_FALSE(j["requests"][2].contains("reason_code"));
+  EXPECT_FALSE(j["requests"][2].contains("reason"));
+}
+
 TEST(ConsoleCodecTest, AuditParamsFromABody) {
   auto p = DecodeAuditParams(Json{{"bsn", "111222333"}, {"limit", 50}});
   ASSERT_TRUE(p.ok());

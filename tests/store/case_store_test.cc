@@ -163,7 +163,8 @@ TEST_F(CaseStoreTest, RequestsAnswersAndIdentityDropped) {
   ASSERT_TRUE(subs.ok());
   EXPECT_FALSE((*subs)[0].identity.is_null()) << "om has not answered yet";
 
-  ASSERT_TRUE(store_->SetRequestStatus("r-b", kRequestDeclined, "CANARY-DECLINE", "t").ok());
+  ASSERT_TRUE(
+      store_->SetRequestStatus("r-b", kRequestDeclined, {.text = "CANARY-DECLINE"}, "t").ok());
   subs = store_->Subjects("m-3");
   EXPECT_TRUE((*subs)[0].identity.is_null()) << "no request needs the identity any more";
   auto rb = store_->GetRequest("r-b");
@@ -199,7 +200,7 @@ TEST_F(CaseStoreTest, CloseRetentionAndShred) {
   ASSERT_TRUE(store_->AddRequests({{"r-5", "m-5", 0, "politie", {"politie.bekend"}, "d"}}).ok());
   ASSERT_TRUE(
       store_->StoreAnswer("r-5", {{0, "politie", "politie.bekend", true, "r-5", ""}}, "t").ok());
-  EXPECT_EQ(store_->ExtendRetention("m-5", "2027-06-01T00:00:00.000Z", "x").code(),
+  EXPECT_EQ(store_->ExtendRetention("m-5", "2027-06-01T00:00:00.000Z", {.text = "x"}).code(),
             Code::kConflict);
   ASSERT_TRUE(
       store_->Close("m-5", {{0, "focus"}}, "2026-11-24T12:00:00.000Z", "2027-02-22T12:00:00.000Z")
@@ -213,7 +214,8 @@ TEST_F(CaseStoreTest, CloseRetentionAndShred) {
   auto due = store_->DueForShredding("2027-02-22T12:00:00.000Z");
   ASSERT_TRUE(due.ok());
   EXPECT_EQ(due->size(), 1u);
-  ASSERT_TRUE(store_->ExtendRetention("m-5", "2027-06-01T00:00:00.000Z", "CANARY-WOB").ok());
+  ASSERT_TRUE(
+      store_->ExtendRetention("m-5", "2027-06-01T00:00:00.000Z", {.text = "CANARY-WOB"}).ok());
   EXPECT_EQ(store_->GetMeeting("m-5")->extension_reason, "CANARY-WOB");
   due = store_->DueForShredding("2027-02-22T12:00:00.000Z");
   EXPECT_TRUE(due->empty());
