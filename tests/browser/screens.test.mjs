@@ -21,7 +21,7 @@ let closed;
 before(async () => {
   gateway = await startGateway();
   browser = await launch();
-  open = await briefing(gateway, { title: 'Briefing week 50', count: 3 });
+  open = await briefing(gateway, { title: 'Briefing week 50', count: 3, municipalities: ['Leiden', 'Leiden', 'Gouda'] });
   await answer(gateway, 'politie.supplier', open.id, 'S1', {
     'casus.reden_melding': 'Synthetisch: overlast', 'casus.bekend_bij_partner': true,
     'leefgebied.delictgeschiedenis': 'Synthetisch',
