@@ -31,7 +31,8 @@ export function person(ref, municipality = 'Leiden') {
 // now), with woningcorporatie invited ad hoc, `count` persons on the agenda
 // and the requests sent. The persons live in Leiden unless `municipalities`
 // says otherwise per person (null: unknown). `houseReason`: the house enters
-// casus.reden_melding for each person (B10/B27).
+// casus.reden_melding for each person (B10/B27). `staff`: the house's
+// procesregisseurs (CNs) taking part.
 export async function briefing(gateway, options = {}) {
   const coordinator = apiAs(gateway, COORDINATOR);
   const now = Date.now();
@@ -47,6 +48,7 @@ export async function briefing(gateway, options = {}) {
     ends_at: new Date(now + (options.endsInMs ?? 24 * 3600e3)).toISOString(),
     ad_hoc: options.adHoc === false ? [] : ['woningcorporatie'],
     subjects,
+    ...(options.staff ? { staff: options.staff } : {}),
   });
   assert.equal(created.status, 201, created.text);
   const id = created.json.id;
