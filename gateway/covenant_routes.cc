@@ -32,16 +32,34 @@ Json CovenantJson(const policy::Covenant& c) {
   Json partners = Json::array(), fields = Json::array(), forms = Json::array(),
        outcomes = Json::array();
   for (const policy::Partner& p : c.partners()) {
-    partners.push_back({{"id", p.id},
-                        {"name", p.name},
-                        {"chain", policy::ChainName(p.chain)},
-                        {"signatory", p.signatory}});
+    Json j = {{"id", p.id},
+              {"name", p.name},
+              {"chain", policy::ChainName(p.chain)},
+              {"signatory", p.signatory}};
+    if (!p.municipality.empty()) j["municipality"] = p.municipality;
+    partners.push_back(std::move(j));
   }
   for (const policy::Field& f : c.fields()) fields.push_back(FieldJson(f));
   for (const policy::Overlegvorm& o : c.overlegvormen()) {
-    Json members = Json::array(), identity = Json::array();
+    Json members = Json::array(), identity = Json::array(), suppliers = Json::array(),
+         residents_only = Json::array();
     for (const policy::Partner* p : o.members) members.push_back(p->id);
     for (const policy::Field* f : o.request_identity) identity.push_back(f->id);
+    // Who may be asked in a meeting of O, each partner taking part as it
+    // would: a member as a member, any other partner as an ad hoc invitee
+    // (where O admits them). The console offers these per subject.
+    std::vector<std::string> invitees;
+    for (const policy::Partner& p : c.partners()) {
+      const int i = c.PrincipalIndex(p.id);
+      const bool ad_hoc = !o.IsMember(i);
+      if (ad_hoc && o.AdmitsAdHoc()) invitees.push_back(p.id);
+      if ((!ad_hoc || o.AdmitsAdHoc()) && policy::ResidentsOnly(c, o, i, ad_hoc)) {
+        residents_only.push_back(p.id);
+      }
+    }
+    for (const policy::Partner* p : policy::RequestSuppliers(c, o, invitees)) {
+      suppliers.push_back(p->id);
+    }
     forms.push_back({{"id", o.id},
                      {"name", o.name},
                      {"purpose", o.purpose},
@@ -49,7 +67,10 @@ Json CovenantJson(const policy::Covenant& c) {
                      {"ad_hoc", o.AdmitsAdHoc()},
                      {"restricted", o.restricted},
                      {"retention_days", o.retention_days},
-                     {"request_identity", std::move(identity)}});
+                     {"request_identity", std::move(identity)},
+                     {"suppliers", std::move(suppliers)},
+                     {"residents_only", std::move(residents_only)},
+                     {"circle", !o.circle.empty()}});
   }
   for (const policy::Outcome& o : c.outcomes()) {
     outcomes.push_back({{"id", o.id}, {"label", o.label}});

@@ -3,9 +3,14 @@
 // partners' shared agreement, not personal data; these routes show what it
 // says, never anything about a person, and put nothing in force.
 //   GET  /v1/covenant                  any role: id, version, title, house,
-//        partners (id, name, chain, signatory), fields (id, label, type,
-//        values?, category), overlegvormen (id, name, purpose, members,
-//        ad_hoc, restricted, retention_days, request_identity), outcomes
+//        partners (id, name, chain, signatory, municipality?), fields (id,
+//        label, type, values?, category), overlegvormen (id, name, purpose,
+//        members, ad_hoc, restricted, retention_days, request_identity,
+//        suppliers: the partners a meeting of O may ask, a member as a member
+//        and any other partner as an ad hoc invitee; residents_only: the
+//        partners that see and are asked about only their residents, each as
+//        it would take part; circle: whether O has one, never its CNs),
+//        outcomes
 //   GET  /v1/covenant/fields?overlegvorm=O
 //        any role: {overlegvorm, fields: [{id, label, type, values?, category,
 //        supply, see, identity}]}: the fields the caller's partner may supply

@@ -120,6 +120,15 @@ function phaseSection(meeting) {
     h('h2', { id: 'fase' }, 'Cliënt aan tafel'), status, h('p', {}, toggle));
 }
 
+// Who of the house's participants (procesregisseurs) takes part.
+function staffText(meeting, o) {
+  if (o.circle) return 'wie de besloten kring van het convenant noemt';
+  if (Array.isArray(meeting.staff)) {
+    return meeting.staff.length ? `alleen ${meeting.staff.join(', ')}` : 'geen';
+  }
+  return 'alle procesregisseurs van het Veiligheidshuis';
+}
+
 async function meetingScreen(main, { id }) {
   const meeting = await api.get(`/v1/meetings/${seg(id)}`);
   const o = overlegvorm(meeting.overlegvorm);
@@ -132,8 +141,11 @@ async function meetingScreen(main, { id }) {
       ['Stand', meetingStateTag(meeting)],
       ['Personen', meeting.subjects.map((s) => s.ref).join(', ')],
       ['Ad hoc partners', meeting.ad_hoc.length
-        ? meeting.ad_hoc.map((a) => `${partnerName(a.partner)} (verklaring ${a.declaration_signed ? 'getekend' : 'nog niet getekend'})`).join('; ')
+        ? meeting.ad_hoc.map((a) => `${partnerName(a.partner)} (${a.declaration_signed
+          ? 'de verklaring is door ten minste één medewerker getekend; ieder ander tekent zelf'
+          : 'de verklaring is nog door niemand getekend'})`).join('; ')
         : 'geen'],
+      ['Procesregisseurs', staffText(meeting, o)],
       meeting.state === 'closed' ? ['Bewaren tot', dateTime(meeting.extended_until || meeting.retention_until)] : null,
     ]));
   if (meeting.state === 'open') {

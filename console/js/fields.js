@@ -54,6 +54,7 @@ export function textControl(label, options = {}) {
       type: options.type || 'text',
       inputmode: options.inputmode,
       autocomplete: options.autocomplete || 'off',
+      list: options.list,
       spellcheck: options.type === 'text' || !options.type ? 'false' : null,
       'aria-describedby': hintId,
     });
@@ -90,6 +91,36 @@ export function radioControl(legend, choices, options = {}) {
     get focusEl() { return picked() || inputs[0]; },
     inputs,
     value: () => (picked() ? picked().value : undefined),
+    ...wire(group, errorEl, inputs, hintId),
+  };
+}
+
+// Checkboxes in a fieldset; choices: [[value, text]]; `checked`: a Set of
+// values to start checked.
+export function checkboxesControl(legend, choices, options = {}) {
+  const name = options.id || uid('c');
+  const hintId = options.hint ? `${name}-hint` : null;
+  const errorEl = errorSlot(`${name}-error`);
+  const checked = options.checked || new Set();
+  const inputs = [];
+  const items = choices.map(([value, text], i) => {
+    const id = `${name}-${i}`;
+    const input = h('input', {
+      id, name, type: 'checkbox', value, class: 'checkboxes__input', checked: checked.has(value),
+    });
+    inputs.push(input);
+    return h('div', { class: 'checkboxes__item' }, input, h('label', { class: 'checkboxes__label', for: id }, text));
+  });
+  const group = h('div', { class: 'form-group' },
+    h('fieldset', { class: 'fieldset', 'aria-describedby': hintId },
+      h('legend', { class: 'fieldset__legend' }, legend),
+      options.hint ? h('p', { id: hintId, class: 'hint' }, options.hint) : null,
+      errorEl, h('div', { class: 'checkboxes' }, items)));
+  return {
+    el: group,
+    get focusEl() { return inputs.find((i) => i.checked) || inputs[0]; },
+    inputs,
+    values: () => inputs.filter((i) => i.checked).map((i) => i.value),
     ...wire(group, errorEl, inputs, hintId),
   };
 }

@@ -8,20 +8,33 @@ import { append, h, notice, routeLink, table, tag } from './dom.js';
 import { overlegvorm } from './session.js';
 import { dateTime } from './words.js';
 
+// Whether the gateway showed the meeting limited: an ad hoc participant
+// before signing the declaration in force, or after the meeting's end, gets
+// only id, overlegvorm, starts_at, ends_at and `declaration` (no state, no
+// title).
+export function isLimited(m) {
+  return m.limited === true || m.state === undefined;
+}
+
+export function hasEnded(m, now = new Date()) {
+  return Boolean(m.ends_at) && new Date(m.ends_at) <= now;
+}
+
 function groupOf(m, now) {
   if (m.state === 'closed') return 'closed';
+  if (hasEnded(m, now)) return 'ended';
   return m.starts_at && new Date(m.starts_at) > now ? 'upcoming' : 'open';
 }
 
 const groups = [
   ['upcoming', 'Komende bijeenkomsten'],
   ['open', 'Lopende bijeenkomsten'],
+  ['ended', 'Afgelopen bijeenkomsten'],
   ['closed', 'Gesloten bijeenkomsten'],
 ];
 
 function titleOf(m) {
-  // An ad hoc partner that has not signed sees only the overlegvorm and the
-  // times (the gateway leaves the title out).
+  // A limited meeting has no title: the overlegvorm names it.
   return m.title || overlegvorm(m.overlegvorm).name;
 }
 
@@ -52,6 +65,7 @@ export async function meetingList(main, options) {
 
 export function meetingStateTag(m) {
   if (m.state === 'closed') return tag('gesloten', 'neutral');
+  if (hasEnded(m)) return tag(isLimited(m) ? 'afgelopen' : 'afgelopen, nog niet gesloten', 'neutral');
   if (m.client_present) return tag('open, cliënt aan tafel', 'warning');
   return tag('open', 'ok');
 }

@@ -1,15 +1,17 @@
 // The participant's screens: my meetings and, per meeting, the dossier as
 // the covenant shows it to my organisation (GET .../dossier): per person the
 // fields with their Dutch labels, who supplied them and how the covenant
-// lets them through. An ad hoc partner first gets the confidentiality
-// declaration and nothing else; the console signs the hash of exactly the
-// text it showed.
+// lets them through. An ad hoc partner's employee first gets the
+// confidentiality declaration and nothing else (each person signs, with
+// their own certificate; after a change of the text, again); the console
+// signs the hash of exactly the text it showed. After the meeting's end an
+// ad hoc participant sees only that it ended.
 
 import { ApiError, api, seg } from './api.js';
-import { append, button, focus, h, notice, table } from './dom.js';
+import { append, button, focus, h, notice, routeLink, table } from './dom.js';
 import { refusal } from './forms.js';
 import { transformText, valueText } from './fields.js';
-import { meetingList, meetingStateTag } from './meeting_list.js';
+import { hasEnded, isLimited, meetingList, meetingStateTag } from './meeting_list.js';
 import { go } from './router.js';
 import { fieldLabel, overlegvorm, partnerName, session } from './session.js';
 import { dateTime } from './words.js';
@@ -25,21 +27,43 @@ async function listScreen(main) {
     intro: 'De bijeenkomsten waaraan uw organisatie deelneemt.',
     empty: 'U neemt op dit moment aan geen bijeenkomst deel.',
     status: (m) => {
-      const mine = (m.ad_hoc || []).find((a) => a.partner === session.me.partner);
-      if (needsSignature(m)) return h('span', {}, meetingStateTag(m), ' verklaring nog ondertekenen');
-      return mine ? h('span', {}, meetingStateTag(m), ' ad hoc') : meetingStateTag(m);
+      if (!isAdHoc(m)) return meetingStateTag(m);
+      if (ended(m)) return h('span', {}, meetingStateTag(m), ' ad hoc');
+      if (m.declaration === 'outdated') return h('span', {}, meetingStateTag(m), ' verklaring opnieuw ondertekenen (tekst gewijzigd)');
+      if (m.declaration === 'unsigned') return h('span', {}, meetingStateTag(m), ' verklaring nog ondertekenen');
+      return h('span', {}, meetingStateTag(m), ' ad hoc');
     },
   });
   return { title: 'Mijn bijeenkomsten' };
 }
 
-// Whether I must sign the declaration before I see anything. The gateway
-// says so per person ("declaration": "unsigned" | "signed" | "outdated")
-// where it knows per-person declarations, else per partner.
+// An ad hoc participant: the gateway tells each person their own
+// declaration state ("unsigned" | "signed" | "outdated"); members get none.
+function isAdHoc(meeting) {
+  return typeof meeting.declaration === 'string';
+}
+
+// Whether I must sign the declaration in force before I see anything: my
+// own signature counts, not a colleague's.
 function needsSignature(meeting) {
-  if (typeof meeting.declaration === 'string') return meeting.declaration !== 'signed';
-  const mine = (meeting.ad_hoc || []).find((a) => a.partner === session.me.partner);
-  return Boolean(mine && !mine.declaration_signed);
+  return meeting.declaration === 'unsigned' || meeting.declaration === 'outdated';
+}
+
+// The gateway shows an ad hoc participant who signed a limited meeting only
+// after its end (this browser's clock may differ a little from the
+// gateway's); for anyone else the end is ends_at.
+function ended(meeting) {
+  return hasEnded(meeting) || (isLimited(meeting) && meeting.declaration === 'signed');
+}
+
+function endedScreen(main, meeting) {
+  const o = overlegvorm(meeting.overlegvorm);
+  append(main, h('h1', {}, 'Deze bijeenkomst is afgelopen'),
+    h('p', { class: 'lead' }, `${o.name}, van ${dateTime(meeting.starts_at)} tot ${dateTime(meeting.ends_at)}.`),
+    h('p', {}, 'Als ad hoc partner ziet u de gegevens van een bijeenkomst alleen tot het einde ervan. ',
+      'Het dossier van deze bijeenkomst is voor u niet meer beschikbaar.'),
+    h('p', {}, routeLink('Terug naar mijn bijeenkomsten', '/meetings')));
+  return { title: 'Deze bijeenkomst is afgelopen' };
 }
 
 async function declarationScreen(main, meeting, outdated) {
@@ -64,8 +88,13 @@ async function declarationScreen(main, meeting, outdated) {
   });
   append(main, h('h1', {}, 'Geheimhoudingsverklaring'),
     h('p', { class: 'lead' }, `U bent als ad hoc partner uitgenodigd voor ${o.name} op ${dateTime(meeting.starts_at)}.`),
-    outdated ? notice('info', 'De tekst van de verklaring is gewijzigd sinds u tekende. Lees en onderteken de nieuwe tekst.') : null,
-    h('p', {}, 'Lees de verklaring. Pas na het ondertekenen ziet u de gegevens die het convenant u voor dit overleg toestaat.'),
+    outdated
+      ? notice('info', 'Onderteken de verklaring opnieuw: de tekst is gewijzigd.',
+        h('p', {}, 'U hebt een eerdere tekst van deze verklaring ondertekend. Het convenant heeft nu een nieuwe tekst; ',
+          'uw handtekening geldt alleen voor de tekst die u las. Tot u de nieuwe tekst ondertekent, ziet u geen gegevens.'))
+      : null,
+    h('p', {}, 'Lees de verklaring. Pas na het ondertekenen ziet u de gegevens die het convenant u voor dit overleg toestaat. ',
+      'U tekent voor uzelf: een collega van uw organisatie tekent met haar of zijn eigen certificaat.'),
     textEl, slot, h('p', {}, sign));
   return { title: 'Geheimhoudingsverklaring' };
 }
@@ -92,6 +121,7 @@ function subjectSection(subject) {
 
 async function meetingScreen(main, { id }) {
   const meeting = await api.get(`/v1/meetings/${seg(id)}`);
+  if (isAdHoc(meeting) && ended(meeting)) return endedScreen(main, meeting);
   if (needsSignature(meeting)) return declarationScreen(main, meeting, meeting.declaration === 'outdated');
   let dossier;
   try {
@@ -100,6 +130,7 @@ async function meetingScreen(main, { id }) {
     if (err instanceof ApiError && (err.code === 'declaration_not_signed' || err.code === 'declaration_outdated')) {
       return declarationScreen(main, meeting, err.code === 'declaration_outdated');
     }
+    if (err instanceof ApiError && err.code === 'meeting_ended') return endedScreen(main, meeting);
     throw err;
   }
   const o = overlegvorm(meeting.overlegvorm);

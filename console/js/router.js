@@ -8,7 +8,7 @@
 // moment the screen was ready (performance mark "vh:screen-ready").
 
 import { append, clear, focus, h, notice } from './dom.js';
-import { errorText } from './words.js';
+import { errorText, refusalHeading } from './words.js';
 
 const routes = [];
 let current = { cleanup: null, token: 0 };
@@ -66,9 +66,10 @@ export async function render() {
   } catch (err) {
     if (token !== current.token) return;
     clear(main);
-    append(main, h('h1', {}, 'Dit lukte niet'),
+    const heading = refusalHeading(err);
+    append(main, h('h1', {}, heading),
       notice('warning', errorText(err), err.message ? h('p', { class: 'technical' }, `Technische melding: ${err.message}`) : null));
-    result = { title: 'Dit lukte niet' };
+    result = { title: heading };
   }
   if (token !== current.token) {
     if (result && result.cleanup) result.cleanup();

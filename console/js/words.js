@@ -92,7 +92,18 @@ const errorWords = {
   declaration_mismatch: 'De verklaring is intussen gewijzigd. Laad de pagina opnieuw en lees de nieuwe tekst.',
   meeting_closed: 'Deze bijeenkomst is gesloten.',
   meeting_ended: 'Deze bijeenkomst is afgelopen.',
-  not_in_circle: 'U hoort niet bij de besloten kring van dit overleg.',
+  not_in_circle: 'Dit overleg heeft een besloten kring: alleen de personen die het convenant daarvoor noemt, doen mee. ' +
+    'Uw certificaat hoort daar niet bij.',
+  not_in_staff: 'De coördinator heeft voor deze bijeenkomst de medewerkers van het Veiligheidshuis gekozen die meedoen. ' +
+    'U hoort daar niet bij.',
+  not_resident: 'Deze gemeente ziet in dit overleg alleen haar eigen inwoners, en deze persoon woont volgens het formulier niet in die gemeente.',
+  nothing_to_supply: 'Het convenant laat deze partner in dit overleg niets leveren.',
+  staff_with_circle: 'In dit overleg bepaalt de besloten kring van het convenant wie van het Veiligheidshuis meedoet; noem geen medewerkers.',
+  invalid_municipality: 'Dit is geen geldige gemeentenaam.',
+  invalid_cn: 'Dit is geen geldige naam van een certificaat (CN).',
+  duplicate: 'Dit staat er twee keer in.',
+  not_a_member: 'Deze partner is geen lid van dit overleg.',
+  ad_hoc_not_admitted: 'Dit overleg laat geen ad hoc partners toe.',
   cross_site_request: 'Dit verzoek kwam niet van deze console en is geweigerd.',
   covenant_not_in_force: 'Het convenant is op dit moment niet van kracht.',
   audit_unavailable: 'De auditlog kan nu niet schrijven; er is niets gedeeld. Probeer het later opnieuw.',
@@ -107,6 +118,15 @@ const errorWords = {
   not_later: 'De nieuwe datum moet later zijn dan de huidige bewaartermijn.',
   unknown_partner: 'Deze partner staat niet in het convenant.',
 };
+
+// The heading of a screen that could not be shown because of `err`.
+export function refusalHeading(err) {
+  if (err.code === 'meeting_closed') return 'Deze bijeenkomst is gesloten';
+  if (err.code === 'meeting_ended') return 'Deze bijeenkomst is afgelopen';
+  if (err.status === 403) return 'Geen toegang';
+  if (err.status === 404) return 'Niet gevonden';
+  return 'Dit lukte niet';
+}
 
 export function errorText(err) {
   if (errorWords[err.code]) return errorWords[err.code];

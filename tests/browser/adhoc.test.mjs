@@ -37,7 +37,7 @@ async function dossierRows(page, ref) {
 }
 
 test('the ad hoc partner finds the meeting, signs the declaration and sees exactly what the covenant allows', async () => {
-  const meeting = await briefing(gateway, { title: 'Briefing met de woningcorporatie' });
+  const meeting = await briefing(gateway, { title: 'Briefing met de woningcorporatie', houseReason: true });
   await answer(gateway, 'politie.supplier', meeting.id, 'S1', {
     'casus.reden_melding': 'Synthetisch: overlast in de wijk',
     'casus.bekend_bij_partner': true,
@@ -76,16 +76,21 @@ test('the ad hoc partner finds the meeting, signs the declaration and sees exact
   assert.equal(signed[0].actor.cn, 'Wijkconsulent-D');
   assert.equal(signed[0].detail.text_sha256, crypto.createHash('sha256').update(text).digest('hex'));
 
-  // 4. Exactly what the covenant lets an ad hoc partner see in a briefing.
+  // 4. Exactly what the covenant lets an ad hoc partner see in a briefing:
+  // the reason for the notification only as "there is one" (B27, from the
+  // house); politie's full reason is for the members only (B10).
   const rows = await dossierRows(page, 'S1');
   const politie = 'Politie, basisteams in de regio';
   assert.deepEqual(rows.sort(), [
     ['Geboortedatum', 'het Veiligheidshuis', 'leeftijd'],
     ['Naam', 'het Veiligheidshuis', 'volledig'],
     ['Persoon is bekend bij de partner', politie, 'alleen aanwezigheid'],
-    ['Reden van de melding', politie, 'volledig'],
+    ['Reden van de melding', 'het Veiligheidshuis', 'alleen aanwezigheid'],
   ].sort());
-  assert.ok(!(await page.textContent('main')).includes('Delictgeschiedenis'));
+  const shown = await page.textContent('main');
+  assert.ok(!shown.includes('Delictgeschiedenis'));
+  assert.ok(!shown.includes('overlast in de wijk'), "politie's reason reached the ad hoc partner");
+  assert.ok(!shown.includes('bij het Veiligheidshuis'), "the house's reason was shown in full");
   // The same as the API shows this certificate, entry for entry.
   const api = await apiAs(gateway, AD_HOC).get(`/v1/meetings/${meeting.id}/dossier`);
   assert.equal(api.status, 200, api.text);
@@ -104,14 +109,19 @@ test('the ad hoc partner signs the declaration with the keyboard only', async ()
   const { page } = await openAs(browser, gateway, AD_HOC);
   await firstLoad(page, gateway, '/meetings');
   // Tab from the top of the page to the meeting's link.
-  const tabTo = async (predicate, what) => {
+  const tabTo = async (predicate, what, arg) => {
     for (let i = 0; i < 60; i += 1) {
       await page.keyboard.press('Tab');
-      if (await page.evaluate(predicate)) return;
+      if (await page.evaluate(predicate, arg)) return;
     }
     assert.fail(`Tab never reached ${what}`);
   };
-  await tabTo(() => document.activeElement.textContent === 'Briefing toetsenbord', 'the meeting link');
+  // Before signing, the list names the meeting by its overlegvorm and time
+  // only (the title is for those who signed).
+  const href = `#/meetings/${meeting.id}`;
+  await tabTo((h) => document.activeElement.getAttribute('href') === h, 'the meeting link', href);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Briefing (weegoverleg)');
+  assert.ok(!(await page.textContent('main')).includes('Briefing toetsenbord'), 'the title is shown before signing');
   // The focus is visible: the focused link gets the yellow focus background.
   const focusBg = await page.evaluate(() => getComputedStyle(document.activeElement).backgroundColor);
   assert.equal(focusBg, 'rgb(255, 221, 0)');

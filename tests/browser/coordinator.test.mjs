@@ -60,6 +60,7 @@ test('the coordinator schedules a briefing, follows the request round and runs t
   await page.getByLabel('Naam', { exact: true }).fill(name);
   await page.getByLabel('Geboortedatum').fill('1988-06-01');
   await page.getByLabel('Burgerservicenummer').fill('123456789');
+  await page.getByLabel('Woongemeente').fill('Leiden');
   await page.getByRole('button', { name: 'Bijeenkomst plannen' }).click();
   await page.waitForSelector('.error-summary');
   assert.match(await page.textContent('.error-summary'), /burgerservicenummer van persoon 1 klopt niet/);
@@ -81,6 +82,11 @@ test('the coordinator schedules a briefing, follows the request round and runs t
   await checkAxe(page, 'verzoekronde');
   await screenshot(page, 'coordinator-2-verzoekronde');
   const politie = await requestOf(gateway, 'politie.supplier', id, 'S1');
+  // The person lives in Leiden: gemeente-leiden is asked, the other gemeenten are not.
+  await requestOf(gateway, 'gemeente-leiden.supplier', id, 'S1');
+  const alphen = await apiAs(gateway, 'gemeente-alphen.supplier').get('/v1/requests?status=open');
+  assert.equal(alphen.status, 200, alphen.text);
+  assert.ok(!alphen.json.requests.some((q) => q.meeting === id));
   const cell = page.locator(`[data-request="${politie.id}"]`);
   assert.equal(await cell.getAttribute('data-status'), 'open');
 

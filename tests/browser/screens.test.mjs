@@ -17,11 +17,13 @@ let gateway;
 let browser;
 let open;
 let closed;
+let ended;
+let staffOnly;
 
 before(async () => {
   gateway = await startGateway();
   browser = await launch();
-  open = await briefing(gateway, { title: 'Briefing week 50', count: 3 });
+  open = await briefing(gateway, { title: 'Briefing week 50', count: 3, municipalities: ['Leiden', 'Leiden', 'Gouda'] });
   await answer(gateway, 'politie.supplier', open.id, 'S1', {
     'casus.reden_melding': 'Synthetisch: overlast', 'casus.bekend_bij_partner': true,
     'leefgebied.delictgeschiedenis': 'Synthetisch',
@@ -31,6 +33,8 @@ before(async () => {
   const c = await apiAs(gateway, COORDINATOR).post(`/v1/meetings/${closed.id}/close`,
     { outcomes: [{ subject: 'S1', decision: 'focus' }] });
   assert.equal(c.status, 200, c.text);
+  ended = await briefing(gateway, { title: 'Briefing van zojuist', count: 1, endsInMs: -60e3 });
+  staffOnly = await briefing(gateway, { title: 'Briefing met één procesregisseur', count: 1, staff: ['Procesregisseur-F'] });
 });
 after(async () => {
   printMeasurements('every screen');
@@ -58,6 +62,8 @@ test('coordinator screens', async () => {
     ['coordinator-bijeenkomsten', '/meetings', 'Bijeenkomsten'],
     ['coordinator-overlegvorm', '/meetings/new', 'Nieuwe bijeenkomst plannen'],
     ['coordinator-plannen', '/meetings/new/focusoverleg', 'Focusoverleg plannen'],
+    ['coordinator-plannen-briefing', '/meetings/new/briefing', 'Briefing (weegoverleg) plannen'],
+    ['coordinator-plannen-kring', '/meetings/new/radicalisering', 'Casusoverleg radicalisering plannen'],
     ['coordinator-bijeenkomst', `/meetings/${open.id}`, 'Briefing week 50'],
     ['coordinator-sluiten', `/meetings/${open.id}/close`, 'Bijeenkomst sluiten'],
     ['coordinator-gesloten', `/meetings/${closed.id}`, 'Briefing week 47'],
@@ -74,6 +80,11 @@ test('participant screens (member and ad hoc)', async () => {
   ]);
   await sweep('woningcorporatie.participant', [
     ['adhoc-verklaring', `/meetings/${open.id}`, 'Geheimhoudingsverklaring'],
+    ['adhoc-afgelopen', `/meetings/${ended.id}`, 'Deze bijeenkomst is afgelopen'],
+  ]);
+  await sweep('veiligheidshuis-hm.participant-2', [
+    ['procesregisseur-bijeenkomsten', '/meetings', 'Mijn bijeenkomsten'],
+    ['procesregisseur-geen-toegang', `/meetings/${staffOnly.id}`, 'Geen toegang'],
   ]);
 });
 
@@ -100,5 +111,5 @@ test('privacy officer and admin screens', async () => {
     ['beheer', '/admin', 'Beheer'],
     ['beheer-convenant', '/covenant', 'Het convenant'],
   ]);
-  assert.ok(measurements.length >= 20);
+  assert.ok(measurements.length >= 25);
 });

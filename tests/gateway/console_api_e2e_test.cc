@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -226,6 +227,30 @@ TEST_F(ConsoleApiE2ETest, CovenantFieldsAreWhatThePartnerMaySupplyOrSee) {
   EXPECT_EQ(c.json()["house"], "veiligheidshuis-hm");
   EXPECT_GT(c.json()["fields"].size(), 50u);
   EXPECT_FALSE(c.json()["overlegvormen"].empty());
+  // What the coordinator's form needs of need-to-know: a gemeente's
+  // municipality, who a meeting may ask, who sees only residents, whether a
+  // circle decides who takes part (never its CNs).
+  const Json covenant = c.json();
+  std::map<std::string, Json> partners, forms;
+  for (const auto& p : covenant["partners"]) partners[p["id"].get<std::string>()] = p;
+  for (const auto& o : covenant["overlegvormen"]) forms[o["id"].get<std::string>()] = o;
+  EXPECT_EQ(partners["gemeente-leiden"]["municipality"], "Leiden");
+  EXPECT_FALSE(partners["politie"].contains("municipality"));
+  const Json& briefing = forms["briefing"];
+  EXPECT_EQ(briefing["residents_only"],
+            (Json{"gemeente-leiden", "gemeente-alphen", "gemeente-gouda"}));
+  EXPECT_EQ(briefing["circle"], false);
+  std::set<std::string> suppliers(briefing["suppliers"].begin(), briefing["suppliers"].end());
+  EXPECT_TRUE(suppliers.count("politie"));
+  EXPECT_TRUE(suppliers.count("gemeente-leiden"));
+  EXPECT_TRUE(suppliers.count("woningcorporatie"));  // supplies ad hoc (B11, B25)
+  const Json& smd = forms["smd"];
+  std::set<std::string> smd_suppliers(smd["suppliers"].begin(), smd["suppliers"].end());
+  EXPECT_TRUE(smd_suppliers.count("om"));
+  EXPECT_FALSE(smd_suppliers.count("gemeente-leiden"));   // no rule lets it supply in smd
+  EXPECT_FALSE(smd_suppliers.count("woningcorporatie"));  // smd admits no ad hoc partners
+  EXPECT_EQ(forms["radicalisering"]["circle"], true);
+  EXPECT_EQ(c.body.find("J.de-Vries"), std::string::npos);
 }
 
 TEST_F(ConsoleApiE2ETest, MatrixAndDiffForThePrivacyOfficer) {

@@ -10,11 +10,15 @@ export const PRIVACY_OFFICER = 'veiligheidshuis-hm.privacy-officer';
 
 let seed = 100;
 
-export function person(ref) {
+// A synthetic person on the agenda. `municipality`: where the person lives
+// (the briefing shows a gemeente only its residents; a person of unknown
+// municipality is nobody's resident, so no gemeente is asked about them).
+export function person(ref, municipality = 'Leiden') {
   seed += 1;
   return {
     ref,
     reason: 'melding (synthetisch)',
+    ...(municipality ? { municipality } : {}),
     identity: {
       'persoon.naam': `Synthetische Persoon ${seed}`,
       'persoon.geboortedatum': `19${70 + (seed % 30)}-03-14`,
@@ -23,19 +27,28 @@ export function person(ref) {
   };
 }
 
-// A briefing that started an hour ago and ends tomorrow, with woningcorporatie
-// invited ad hoc, `count` persons on the agenda and the requests sent.
+// A briefing that started an hour ago and ends tomorrow (or `endsInMs` from
+// now), with woningcorporatie invited ad hoc, `count` persons on the agenda
+// and the requests sent. The persons live in Leiden unless `municipalities`
+// says otherwise per person (null: unknown). `houseReason`: the house enters
+// casus.reden_melding for each person (B10/B27). `staff`: the house's
+// procesregisseurs (CNs) taking part.
 export async function briefing(gateway, options = {}) {
   const coordinator = apiAs(gateway, COORDINATOR);
   const now = Date.now();
-  const subjects = Array.from({ length: options.count || 2 }, (_, i) => person(`S${i + 1}`));
+  const subjects = Array.from({ length: options.count || 2 }, (_, i) =>
+    person(`S${i + 1}`, options.municipalities ? options.municipalities[i] : 'Leiden'));
+  if (options.houseReason) {
+    for (const s of subjects) s.identity['casus.reden_melding'] = `Synthetisch: melding over ${s.ref} bij het Veiligheidshuis`;
+  }
   const created = await coordinator.post('/v1/meetings', {
     overlegvorm: 'briefing',
     title: options.title || 'Briefing week 48',
     starts_at: new Date(now - 3600e3).toISOString(),
-    ends_at: new Date(now + 24 * 3600e3).toISOString(),
+    ends_at: new Date(now + (options.endsInMs ?? 24 * 3600e3)).toISOString(),
     ad_hoc: options.adHoc === false ? [] : ['woningcorporatie'],
     subjects,
+    ...(options.staff ? { staff: options.staff } : {}),
   });
   assert.equal(created.status, 201, created.text);
   const id = created.json.id;
