@@ -286,6 +286,7 @@ Briefing CreateBriefing(GatewayHarness& gw, int subjects, int seed) {
                      {{"persoon.naam", "Synthetische Persoon " + std::to_string(seed + i)},
                       {"persoon.geboortedatum", "1990-03-14"},
                       {"persoon.bsn", testing::SyntheticBsn(seed + i)}}},
+                    {"municipality", "Leiden"},
                     {"reason", "melding (synthetisch)"}});
   }
   auto m = gw.Post("veiligheidshuis-hm.coordinator", "/v1/meetings",

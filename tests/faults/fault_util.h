@@ -92,7 +92,7 @@ class FaultReport {
 // other OINs), written once to a temporary file; its path.
 std::string CovenantWithoutOins();
 
-// A briefing of `subjects` persons with its information requests sent;
+// A briefing of `subjects` persons (residents of Leiden) with its information requests sent;
 // `requests` are (supplier identity "<p>.supplier", request id), of the
 // suppliers the example PKI has a certificate for.
 struct Briefing {
