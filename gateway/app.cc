@@ -18,6 +18,7 @@
 #include "gateway/console_routes.h"
 #include "gateway/covenant_routes.h"
 #include "gateway/exchange_routes.h"
+#include "gateway/openapi_route.h"
 #include "gateway/ops_metrics.h"
 #include "policy/covenant.h"
 #include "policy/covenant_holder.h"
@@ -157,6 +158,7 @@ void App::AddRoutes() {
   RegisterConsoleRoutes(router_, services_);
   RegisterCovenantRoutes(router_, services_);
   RegisterConsoleAssetRoutes(router_, *console_);
+  RegisterOpenApiRoute(router_);
   router_.Add(
       "GET", "/v1/health", kAnyRole,
       [this](const ApiRequest&) {
