@@ -1,7 +1,7 @@
 #pragma once
 // TraceContext: what ties one operation's log lines, audit events and
-// response together (CONTRACT.md "Logging standards"; docs/api.md
-// "Request ids and traces"; docs/audit-events.md "trace").
+// response together (docs/api.md "Request ids and traces";
+// docs/audit-events.md "trace").
 //
 // W3C Trace Context (level 1): a caller may send `traceparent:
 // 00-<trace-id>-<parent-id>-<flags>`; the gateway keeps the caller's trace
