@@ -24,6 +24,8 @@ namespace vh {
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
 void SetLogLevel(LogLevel level);
+// Whether a line of `level` would be written (to skip building its fields).
+bool LogEnabled(LogLevel level);
 // "debug", "info", "warn" or "error" (the configuration's log.level).
 std::optional<LogLevel> ParseLogLevel(std::string_view name);
 

@@ -92,8 +92,10 @@ void FinishResponse(ApiResponse& resp, const TraceContext& trace, const std::str
   resp.headers.emplace_back("traceparent", trace.ToTraceparent());
   const double ms = std::chrono::duration<double, std::milli>(took).count();
   if (resp.status < 400) {
-    Log(LogLevel::kDebug, "request",
-        {{"method", method}, {"route", route}, {"status", resp.status}, {"ms", ms}});
+    if (LogEnabled(LogLevel::kDebug)) {
+      Log(LogLevel::kDebug, "request",
+          {{"method", method}, {"route", route}, {"status", resp.status}, {"ms", ms}});
+    }
     return;
   }
   const std::string code = AddRequestIdToError(resp, trace.request_id);

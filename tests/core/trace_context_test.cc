@@ -137,6 +137,10 @@ TEST(LogTest, LevelsParseAndFilter) {
   EXPECT_EQ(ParseLogLevel("debug"), LogLevel::kDebug);
   EXPECT_EQ(ParseLogLevel("error"), LogLevel::kError);
   EXPECT_FALSE(ParseLogLevel("verbose"));
+  SetLogLevel(LogLevel::kWarn);
+  EXPECT_FALSE(LogEnabled(LogLevel::kInfo));
+  EXPECT_TRUE(LogEnabled(LogLevel::kError));
+  SetLogLevel(LogLevel::kInfo);
   std::string out = StderrOf([] {
     SetLogLevel(LogLevel::kWarn);
     LogInfo("hidden");
