@@ -191,6 +191,7 @@ void App::AddRoutes() {
 }
 
 Status App::ReloadPolicy(const std::string& by) {
+  ScopedTrace reload(TraceContext::Start(clock_.Now()));  // a signal: a trace of its own
   auto c = services_.covenant.Get();
   return ReloadPolicy(
       audit::Actor{c->house(), std::string(RoleName(Role::kSystem)), by, "", "local"});
