@@ -83,7 +83,14 @@ void AddAuditProveCommand(CLI::App& audit, Io io, Action* action) {
   AddConfigOption(*prove, &flags->config);
   prove->add_option("--event", flags->event, "the event's sequence number (seq)")
       ->required()
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            return !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == v.npos &&
+                           v.find_first_not_of('0') != v.npos
+                       ? std::string()
+                       : std::string("not an event number (1, 2, 3, ...)");
+          },
+          ""))
       ->type_name("N");
   prove->add_option("--field", flags->field, "the covenant field id, e.g. casus.bekend_bij_partner")
       ->required()

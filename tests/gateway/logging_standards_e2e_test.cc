@@ -356,6 +356,9 @@ TEST_F(LoggingStandardsTest, ARoundExportsAsLdvAndNen7513WithTheCallersTrace) {
                         &out, &err),
             2);
   EXPECT_NE(err.find("--event"), std::string::npos) << err;
+  EXPECT_EQ(
+      gw_->RunCli({"audit", "prove", "--event", "0", "--field", "x", "--value", "1"}, &out, &err),
+      2);
   EXPECT_EQ(gw_->RunCli({"audit", "prove", "--event", dossier_seq, "--field", "x"}, &out, &err), 2);
   // Each question is an audit_query event naming event and field, not the value.
   ASSERT_EQ(gw_->RunCli({"audit", "query", "--type", "audit_query"}, &out, &err), 0) << err;
