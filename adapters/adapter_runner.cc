@@ -5,6 +5,7 @@
 #include "adapters/https_client.h"
 #include "adapters/https_pull_adapter.h"
 #include "core/log.h"
+#include "core/trace_context.h"
 
 namespace vh::adapters {
 
@@ -68,7 +69,11 @@ void AdapterRunner::Start() {
     threads_.emplace_back([this, adapter] {
       LogInfo("adapter_started", {{"partner", adapter->partner()}, {"kind", adapter->kind()}});
       while (!stop_.stopped()) {
-        adapter->RunOnce(stop_);
+        {
+          // A trace per round (an https-pull starts one per request within it).
+          ScopedTrace round(TraceContext::Start(SystemClock().Now()));
+          adapter->RunOnce(stop_);
+        }
         if (stop_.WaitFor(adapter->interval())) break;
       }
       LogInfo("adapter_stopped", {{"partner", adapter->partner()}, {"kind", adapter->kind()}});

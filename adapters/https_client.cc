@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "core/trace_context.h"
 #include "crypto/hex.h"
 
 namespace vh::adapters {
@@ -225,6 +226,11 @@ Result<HttpsResponse> HttpsClient::PostJson(const std::string& url, const std::s
   headers = curl_slist_append(headers, "Content-Type: application/json");
   headers = curl_slist_append(headers, "Accept: application/json");
   headers = curl_slist_append(headers, "Expect:");
+  // The operation this call belongs to, for the partner's own log (W3C
+  // Trace Context; core/trace_context.h).
+  if (const auto& trace = CurrentTrace()) {
+    headers = curl_slist_append(headers, ("traceparent: " + trace->ToTraceparent()).c_str());
+  }
 
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");

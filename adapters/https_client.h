@@ -56,8 +56,10 @@ class HttpsClient {
   HttpsClient(const HttpsClient&) = delete;
   HttpsClient& operator=(const HttpsClient&) = delete;
 
-  // POSTs `json_body` (Content-Type: application/json). `cancel` (may be
-  // null) aborts the transfer within about 100 ms of being set.
+  // POSTs `json_body` (Content-Type: application/json), with the
+  // `traceparent` of the thread's TraceContext when it has one
+  // (core/trace_context.h). `cancel` (may be null) aborts the transfer
+  // within about 100 ms of being set.
   Result<HttpsResponse> PostJson(const std::string& url, const std::string& json_body,
                                  const std::atomic<bool>* cancel);
 

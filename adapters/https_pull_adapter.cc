@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/log.h"
+#include "core/trace_context.h"
 
 namespace vh::adapters {
 namespace {
@@ -123,6 +124,9 @@ void HttpsPullAdapter::Fail(const OpenRequest& r, const std::string& reason) {
 
 HttpsPullAdapter::Outcome HttpsPullAdapter::PullOne(const OpenRequest& r, const StopSignal& stop,
                                                     std::string* down_reason) {
+  // One trace per pulled request: the call carries it to the partner
+  // (traceparent), and the audit events of its answer carry it too.
+  ScopedTrace trace(TraceContext::Start(SystemClock().Now()));
   const std::string body = DumpJson(RequestBody(r));
   const PullSettings& p = config_.pull;
   std::string reason;

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include "audit/audit_store.h"
 #include "audit/audit_writer.h"
 #include "audit/verifier.h"
 #include "core/limits.h"
+#include "core/trace_context.h"
 
 namespace vh::audit {
 namespace fs = std::filesystem;
@@ -31,6 +33,34 @@ namespace {
 
 Status BadEvent(const char* why) { return Status::InvalidArgument("bad_event", why); }
 
+// The trace an event carries: the context of the appending thread, or a trace
+// of its own when there is none (the log opening, a command line tool).
+TraceRef TraceOf(const TraceContext& c) {
+  TraceRef t;
+  t.trace_id = c.trace_id;
+  t.span_id = c.span_id;
+  t.parent_span_id = c.parent_span_id;
+  t.start_time = FormatUtc(c.start);
+  if (!c.parent_span_id.empty() && !c.caller.empty()) {
+    t.foreign_trace_id = c.trace_id;
+    t.foreign_span_id = c.parent_span_id;
+    t.foreign_entity = c.caller;
+  }
+  return t;
+}
+
+void StampTraces(std::vector<Event>& events) {
+  std::optional<TraceRef> trace;
+  for (Event& e : events) {
+    if (!e.trace.empty()) continue;
+    if (!trace) {
+      const auto& current = CurrentTrace();
+      trace = TraceOf(current ? *current : TraceContext::Start(SystemClock().Now()));
+    }
+    e.trace = *trace;
+  }
+}
+
 // Checks `request` and makes its events into the writer's appends,
 // serialised here on the caller's thread (in parallel across callers, not on
 // the one writer). Fail closed: an event must never name a list or a set
@@ -40,6 +70,7 @@ Result<std::vector<PendingAppend>> Prepare(AppendRequest& request) {
   for (const Event& e : request.events) {
     if (!IsKnownEventType(e.type)) return BadEvent("unknown audit event type");
   }
+  StampTraces(request.events);
   std::vector<PendingAppend> out(request.events.size());
   bool list_named = false;
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -194,8 +225,13 @@ Result<int64_t> AuditLog::Append(AppendRequest request) {
 }
 
 void AuditLog::AppendAsync(AppendRequest request, std::function<void(Status)> done) {
+  // `done` runs under the appending thread's context, also on the writer's
+  // thread: what it logs belongs to the same request.
   Submit(*impl_->writer, std::move(request),
-         [done = std::move(done)](Result<int64_t> r) { done(r.status()); });
+         [done = std::move(done), trace = CurrentTrace()](Result<int64_t> r) {
+           ScopedTrace scope(trace);
+           done(r.status());
+         });
 }
 
 const Pseudonymizer& AuditLog::pseudonymizer() const { return impl_->pseudonymizer; }

@@ -51,6 +51,11 @@
 //
 // Pseudonyms and value MACs: pseudonymizer() (audit/pseudonymizer.h).
 //
+// Traces: an event appended without a TraceRef gets the TraceContext of the
+// appending thread (core/trace_context.h: the request, sweep or pull it
+// belongs to), or a trace of its own when the thread has none; the events of
+// one request without a context share one.
+//
 // Ownership: Open/OpenWith return the sole owner; the keys live inside it
 // (SecretBytes, wiped when it goes). Thread-safety: all public members are
 // safe to call concurrently. Several processes may append to one store (the
@@ -201,7 +206,8 @@ class AuditLog {
   // syncer's thread after the commit of every event of the request is
   // durable (OK), or with the first error; at once on the caller's thread
   // when the request is refused before it is queued. It must be quick and
-  // must not append. The events are serialised on the caller's thread.
+  // must not append. The events are serialised on the caller's thread, and
+  // `done` runs under the caller's TraceContext (core/trace_context.h).
   void AppendAsync(AppendRequest request, std::function<void(Status)> done);
 
   // Subject pseudonyms and value MACs under this log's pseudonym key.

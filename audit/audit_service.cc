@@ -14,6 +14,7 @@
 #include "core/bsn.h"
 #include "core/limits.h"
 #include "crypto/hex.h"
+#include "crypto/primitives.h"
 
 namespace vh::audit {
 namespace {
@@ -286,6 +287,61 @@ Result<std::string> AuditService::SubjectOfRef(const std::string& meeting,
     if (it != refs->end() && it->is_string()) return it->get<std::string>();
   }
   return Status::NotFound("the audit log names no subject with this ref in this meeting");
+}
+
+Result<ExportStats> AuditService::Export(const Requester& who, const ReportContext& covenant,
+                                         const ExportOptions& options, std::ostream& out) const {
+  if (!ScopeOf(who.actor, covenant).empty()) {
+    return Status::PermissionDenied("only the house exports the whole audit log");
+  }
+  Json detail = {{"export", ExportFormatName(options.format)}};
+  if (options.from) detail["from"] = FormatUtc(*options.from);
+  if (options.to) detail["to"] = FormatUtc(*options.to);
+  VH_RETURN_IF_ERROR(Record(who, covenant, "", std::move(detail)));
+  return ExportAuditLog(log_, covenant, options, out);
+}
+
+Result<ProveAnswer> AuditService::Prove(const Requester& who, const ReportContext& covenant,
+                                        const ProveQuestion& q) const {
+  if (!ScopeOf(who.actor, covenant).empty()) {
+    return Status::PermissionDenied("only the house proves disclosed values");
+  }
+  QueryFilter f;
+  f.after_seq = q.seq - 1;
+  f.limit = 1;
+  auto page = q.seq > 0 ? log_.Query(f) : Result<QueryPage>(QueryPage{});
+  if (!page.ok()) return page.status();
+  if (page->events.empty() || page->events[0].seq != q.seq) {
+    return Status::Make(Code::kNotFound, "no_such_event",
+                        "the audit log has no event " + std::to_string(q.seq));
+  }
+  const Event& e = page->events[0].event;
+  std::string mac = log_.pseudonymizer().ValueMac(q.field, q.value);
+  ProveAnswer answer;
+  answer.type = e.type;
+  auto check = [&](const std::vector<FieldDecision>& fields, const std::vector<std::string>& from,
+                   const std::string& subject) {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].field != q.field || fields[i].value_mac.empty()) continue;
+      ++answer.values;
+      const std::string& stored = fields[i].value_mac;
+      if (stored.size() == mac.size() &&
+          crypto::ConstantTimeEqual(reinterpret_cast<const uint8_t*>(stored.data()),
+                                    reinterpret_cast<const uint8_t*>(mac.data()), mac.size())) {
+        answer.where.emplace_back(subject, i < from.size() ? from[i] : e.supplier);
+      }
+    }
+  };
+  check(e.fields, {}, e.subject);
+  for (const SubjectPart& p : e.parts) check(p.fields, p.from, p.subject);
+  answer.matches = !answer.where.empty();
+  sodium_memzero(mac.data(), mac.size());
+  // The subject the answer concerns, so that the person's report shows the check.
+  const std::string subject = answer.matches ? answer.where[0].first : e.subject;
+  VH_RETURN_IF_ERROR(
+      Record(who, covenant, subject,
+             {{"prove", {{"event", q.seq}, {"field", q.field}}}, {"matches", answer.matches}}));
+  return answer;
 }
 
 Result<VerifyReport> AuditService::Verify(const Requester& who,

@@ -29,17 +29,25 @@
 // (core/bsn.h) is Unprocessable "invalid_bsn" (HTTP 422): never "nothing was
 // shared", and the message never holds the number.
 //
+// Export (audit/export.h: Logboek Dataverwerkingen, NEN 7513) and Prove
+// (is V the value an event disclosed of a field?) are `vhgate audit export`
+// and `vhgate audit prove`; both are audit_query events too.
+//
 // Thread-safety: the service holds no state of its own; its members are safe
 // to call concurrently (the log is). Ownership: borrows the log and the
 // clock, which must outlive it.
 
 #include <array>
 #include <map>
+#include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "audit/audit_log.h"
 #include "audit/event.h"
+#include "audit/export.h"
 #include "audit/report.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -105,6 +113,22 @@ struct ParsedReport {
 Result<ParsedReport> ParseReport(const Params& params, const Pseudonymizer& pseudonymizer,
                                  ParamStyle style = {});
 
+// What Prove is asked: is `value` the value event `seq` disclosed (or
+// accepted) of `field`?
+struct ProveQuestion {
+  int64_t seq = 0;
+  std::string field;
+  Json value;
+};
+struct ProveAnswer {
+  bool matches = false;
+  std::string type;    // the event's type
+  int64_t values = 0;  // MACs of `field` the event holds (0: it disclosed none)
+  // Where the value matched: the subject pseudonym and the supplier of each
+  // entry whose MAC is the value's ("" where the event does not say).
+  std::vector<std::pair<std::string, std::string>> where;
+};
+
 // Who asks, as the audit_query event records them.
 struct Requester {
   Actor actor;  // actor.partner decides the scope (above)
@@ -142,6 +166,21 @@ class AuditService {
   // Verifies the log (AuditLog::Verify) and records that it did; a log that
   // is not intact is an ok Result with intact = false.
   Result<VerifyReport> Verify(const Requester& who, const ReportContext& covenant) const;
+  // Writes the events `options` select in its format (audit/export.h),
+  // after recording the export ({export: format, from, to}) as an
+  // audit_query event; the requester must see every event (the house).
+  // PermissionDenied for any other; Unavailable when the log cannot be read
+  // or written, or `out` fails.
+  Result<ExportStats> Export(const Requester& who, const ReportContext& covenant,
+                             const ExportOptions& options, std::ostream& out) const;
+  // Recomputes the keyed MAC of `q.value`'s canonical JSON for `q.field`
+  // (Pseudonymizer::ValueMac) and compares it with every MAC of that field
+  // in event `q.seq` (a dossier view's through its decision sets). Records
+  // the question (event, field, whether it matched; never the value) as an
+  // audit_query event before answering. NotFound "no_such_event" when there
+  // is no event `q.seq`; the requester must see every event (the house).
+  Result<ProveAnswer> Prove(const Requester& who, const ReportContext& covenant,
+                            const ProveQuestion& q) const;
   // Records a verification made elsewhere (AuditVerifier, audit/verifier.h).
   Status RecordVerification(const Requester& who, const ReportContext& covenant,
                             const VerifyReport& report) const;

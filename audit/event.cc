@@ -89,6 +89,59 @@ void ReadDecisions(const Json& fs, std::vector<FieldDecision>* out) {
   }
 }
 
+// `{"foreign_operation": {entity, span_id, trace_id}?, "parent_span_id"?,
+// "span_id", "start_time"?, "trace_id"}`, keys sorted, empty ones left out.
+void PutTrace(std::string* out, const TraceRef& t) {
+  out->push_back('{');
+  bool first = true;
+  if (!t.foreign_span_id.empty()) {
+    PutKey(out, "foreign_operation", first);
+    first = false;
+    out->push_back('{');
+    PutField(out, "entity", t.foreign_entity, true);
+    PutField(out, "span_id", t.foreign_span_id);
+    PutField(out, "trace_id", t.foreign_trace_id);
+    out->push_back('}');
+  }
+  const std::pair<const char*, const std::string*> kMembers[] = {
+      {"parent_span_id", &t.parent_span_id},
+      {"span_id", &t.span_id},
+      {"start_time", &t.start_time},
+      {"trace_id", &t.trace_id}};
+  for (const auto& [key, value] : kMembers) {
+    if (value->empty()) continue;
+    PutField(out, key, *value, first);
+    first = false;
+  }
+  out->push_back('}');
+}
+
+void ReadTrace(const Json& t, TraceRef* out) {
+  *out = TraceRef();
+  if (!t.is_object()) return;
+  out->trace_id = Str(t, "trace_id");
+  out->span_id = Str(t, "span_id");
+  out->parent_span_id = Str(t, "parent_span_id");
+  out->start_time = Str(t, "start_time");
+  if (auto f = t.find("foreign_operation"); f != t.end() && f->is_object()) {
+    out->foreign_trace_id = Str(*f, "trace_id");
+    out->foreign_span_id = Str(*f, "span_id");
+    out->foreign_entity = Str(*f, "entity");
+  }
+}
+
+Json TraceToJson(const TraceRef& t) {
+  Json j = {{"trace_id", t.trace_id}, {"span_id", t.span_id}};
+  if (!t.parent_span_id.empty()) j["parent_span_id"] = t.parent_span_id;
+  if (!t.start_time.empty()) j["start_time"] = t.start_time;
+  if (!t.foreign_span_id.empty()) {
+    j["foreign_operation"] = {{"trace_id", t.foreign_trace_id},
+                              {"span_id", t.foreign_span_id},
+                              {"entity", t.foreign_entity}};
+  }
+  return j;
+}
+
 // `[{set, shown, subject, withheld}, ...]`, keys sorted.
 void PutParts(std::string* out, const std::vector<SubjectPart>& parts) {
   out->push_back('[');
@@ -289,6 +342,11 @@ std::string EventBody(const Event& e) {
     }
     out.push_back(']');
   }
+  // Only in events that carry their operation: earlier events keep their form.
+  if (!e.trace.empty()) {
+    PutKey(&out, "trace");
+    PutTrace(&out, e.trace);
+  }
   out.push_back('}');
   return out;
 }
@@ -329,6 +387,11 @@ Status ParseEventBody(std::string_view body, Event* e) {
   e->outcome = Str(j, "outcome");
   auto d = j.find("detail");
   e->detail = d != j.end() ? *d : Json::object();
+  if (auto t = j.find("trace"); t != j.end()) {
+    ReadTrace(*t, &e->trace);
+  } else {
+    e->trace = TraceRef();
+  }
   return Status::Ok();
 }
 
@@ -381,6 +444,7 @@ Json EventToJson(const StoredEvent& s) {
          {"prev_hash", crypto::ToHex(s.prev_hash.data(), s.prev_hash.size())},
          {"hash", crypto::ToHex(s.hash.data(), s.hash.size())}};
   if (!e.suppliers.empty()) j["suppliers"] = e.suppliers;
+  if (!e.trace.empty()) j["trace"] = TraceToJson(e.trace);
   if (!e.parts.empty()) {
     Json parts = Json::array();
     for (const auto& p : e.parts) {

@@ -125,6 +125,23 @@ struct CovenantRef {
   std::string id, version, sha256;  // sha256: hex SHA-256 of the covenant file's bytes
 };
 
+// The operation an event belongs to (core/trace_context.h; the Logboek
+// Dataverwerkingen fields of docs/audit-events.md "trace"). Stored in the
+// body as "trace" only when trace_id is set: events written before it keep
+// their form (and their hashes). The audit log stamps an event appended
+// without one with the context of the appending thread.
+struct TraceRef {
+  std::string trace_id;        // 32 hex
+  std::string span_id;         // 16 hex: the gateway's span of the operation
+  std::string parent_span_id;  // 16 hex: the caller's span (traceparent); "" when none
+  std::string start_time;      // FormatUtc: when the operation started
+  // The caller's operation in its own organisation's log, when it sent a
+  // traceparent: its trace and span, and the organisation
+  // ("urn:vhgate:partner:<id>"). All "" when none.
+  std::string foreign_trace_id, foreign_span_id, foreign_entity;
+  bool empty() const { return trace_id.empty(); }
+};
+
 struct Event {
   std::string type;  // one of the k* names above
   Actor actor;
@@ -146,6 +163,7 @@ struct Event {
   std::string
       outcome;  // "ok" | "refused" | "error", with an http status where fitting ("refused 403")
   Json detail = Json::object();  // free text, e.g. a decline reason; encrypted at rest
+  TraceRef trace;
 };
 
 struct StoredEvent {

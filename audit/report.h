@@ -39,6 +39,7 @@ struct ReportContext {
   struct Overlegvorm {
     std::string name, purpose;
     bool restricted = false;
+    std::string processing_activity;  // URI of its processing activity; "" when none
   };
   std::map<std::string, Overlegvorm> overlegvormen;
 };

@@ -35,13 +35,14 @@ const std::vector<std::string>& ConfigKeys(std::string_view section) {
   static const std::map<std::string, std::vector<std::string>, std::less<>> kKeys = {
       {"",
        {"$schema", "comment", "listen", "metrics_listen", "policy", "data_dir", "keys_dir", "tls",
-        "threads", "audit", "retention", "limits", "adapters", "console_dir"}},
+        "threads", "audit", "retention", "limits", "adapters", "console_dir", "log"}},
       {"tls", {"cert", "key", "client_ca", "crl"}},
       {"audit", {"checkpoint_every", "checkpoint_seconds", "store_passphrase_file"}},
       {"retention", {"sweep_seconds"}},
       {"limits",
        {"read_timeout_ms", "write_timeout_ms", "handshake_timeout_ms", "max_connections",
         "max_connections_per_address", "handler_threads"}},
+      {"log", {"level"}},
   };
   static const std::vector<std::string> kNone;
   auto it = kKeys.find(section);
@@ -269,6 +270,17 @@ Result<Config> LoadConfig(const std::string& path) {
     // beside the binary or in the source tree.
     VH_RETURN_IF_ERROR(str(j, "console_dir", "/console_dir", &c.console_dir));
     c.console_dir = resolve(c.console_dir);
+  }
+  if (j.contains("log")) {
+    const Json& l = j["log"];
+    if (!l.is_object()) return bad("/log", "expected an object");
+    VH_RETURN_IF_ERROR(check_keys(l, "log"));
+    if (l.contains("level")) {
+      auto level =
+          l["level"].is_string() ? ParseLogLevel(l["level"].get<std::string>()) : std::nullopt;
+      if (!level) return bad("/log/level", "expected \"debug\", \"info\", \"warn\" or \"error\"");
+      c.log_level = *level;
+    }
   }
   if (j.contains("adapters")) {
     if (!j["adapters"].is_array()) return bad("/adapters", "expected an array");

@@ -8,7 +8,8 @@
 // write_timeout_ms, handshake_timeout_ms, max_connections, max_connections_per_address,
 // handler_threads}, adapters (owned by
 // adapters/, kept here as raw JSON), console_dir (the web console's files;
-// gateway/console_assets.h says where they are found without it), comment
+// gateway/console_assets.h says where they are found without it), log
+// {level} (debug|info|warn|error, default info: core/log.h), comment
 // and $schema (both ignored). docs/schemas/gateway-config.schema.json
 // describes every key.
 // Relative paths are resolved against the configuration file's directory.
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/log.h"
 #include "core/status.h"
 
 namespace vh {
@@ -54,20 +56,21 @@ struct Config {
   int retention_sweep_seconds = 3600;
   // limits {read_timeout_ms, write_timeout_ms, handshake_timeout_ms, max_connections,
   // max_connections_per_address, handler_threads}; defaults in core/limits.h.
-  int read_timeout_ms = 0;              // 0: limits::kReadTimeout
-  int write_timeout_ms = 0;             // 0: limits::kWriteTimeout
-  int handshake_timeout_ms = 0;         // 0: limits::kHandshakeTimeout
-  int max_connections = 0;              // 0: limits::kMaxConnections
-  int max_connections_per_address = 0;  // 0: limits::kMaxConnectionsPerAddress
-  int handler_threads = 0;              // 0: limits::kHandlerThreads
-  std::string console_dir;              // "" = the default (gateway/console_assets.h)
+  int read_timeout_ms = 0;               // 0: limits::kReadTimeout
+  int write_timeout_ms = 0;              // 0: limits::kWriteTimeout
+  int handshake_timeout_ms = 0;          // 0: limits::kHandshakeTimeout
+  int max_connections = 0;               // 0: limits::kMaxConnections
+  int max_connections_per_address = 0;   // 0: limits::kMaxConnectionsPerAddress
+  int handler_threads = 0;               // 0: limits::kHandlerThreads
+  std::string console_dir;               // "" = the default (gateway/console_assets.h)
+  LogLevel log_level = LogLevel::kInfo;  // log {level}
   Json adapters = Json::array();
   Json raw;  // the whole document, for modules that own further sections
 };
 
 Result<Config> LoadConfig(const std::string& path);
 // The keys LoadConfig accepts in one object: section "" (the top level),
-// "tls", "audit", "retention" or "limits"; empty for any other section.
+// "tls", "audit", "retention", "limits" or "log"; empty for any other section.
 // tests/core/config_schema_test.cc holds them and the schema in step.
 const std::vector<std::string>& ConfigKeys(std::string_view section);
 Result<HostPort> ParseHostPort(const std::string& s);

@@ -13,8 +13,13 @@
 // reads. The line parses back to the same strings.
 //
 // Thread-safe: each line is written with a single write(2).
+//
+// A line written while a TraceContext is current on the thread
+// (core/trace_context.h: during a request, a sweep, an adapter's pull) also
+// carries its "request_id" (when there is one) and "trace_id".
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +31,10 @@ namespace vh {
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
 void SetLogLevel(LogLevel level);
+// Whether a line of `level` would be written (to skip building its fields).
+bool LogEnabled(LogLevel level);
+// "debug", "info", "warn" or "error" (the configuration's log.level).
+std::optional<LogLevel> ParseLogLevel(std::string_view name);
 
 // Writes {"ts": "...", "level": "...", "event": event, ...fields}.
 void Log(LogLevel level, std::string_view event, const Json& fields = Json::object());

@@ -9,6 +9,7 @@
 #include "audit/audit_log.h"
 #include "core/log.h"
 #include "core/role.h"
+#include "core/trace_context.h"
 #include "exchange/events.h"
 #include "exchange/exchange_service.h"
 #include "gateway/api_actor.h"
@@ -17,6 +18,7 @@
 #include "gateway/console_routes.h"
 #include "gateway/covenant_routes.h"
 #include "gateway/exchange_routes.h"
+#include "gateway/openapi_route.h"
 #include "gateway/ops_metrics.h"
 #include "policy/covenant.h"
 #include "policy/covenant_holder.h"
@@ -56,6 +58,49 @@ Result<std::unique_ptr<ConsoleAssets>> LoadConsole(const Config& config) {
   }
   LogInfo("console_loaded", {{"dir", dir}, {"files", (*assets)->size()}});
   return assets;
+}
+
+// The request's trace: the caller's traceparent continued (or a new trace),
+// its X-Request-Id when sane (else one made here).
+std::shared_ptr<const TraceContext> TraceOfRequest(const ApiRequest& req, TimePoint now) {
+  auto t = std::make_shared<TraceContext>(TraceContext::Continue(req.Header("traceparent"), now));
+  const std::string_view given = req.Header("x-request-id");
+  t->request_id = IsValidRequestId(given) ? std::string(given) : NewRequestId();
+  if (!t->parent_span_id.empty()) t->caller = "urn:vhgate:partner:" + req.identity.partner;
+  return t;
+}
+
+// Adds the request id to an error body {"error": {code, message}} and
+// returns its code; "" (the body left as it is) for any other body.
+std::string AddRequestIdToError(ApiResponse& resp, const std::string& request_id) {
+  if (resp.shared_body || resp.content_type != "application/json") return "";
+  Json body = Json::parse(resp.body, nullptr, false);
+  if (!body.is_object() || !body.contains("error") || !body["error"].is_object()) return "";
+  Json& error = body["error"];
+  error["request_id"] = request_id;
+  resp.body = DumpJson(body);
+  auto code = error.find("code");
+  return code != error.end() && code->is_string() ? code->get<std::string>() : "";
+}
+
+// Every response: X-Request-Id, traceparent (this request's span), the
+// request id in an error body, and the request's log line (debug), or for
+// an error, info (4xx) or warn (5xx) naming its code.
+void FinishResponse(ApiResponse& resp, const TraceContext& trace, const std::string& method,
+                    const std::string& route, std::chrono::steady_clock::duration took) {
+  resp.headers.emplace_back("X-Request-Id", trace.request_id);
+  resp.headers.emplace_back("traceparent", trace.ToTraceparent());
+  const double ms = std::chrono::duration<double, std::milli>(took).count();
+  if (resp.status < 400) {
+    if (LogEnabled(LogLevel::kDebug)) {
+      Log(LogLevel::kDebug, "request",
+          {{"method", method}, {"route", route}, {"status", resp.status}, {"ms", ms}});
+    }
+    return;
+  }
+  const std::string code = AddRequestIdToError(resp, trace.request_id);
+  Log(resp.status >= 500 ? LogLevel::kWarn : LogLevel::kInfo, "request_error",
+      {{"method", method}, {"route", route}, {"status", resp.status}, {"code", code}, {"ms", ms}});
 }
 
 }  // namespace
@@ -115,6 +160,7 @@ void App::AddRoutes() {
   RegisterConsoleRoutes(router_, services_);
   RegisterCovenantRoutes(router_, services_);
   RegisterConsoleAssetRoutes(router_, *console_);
+  RegisterOpenApiRoute(router_);
   router_.Add(
       "GET", "/v1/health", kAnyRole,
       [this](const ApiRequest&) {
@@ -152,6 +198,7 @@ void App::AddRoutes() {
 }
 
 Status App::ReloadPolicy(const std::string& by) {
+  ScopedTrace reload(TraceContext::Start(clock_.Now()));  // a signal: a trace of its own
   auto c = services_.covenant.Get();
   return ReloadPolicy(
       audit::Actor{c->house(), std::string(RoleName(Role::kSystem)), by, "", "local"});
@@ -253,6 +300,12 @@ bool App::RunsInline(const ApiRequest& req) const {
 
 ApiResponse App::Handle(ApiRequest req) {
   auto start = std::chrono::steady_clock::now();
+  // Every log line and audit event of this request carries its ids
+  // (core/trace_context.h), also those written on the audit writer's thread.
+  auto trace = TraceOfRequest(req, clock_.Now());
+  ScopedTrace scope(trace);
+  req.request_id = trace->request_id;
+  const std::string method = req.method;
   ApiResponse resp;
   std::string route = "unmatched";
   std::optional<Role> role = ParseCertificateRole(req.identity.role);
@@ -295,16 +348,30 @@ ApiResponse App::Handle(ApiRequest req) {
   if (resp.deferred) {
     // Counted when it completes.
     auto outer = std::make_shared<DeferredResponse>();
-    resp.deferred->OnComplete([this, outer, route, start](ApiResponse r) {
-      metrics_.CountRequest(route, r.status, std::chrono::steady_clock::now() - start);
+    resp.deferred->OnComplete([this, outer, route, method, start, trace](ApiResponse r) {
+      ScopedTrace completing(trace);  // on the thread that completes it
+      const auto took = std::chrono::steady_clock::now() - start;
+      metrics_.CountRequest(route, r.status, took);
       AddBrowserHeaders(r);
+      FinishResponse(r, *trace, method, route, took);
       outer->Complete(std::move(r));
     });
     resp.deferred = std::move(outer);
     return resp;
   }
-  metrics_.CountRequest(route, resp.status, std::chrono::steady_clock::now() - start);
+  const auto took = std::chrono::steady_clock::now() - start;
+  metrics_.CountRequest(route, resp.status, took);
   AddBrowserHeaders(resp);
+  FinishResponse(resp, *trace, method, route, took);
+  return resp;
+}
+
+ApiResponse App::Unparsed(const Status& status) {
+  TraceContext t = TraceContext::Start(clock_.Now());
+  t.request_id = NewRequestId();
+  ScopedTrace scope(std::move(t));
+  ApiResponse resp = ApiResponse::FromStatus(status);
+  FinishResponse(resp, *CurrentTrace(), "", "unparsed", std::chrono::steady_clock::duration(0));
   return resp;
 }
 
@@ -316,6 +383,7 @@ void App::StartBackground() {
       std::unique_lock<std::mutex> lock(retention_mu_);
       while (!retention_stop_) {
         lock.unlock();
+        ScopedTrace sweep(TraceContext::Start(clock_.Now()));  // a trace per sweep
         audit::Actor system{services_.covenant.Get()->house(), std::string(RoleName(Role::kSystem)),
                             "retention-sweep", "", "gateway"};
         auto r = services_.exchange.RunRetention(system);

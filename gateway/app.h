@@ -9,6 +9,13 @@
 //   3. routes that move personal data are refused (503) while the covenant
 //      is not in force;
 //   4. the route's handler runs; it never throws (a throw becomes 500).
+// Every request runs under a TraceContext (core/trace_context.h): the
+// caller's traceparent continued or a new trace, its X-Request-Id when sane
+// or one made here. Every response carries `X-Request-Id` and `traceparent`
+// (the gateway's span); an error body carries the id as error.request_id;
+// every log line and audit event of the request carries it (a deferred
+// response's too); an error response is logged (request_error: info for
+// 4xx, warn for 5xx), every other at debug (request).
 // Refusals that concern data access are written to the audit log. Before
 // routing, a state-changing request from another site is refused (403
 // cross_site_request, audited); every response carries the browser headers
@@ -53,6 +60,10 @@ class App {
   ~App();
 
   ApiResponse Handle(ApiRequest req);
+  // The response to a request the server could not parse (too large,
+  // malformed): `status`'s error body with a new request id, its headers
+  // and its log line, as Handle gives every other response.
+  ApiResponse Unparsed(const Status& status);
   // True when Handle(req) neither blocks nor writes the audit log, so the
   // server may run it on the I/O thread (Dispatch::kInline routes).
   bool RunsInline(const ApiRequest& req) const;

@@ -36,7 +36,8 @@ audit::ReportContext ReportContextFromCovenant(const policy::Covenant& c) {
   for (const auto& p : c.partners()) ctx.partner_names[p.id] = p.name;
   for (const auto& f : c.fields()) ctx.field_labels[f.id] = f.label;
   for (const auto& o : c.overlegvormen()) {
-    ctx.overlegvormen[o.id] = audit::ReportContext::Overlegvorm{o.name, o.purpose, o.restricted};
+    ctx.overlegvormen[o.id] =
+        audit::ReportContext::Overlegvorm{o.name, o.purpose, o.restricted, o.processing_activity};
   }
   return ctx;
 }

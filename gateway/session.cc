@@ -281,7 +281,7 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock, tcp::endpoint pee
       std::optional<Status> s = ParseFailure(ec);
       if (!s) break;  // transport error: nothing to answer
       metrics.CountRequest("unparsed", HttpStatusFor(s->code()), std::chrono::nanoseconds(0));
-      co_await WriteResponse(conn, ApiResponse::FromStatus(*s), 11, false, ctx.write_timeout);
+      co_await WriteResponse(conn, app.Unparsed(*s), 11, false, ctx.write_timeout);
       break;
     }
     http::request<http::string_body> hreq = parser.release();

@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential g++ cmake ninja-build pkg-config ccache make git
   libboost1.81-dev libssl-dev libsodium-dev libsqlcipher-dev sqlcipher libvalijson-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
-  curl openssl nginx-light procps psmisc libtcmalloc-minimal4
+  curl jq openssl nginx-light procps psmisc libtcmalloc-minimal4
   prometheus systemd
   clang libclang-rt-14-dev clang-format
   chromium

@@ -181,8 +181,14 @@ class Partner {
       }
     }
     ++answered_;
+    // The caller's operation (W3C traceparent), for tying this answer to the
+    // gateway's audit events.
+    auto tp = req.find("traceparent");
     std::cerr << "vhgate-partner: request " << request << ": answered " << fields.size()
-              << " fields\n";
+              << " fields"
+              << (tp == req.end() ? std::string()
+                                  : " traceparent " + std::string(tp->value().substr(0, 64)))
+              << "\n";
     return reply(http::status::ok, Json{{"fields", fields}}.dump());
   }
 

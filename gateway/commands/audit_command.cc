@@ -51,6 +51,7 @@
 #include "audit/verifier.h"
 #include "core/clock.h"
 #include "gateway/audit_routes.h"
+#include "gateway/commands/audit_common.h"
 #include "gateway/commands/command.h"
 #include "gateway/modules.h"
 #include "policy/covenant_holder.h"
@@ -62,57 +63,10 @@ using audit::Params;
 using audit::ReportContext;
 using audit::Requester;
 
-// The CLI acts for the house (it runs where the keys are): it sees every
-// event. Its audit_query events name the OS user and the command.
-Requester CliRequester(const ReportContext& ctx, const std::string& command) {
-  Requester who;
-  who.actor = CommandActor(ctx.house);
-  who.origin = {{"command", command}};
-  who.outcome = "ok";
-  who.style = audit::ParamStyle{"--"};
-  return who;
-}
-
-// Refusals of the parameters are usage errors (2); anything else failed (1).
-int ExitFor(const Status& s) {
-  return s.code() == Code::kInvalidArgument || s.code() == Code::kUnprocessable ? kExitUsage
-                                                                                : kExitFailed;
-}
-
-// What one audit command opened: the configuration, the modules and the
-// covenant as the audit module takes it.
-struct Opened {
-  Config config;
-  std::unique_ptr<Modules> modules;
-  ReportContext context;
-};
-
-Result<Opened> OpenFor(const std::string& config_path, const std::string& command,
-                       ModuleOptions options, const Clock& clock, Io io) {
-  auto config = LoadCommandConfig(config_path, command, io.err);
-  if (!config.ok()) return config.status();
-  auto modules = Modules::Open(*config, clock, options);
-  if (!modules.ok()) {
-    io.err << command << ": " << modules.status().message() << "\n";
-    return modules.status();
-  }
-  Opened o{std::move(*config), std::move(*modules), {}};
-  if (o.modules->has_covenant()) {
-    o.context = ReportContextFromCovenant(*o.modules->covenant().Get());
-  } else {
-    // One line: the first problem (a covenant that does not load may have many).
-    const std::string& problem = o.modules->covenant_problem();
-    io.err << "warning: " << problem.substr(0, problem.find('\n'))
-           << (problem.find('\n') == std::string::npos ? "" : " (and more)")
-           << "; the report shows ids, not labels\n";
-  }
-  return o;
-}
-
 int Verify(const std::string& config_path, Io io) {
   SystemClock clock;
   const std::string command = "vhgate audit verify";
-  auto opened = OpenFor(config_path, command, ModuleOptions::ForAuditVerify(), clock, io);
+  auto opened = OpenAuditFor(config_path, command, ModuleOptions::ForAuditVerify(), clock, io);
   if (!opened.ok()) return kExitUsage;
   auto rep = opened->modules->audit_verifier().Verify();
   if (!rep.ok()) {
@@ -153,7 +107,7 @@ int AskTheService(const std::string& config_path, const std::string& name, Io io
                   Print print) {
   SystemClock clock;
   const std::string command = "vhgate audit " + name;
-  auto opened = OpenFor(config_path, command, ModuleOptions::ForAuditLog(), clock, io);
+  auto opened = OpenAuditFor(config_path, command, ModuleOptions::ForAuditLog(), clock, io);
   if (!opened.ok()) return kExitUsage;
   audit::AuditService service(opened->modules->audit(), clock);
   auto answer = ask(service, CliRequester(opened->context, name), opened->context);
@@ -245,7 +199,8 @@ std::string EventTypeList() {
 }  // namespace
 
 void AddAuditCommand(CLI::App& app, Io io, Action* action) {
-  CLI::App* audit = app.add_subcommand("audit", "The audit log: verify, query, report");
+  CLI::App* audit =
+      app.add_subcommand("audit", "The audit log: verify, query, report, export, prove");
   audit->require_subcommand(1);
 
   CLI::App* verify = audit->add_subcommand(
@@ -288,6 +243,8 @@ void AddAuditCommand(CLI::App& app, Io io, Action* action) {
   text_mac->add_flag("--exact", mac_args->exact,
                      "keep a trailing newline (by default one is not part of the text)");
   text_mac->callback([=] { *action = [=] { return TextMac(*mac_args, io); }; });
+  AddAuditExportCommand(*audit, io, action);
+  AddAuditProveCommand(*audit, io, action);
 }
 
 }  // namespace vh::gw::commands

@@ -9,7 +9,8 @@
 //   serve_command.cc      vhgate serve
 //   policy_command.cc     vhgate policy check|explain|matrix|diff
 //   keys_command.cc       vhgate keys init
-//   audit_command.cc      vhgate audit verify|query|report|text-mac
+//   audit_command.cc      vhgate audit verify|query|report|text-mac (audit_common.h: what they
+//   share) audit_export_command.cc  vhgate audit export audit_prove_command.cc   vhgate audit prove
 //   retention_command.cc  vhgate retention run
 //   config_command.cc     vhgate config check
 

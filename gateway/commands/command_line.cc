@@ -5,7 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/clock.h"
 #include "core/role.h"
+#include "core/trace_context.h"
 #include "crypto/primitives.h"
 #include "gateway/commands/command.h"
 #include "gateway/commands/parse_command_line.h"
@@ -43,6 +45,9 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     err << "vhgate: " << s.message() << "\n";
     return commands::kExitFailed;
   }
+  // One trace for what the command does: its audit events and log lines
+  // share it (core/trace_context.h); serve gives each request its own.
+  ScopedTrace trace(TraceContext::Start(SystemClock().Now()));
   return action();
 }
 

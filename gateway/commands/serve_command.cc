@@ -3,10 +3,12 @@
 // check` (gateway/config_check.h): a configuration with problems exits 1 with
 // one line per problem ("vhgate serve: F: /tls/x: unknown key"); the modules'
 // own failures at start (gateway/modules.h) still stop it the same way.
+// The configuration's log.level applies from then on (core/log.h).
 
 #include <CLI/CLI.hpp>
 #include <memory>
 
+#include "core/log.h"
 #include "gateway/commands/command.h"
 #include "gateway/config_check.h"
 #include "gateway/server.h"
@@ -25,6 +27,7 @@ void AddServeCommand(CLI::App& app, Io io, Action* action) {
       }
       auto config = LoadCommandConfig(*config_path, "vhgate serve", io.err);
       if (!config.ok()) return kExitFailed;
+      SetLogLevel(config->log_level);  // log.level
       return RunServer(*config);
     };
   });

@@ -210,6 +210,24 @@ TEST_F(AdaptersEndToEndTest, PartnersAnswerThroughTheGatewayAndFailuresAreRecord
   EXPECT_TRUE(withheld) << events.body;
   EXPECT_TRUE(accepted) << events.body;
 
+  // 2b. The pull carried its trace to politie's system (W3C traceparent),
+  //     and the audit events of its answer carry the same trace and span.
+  std::string partner_log = politie.Log();
+  auto at = partner_log.find("answered");
+  ASSERT_NE(at, std::string::npos) << partner_log;
+  auto tp_at = partner_log.find("traceparent 00-", at);
+  ASSERT_NE(tp_at, std::string::npos) << partner_log;
+  const std::string traceparent = partner_log.substr(tp_at + 12, 55);
+  const std::string trace_id = traceparent.substr(3, 32), span_id = traceparent.substr(36, 16);
+  bool traced = false;
+  for (const Json& e : politie_events["events"]) {
+    if (e.value("type", "") != "answer_received" || !e.contains("trace")) continue;
+    traced =
+        e["trace"].value("trace_id", "") == trace_id && e["trace"].value("span_id", "") == span_id;
+    if (traced) break;
+  }
+  EXPECT_TRUE(traced) << traceparent << "\n" << events.body;
+
   // 3. Down (reclassering), hanging past the timeout (dji) and garbage (om):
   //    each request is recorded as failed, none blocks the others.
   for (const char* p : {"reclassering", "dji", "om"}) {

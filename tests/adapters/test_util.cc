@@ -1,5 +1,6 @@
 #include "tests/adapters/test_util.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -78,6 +79,8 @@ std::vector<std::string> ListDir(const std::string& dir) {
   return out;
 }
 
+std::string PartnerProcess::Log() const { return ReadAll(dir_.File("partner.log")); }
+
 PartnerProcess::PartnerProcess(const std::vector<std::string>& args) {
   std::string port_file = dir_.File("port");
   std::vector<std::string> argv = {BuildDir() + "/vhgate-partner", "--listen", "127.0.0.1:0",
@@ -87,6 +90,8 @@ PartnerProcess::PartnerProcess(const std::vector<std::string>& args) {
   if (pid_ == 0) {
     // The child dies with the test: a crashed test leaves no server holding ctest's pipes.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int log_fd = ::open(dir_.File("partner.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (log_fd >= 0) ::dup2(log_fd, 2);
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);

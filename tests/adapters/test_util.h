@@ -41,6 +41,8 @@ class PartnerProcess {
   ~PartnerProcess();
   int port() const { return port_; }
   std::string url() const;
+  // What the partner wrote on stderr (one line per request it handled).
+  std::string Log() const;
 
  private:
   pid_t pid_ = -1;

@@ -53,6 +53,17 @@ std::string EventBodyThroughJson(const Event& e) {
     }
     j["parts"] = std::move(parts);
   }
+  if (!e.trace.empty()) {
+    Json t = {{"trace_id", e.trace.trace_id}, {"span_id", e.trace.span_id}};
+    if (!e.trace.parent_span_id.empty()) t["parent_span_id"] = e.trace.parent_span_id;
+    if (!e.trace.start_time.empty()) t["start_time"] = e.trace.start_time;
+    if (!e.trace.foreign_span_id.empty()) {
+      t["foreign_operation"] = {{"trace_id", e.trace.foreign_trace_id},
+                                {"span_id", e.trace.foreign_span_id},
+                                {"entity", e.trace.foreign_entity}};
+    }
+    j["trace"] = std::move(t);
+  }
   return DumpJson(j);
 }
 
@@ -74,6 +85,17 @@ TEST(EventBodyTest, SameBytesAsTheJsonTreeAndParsesBack) {
   named.parts_list = MakePartList(named.parts)->hex;
   named.parts.clear();
   events.push_back(named);
+  Event traced = SampleEvent(5);
+  traced.trace = {"4bf92f3577b34da6a3ce929d0e0e4736", "b7ad6b7169203331", "00f067aa0ba902b7",
+                  "2026-12-01T10:00:00.000Z"};
+  events.push_back(traced);
+  traced.trace.foreign_trace_id = traced.trace.trace_id;
+  traced.trace.foreign_span_id = traced.trace.parent_span_id;
+  traced.trace.foreign_entity = "urn:vhgate:partner:politie";
+  events.push_back(traced);
+  Event started_here = SampleEvent(6);
+  started_here.trace = {"0af7651916cd43dd8448eb211c80319c", "b9c7c989f97918e1", "", ""};
+  events.push_back(started_here);
   for (const Event& e : events) {
     std::string body = EventBody(e);
     EXPECT_EQ(body, EventBodyThroughJson(e));
@@ -88,8 +110,34 @@ TEST(EventBodyTest, SameBytesAsTheJsonTreeAndParsesBack) {
     }
     EXPECT_EQ(back.parts_list, e.parts_list);
     EXPECT_EQ(back.purpose, e.purpose);
+    EXPECT_EQ(back.trace.trace_id, e.trace.trace_id);
+    EXPECT_EQ(back.trace.span_id, e.trace.span_id);
+    EXPECT_EQ(back.trace.parent_span_id, e.trace.parent_span_id);
+    EXPECT_EQ(back.trace.foreign_entity, e.trace.foreign_entity);
     EXPECT_EQ(EventBody(back), body) << "a parsed body writes the same bytes again";
   }
+}
+
+// An event written before events carried their trace keeps its bytes (and
+// so its hash): no "trace" key is written for an event without one, and the
+// body of such an event parses back without one.
+TEST(EventBodyTest, EventsWithoutATraceKeepTheirEarlierForm) {
+  Event e;
+  e.type = kAuditQuery;
+  e.actor = {"veiligheidshuis-hm", "privacy-officer", "FG", "ab", "127.0.0.1:1"};
+  e.outcome = "ok";
+  const std::string earlier =
+      R"({"actor":{"cn":"FG","fingerprint":"ab","partner":"veiligheidshuis-hm",)"
+      R"("remote":"127.0.0.1:1","role":"privacy-officer"},"covenant":{"id":"","sha256":"",)"
+      R"("version":""},"detail":{},"fields":[],"meeting":"","outcome":"ok","overlegvorm":"",)"
+      R"("purpose":"","recipient":"","subject":"","supplier":""})";
+  EXPECT_EQ(EventBody(e), earlier);
+  Event back;
+  ASSERT_TRUE(ParseEventBody(earlier, &back).ok());
+  EXPECT_TRUE(back.trace.empty());
+  EXPECT_EQ(EventBody(back), earlier);
+  EXPECT_FALSE(
+      EventToJson(StoredEvent{1, "2026-01-01T00:00:00.000Z", back, {}, {}}).contains("trace"));
 }
 
 }  // namespace

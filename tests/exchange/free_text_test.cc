@@ -414,8 +414,8 @@ TEST_F(FreeTextTest, EventsOfTheOldFormatStillVerify) {
   EXPECT_EQ(declined[1].event.detail["code"], "geen_grondslag");
   EXPECT_EQ(AllEvents(audit::kFieldWithheld)[0].event.fields[0].field, "persoon.schoenmaat");
   EXPECT_EQ(AllEvents(audit::kRetentionExtended)[0].event.detail["reason"], "oude verlenging");
-  // The old events' stored body, as written then.
-  const std::string body = audit::EventBody(old);
+  // The old event's stored body (with the trace the log stamped on it), as written then.
+  const std::string body = audit::EventBody(declined[0].event);
   EXPECT_NE(bodies_before.find(body), std::string::npos);
   EXPECT_NE(AuditText().find(body), std::string::npos);
 }

@@ -88,8 +88,9 @@ TEST_F(CommandLineTest, UnknownFlagsExitTwoNamingThem) {
 TEST_F(CommandLineTest, UnknownOrMissingCommandsExitTwo) {
   ExpectOneLineNaming({}, "a command is required");
   ExpectOneLineNaming({"frobnicate"}, "vhgate: unknown command 'frobnicate'");
-  ExpectOneLineNaming({"audit"},
-                      "vhgate audit: a command is required (verify, query, report, text-mac)");
+  ExpectOneLineNaming(
+      {"audit"},
+      "vhgate audit: a command is required (verify, query, report, text-mac, export, prove)");
   ExpectOneLineNaming({"audit", "erase", "--config", Config()}, "unknown command 'erase'");
   ExpectOneLineNaming({"policy", "frobnicate"}, "vhgate policy: unknown command 'frobnicate'");
   ExpectOneLineNaming({"keys"}, "vhgate keys: a command is required (init)");

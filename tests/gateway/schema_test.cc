@@ -132,7 +132,7 @@ TEST(SchemaTest, ConfigKeysAreTheLoadersKeys) {
   Json schema = Schema(GatewayConfigSchemaText());
   EXPECT_EQ(Keys(schema["properties"]),
             std::set<std::string>(ConfigKeys("").begin(), ConfigKeys("").end()));
-  for (const char* section : {"tls", "audit", "retention", "limits"}) {
+  for (const char* section : {"tls", "audit", "retention", "limits", "log"}) {
     const std::vector<std::string>& known = ConfigKeys(section);
     EXPECT_EQ(Keys(schema["properties"][section]["properties"]),
               std::set<std::string>(known.begin(), known.end()))

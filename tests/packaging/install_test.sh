@@ -28,7 +28,8 @@ check "the installed binary runs" "$p/bin/vhgate" --version
 for f in lib/systemd/system/vhgate.service lib/sysusers.d/vhgate.conf \
   share/vhgate/examples/gateway.json share/vhgate/examples/convenant.json \
   share/vhgate/schemas/gateway-config.schema.json share/vhgate/schemas/covenant.schema.json \
-  share/doc/vhgate/operations.md share/doc/vhgate/covenant-format.md; do
+  share/doc/vhgate/operations.md share/doc/vhgate/covenant-format.md share/doc/vhgate/api.md \
+  share/doc/vhgate/audit-events.md share/doc/vhgate/openapi.json; do
   check "$f" test -s "$p/$f"
 done
 

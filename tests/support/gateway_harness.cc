@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/openapi_check.h"
+
 namespace vh::testing {
 namespace fs = std::filesystem;
 
@@ -267,6 +269,7 @@ HttpResult GatewayHarness::Call(const std::string& identity, const std::string& 
   r.headers = ReadAll(head_file);
   ::unlink(body_file.c_str());
   ::unlink(head_file.c_str());
+  ExpectMatchesDescription(method, path, r);
   return r;
 }
 

@@ -7,7 +7,9 @@
 // runs `vhgate keys init` when the binary has it, starts `vhgate serve` with
 // stderr to <dir>/gateway.log and waits for its "listening" line to learn the
 // ports. Calls go through the curl CLI with the example client certificate
-// of an identity "<partner>.<role>" (e.g. "politie.supplier").
+// of an identity "<partner>.<role>" (e.g. "politie.supplier"); every JSON
+// response is checked against docs/openapi.json, and one that does not match
+// fails the calling test (tests/support/openapi_check.h).
 //
 // Environment (set by tests/CMakeLists.txt): VH_BUILD_DIR (the vhgate
 // binary), VH_SOURCE_DIR, VH_CERTS_DIR.

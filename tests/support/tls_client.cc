@@ -9,6 +9,8 @@
 #include <boost/beast/ssl.hpp>
 #include <sstream>
 
+#include "tests/support/openapi_check.h"
+
 namespace vh::testing {
 
 namespace asio = boost::asio;
@@ -94,7 +96,9 @@ HttpResult TlsClient::Request(const std::string& method, const std::string& targ
   beast::error_code ec;
   http::write(*impl_->stream, req, ec);
   if (ec) return {};
-  return ReadResponse();
+  HttpResult r = ReadResponse();
+  ExpectMatchesDescription(method, target, r);
+  return r;
 }
 
 }  // namespace vh::testing

@@ -1,0 +1,142 @@
+#include "core/trace_context.h"
+
+#include <sys/random.h>
+
+#include <cstdint>
+
+namespace vh {
+namespace {
+
+thread_local std::shared_ptr<const TraceContext> t_current;
+
+// xoshiro256**, seeded per thread from getrandom(2): ids must be unique and
+// unguessable enough to tell traces apart, not secret.
+class IdGenerator {
+ public:
+  IdGenerator() {
+    std::size_t got = 0;
+    auto* bytes = reinterpret_cast<unsigned char*>(s_);
+    while (got < sizeof(s_)) {
+      ssize_t n = ::getrandom(bytes + got, sizeof(s_) - got, 0);
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    if (got < sizeof(s_)) {  // no getrandom: time and address, still distinct per thread
+      s_[0] ^= static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+      s_[1] ^= reinterpret_cast<uintptr_t>(this);
+    }
+    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;
+  }
+  uint64_t Next() {
+    const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = Rotl(s_[3], 45);
+    return result;
+  }
+
+ private:
+  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t s_[4] = {0, 0, 0, 0};
+};
+
+bool IsLowerHex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
+
+}  // namespace
+
+std::string RandomHex(std::size_t bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  thread_local IdGenerator gen;
+  std::string out;
+  out.reserve(bytes * 2);
+  while (out.size() < bytes * 2) {
+    uint64_t v = gen.Next();
+    for (int i = 0; i < 8 && out.size() < bytes * 2; ++i, v >>= 8) {
+      out.push_back(kHex[(v >> 4) & 0xf]);
+      out.push_back(kHex[v & 0xf]);
+    }
+  }
+  if (AllZero(out)) out.back() = '1';
+  return out;
+}
+
+std::string NewRequestId() { return RandomHex(16); }
+
+bool IsValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  bool digits_only = true;
+  for (char c : id) {
+    const bool digit = c >= '0' && c <= '9';
+    const bool ok = digit || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+                    c == '_' || c == ':' || c == '-';
+    if (!ok) return false;
+    digits_only = digits_only && digit;
+  }
+  return !digits_only;
+}
+
+std::optional<Traceparent> ParseTraceparent(std::string_view h) {
+  // version "-" trace-id "-" parent-id "-" flags: 2+1+32+1+16+1+2 = 55.
+  constexpr std::size_t kLength = 55;
+  if (h.size() < kLength) return std::nullopt;
+  const std::string_view version = h.substr(0, 2);
+  if (!IsLowerHex(version) || version == "ff") return std::nullopt;
+  if (version == "00" ? h.size() != kLength : (h.size() > kLength && h[kLength] != '-')) {
+    return std::nullopt;
+  }
+  if (h[2] != '-' || h[35] != '-' || h[52] != '-') return std::nullopt;
+  Traceparent t{std::string(h.substr(3, 32)), std::string(h.substr(36, 16)),
+                std::string(h.substr(53, 2))};
+  if (!IsLowerHex(t.trace_id) || !IsLowerHex(t.parent_id) || !IsLowerHex(t.flags)) {
+    return std::nullopt;
+  }
+  if (AllZero(t.trace_id) || AllZero(t.parent_id)) return std::nullopt;
+  return t;
+}
+
+TraceContext TraceContext::Start(TimePoint now) {
+  TraceContext c;
+  c.trace_id = RandomHex(16);
+  c.span_id = RandomHex(8);
+  c.start = now;
+  return c;
+}
+
+TraceContext TraceContext::Continue(std::string_view traceparent, TimePoint now) {
+  std::optional<Traceparent> parent;
+  if (!traceparent.empty()) parent = ParseTraceparent(traceparent);
+  if (!parent) return Start(now);
+  TraceContext c;
+  c.trace_id = std::move(parent->trace_id);
+  c.parent_span_id = std::move(parent->parent_id);
+  c.flags = std::move(parent->flags);
+  c.span_id = RandomHex(8);
+  c.start = now;
+  return c;
+}
+
+std::string TraceContext::ToTraceparent() const {
+  return "00-" + trace_id + "-" + span_id + "-" + (flags.empty() ? "01" : flags);
+}
+
+const std::shared_ptr<const TraceContext>& CurrentTrace() { return t_current; }
+
+ScopedTrace::ScopedTrace(std::shared_ptr<const TraceContext> context)
+    : previous_(std::move(t_current)) {
+  t_current = std::move(context);
+}
+
+ScopedTrace::~ScopedTrace() { t_current = std::move(previous_); }
+
+}  // namespace vh

@@ -1,0 +1,108 @@
+// The README's curl walkthrough, as written: the fenced block after the
+// "walkthrough" marker runs in bash (-e -u -o pipefail) against a real
+// gateway this test starts, with C and GW pointing at it. Every curl call's
+// status is recorded (a curl function in front of the real one adds
+// `-w '%{stderr}STEP <status> <method> <url>'`) and must be 2xx; the steps
+// must cover the round from scheduling to the audit log. (Every JSON response
+// is also checked against docs/openapi.json by the harness's own calls; the
+// walkthrough's go through curl directly, so their bodies are checked here
+// for the ids they hand on.)
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/gateway_harness.h"
+
+namespace vh::gw {
+namespace {
+
+using vh::testing::GatewayHarness;
+using vh::testing::RunCommand;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The sh block after the marker, or "" when there is none.
+std::string WalkthroughBlock(const std::string& readme) {
+  auto marker = readme.find("<!-- walkthrough:");
+  if (marker == std::string::npos) return "";
+  auto open = readme.find("```sh\n", marker);
+  if (open == std::string::npos) return "";
+  open += 6;
+  auto close = readme.find("\n```", open);
+  if (close == std::string::npos) return "";
+  return readme.substr(open, close - open + 1);
+}
+
+TEST(ReadmeWalkthroughTest, RunsAsWrittenAndEveryStepSucceeds) {
+  const std::string block = WalkthroughBlock(Slurp(GatewayHarness::SourceDir() + "/README.md"));
+  ASSERT_FALSE(block.empty()) << "README.md has no walkthrough block after its marker";
+  GatewayHarness gw;
+  ASSERT_GT(gw.port(), 0) << gw.Log();
+  ::setenv("C", gw.certs_dir().c_str(), 1);
+  ::setenv("GW", ("https://localhost:" + std::to_string(gw.port())).c_str(), 1);
+  const std::string script =
+      "set -euo pipefail\n"
+      "cd '" +
+      GatewayHarness::SourceDir() +
+      "'\n"
+      "curl() { command curl -w '%{stderr}STEP %{http_code} %{method} %{url_effective}\\n' "
+      "\"$@\"; }\n" +
+      block;
+  std::string out, err;
+  const int exit_code = RunCommand({"bash", "-c", script}, &out, &err);
+  ::unsetenv("C");
+  ::unsetenv("GW");
+  EXPECT_EQ(exit_code, 0) << "stdout:\n" << out << "\nstderr:\n" << err;
+
+  std::vector<std::string> steps;
+  std::istringstream lines(err);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("STEP ", 0) != 0) continue;
+    steps.push_back(line);
+    const int status = std::atoi(line.c_str() + 5);
+    EXPECT_TRUE(status >= 200 && status < 300) << line;
+  }
+  EXPECT_GE(steps.size(), 20u) << err;
+  auto has_step = [&](const std::string& method, const std::string& path_part) {
+    for (const std::string& s : steps) {
+      if (s.find(" " + method + " ") != std::string::npos &&
+          s.find(path_part) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (const auto& [method, part] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/v1/health"},
+                                                        {"POST", "/v1/meetings"},
+                                                        {"POST", "/requests"},
+                                                        {"PUT", "/answer"},
+                                                        {"POST", "/decline"},
+                                                        {"GET", "/dossier"},
+                                                        {"POST", "/declarations"},
+                                                        {"PUT", "/phase"},
+                                                        {"POST", "/close"},
+                                                        {"POST", "/v1/audit/report"},
+                                                        {"GET", "/v1/audit/verify"}}) {
+    EXPECT_TRUE(has_step(method, part)) << method << " " << part << " not among the steps:\n"
+                                        << err;
+  }
+  // The ids the walkthrough captured were real, and the answers what it says.
+  EXPECT_NE(out.find("meeting m-"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"withheld\":[\"justitie.lopend_toezicht\"]"), std::string::npos) << out;
+  EXPECT_NE(out.find("X-Request-Id: walkthrough-1"), std::string::npos) << out;
+  EXPECT_NE(out.find("traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-"), std::string::npos);
+  EXPECT_NE(out.find("\"intact\":true"), std::string::npos) << out;
+  EXPECT_EQ(gw.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace vh::gw
