@@ -38,6 +38,8 @@ audit::ReportContext ReportContextFromCovenant(const policy::Covenant& c) {
   for (const auto& o : c.overlegvormen()) {
     ctx.overlegvormen[o.id] = audit::ReportContext::Overlegvorm{o.name, o.purpose, o.restricted};
   }
+  for (const auto& n : c.notification_categories()) ctx.category_labels[n.id] = n.label;
+  for (const auto& o : c.outcomes()) ctx.outcome_labels[o.id] = o.label;
   return ctx;
 }
 
