@@ -113,7 +113,8 @@ Status CaseStore::Migrate() {
   VH_RETURN_IF_ERROR(db_->Exec("PRAGMA secure_delete = ON;"));
   VH_RETURN_IF_ERROR(db_->Exec("PRAGMA foreign_keys = ON;"));
   VH_RETURN_IF_ERROR(db_->Exec(kSchema));
-  return MigrateNeedToKnow();
+  VH_RETURN_IF_ERROR(MigrateNeedToKnow());
+  return MigrateCases();
 }
 
 std::string CaseStore::SealFor(const crypto::SecretBytes& key, std::string_view meeting,
