@@ -628,6 +628,10 @@ void FileDropAdapter::ProcessFile(const fs::path& path) {
     return;
   }
 
+  if (config_.drop.mode == DropMode::kNotifications) {
+    ImportNotifications(path, hash, *text);  // file_drop_notifications.cc
+    return;
+  }
   std::vector<Row> rows;
   std::vector<FileError> errors;
   std::vector<Planned> plan;

@@ -31,6 +31,10 @@
 // stays where it is and the ledger remembers which requests were answered,
 // so the next round completes it without answering any request twice.
 //
+// With "mode": "notifications" every row is a notification instead (a DJI
+// detention notice; adapters/README.md): the same reading, the same all or
+// nothing, the same ledger and folders (ImportNotifications).
+//
 // Thread-safety: RunOnce runs on one thread at a time.
 
 #include <chrono>
@@ -98,6 +102,15 @@ class FileDropAdapter final : public Adapter {
             std::vector<FileError>* errors);
   void Reject(const std::filesystem::path& path, const std::vector<FileError>& errors,
               std::string_view outcome);
+  // A notifications file-drop (DropMode::kNotifications; issue 19;
+  // adapters/file_drop_notifications.cc): every row one notification through
+  // AnswerSink::Notify, the file checked whole first (AnswerSink::
+  // CheckNotification), all or nothing, the ledger as for answers.
+  void ImportNotifications(const std::filesystem::path& path, const std::string& hash,
+                           const std::string& text);
+  bool PlanNotifications(const std::vector<Row>& rows, const std::string& name,
+                         std::vector<std::pair<int, exchange::Notify>>* plan,
+                         std::vector<FileError>* errors);
   std::filesystem::path MoveTo(const std::filesystem::path& path, const std::string& sub);
 
   AdapterConfig config_;
