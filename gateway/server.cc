@@ -246,9 +246,8 @@ class Server {
 
 }  // namespace
 
-int RunServer(const Config& config) {
+int RunServer(const Config& config, const Clock& clock) {
   ::signal(SIGPIPE, SIG_IGN);
-  static SystemClock clock;
   auto app = App::Create(config, clock);
   if (!app.ok()) {
     std::cerr << "vhgate: cannot start: " << app.status().message() << "\n";

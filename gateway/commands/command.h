@@ -12,12 +12,14 @@
 //   audit_command.cc      vhgate audit verify|query|report
 //   retention_command.cc  vhgate retention run
 //   config_command.cc     vhgate config check
+//   stats_command.cc      vhgate stats
 
 #include <functional>
 #include <ostream>
 #include <string>
 
 #include "audit/event.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/status.h"
 
@@ -34,6 +36,7 @@ inline constexpr int kExitUsage = 2;
 struct Io {
   std::ostream& out;
   std::ostream& err;
+  const Clock& clock;  // the process's (RunCommandLine)
 };
 // What the parsed command does; returns its exit status.
 using Action = std::function<int()>;
@@ -44,6 +47,7 @@ void AddKeysCommand(CLI::App& app, Io io, Action* action);
 void AddAuditCommand(CLI::App& app, Io io, Action* action);
 void AddRetentionCommand(CLI::App& app, Io io, Action* action);
 void AddConfigCommand(CLI::App& app, Io io, Action* action);
+void AddStatsCommand(CLI::App& app, Io io, Action* action);
 
 // Who a command acts as in audit events: the house's own system role
 // (core/role.h Role::kSystem), CN "cli:<OS user>", remote "cli".

@@ -25,7 +25,7 @@ void AddServeCommand(CLI::App& app, Io io, Action* action) {
       }
       auto config = LoadCommandConfig(*config_path, "vhgate serve", io.err);
       if (!config.ok()) return kExitFailed;
-      return RunServer(*config);
+      return RunServer(*config, io.clock);
     };
   });
 }
