@@ -340,7 +340,7 @@ struct Figures {
   std::string house;
   std::optional<std::string> municipality;  // a gemeente's own residents only
   FigureGroup notifications_by_category;
-  // Per gemeente of the covenant, and "overig" (elsewhere or unknown); the
+  // Per gemeente of the covenant, and "elders" (elsewhere or unknown); the
   // house's figures only.
   std::optional<FigureGroup> notifications_by_municipality;
   Cell urgent_notifications;

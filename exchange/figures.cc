@@ -13,7 +13,7 @@
 namespace vh::exchange {
 namespace {
 
-constexpr const char* kElsewhere = "overig";
+constexpr const char* kElsewhere = "elders";
 constexpr const char* kUndecided = "open";
 
 // Counts by key, every key of `keys` listed (0 when nobody).

@@ -37,7 +37,7 @@ codecs::FigureLabels LabelsOf(const policy::Covenant& c) {
   labels["open"] = "Nog geen besluit";
   labels["casus"] = "Casus";
   labels["nazorg"] = "Nazorg na detentie";
-  labels["overig"] = "Elders of onbekend";
+  labels["elders"] = "Elders of onbekend";
   return labels;
 }
 
