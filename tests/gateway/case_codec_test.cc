@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "gateway/codecs/figures_codec.h"
+#include "gateway/codecs/meeting_codec.h"
 
 namespace vh::gw::codecs {
 namespace {
@@ -81,6 +82,23 @@ TEST(CaseCodecTest, TriageFollowUpCloseHolder) {
                   "/status: one of open, closed, due");
   ExpectCaseError(DecodeNotificationFilter("open").status(), "invalid_status",
                   "/status: one of new, triaged, closed");
+}
+
+TEST(CaseCodecTest, AMeetingSubjectMayNameItsCase) {
+  const Json body = {
+      {"overlegvorm", "briefing"},
+      {"title", "t"},
+      {"starts_at", "2026-11-24T09:00:00Z"},
+      {"ends_at", "2026-11-24T12:00:00Z"},
+      {"subjects", {{{"ref", "S1"}, {"identity", Json::object()}, {"case", "c-1"}}}}};
+  auto m = DecodeCreateMeeting(body);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->subjects[0].case_id, "c-1");
+  EXPECT_EQ(*DecodeCreateMeeting(EncodeCreateMeeting(*m)), *m);
+  Json bad = body;
+  bad["subjects"][0]["case"] = 7;
+  ExpectCaseError(DecodeCreateMeeting(bad).status(), "wrong_type",
+                  "/subjects/0/case: expected a string");
 }
 
 TEST(CaseCodecTest, ACheckNeverEchoesWhatItWasGiven) {
