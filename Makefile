@@ -5,7 +5,7 @@
 #   make demo   one information-request round end to end; stops what it started
 #   make format apply .clang-format to the sources (make test fails on an unformatted file)
 #   make install  the binary, systemd unit, examples and docs (PREFIX=/usr/local, DESTDIR)
-#   make test-faults  the fault suite (tests/faults) against real processes, in build-faults/
+#   make test-faults  the fault suite (tests/faults) against real processes (root)
 SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -62,12 +62,10 @@ test-tsan: deps certs
 	@$(MAKE) --no-print-directory BUILD=build-tsan CMAKE_FLAGS="-DVH_TSAN=ON" build
 	@cd build-tsan && ctest --output-on-failure -j $(JOBS)
 
-# The fault suite needs the gateway built with its test-only clock (VH_FAULTS)
-# and root (a private mount namespace with a small tmpfs: tests/faults/run.sh).
-test-faults: deps certs
-	@$(MAKE) --no-print-directory BUILD=build-faults CMAKE_FLAGS="-DVH_FAULTS=ON" configure
-	@cmake --build build-faults -j $(JOBS) --target vhgate vhgate-partner vhgate-faults
-	@tests/faults/run.sh build-faults
+# The fault suite against the real processes of the same build; needs root (a
+# private mount namespace with a small tmpfs: tests/faults/run.sh).
+test-faults: build certs
+	@tests/faults/run.sh $(BUILD)
 
 test: format-check test-fast test-browser test-asan
 
@@ -92,4 +90,4 @@ install: build
 	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 clean:
-	rm -rf build build-asan build-tsan build-bench build-fuzz build-faults
+	rm -rf build build-asan build-tsan build-bench build-fuzz

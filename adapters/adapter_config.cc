@@ -127,7 +127,7 @@ Result<std::vector<AdapterConfig>> ParseAdapterConfigs(const Json& adapters,
       VH_RETURN_IF_ERROR(c.Known(
           e, ptr,
           {"partner", "kind", "dir", "format", "delimiter", "match", "mapping", "ignore_columns",
-           "settle_seconds", "poll_seconds", "max_file_bytes", "comment"}));
+           "settle_seconds", "poll_seconds", "max_file_bytes", "comment", "mode"}));
       DropSettings& d = a.drop;
       VH_RETURN_IF_ERROR(c.Path(e, "dir", ptr, true, &d.dir));
       if (!drop_dirs.insert(d.dir).second) {
@@ -162,6 +162,21 @@ Result<std::vector<AdapterConfig>> ParseAdapterConfigs(const Json& adapters,
       VH_RETURN_IF_ERROR(c.Int(e, "settle_seconds", ptr, 0, 3600, &d.settle_seconds));
       VH_RETURN_IF_ERROR(c.Int(e, "poll_seconds", ptr, 1, 3600, &d.poll_seconds));
       VH_RETURN_IF_ERROR(c.Int(e, "max_file_bytes", ptr, 1, 1LL << 30, &d.max_file_bytes));
+      std::string mode = "answers";
+      VH_RETURN_IF_ERROR(c.String(e, "mode", ptr, false, &mode));
+      if (mode == "notifications") {
+        d.mode = DropMode::kNotifications;
+        a.mapping = WithNotificationNames(a.mapping);
+      } else if (mode != "answers") {
+        return c.Bad(ptr + "/mode", "expected \"answers\" or \"notifications\"");
+      } else {
+        for (const auto& [name, target] : a.mapping.entries()) {
+          if (IsSpecialTarget(target) && target != kRequestTarget) {
+            return c.Bad(ptr + "/mapping/" + name,
+                         "'" + target + "' is for a file-drop with \"mode\": \"notifications\"");
+          }
+        }
+      }
     } else {
       return c.Bad(ptr + "/kind", "expected \"https-pull\" or \"file-drop\"");
     }

@@ -12,7 +12,8 @@
 //   {"partner": "gemeente-leiden", "kind": "file-drop", "dir": "drop/leiden",
 //    "format": "csv" | "json", "delimiter": "," | ";", "match": "persoon.bsn",
 //    "mapping": {...}, "ignore_columns": [...], "settle_seconds": 2,
-//    "poll_seconds": 2, "max_file_bytes": 10485760}
+//    "poll_seconds": 2, "max_file_bytes": 10485760,
+//    "mode": "answers" | "notifications"}
 // Relative paths are resolved against `base_dir` (the configuration file's
 // directory). Unknown keys are errors (a typo must not silently disable a
 // timeout).
@@ -34,6 +35,9 @@ namespace vh::adapters {
 
 enum class AdapterKind { kHttpsPull, kFileDrop };
 enum class DropFormat { kCsv, kJson };
+// What a file-drop's rows are: answers to information requests, or
+// notifications (issue 19; adapters/file_drop_notifications.cc).
+enum class DropMode { kAnswers, kNotifications };
 
 struct PullSettings {
   std::string url;
@@ -63,6 +67,7 @@ struct DropSettings {
   int settle_seconds = 2;  // a file must be unchanged this long before it is read
   int poll_seconds = 2;
   long long max_file_bytes = 10LL << 20;
+  DropMode mode = DropMode::kAnswers;
 };
 
 struct AdapterConfig {

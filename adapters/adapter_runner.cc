@@ -29,7 +29,7 @@ Result<std::unique_ptr<AdapterRunner>> AdapterRunner::Create(const Json& adapter
       return bad("/partner", "'" + c.partner + "' is not a partner in the covenant");
     }
     for (const auto& [name, target] : c.mapping.entries()) {
-      if (target == kRequestTarget) continue;
+      if (IsSpecialTarget(target)) continue;
       std::string field = target.substr(0, target.find('/'));
       std::optional<policy::FieldType> type = sink.FieldTypeOf(field);
       if (!type) return bad("/mapping/" + name, "'" + field + "' is not a covenant field");

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "exchange/case_types.h"
 #include "exchange/types.h"
 #include "policy/covenant.h"
 
@@ -75,6 +76,23 @@ class AnswerSink {
   virtual std::vector<std::string> EnumValues(std::string_view field) = 0;
   // Whether the covenant in force knows `partner` (checked at start).
   virtual bool KnowsPartner(std::string_view partner) { return !partner.empty(); }
+
+  // A notifications file-drop (issue 19): `notification` as `partner`'s
+  // system, through the same checks and events as POST /v1/notifications
+  // (exchange::CaseService::Notify). CheckNotification makes every check and
+  // stores nothing (a file is checked whole before a row is imported).
+  // Errors as Answer's; by default notifications are not supported (403).
+  virtual Status CheckNotification(std::string_view partner, const exchange::Notify& notification,
+                                   const AnswerSource& source) {
+    (void)partner, (void)notification, (void)source;
+    return Status::Make(Code::kPermissionDenied, "not_supported", "notifications not supported");
+  }
+  virtual Result<exchange::NotificationReceipt> Notify(std::string_view partner,
+                                                       const exchange::Notify& notification,
+                                                       const AnswerSource& source) {
+    (void)partner, (void)notification, (void)source;
+    return Status::Make(Code::kPermissionDenied, "not_supported", "notifications not supported");
+  }
 };
 
 }  // namespace vh::adapters

@@ -1,6 +1,7 @@
 #include "adapters/exchange_sink.h"
 
 #include "core/role.h"
+#include "exchange/case_service.h"
 #include "policy/covenant.h"
 
 namespace vh::adapters {
@@ -64,6 +65,18 @@ std::vector<std::string> ExchangeSink::EnumValues(std::string_view field) {
   if (!cov) return {};
   const policy::Field* f = cov->FindField(field);
   return f ? f->values : std::vector<std::string>{};
+}
+
+Status ExchangeSink::CheckNotification(std::string_view partner,
+                                       const exchange::Notify& notification,
+                                       const AnswerSource& source) {
+  return service_.cases().CheckNotification(ActorFor(partner, source), notification);
+}
+
+Result<exchange::NotificationReceipt> ExchangeSink::Notify(std::string_view partner,
+                                                           const exchange::Notify& notification,
+                                                           const AnswerSource& source) {
+  return service_.cases().Notify(ActorFor(partner, source), notification);
 }
 
 bool ExchangeSink::KnowsPartner(std::string_view partner) {

@@ -10,7 +10,8 @@
 //   remote      the partner URL, or "file-drop:<file name>".
 // So the exchange checks role and partner exactly as for a pushed answer and
 // writes the same audit events (answer_received with withheld fields,
-// supplier_failed). Field types come from the covenant in force.
+// supplier_failed; notification_received for a notifications file-drop,
+// through exchange::CaseService). Field types come from the covenant in force.
 //
 // Borrows the service and the covenant source; both must outlive the sink.
 // Thread-safe (the service is).
@@ -39,6 +40,11 @@ class ExchangeSink final : public AnswerSink {
   std::optional<policy::FieldType> FieldTypeOf(std::string_view field) override;
   std::vector<std::string> EnumValues(std::string_view field) override;
   bool KnowsPartner(std::string_view partner) override;
+  Status CheckNotification(std::string_view partner, const exchange::Notify& notification,
+                           const AnswerSource& source) override;
+  Result<exchange::NotificationReceipt> Notify(std::string_view partner,
+                                               const exchange::Notify& notification,
+                                               const AnswerSource& source) override;
 
  private:
   exchange::ExchangeService& service_;

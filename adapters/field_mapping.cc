@@ -14,7 +14,7 @@ Result<FieldMapping> FieldMapping::Parse(const Json& j, const std::string& point
       return Status::InvalidArgument("bad_config", where + ": expected a non-empty string");
     }
     std::string target = it.value().get<std::string>();
-    if (target[0] == '@' && target != kRequestTarget) {
+    if (target[0] == '@' && !IsSpecialTarget(target)) {
       return Status::InvalidArgument("bad_config", where + ": unknown target '" + target + "'");
     }
     auto slash = target.find('/');
@@ -31,6 +31,26 @@ Result<FieldMapping> FieldMapping::Parse(const Json& j, const std::string& point
     m.to_partner_[target] = it.key();
   }
   return m;
+}
+
+bool IsSpecialTarget(std::string_view target) {
+  for (std::string_view t : {kRequestTarget, kCategoryTarget, kReasonTarget, kUrgentTarget,
+                             kMunicipalityTarget, kReleaseDateTarget}) {
+    if (t == target) return true;
+  }
+  return false;
+}
+
+FieldMapping WithNotificationNames(const FieldMapping& m) {
+  FieldMapping out = m;
+  for (std::string_view target :
+       {kCategoryTarget, kReasonTarget, kUrgentTarget, kMunicipalityTarget, kReleaseDateTarget}) {
+    const std::string name(target.substr(1));
+    if (out.to_partner_.count(target) != 0 || out.to_covenant_.count(name) != 0) continue;
+    out.to_covenant_[name] = std::string(target);
+    out.to_partner_[std::string(target)] = name;
+  }
+  return out;
 }
 
 std::string FieldMapping::ToCovenant(std::string_view their_name) const {

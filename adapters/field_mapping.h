@@ -24,6 +24,15 @@
 namespace vh::adapters {
 
 inline constexpr std::string_view kRequestTarget = "@request";
+// A notifications file-drop's own columns (issue 19): the command's category,
+// reason, urgent, municipality and release date (exchange/case_types.h Notify).
+inline constexpr std::string_view kCategoryTarget = "@category";
+inline constexpr std::string_view kReasonTarget = "@reason";
+inline constexpr std::string_view kUrgentTarget = "@urgent";
+inline constexpr std::string_view kMunicipalityTarget = "@municipality";
+inline constexpr std::string_view kReleaseDateTarget = "@release_date";
+// Whether `target` is one of the "@" targets above (or "@request").
+bool IsSpecialTarget(std::string_view target);
 
 class FieldMapping {
  public:
@@ -40,6 +49,10 @@ class FieldMapping {
   std::string ToPartner(std::string_view field) const;
   // Whether `their_name` is mapped explicitly.
   bool Has(std::string_view their_name) const;
+  // The mapping with, for every notification target not mapped yet, its
+  // plain name mapped to it ("category" -> "@category", ...): a
+  // notifications file may use the names of POST /v1/notifications.
+  friend FieldMapping WithNotificationNames(const FieldMapping& m);
   // Their name mapped to `target`, if any.
   std::optional<std::string> NameFor(std::string_view target) const;
   // Maps a partner's {name: value} object to {covenant field: value}; parts
@@ -52,5 +65,7 @@ class FieldMapping {
   std::map<std::string, std::string, std::less<>> to_covenant_;
   std::map<std::string, std::string, std::less<>> to_partner_;
 };
+
+FieldMapping WithNotificationNames(const FieldMapping& m);
 
 }  // namespace vh::adapters

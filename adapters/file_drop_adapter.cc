@@ -601,6 +601,25 @@ bool FileDropAdapter::Plan(const std::vector<Row>& rows, const std::string& hash
   return errors->empty();
 }
 
+void FileDropAdapter::Finish(const std::string& name, uint64_t ino, const std::string& hash,
+                             const std::vector<FileError>& late) {
+  const std::string at = FormatUtc(std::chrono::system_clock::now());
+  Status ls = AppendLedger({{"hash", hash}, {"state", "imported"}, {"file", name}, {"at", at}});
+  if (!ls.ok()) LogError("adapter_drop_ledger_failed", {{"partner", config_.partner}});
+  imported_[hash] = {name, at};
+  answered_.erase(hash);
+  answered_lines_.erase(hash);
+  const std::string moved = MoveTo(name, ino, DropDir::Sub::kDone);
+  if (!late.empty() && !moved.empty()) {
+    std::string report;
+    for (const auto& e : late) report += ReportLine(name + ": " + e.ToString()) + "\n";
+    if (!dir_->WriteReport(DropDir::Sub::kDone, moved + ".warnings.txt", report)) {
+      LogError("adapter_drop_report_failed", {{"partner", config_.partner}, {"to", "done"}});
+    }
+  }
+  metrics_.Add(kFilesTotal, config_.partner, "imported");
+}
+
 void FileDropAdapter::ProcessFile(const std::string& name) {
   DropDir::Contents file = dir_->Read(name, static_cast<std::size_t>(config_.drop.max_file_bytes));
   const uint64_t ino = file.ino;
@@ -625,6 +644,10 @@ void FileDropAdapter::ProcessFile(const std::string& name) {
     return;
   }
 
+  if (config_.drop.mode == DropMode::kNotifications) {
+    ImportNotifications(name, ino, hash, *text);  // file_drop_notifications.cc
+    return;
+  }
   std::vector<Row> rows;
   std::vector<FileError> errors;
   std::vector<Planned> plan;
@@ -672,21 +695,7 @@ void FileDropAdapter::ProcessFile(const std::string& name) {
                               {"file", name}});
     if (!ls.ok()) LogError("adapter_drop_ledger_failed", {{"partner", config_.partner}});
   }
-  std::string at = FormatUtc(std::chrono::system_clock::now());
-  Status ls = AppendLedger({{"hash", hash}, {"state", "imported"}, {"file", name}, {"at", at}});
-  if (!ls.ok()) LogError("adapter_drop_ledger_failed", {{"partner", config_.partner}});
-  imported_[hash] = {name, at};
-  answered_.erase(hash);
-  answered_lines_.erase(hash);
-  const std::string moved = MoveTo(name, ino, DropDir::Sub::kDone);
-  if (!late.empty() && !moved.empty()) {
-    std::string report;
-    for (const auto& e : late) report += ReportLine(name + ": " + e.ToString()) + "\n";
-    if (!dir_->WriteReport(DropDir::Sub::kDone, moved + ".warnings.txt", report)) {
-      LogError("adapter_drop_report_failed", {{"partner", config_.partner}, {"to", "done"}});
-    }
-  }
-  metrics_.Add(kFilesTotal, config_.partner, "imported");
+  Finish(name, ino, hash, late);
   metrics_.Add(kFieldsTotal, config_.partner, "accepted", accepted);
   metrics_.Add(kFieldsTotal, config_.partner, "withheld", withheld);
   LogInfo("adapter_drop_imported", {{"partner", config_.partner},

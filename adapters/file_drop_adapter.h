@@ -41,6 +41,9 @@
 // (a column name) cannot break a line. Created directories are 0750 (give
 // the partner write access to `dir` yourself); the state directory 0700 and
 // the ledger 0600.
+// With "mode": "notifications" every row is a notification instead (a DJI
+// detention notice; adapters/README.md): the same reading, the same all or
+// nothing, the same ledger and folders (ImportNotifications).
 //
 // Thread-safety: RunOnce runs on one thread at a time.
 
@@ -113,6 +116,20 @@ class FileDropAdapter final : public Adapter {
               std::string_view outcome);
   // Its name in `to` ("" when not moved; logged).
   std::string MoveTo(const std::string& name, uint64_t ino, DropDir::Sub to);
+  // After every row of a file went in: the ledger's "imported", the file to
+  // done/ with its warnings report (rows that changed since the plan), the
+  // files metric.
+  void Finish(const std::string& name, uint64_t ino, const std::string& hash,
+              const std::vector<FileError>& late);
+  // A notifications file-drop (DropMode::kNotifications;
+  // adapters/file_drop_notifications.cc): every row one notification through
+  // AnswerSink::Notify, the file checked whole first (AnswerSink::
+  // CheckNotification), all or nothing, the ledger as for answers.
+  void ImportNotifications(const std::string& name, uint64_t ino, const std::string& hash,
+                           const std::string& text);
+  bool PlanNotifications(const std::vector<Row>& rows, const std::string& name,
+                         std::vector<std::pair<int, exchange::Notify>>* plan,
+                         std::vector<FileError>* errors);
 
   AdapterConfig config_;
   std::unique_ptr<DropDir> dir_;

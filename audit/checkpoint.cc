@@ -5,8 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "core/json.h"
 #include "crypto/hex.h"
@@ -100,14 +98,29 @@ Status AppendCheckpointFile(const std::string& path, const Checkpoint& cp, int64
 
 Result<CheckpointFileContents> ReadCheckpointFile(const std::string& path) {
   CheckpointFileContents out;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (::access(path.c_str(), F_OK) != 0) return out;  // missing: empty
-    return Status::Unavailable("audit_unavailable", path + ": cannot read checkpoint file");
+  // Missing is empty; decided by the open itself, not by a second look that
+  // a writer creating the file in between would make a failure.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return out;
+    return Status::Unavailable("audit_unavailable",
+                               path + ": cannot read checkpoint file: " + std::strerror(errno));
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string all = ss.str();
+  std::string all;
+  char buf[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int saved = errno;
+      ::close(fd);
+      return Status::Unavailable("audit_unavailable",
+                                 path + ": cannot read checkpoint file: " + std::strerror(saved));
+    }
+    if (n == 0) break;
+    all.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
   std::size_t pos = 0;
   int line_no = 0;
   while (pos < all.size()) {

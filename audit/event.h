@@ -47,13 +47,47 @@ inline constexpr const char* kMeetingCreated = "meeting_created";
 inline constexpr const char* kRetentionExtended = "retention_extended";
 inline constexpr const char* kSupplierFailed = "supplier_failed";
 inline constexpr const char* kAuditOpened = "audit_opened";  // the log itself, at start
+// Before and after the meeting (issue 19; exchange/case_service.h).
+inline constexpr const char* kNotificationReceived = "notification_received";
+inline constexpr const char* kNotificationTriaged = "notification_triaged";
+inline constexpr const char* kNotificationDisclosed = "notification_disclosed";  // the feedback
+inline constexpr const char* kUrgentNotification = "urgent_notification";        // code rood
+inline constexpr const char* kCheckPerformed = "check_performed";
+inline constexpr const char* kCaseCreated = "case_created";
+inline constexpr const char* kCaseUpdated = "case_updated";
+inline constexpr const char* kCaseDisclosed = "case_disclosed";
+inline constexpr const char* kCaseClosed = "case_closed";
+inline constexpr const char* kFollowUpDone = "follow_up_done";
+inline constexpr const char* kStatisticsDisclosed = "statistics_disclosed";
 
 // Every name above, e.g. for a --help text.
-inline constexpr std::array<std::string_view, 16> kEventTypes = {
-    kRequestSent,    kAnswerReceived,    kFieldWithheld,  kDossierDisclosed,
-    kAccessRefused,  kDeclarationSigned, kPhaseChanged,   kMeetingClosed,
-    kDataShredded,   kPolicyLoaded,      kAuditQuery,     kRequestDeclined,
-    kMeetingCreated, kRetentionExtended, kSupplierFailed, kAuditOpened};
+inline constexpr std::array<std::string_view, 27> kEventTypes = {kRequestSent,
+                                                                 kAnswerReceived,
+                                                                 kFieldWithheld,
+                                                                 kDossierDisclosed,
+                                                                 kAccessRefused,
+                                                                 kDeclarationSigned,
+                                                                 kPhaseChanged,
+                                                                 kMeetingClosed,
+                                                                 kDataShredded,
+                                                                 kPolicyLoaded,
+                                                                 kAuditQuery,
+                                                                 kRequestDeclined,
+                                                                 kMeetingCreated,
+                                                                 kRetentionExtended,
+                                                                 kSupplierFailed,
+                                                                 kAuditOpened,
+                                                                 kNotificationReceived,
+                                                                 kNotificationTriaged,
+                                                                 kNotificationDisclosed,
+                                                                 kUrgentNotification,
+                                                                 kCheckPerformed,
+                                                                 kCaseCreated,
+                                                                 kCaseUpdated,
+                                                                 kCaseDisclosed,
+                                                                 kCaseClosed,
+                                                                 kFollowUpDone,
+                                                                 kStatisticsDisclosed};
 
 // Whether `type` is one of the names above.
 bool IsKnownEventType(std::string_view type);

@@ -75,6 +75,13 @@ Json BuildAccessReport(const std::vector<StoredEvent>& events, const ReportConte
   for (const auto& se : events) {
     const Event& e = se.event;
     if (subject.empty()) subject = e.subject;
+    if (IsCaseEvent(e)) {
+      bool left_out = false;
+      Json entry = CaseReportEntry(se, ctx, house_name, options, &left_out);
+      withheld = withheld || left_out;
+      if (!entry.is_null()) entries.push_back(std::move(entry));
+      continue;
+    }
     std::string kind, partner, wanted;
     if (e.type == kDossierDisclosed) {
       kind = "ontvangen";
@@ -217,7 +224,7 @@ std::string RenderAccessReportHtml(const Json& r) {
       std::string verb = kind == "ontvangen"   ? "kreeg te zien"
                          : kind == "verstrekt" ? "gaf"
                          : kind == "gevraagd"  ? "werd gevraagd"
-                                               : "vernietigd";
+                                               : kind;
       h += "<td>" + HtmlEscape(JStr(e, "partner_name")) + " (" + verb + ")</td>";
       h += "<td>" + HtmlEscape(JStr(e, "overlegvorm_name"));
       if (!JStr(e, "meeting").empty()) h += "<br>bijeenkomst " + HtmlEscape(JStr(e, "meeting"));

@@ -9,6 +9,10 @@
 // (gateway/audit_routes.h ReportContextFromCovenant, for the routes and the
 // CLI). Anything the context does not know is shown by its id.
 //
+// Notifications, checks and cases about the person (issue 19;
+// audit/report_cases.cc) are entries too, in plain Dutch: who notified the
+// house, how it was weighed, who heard the decision, who asked whether the
+// person is known, the case, its holder, follow-up and close, its shredding.
 // Restricted overlegvormen (radicalisering) are marked. In the copy for the
 // person concerned (ReportOptions::subject_copy) their entries are left out,
 // while the covenant marks them restricted, and the report says that some
@@ -42,6 +46,8 @@ struct ReportContext {
     std::string processing_activity;  // URI of its processing activity; "" when none
   };
   std::map<std::string, Overlegvorm> overlegvormen;
+  std::map<std::string, std::string> category_labels;  // notification category id -> label
+  std::map<std::string, std::string> outcome_labels;   // meeting outcome id -> label
 };
 
 struct ReportOptions {
@@ -60,5 +66,13 @@ std::string RenderAccessReportHtml(const Json& report);
 
 // "23 november 2026 om 09:15" in Dutch civil time (CET/CEST) from a UTC time.
 std::string DutchDateTime(TimePoint t);
+
+// Internal to the report (audit/report_cases.cc): whether `e` concerns a
+// notification, check or case, and its entry (null when it adds nothing to
+// the report, e.g. the urgent flag of a notification already listed);
+// *restricted set when the copy for the person leaves it out.
+bool IsCaseEvent(const Event& e);
+Json CaseReportEntry(const StoredEvent& se, const ReportContext& ctx, const std::string& house_name,
+                     const ReportOptions& options, bool* restricted);
 
 }  // namespace vh::audit

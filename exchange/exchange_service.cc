@@ -2,6 +2,7 @@
 
 #include <type_traits>
 
+#include "exchange/case_service.h"
 #include "exchange/context.h"
 #include "exchange/declarations.h"
 #include "exchange/dossier_view.h"
@@ -56,7 +57,8 @@ struct ExchangeService::Parts {
         requests(ctx),
         declarations(ctx),
         dossiers(ctx),
-        retention(ctx) {}
+        retention(ctx),
+        cases(ctx) {}
 
   Context ctx;
   Meetings meetings;
@@ -64,6 +66,7 @@ struct ExchangeService::Parts {
   Declarations declarations;
   DossierViews dossiers;
   Retention retention;
+  CaseService cases;
 };
 
 ExchangeService::ExchangeService(CovenantSource covenant, audit::AuditLog& audit,
@@ -195,5 +198,7 @@ Result<Json> ExchangeService::Dossier(const audit::Actor& caller, std::string_vi
 Result<RetentionRun> ExchangeService::RunRetention(const audit::Actor& system) {
   return parts_->retention.Run(system);
 }
+
+CaseService& ExchangeService::cases() { return parts_->cases; }
 
 }  // namespace vh::exchange

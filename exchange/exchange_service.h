@@ -82,6 +82,8 @@ class CaseStore;
 
 namespace vh::exchange {
 
+class CaseService;
+
 // An immutable text shared by its holders (a rendered dossier view's body).
 using SharedText = std::shared_ptr<const std::string>;
 
@@ -188,9 +190,15 @@ class ExchangeService {
   // Closes every meeting nobody closed a day after its ends_at (outcome
   // "geen-besluit", retention from ends_at) and shreds every closed meeting
   // past its retention (data key destroyed, rows removed, one data_shredded
-  // event each); exchange/retention.h. Called by the gateway's sweep and
+  // event each), then every case and notification past theirs;
+  // exchange/retention.h. Called by the gateway's sweep and
   // `vhgate retention run`.
   Result<RetentionRun> RunRetention(const audit::Actor& system);
+
+  // --- before and after the meeting (issue 19) -------------------------------
+  // Notifications, cases, known-or-not and figures over the same covenant,
+  // audit log, store and clock (exchange/case_service.h).
+  CaseService& cases();
 
  private:
   struct Parts;

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "crypto/primitives.h"
 #include "exchange/access.h"
+#include "exchange/case_links.h"
 #include "exchange/participation.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
@@ -18,8 +19,6 @@
 
 namespace vh::exchange {
 namespace {
-
-const char* const kDecisions[] = {"focus", "bilateraal", "monitoren", "verwijzen", "geen-vervolg"};
 
 // Checks the participants (members) and ad hoc invitees of a new meeting.
 Status CheckParticipants(const policy::Covenant& c, const policy::Overlegvorm& o,
@@ -238,6 +237,10 @@ Result<Meeting> Meetings::Create(const audit::Actor& caller, const CreateMeeting
     }
     nm.subjects.push_back(std::move(s));
   }
+  // Subjects discussed for a case (exchange/case_links.h).
+  auto case_links = CaseLinksOf(ctx_, caller, c, *o, command);
+  if (!case_links.ok()) return case_links.status();
+  nm.case_links = std::move(*case_links);
 
   std::vector<audit::Event> events;
   {
@@ -251,6 +254,7 @@ Result<Meeting> Meetings::Create(const audit::Actor& caller, const CreateMeeting
                     {"ends_at", nm.meeting.ends_at},
                     {"refs", std::move(ref_keys)}};
     if (command.staff) e.detail["staff"] = *command.staff;
+    if (!nm.case_links.empty()) e.detail["cases"] = nm.case_links.size();
     events.push_back(std::move(e));
   }
   Status s = ctx_.cases.CreateMeeting(nm, house_answers,
@@ -427,10 +431,9 @@ Result<ClosedMeeting> Meetings::Close(const audit::Actor& caller, std::string_vi
     if (sub == s.subjects.end()) {
       return Invalid("unknown_subject", path + "/subject", "not a subject of this meeting");
     }
-    if (std::find(std::begin(kDecisions), std::end(kDecisions), x.decision) ==
-        std::end(kDecisions)) {
+    if (c.FindOutcome(x.decision) == nullptr) {
       return Invalid("invalid_decision", path + "/decision",
-                     "one of focus, bilateraal, monitoren, verwijzen, geen-vervolg");
+                     "not one of the covenant's outcomes (GET /v1/covenant lists them)");
     }
     if (!outcomes.emplace(sub->index, x.decision).second) {
       return Invalid("duplicate", path + "/subject", "listed twice");

@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "exchange/access.h"
+#include "exchange/case_links.h"
 #include "exchange/participation.h"
 #include "policy/covenant.h"
 #include "policy/engine.h"
@@ -130,6 +131,8 @@ Result<CreatedRequests> Requests::Create(const audit::Actor& caller, std::string
     }
     suppliers = std::move(chosen);
   }
+  // A minimum notice, except for a code rood meeting (exchange/case_links.h).
+  VH_RETURN_IF_ERROR(CheckRequestNotice(ctx_, *o, s.meeting.id, command.deadline));
   auto existing = ctx_.cases.RequestsOfMeeting(meeting_id);
   if (!existing.ok()) return existing.status();
   std::set<std::pair<int, std::string>> have;

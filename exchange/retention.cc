@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/log.h"
+#include "exchange/case_retention.h"
 #include "policy/covenant.h"
 #include "store/case_store.h"
 
@@ -87,6 +88,8 @@ Result<RetentionRun> Retention::Run(const audit::Actor& system) {
         {m.id, m.overlegvorm, StoredTime(m.closed_at),
          StoredTime(m.extended_until.empty() ? m.retention_until : m.extended_until)});
   }
+  // Cases and notifications (issue 19).
+  VH_RETURN_IF_ERROR(ShredCasesDue(ctx_, system, now, &run));
   return run;
 }
 

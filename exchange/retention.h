@@ -11,6 +11,7 @@
 // passed. The store destroys the meeting's data key and rows and keeps a
 // tombstone; the audit log keeps the meeting's events and gets one
 // data_shredded event per meeting, appended inside the store's transaction.
+// Then cases and notifications past their retention (exchange/case_retention.h).
 //
 // Called by the gateway's sweep and `vhgate retention run`.
 // Errors: the first meeting that cannot be closed or shredded stops the run

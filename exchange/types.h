@@ -171,6 +171,9 @@ struct SubjectEntry {
   // Only these partners are asked about the subject (each must be one the
   // covenant lets supply in the overlegvorm); nullopt: every such partner.
   std::optional<std::vector<std::string>> suppliers;
+  // The open case (exchange/case_types.h) the subject is discussed for: the
+  // meeting's decision about the subject is recorded on it at close.
+  std::optional<std::string> case_id;
   bool operator==(const SubjectEntry&) const = default;
 };
 
@@ -195,7 +198,7 @@ struct SetPhase {
 
 struct SubjectOutcome {
   std::string subject;   // the subject's ref
-  std::string decision;  // focus, bilateraal, monitoren, verwijzen, geen-vervolg
+  std::string decision;  // one of the covenant's outcomes (policy::Covenant::outcomes)
   bool operator==(const SubjectOutcome&) const = default;
 };
 struct CloseMeeting {
@@ -410,12 +413,22 @@ struct ShreddedMeeting {
   TimePoint retention_until;  // the extension when there was one
   bool operator==(const ShreddedMeeting&) const = default;
 };
+// A case (exchange/case_types.h) shredded after its retention.
+struct ShreddedCase {
+  std::string id;
+  TimePoint closed_at, retention_until;
+  bool operator==(const ShreddedCase&) const = default;
+};
 struct RetentionRun {
   std::vector<ShreddedMeeting> shredded;
   TimePoint at;
   // Meetings nobody closed, closed by the run after their ends_at (every
   // subject's outcome "geen-besluit"; retention from ends_at).
   std::vector<ClosedMeeting> closed;
+  // Cases past their retention (with their notifications), and the ids of
+  // notifications outside any case past theirs.
+  std::vector<ShreddedCase> cases;
+  std::vector<std::string> notifications;
   bool operator==(const RetentionRun&) const = default;
 };
 

@@ -15,6 +15,8 @@
 #include "gateway/api_actor.h"
 #include "gateway/audit_routes.h"
 #include "gateway/browser_guard.h"
+#include "gateway/case_metrics.h"
+#include "gateway/case_routes.h"
 #include "gateway/console_routes.h"
 #include "gateway/covenant_routes.h"
 #include "gateway/exchange_routes.h"
@@ -34,12 +36,15 @@ Json CovenantSummary(const policy::Covenant& c) {
 // Those that end or reduce processing (close, phase, retention, decline) and
 // the declaration text stay open, as do health, audit and admin.
 bool NeedsCovenantInForce(const std::string& method, const std::string& route) {
-  bool exchange = route.rfind("/v1/meetings", 0) == 0 || route.rfind("/v1/requests", 0) == 0;
+  bool exchange = route.rfind("/v1/meetings", 0) == 0 || route.rfind("/v1/requests", 0) == 0 ||
+                  route.rfind("/v1/notifications", 0) == 0 || route.rfind("/v1/cases", 0) == 0 ||
+                  route == "/v1/check";
   if (!exchange) return false;
   static const std::set<std::string> kStillOpen = {
-      "POST /v1/meetings/{id}/close", "PUT /v1/meetings/{id}/phase",
-      "POST /v1/meetings/{id}/retention", "POST /v1/requests/{id}/decline",
-      "GET /v1/meetings/{id}/declaration"};
+      "POST /v1/meetings/{id}/close",      "PUT /v1/meetings/{id}/phase",
+      "POST /v1/meetings/{id}/retention",  "POST /v1/requests/{id}/decline",
+      "GET /v1/meetings/{id}/declaration", "POST /v1/cases/{id}/close",
+      "POST /v1/cases/{id}/follow-up"};
   return kStillOpen.count(method + " " + route) == 0;
 }
 
@@ -147,6 +152,7 @@ void App::AddSampledMetrics() {
                       [audit_log] { return audit_log->stats().writable ? 1 : 0; });
   AddOperationsMetrics(metrics_, audit::AuditLogOptionsFor(config_).checkpoint_path,
                        modules_->cases(), clock_);
+  AddCaseMetrics(metrics_, modules_->cases());
   Metrics* metrics = &metrics_;
   modules_->adapters().metrics().SetMirror(
       [metrics](const std::string& name, const std::string& labels, int64_t delta) {
@@ -157,6 +163,7 @@ void App::AddSampledMetrics() {
 void App::AddRoutes() {
   RegisterAuditRoutes(router_, services_);
   RegisterExchangeRoutes(router_, services_);
+  RegisterCaseRoutes(router_, services_);
   RegisterConsoleRoutes(router_, services_);
   RegisterCovenantRoutes(router_, services_);
   RegisterConsoleAssetRoutes(router_, *console_);

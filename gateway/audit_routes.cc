@@ -39,6 +39,8 @@ audit::ReportContext ReportContextFromCovenant(const policy::Covenant& c) {
     ctx.overlegvormen[o.id] =
         audit::ReportContext::Overlegvorm{o.name, o.purpose, o.restricted, o.processing_activity};
   }
+  for (const auto& n : c.notification_categories()) ctx.category_labels[n.id] = n.label;
+  for (const auto& o : c.outcomes()) ctx.outcome_labels[o.id] = o.label;
   return ctx;
 }
 

@@ -289,7 +289,7 @@ void CheckAdapters(const Config& c, const policy::Covenant* covenant, Problems& 
         out.Add(c.file, p + "/partner", "'" + a.partner + "' is not a partner in the covenant");
       }
       for (const auto& [name, target] : a.mapping.entries()) {
-        if (target == adapters::kRequestTarget) continue;
+        if (adapters::IsSpecialTarget(target)) continue;
         std::string field = target.substr(0, target.find('/'));
         const policy::Field* f = covenant->FindField(field);
         if (f == nullptr) {

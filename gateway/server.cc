@@ -42,36 +42,6 @@ int64_t NowSeconds() {
       .count();
 }
 
-#ifdef VH_FAULT_CLOCK
-// Fault-suite builds only (cmake -DVH_FAULTS=ON; never in a release): the
-// gateway's clock is the system clock plus the whole seconds written in the
-// file named by $VH_FAULT_CLOCK_OFFSET_FILE, read again at most every 100 ms,
-// so that a test can jump the clock under a running gateway. TLS validity
-// and log timestamps keep the system clock.
-class FaultClock final : public Clock {
- public:
-  TimePoint Now() const override {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - read_at_.load() > std::chrono::milliseconds(100)) {
-      read_at_ = now;
-      long long offset = 0;
-      if (const char* f = std::getenv("VH_FAULT_CLOCK_OFFSET_FILE")) {
-        if (std::FILE* in = std::fopen(f, "r")) {
-          if (std::fscanf(in, "%lld", &offset) != 1) offset = 0;
-          std::fclose(in);
-        }
-      }
-      offset_ = offset;
-    }
-    return std::chrono::system_clock::now() + std::chrono::seconds(offset_.load());
-  }
-
- private:
-  mutable std::atomic<std::chrono::steady_clock::time_point> read_at_{};
-  mutable std::atomic<long long> offset_{0};
-};
-#endif
-
 int ThreadCount(const Config& config) {
   return config.threads > 0 ? config.threads
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -332,7 +302,7 @@ class Server {
 
 }  // namespace
 
-int RunServer(const Config& config) {
+int RunServer(const Config& config, const Clock& clock) {
   ::signal(SIGPIPE, SIG_IGN);
   // What the gateway creates is its own (0600 files, 0700 directories);
   // what partners must read (file-drop folders and reports) is given its
@@ -343,13 +313,6 @@ int RunServer(const Config& config) {
     LogError("start_failed", {{"reason", s.reason()}});
     return 1;
   }
-#ifdef VH_FAULT_CLOCK
-  static FaultClock clock;
-  LogWarn("fault_clock",
-          {{"note", "fault-suite build: the clock follows VH_FAULT_CLOCK_OFFSET_FILE"}});
-#else
-  static SystemClock clock;
-#endif
   auto app = App::Create(config, clock);
   if (!app.ok()) {
     std::cerr << "vhgate: cannot start: " << app.status().message() << "\n";

@@ -31,10 +31,13 @@
 // vh_gateway_server) include Boost.Beast/Asio; what they hand on is an
 // ApiRequest (gateway/api.h).
 
+#include "core/clock.h"
 #include "core/config.h"
 
 namespace vh::gw {
 
-int RunServer(const Config& config);
+// `clock` (the process's, see gateway/commands/command_line.h) must outlive
+// the call.
+int RunServer(const Config& config, const Clock& clock);
 
 }  // namespace vh::gw

@@ -159,13 +159,13 @@ const char* Covenant::DefaultDeclaration() {
 }
 
 std::vector<NotificationCategory> Covenant::DefaultNotificationCategories() {
-  return {{"aanhouding", "Aanhouding door de politie", false},
-          {"detentie", "Detentie en invrijheidstelling", true},
-          {"zorgmelding", "Zorgmelding", false},
-          {"overlast", "Overlast", false},
-          {"huiselijk-geweld", "Huiselijk geweld", false},
-          {"radicalisering", "Signalen van radicalisering", false},
-          {"overig", "Overige melding", false}};
+  return {{"aanhouding", "Aanhouding door de politie", false, false},
+          {"detentie", "Detentie en invrijheidstelling", true, false},
+          {"zorgmelding", "Zorgmelding", false, false},
+          {"overlast", "Overlast", false, false},
+          {"huiselijk-geweld", "Huiselijk geweld", false, false},
+          {"radicalisering", "Signalen van radicalisering", false, true},
+          {"overig", "Overige melding", false, false}};
 }
 
 // The five decisions the exchange accepted before outcomes were configurable

@@ -140,6 +140,9 @@ struct NotificationCategory {
   std::string id;
   std::string label;
   bool release_date = false;  // a notification of this category carries a release date
+  // Handled in a restricted circle (radicalisering): its notifications and
+  // their cases never appear in statistics and are not disclosed by a check.
+  bool restricted = false;
 };
 
 // A meeting outcome (besluit) per subject, e.g. "focus".

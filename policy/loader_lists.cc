@@ -26,11 +26,12 @@ void CovenantBuilder::ParseNotificationCategories(const Json& root) {
     const std::string p = Join(path, i);
     const Json& j = (*arr)[i];
     if (!IsObject(j, p)) continue;
-    CheckKeys(j, p, {"id", "label", "release_date"});
+    CheckKeys(j, p, {"id", "label", "release_date", "restricted"});
     NotificationCategory n;
     const bool ok = GetId(j, "id", p, &n.id);
     GetString(j, "label", p, true, &n.label);
     GetBool(j, "release_date", p, false, &n.release_date);
+    GetBool(j, "restricted", p, false, &n.restricted);
     if (!ok) continue;
     if (!ids.insert(n.id).second) {
       Problem(p + "/id", "duplicate category id " + Q(n.id));

@@ -14,7 +14,12 @@
 # employee of the housing corporation sees nothing until they sign
 # themselves; switches to the client-present phase, closes the meeting, prints the access report for one
 # subject and the result of `vhgate audit verify`, and stops everything it
-# started (also on failure or Ctrl-C).
+# started (also on failure or Ctrl-C). Before the meeting, notifications come
+# in (om's ZSM report, politie's arrest, DJI's detention notice), the
+# coordinator sees that the person is already known and puts politie's
+# notification on the briefing's agenda; after it, politie hears the decision
+# on its notification, the case has its follow-up plan and a factsheet of
+# counts is printed (issue 19).
 #
 # Environment: BUILD (default build), KEEP=1 keeps the temporary directory.
 set -euo pipefail
@@ -146,22 +151,45 @@ COORD=veiligheidshuis-hm.coordinator
 call "$COORD" GET /v1/health >/dev/null; expect 200
 echo "covenant in force: $(call "$COORD" GET /v1/health | "$JS" get /convenant/id) $(call "$COORD" GET /v1/health | "$JS" get /convenant/version)"
 
-say "2. the coordinator schedules a briefing for three synthetic subjects"
 # The made-up persons of examples/partner/persons.json (pass the 11-proef; no real data).
 BSN1=201079197; BSN2=201158383; BSN3=201237581
 TODAY="$(date -u +%Y-%m-%d)"
+
+say "1b. before the meeting: notifications, and what the house already knows"
+# notify IDENTITY BODY -> the notification's id
+notify() { local id; id="$(call "$1" POST /v1/notifications "$2" | "$JS" get /id)"; expect 201; echo "$id"; }
+IDENT1='{"persoon.naam": "Demo Persoon Een", "persoon.geboortedatum": "1994-05-17", "persoon.bsn": "'$BSN1'"}'
+ZSM="$(notify om.participant '{"identity": '"$IDENT1"', "category": "aanhouding", "reason": "ZSM-beoordeling na winkeldiefstal (synthetisch)", "municipality": "Leiden"}')"
+CASE="$(call "$COORD" POST "/v1/notifications/$ZSM/triage" '{"decision": "agenderen", "overlegvorm": "briefing"}' | "$JS" get /case)"; expect 200
+echo "earlier, om (ZSM) notified S1 and the coordinator put it on the briefing's agenda: case $CASE"
+NOTE="$(notify politie.participant '{"identity": '"$IDENT1"', "category": "aanhouding", "reason": "aanhouding na overlast in de wijk (synthetisch)", "municipality": "Leiden"}')"
+echo "today politie reports an arrest of S1: notification $NOTE, status $(call politie.participant GET "/v1/notifications/$NOTE" | "$JS" get /status)"
+echo "om's ZSM coordinator checks whether S1 is discussed in the house (POST /v1/check, the BSN in the body): $(call om.participant POST /v1/check '{"bsn": "'$BSN1'"}')"
+echo "the coordinator's list of new notifications shows what is already known (by the BSN's pseudonym):"
+call "$COORD" GET '/v1/notifications?status=new' >"$WORK/notifications.json"; expect 200
+echo "  $NOTE from $("$JS" ids /notifications id "$NOTE" partner <"$WORK/notifications.json"): matches $("$JS" ids /notifications id "$NOTE" matches <"$WORK/notifications.json")"
+call "$COORD" POST "/v1/notifications/$NOTE/triage" '{"decision": "agenderen", "case": "'$CASE'"}' >/dev/null; expect 200
+echo "triaged: agenderen, into case $CASE (matches are shown, never merged by themselves)"
+RELEASE="$(date -u -d '+4 months' +%Y-%m-%d)"
+DJI="$(notify dji.supplier '{"identity": {"persoon.naam": "Demo Persoon Drie", "persoon.geboortedatum": "2001-01-30", "persoon.bsn": "'$BSN3'"}, "category": "detentie", "reason": "detentie, voorlopige invrijheidstelling bekend (synthetisch)", "municipality": "Leiden", "release_date": "'$RELEASE'"}')"
+call gemeente-leiden.participant GET /v1/cases >"$WORK/leiden-cases.json"; expect 200
+echo "DJI reports S3's detention with its release date ($RELEASE): a nazorg case for the municipality of residence"
+echo "  gemeente-leiden's participant sees: $("$JS" each /cases kind 20 <"$WORK/leiden-cases.json" | sed 's/^- //' | paste -sd' ' -) case routed to $("$JS" each /cases routed_to 40 <"$WORK/leiden-cases.json" | sed 's/^- //' | paste -sd' ' -), due item $("$JS" each /cases follow_up 200 <"$WORK/leiden-cases.json" | sed 's/^- //')"
+echo "  gemeente-alphen's participant sees: $("$JS" get /cases <<<"$(call gemeente-alphen.participant GET /v1/cases)")"
+
+say "2. the coordinator schedules a briefing for three synthetic subjects"
 MEETING_BODY=$(cat <<EOF
 {"overlegvorm": "briefing", "title": "Briefing (demo)",
  "starts_at": "${TODAY}T08:00:00Z", "ends_at": "$(date -u -d '+1 day' +%Y-%m-%d)T17:00:00Z",
  "ad_hoc": ["woningcorporatie"],
  "subjects": [
-  {"ref": "S1", "municipality": "Leiden", "identity": {"persoon.naam": "Demo Persoon Een", "persoon.geboortedatum": "1994-05-17", "persoon.bsn": "$BSN1"}, "reason": "aanhouding, overlast (synthetisch)"},
+  {"ref": "S1", "municipality": "Leiden", "case": "$CASE", "identity": {"persoon.naam": "Demo Persoon Een", "persoon.geboortedatum": "1994-05-17", "persoon.bsn": "$BSN1"}, "reason": "aanhouding, overlast (synthetisch)"},
   {"ref": "S2", "municipality": "Gouda", "identity": {"persoon.naam": "Demo Persoon Twee", "persoon.geboortedatum": "1987-11-02", "persoon.bsn": "$BSN2"}, "reason": "ZSM-melding (synthetisch)"},
   {"ref": "S3", "municipality": "Leiden", "identity": {"persoon.naam": "Demo Persoon Drie", "persoon.geboortedatum": "2001-01-30", "persoon.bsn": "$BSN3"}, "reason": "melding wijkteam (synthetisch)"}]}
 EOF
 )
 MEETING="$(call "$COORD" POST /v1/meetings "$MEETING_BODY" | "$JS" get /id)"; expect 201
-echo "meeting $MEETING (briefing), 3 subjects (S1 and S3 live in Leiden, S2 in Gouda), ad hoc: woningcorporatie; BSNs are the made-up ones of examples/partner/persons.json"
+echo "meeting $MEETING (briefing), 3 subjects (S1 and S3 live in Leiden, S2 in Gouda), ad hoc: woningcorporatie; S1 is discussed for case $CASE; BSNs are the made-up ones of examples/partner/persons.json"
 
 say "3. information requests to every partner the covenant lets supply"
 call "$COORD" POST "/v1/meetings/$MEETING/requests" "{\"deadline\": \"$(date -u -d '+1 day' +%Y-%m-%d)T07:00:00Z\"}" >"$WORK/requests.json"; expect 201
@@ -280,6 +308,18 @@ echo "closed; retention until $("$JS" get /retention_until <"$WORK/close.json")"
 call politie.participant GET "/v1/meetings/$MEETING/dossier" >/dev/null
 echo "politie views the dossier after closing: HTTP $(status) $(cat "$WORK/body")"
 LATE="$(call reclassering.supplier GET '/v1/requests?status=answered' | "$JS" ids /requests subject S1 id | head -1 || true)"
+
+say "7b. after the meeting: the notifier hears the decision, the case is followed up"
+echo "politie reads its notification (the feedback, nothing else): $(call politie.participant GET "/v1/notifications/$NOTE")"
+call om.supplier GET "/v1/notifications/$NOTE" >/dev/null; expect 403
+echo "om reads politie's notification: HTTP $(status) $(cat "$WORK/body") (audited)"
+call "$COORD" POST "/v1/cases/$CASE/holder" '{"case_holder": "reclassering"}' >"$WORK/case.json"; expect 200
+echo "case $CASE: decision $("$JS" each /outcomes decision 20 <"$WORK/case.json" | sed 's/^- //'), case holder $("$JS" get /case_holder <"$WORK/case.json"), follow-up moments:"
+"$JS" each /follow_up due 20 <"$WORK/case.json" | paste -d' ' - <("$JS" each /follow_up kind 20 <"$WORK/case.json" | sed 's/^- //') <("$JS" each /follow_up state 20 <"$WORK/case.json" | sed 's/^- //') | sed 's/^/  /'
+echo "om's ZSM check now names the case holder: $(call om.participant POST /v1/check '{"bsn": "'$BSN1'"}')"
+
+say "7c. the municipal factsheet: counts, never names (vhgate stats)"
+"$VHGATE" stats --config "$WORK/gateway.json" --from "$TODAY" --to "$TODAY" --format md | sed -n '1,/^## Casussen gesloten/p' | sed '$d'
 
 say "8. access report (AVG art. 15) for subject S1, as the house's privacy officer"
 call veiligheidshuis-hm.privacy-officer GET "/v1/audit/report?bsn=$BSN1" >"$WORK/report.json"; expect 200

@@ -115,7 +115,8 @@ Status CaseStore::Migrate() {
   VH_RETURN_IF_ERROR(db_->Exec("PRAGMA foreign_keys = ON;"));
   VH_RETURN_IF_ERROR(db_->Exec(kSchema));
   VH_RETURN_IF_ERROR(MigrateReasonCodes());
-  return MigrateNeedToKnow();
+  VH_RETURN_IF_ERROR(MigrateNeedToKnow());
+  return MigrateCases();
 }
 
 Status CaseStore::MigrateReasonCodes() {

@@ -46,6 +46,7 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "crypto/secret_bytes.h"
+#include "store/case_records.h"
 
 namespace vh {
 struct Config;
@@ -120,6 +121,9 @@ struct NewMeeting {
   // meeting names none).
   std::vector<SubjectScope> scopes;
   std::optional<std::vector<std::string>> staff;
+  // Subjects that name a case (store/case_rows.cc): linked in the same
+  // transaction; each case must be open (Conflict "case_closed").
+  std::vector<CaseMeetingLink> case_links;
 };
 
 struct RequestRecord {
@@ -268,6 +272,63 @@ class CaseStore {
   // those nobody closed, for the retention sweep.
   Result<std::vector<MeetingRecord>> UnclosedEndedBy(std::string_view cutoff);
 
+  // --- notifications and cases (issue 19; store/case_records.h) ---
+  // store/notification_rows.cc. A new notification with its own data key,
+  // and what it does to a case (a detention notice creates or joins one).
+  Status AddNotification(const NotificationRecord& n, const CaseChange& change,
+                         const BeforeCommit& before_commit = nullptr);
+  // NotFound for unknown ids; a shredded one is its tombstone (no sealed part).
+  Result<NotificationRecord> GetNotification(std::string_view id);
+  // Every notification that is not shredded, by received_at then id; with
+  // `open_sealed` false the sealed part is left empty (no decryption).
+  Result<std::vector<NotificationRecord>> ListNotifications(bool open_sealed);
+  // The notifications of a case (not shredded), by received_at, opened.
+  Result<std::vector<NotificationRecord>> NotificationsOfCase(std::string_view case_id);
+  // Records the triage of a new notification (Conflict "already_triaged"
+  // otherwise): its decision, status, times and the case change.
+  Status TriageNotification(std::string_view id, std::string_view decision, std::string_view status,
+                            std::string_view at, std::string_view by,
+                            std::string_view retention_until, const CaseChange& change,
+                            const BeforeCommit& before_commit = nullptr);
+  // Urgent notifications not closed (metrics); reads no sealed column.
+  Result<int64_t> CountOpenUrgentNotifications();
+  // Closed notifications outside any case whose retention has passed.
+  Result<std::vector<NotificationRecord>> NotificationsDueForShredding(std::string_view now);
+  // Destroys the notification's data key and sealed part; keeps a tombstone.
+  Status ShredNotification(std::string_view id, std::string_view at,
+                           const BeforeCommit& before_commit = nullptr);
+
+  // store/case_rows.cc.
+  Result<CaseRecord> GetCase(std::string_view id);
+  // Every case that is not shredded, by created_at then id (see
+  // ListNotifications for `open_sealed`).
+  Result<std::vector<CaseRecord>> ListCases(bool open_sealed);
+  Result<std::vector<CaseMeetingLink>> CaseMeetings(std::string_view case_id);
+  Result<std::vector<CaseMeetingLink>> MeetingCases(std::string_view meeting);
+  Result<std::vector<CaseOutcomeRecord>> CaseOutcomes(std::string_view case_id);
+  // The follow-up items closed so far, by due date.
+  Result<std::vector<FollowUpRecord>> FollowUpsDone(std::string_view case_id);
+  // Conflict "case_closed" unless open.
+  Status SetCaseHolder(std::string_view case_id, std::string_view partner,
+                       const BeforeCommit& before_commit = nullptr);
+  // Conflict "case_closed" unless open, "follow_up_done" when that item was
+  // closed before.
+  Status CompleteFollowUp(const FollowUpRecord& item, const BeforeCommit& before_commit = nullptr);
+  // Closes an open case (Conflict "case_closed" otherwise) and its
+  // notifications; the reason is sealed.
+  Status CloseCase(std::string_view case_id, std::string_view closed_at,
+                   std::string_view retention_until, std::string_view reason,
+                   const BeforeCommit& before_commit = nullptr);
+  // Closed cases whose retention has passed.
+  Result<std::vector<CaseRecord>> CasesDueForShredding(std::string_view now);
+  // Destroys the data keys of the case and of its notifications, removes
+  // their sealed parts, follow-ups, links and outcomes; keeps tombstones.
+  Status ShredCase(std::string_view case_id, std::string_view at,
+                   const BeforeCommit& before_commit = nullptr);
+  // Each subject's decision of a meeting (agenda position -> outcome id, ""
+  // before the close). Reads no sealed column.
+  Result<std::map<int, std::string>> SubjectOutcomes(std::string_view meeting);
+
   // A counter bumped by every change of any meeting's content, for callers
   // that cache views.
   uint64_t generation() const;
@@ -286,6 +347,20 @@ class CaseStore {
   Status MigrateNeedToKnow();
   Status InsertNeedToKnowLocked(const crypto::SecretBytes& key, const NewMeeting& m);
   Status ShredNeedToKnowLocked(std::string_view meeting);
+  // Notifications and cases (store/notification_rows.cc, case_rows.cc): their
+  // tables, the data key of a row of `table` ("notifications" or "cases"),
+  // sealing of their boxes, the case change of a notification, the links of
+  // a new meeting and the outcomes a meeting's close records on cases.
+  Status MigrateCases();
+  Result<const crypto::SecretBytes*> RowKeyLocked(std::string_view table, std::string_view id);
+  Status ApplyCaseChangeLocked(const CaseChange& change, std::string_view notification);
+  Status InsertCaseRowLocked(const CaseRecord& c);
+  Status InsertCaseLinksLocked(const NewMeeting& m);
+  Status RecordCaseOutcomesLocked(std::string_view meeting,
+                                  const std::map<int, std::string>& outcomes,
+                                  std::string_view decided_at);
+  Result<CaseRecord> GetCaseLocked(std::string_view id, bool open_sealed);
+  Result<NotificationRecord> GetNotificationLocked(std::string_view id, bool open_sealed);
   Result<const crypto::SecretBytes*> MeetingKeyLocked(std::string_view meeting);
   std::string SealFor(const crypto::SecretBytes& key, std::string_view meeting,
                       std::string_view what, std::string_view plaintext);

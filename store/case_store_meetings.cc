@@ -72,7 +72,8 @@ Status CaseStore::CreateMeeting(const NewMeeting& m, const std::vector<AnswerRec
           ast->Bind(6, a.received_at);
           VH_RETURN_IF_ERROR(ast->Run());
         }
-        return InsertNeedToKnowLocked(key, m);
+        VH_RETURN_IF_ERROR(InsertNeedToKnowLocked(key, m));
+        return InsertCaseLinksLocked(m);
       },
       before_commit);
   if (s.ok()) keys_.emplace(r.id, std::move(key));

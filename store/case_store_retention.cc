@@ -37,7 +37,9 @@ Status CaseStore::Close(std::string_view meeting, const std::map<int, std::strin
         auto d = db_->Prepare("UPDATE subjects SET identity = NULL WHERE meeting = ?1;");
         if (!d.ok()) return d.status();
         d->Bind(1, meeting);
-        return d->Run();
+        VH_RETURN_IF_ERROR(d->Run());
+        // A subject that names a case: its decision is the case's too.
+        return RecordCaseOutcomesLocked(meeting, outcomes, closed_at);
       },
       before_commit);
 }

@@ -83,7 +83,7 @@ MEETING=$(api veiligheidshuis-hm.coordinator POST /v1/meetings \
   "{\"overlegvorm\": \"briefing\", \"title\": \"bench\", \"starts_at\": \"${TODAY}T00:00:00Z\", \"ends_at\": \"$(date -u -d '+1 day' +%Y-%m-%d)T23:00:00Z\", \"subjects\": [$subjects]}" | "$JS" get /id)
 sup_json=$(printf '"%s",' "${SUPPLIERS[@]}"); sup_json="[${sup_json%,}]"
 api veiligheidshuis-hm.coordinator POST "/v1/meetings/$MEETING/requests" \
-  "{\"deadline\": \"$(date -u -d '+1 day' +%Y-%m-%d)T00:00:00Z\", \"suppliers\": $sup_json}" > "$BENCH_TMP/requests.json"
+  "{\"deadline\": \"$(date -u -d '+2 day' +%Y-%m-%d)T00:00:00Z\", \"suppliers\": $sup_json}" > "$BENCH_TMP/requests.json"
 echo "set-up: meeting $MEETING, $SUBJECTS subjects, $(grep -o '"id":"r-' "$BENCH_TMP/requests.json" | wc -l) requests to ${#SUPPLIERS[@]} suppliers"
 
 answers=0

@@ -10,7 +10,7 @@ using exchange::kMaxRefBytes;
 Result<exchange::SubjectEntry> DecodeSubject(const Json& sj, const std::string& path) {
   VH_RETURN_IF_ERROR(RequireObject(sj, path));
   VH_RETURN_IF_ERROR(
-      CheckKnownKeys(sj, path, {"ref", "identity", "reason", "municipality", "suppliers"}));
+      CheckKnownKeys(sj, path, {"ref", "identity", "reason", "municipality", "suppliers", "case"}));
   exchange::SubjectEntry s;
   VH_RETURN_IF_ERROR(ReadString(sj, "ref", path, kMaxRefBytes, false, &s.ref));
   VH_RETURN_IF_ERROR(ReadString(sj, "reason", path, exchange::kMaxReasonBytes, true, &s.reason));
@@ -21,6 +21,11 @@ Result<exchange::SubjectEntry> DecodeSubject(const Json& sj, const std::string& 
     s.municipality = std::move(m);
   }
   VH_RETURN_IF_ERROR(ReadPartnerList(sj, "suppliers", path, &s.suppliers));
+  if (sj.contains("case")) {
+    std::string id;
+    VH_RETURN_IF_ERROR(ReadString(sj, "case", path, exchange::kMaxIdBytes, false, &id));
+    s.case_id = std::move(id);
+  }
   auto it = sj.find("identity");
   if (it == sj.end()) return Missing(path + "/identity");
   if (!it->is_object()) return WrongType(path + "/identity", "an object");
@@ -72,6 +77,7 @@ Json EncodeCreateMeeting(const exchange::CreateMeeting& command) {
     Json x = {{"ref", s.ref}, {"identity", FieldValuesJson(s.identity)}, {"reason", s.reason}};
     if (s.municipality) x["municipality"] = *s.municipality;
     if (s.suppliers) x["suppliers"] = *s.suppliers;
+    if (s.case_id) x["case"] = *s.case_id;
     subjects.push_back(std::move(x));
   }
   Json j = {{"overlegvorm", command.overlegvorm},

@@ -13,12 +13,14 @@
 //   share) audit_export_command.cc  vhgate audit export audit_prove_command.cc   vhgate audit prove
 //   retention_command.cc  vhgate retention run
 //   config_command.cc     vhgate config check
+//   stats_command.cc      vhgate stats
 
 #include <functional>
 #include <ostream>
 #include <string>
 
 #include "audit/event.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/status.h"
 
@@ -35,6 +37,7 @@ inline constexpr int kExitUsage = 2;
 struct Io {
   std::ostream& out;
   std::ostream& err;
+  const Clock& clock;  // the process's (RunCommandLine)
 };
 // What the parsed command does; returns its exit status.
 using Action = std::function<int()>;
@@ -45,6 +48,7 @@ void AddKeysCommand(CLI::App& app, Io io, Action* action);
 void AddAuditCommand(CLI::App& app, Io io, Action* action);
 void AddRetentionCommand(CLI::App& app, Io io, Action* action);
 void AddConfigCommand(CLI::App& app, Io io, Action* action);
+void AddStatsCommand(CLI::App& app, Io io, Action* action);
 
 // Who a command acts as in audit events: the house's own system role
 // (core/role.h Role::kSystem), CN "cli:<OS user>", remote "cli".

@@ -21,13 +21,19 @@ namespace vh::gw {
 std::string VersionLine() { return std::string("vhgate ") + VH_VERSION; }
 
 int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  static const SystemClock clock;
+  return RunCommandLine(args, out, err, clock);
+}
+
+int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                   const Clock& clock) {
   CLI::App app(
       "vhgate: the mutual-TLS information-exchange gateway of a Zorg- en "
       "Veiligheidshuis",
       "vhgate");
   app.set_version_flag("--version", VersionLine(), "Print the version and exit");
   app.require_subcommand(1);
-  commands::Io io{out, err};
+  commands::Io io{out, err, clock};
   commands::Action action;
   commands::AddServeCommand(app, io, &action);
   commands::AddPolicyCommand(app, io, &action);
@@ -35,6 +41,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   commands::AddAuditCommand(app, io, &action);
   commands::AddRetentionCommand(app, io, &action);
   commands::AddConfigCommand(app, io, &action);
+  commands::AddStatsCommand(app, io, &action);
   // Nothing runs unless the whole line parsed.
   if (auto exit_code = cli::ParseCommandLine(app, args, out, err)) return *exit_code;
   if (!action) {  // every command that parses sets one

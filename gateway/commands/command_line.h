@@ -8,6 +8,7 @@
 //   vhgate audit verify|query|report --config F [...]
 //   vhgate retention run --config F
 //   vhgate config check --config F
+//   vhgate stats --config F --from D --to D [--format md|csv]
 //   vhgate --version
 //
 // `--help` on every command and subcommand prints its flags to `out` and
@@ -24,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
+
 namespace vh::gw {
 
 // "vhgate <PROJECT_VERSION>", as --version prints it.
@@ -31,5 +34,11 @@ std::string VersionLine();
 
 // `args` are the words after the program name.
 int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// The same on `clock` instead of the system clock, for every command that
+// reads the time (serve, retention, stats, audit). `vhgate` itself always
+// runs on the system clock; only the test binary vhgate-test
+// (tests/support/test_clock_main.cc, never installed) passes another.
+int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                   const Clock& clock);
 
 }  // namespace vh::gw

@@ -1,7 +1,8 @@
 // `vhgate retention run --config F`: shreds every closed meeting whose
-// retention (or recorded extension) has passed, prints one line per meeting
-// shredded and a summary, and exits 0. Exit 1 on a bad configuration, key or
-// store (the message names it).
+// retention (or recorded extension) has passed, and every closed case and
+// notification past its own (exchange/case_retention.h), prints one line
+// per meeting, case and notification shredded and two summaries, and exits 0. Exit 1 on a bad
+// configuration, key or store (the message names it).
 //
 // It opens the modules as serve does (ModuleOptions::ForExchange: without
 // adapters and without a start event), so it can run next to a serving
@@ -25,8 +26,7 @@ namespace {
 int RunRetention(const std::string& config_path, Io io) {
   auto config = LoadCommandConfig(config_path, "vhgate retention run", io.err);
   if (!config.ok()) return kExitFailed;
-  SystemClock clock;
-  auto modules = Modules::Open(*config, clock, ModuleOptions::ForExchange());
+  auto modules = Modules::Open(*config, io.clock, ModuleOptions::ForExchange());
   if (!modules.ok()) {
     io.err << "vhgate retention run: " << modules.status().message() << "\n";
     return kExitFailed;
@@ -45,8 +45,16 @@ int RunRetention(const std::string& config_path, Io io) {
     io.out << "shredded " << m.id << " (" << m.overlegvorm << ", closed " << FormatUtc(m.closed_at)
            << ", retention until " << FormatUtc(m.retention_until) << ")\n";
   }
+  for (const exchange::ShreddedCase& k : result->cases) {
+    io.out << "shredded case " << k.id << " (closed " << FormatUtc(k.closed_at)
+           << ", retention until " << FormatUtc(k.retention_until) << ")\n";
+  }
+  for (const std::string& n : result->notifications)
+    io.out << "shredded notification " << n << "\n";
   io.out << "retention run at " << FormatUtc(result->at) << ": " << result->shredded.size()
          << " meeting(s) shredded\n";
+  io.out << "retention run at " << FormatUtc(result->at) << ": " << result->cases.size()
+         << " case(s) and " << result->notifications.size() << " notification(s) shredded\n";
   return kExitOk;
 }
 

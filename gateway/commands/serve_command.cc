@@ -28,7 +28,7 @@ void AddServeCommand(CLI::App& app, Io io, Action* action) {
       auto config = LoadCommandConfig(*config_path, "vhgate serve", io.err);
       if (!config.ok()) return kExitFailed;
       SetLogLevel(config->log_level);  // log.level
-      return RunServer(*config);
+      return RunServer(*config, io.clock);
     };
   });
 }

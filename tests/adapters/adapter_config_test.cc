@@ -83,6 +83,29 @@ TEST(AdapterConfigTest, MappingErrors) {
   EXPECT_NE(Error(Json::array({bad})).find("unknown target"), std::string::npos);
 }
 
+TEST(AdapterConfigTest, ANotificationsDropTakesTheNamesOfTheApi) {
+  Json d = Drop();
+  d["mode"] = "notifications";
+  d["mapping"] = {{"bsn", "persoon.bsn"}, {"Soort", "@category"}};
+  auto r = ParseAdapterConfigs(Json::array({d}), "gw.json", "/etc/vhgate");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const AdapterConfig& c = (*r)[0];
+  EXPECT_EQ(c.drop.mode, DropMode::kNotifications);
+  EXPECT_EQ(c.mapping.ToCovenant("Soort"), "@category");
+  EXPECT_EQ(c.mapping.ToCovenant("reason"), "@reason");
+  EXPECT_EQ(c.mapping.ToCovenant("release_date"), "@release_date");
+  EXPECT_EQ(c.mapping.ToCovenant("category"), "category") << "@category is mapped from Soort";
+  d["mode"] = "meldingen";
+  EXPECT_EQ(Error(Json::array({d})),
+            "examples/gateway.json: /adapters/0/mode: expected \"answers\" or \"notifications\"");
+  d.erase("mode");
+  EXPECT_EQ(Error(Json::array({d})),
+            "examples/gateway.json: /adapters/0/mapping/Soort: '@category' is for a file-drop with "
+            "\"mode\": \"notifications\"");
+  d["mapping"] = {{"x", "@kleur"}};
+  EXPECT_NE(Error(Json::array({d})).find("unknown target '@kleur'"), std::string::npos);
+}
+
 TEST(AdapterConfigTest, TwoDropAdaptersMayNotShareADirectory) {
   Json other = Drop();
   other["partner"] = "gemeente-alphen";

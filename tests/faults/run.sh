@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# make test-faults: the fault suite (build-faults/vhgate-faults) against the
-# gateway of the same build, in a private mount namespace with a small tmpfs
-# for the disk-full fault (needs root; CI runs as root). Prints one summary
-# line per fault at the end. Usage: tests/faults/run.sh [BUILD_DIR]
+# make test-faults: the fault suite (build/vhgate-faults) against the gateway
+# of the same build (vhgate, and vhgate-test where it moves the clock), in a
+# private mount namespace with a small tmpfs for the disk-full fault (needs
+# root; CI runs as root). Prints one summary line per fault at the end. Usage: tests/faults/run.sh [BUILD_DIR]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=$(cd "${1:-$ROOT/build-faults}" && pwd)
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
 export VH_SOURCE_DIR=$ROOT VH_BUILD_DIR=$BUILD VH_CERTS_DIR=$ROOT/build/certs
 MNT=$(mktemp -d /tmp/vhgate-faults.XXXXXX)
 trap 'rmdir "$MNT" 2>/dev/null || true' EXIT

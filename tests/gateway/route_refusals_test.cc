@@ -57,10 +57,12 @@ class RouteRefusalsTest : public ::testing::Test {
     r.method = method;
     auto q = path.find('?');
     r.path = path.substr(0, q);
-    if (q != std::string::npos) {
-      std::string rest = path.substr(q + 1);
-      auto eq = rest.find('=');
-      r.query[rest.substr(0, eq)] = rest.substr(eq + 1);
+    for (std::size_t at = q; at != std::string::npos;) {
+      const std::size_t end = path.find('&', at + 1);
+      std::string pair = path.substr(at + 1, end == std::string::npos ? end : end - at - 1);
+      auto eq = pair.find('=');
+      r.query[pair.substr(0, eq)] = pair.substr(eq + 1);
+      at = end;
     }
     r.identity = {who.partner, who.role, who.cn, "", "fp-" + who.cn, "127.0.0.1:1"};
     if (!body.is_null()) r.body = DumpJson(body);
@@ -153,6 +155,47 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
   ASSERT_EQ(
       Call(woco, "POST", "/v1/meetings/" + m + "/declarations", {{"text_sha256", sha}}).status,
       201);
+
+  // Notifications and cases (issue 19): a notification still new, one in a
+  // case, a closed case, a case of the radicalisation circle.
+  const Who politie_notifier{"politie", "participant", "J.de-Vries"};
+  auto notify = [&](int seed) {
+    ApiResponse r = Call(politie_notifier, "POST", "/v1/notifications",
+                         {{"identity", {{"persoon.bsn", SyntheticBsn(seed)}}},
+                          {"category", "aanhouding"},
+                          {"reason", "aanhouding (synthetisch)"}});
+    EXPECT_EQ(r.status, 201) << r.Body();
+    return Json::parse(r.Body()).value("id", "");
+  };
+  auto triage = [&](const std::string& n, Json body) {
+    ApiResponse r = Call(kCoordinator, "POST", "/v1/notifications/" + n + "/triage", body);
+    EXPECT_EQ(r.status, 200) << r.Body();
+    return Json::parse(r.Body()).value("case", "");
+  };
+  const std::string fresh = notify(71);
+  const std::string triaged = notify(72);
+  const std::string open_case = triage(triaged, {{"decision", "agenderen"}});
+  const std::string closed_case = triage(notify(73), {{"decision", "agenderen"}});
+  ASSERT_EQ(
+      Call(kCoordinator, "POST", "/v1/cases/" + closed_case + "/close", {{"reason", "afgerond"}})
+          .status,
+      200);
+  const std::string circle_case =
+      triage(notify(74), {{"decision", "agenderen"}, {"overlegvorm", "radicalisering"}});
+  ASSERT_FALSE(fresh.empty() || open_case.empty() || closed_case.empty() || circle_case.empty());
+  const Json notification = {{"identity", {{"persoon.bsn", SyntheticBsn(75)}}},
+                             {"category", "aanhouding"},
+                             {"reason", "melding"}};
+  const Json agenderen = {{"decision", "agenderen"}};
+  const Json follow_up = {{"due", "2099-01-01"}, {"outcome", "gesproken"}};
+  const Json close_case = {{"reason", "afgerond"}};
+  const Json holder = {{"case_holder", "reclassering"}};
+  const Json check = {{"bsn", SyntheticBsn(72)}};
+  const std::string np = "/v1/notifications/" + fresh, cap = "/v1/cases/" + open_case,
+                    ccp = "/v1/cases/" + closed_case, rcp = "/v1/cases/" + circle_case;
+  const Who gouda{"gemeente-gouda", "participant", "Contactpersoon-Gouda"};
+  const Who reclassering{"reclassering", "participant", "Toezichthouder-R"};
+  const Who uwv_participant{"uwv", "participant", "Consulent-U"};
 
   const Json meeting = MeetingBody("briefing", true);
   const Json rad_meeting = MeetingBody("radicalisering", false);
@@ -379,6 +422,64 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
        401,
        "unauthenticated",
        "partner"},
+      // Notifications (issue 19).
+      {"/v1/notifications", "POST", "/v1/notifications", kCoordinator, notification, 403,
+       "forbidden", "role"},
+      {"/v1/notifications", "POST", "/v1/notifications", uwv_participant, notification, 403,
+       "not_signatory", "partner"},
+      {"/v1/notifications", "GET", "/v1/notifications?status=new", politie_notifier, nullptr, 403,
+       "forbidden", "role"},
+      {"/v1/notifications", "GET", "/v1/notifications", politie_coordinator, nullptr, 403,
+       "forbidden", "partner"},
+      {"/v1/notifications/{id}", "GET", np, officer, nullptr, 403, "forbidden", "role"},
+      {"/v1/notifications/{id}", "GET", np, om_supplier, nullptr, 403, "not_notifier", "partner"},
+      {"/v1/notifications/{id}/triage", "POST", np + "/triage", politie_notifier, agenderen, 403,
+       "forbidden", "role"},
+      {"/v1/notifications/{id}/triage", "POST", np + "/triage", politie_coordinator, agenderen, 403,
+       "forbidden", "partner"},
+      {"/v1/notifications/{id}/triage", "POST", "/v1/notifications/" + triaged + "/triage",
+       kCoordinator, agenderen, 409, "already_triaged", "state"},
+      // Cases.
+      {"/v1/cases", "GET", "/v1/cases?status=open", politie_supplier, nullptr, 403, "forbidden",
+       "role"},
+      {"/v1/cases/{id}", "GET", cap, politie_supplier, nullptr, 403, "forbidden", "role"},
+      {"/v1/cases/{id}", "GET", cap, gouda, nullptr, 403, "not_routed", "partner"},
+      {"/v1/cases/{id}", "GET", rcp, kCoordinatorOutsideCircle, nullptr, 403, "not_in_circle",
+       "person"},
+      {"/v1/cases/{id}/follow-up", "POST", cap + "/follow-up", politie_notifier, follow_up, 403,
+       "forbidden", "role"},
+      {"/v1/cases/{id}/follow-up", "POST", cap + "/follow-up", politie_coordinator, follow_up, 403,
+       "forbidden", "partner"},
+      {"/v1/cases/{id}/follow-up", "POST", rcp + "/follow-up", kCoordinatorOutsideCircle, follow_up,
+       403, "not_in_circle", "person"},
+      {"/v1/cases/{id}/follow-up", "POST", ccp + "/follow-up", kCoordinator, follow_up, 409,
+       "case_closed", "state"},
+      {"/v1/cases/{id}/close", "POST", cap + "/close", politie_notifier, close_case, 403,
+       "forbidden", "role"},
+      {"/v1/cases/{id}/close", "POST", cap + "/close", politie_coordinator, close_case, 403,
+       "forbidden", "partner"},
+      {"/v1/cases/{id}/close", "POST", rcp + "/close", kCoordinatorOutsideCircle, close_case, 403,
+       "not_in_circle", "person"},
+      {"/v1/cases/{id}/close", "POST", ccp + "/close", kCoordinator, close_case, 409, "case_closed",
+       "state"},
+      {"/v1/cases/{id}/holder", "POST", cap + "/holder", politie_notifier, holder, 403, "forbidden",
+       "role"},
+      {"/v1/cases/{id}/holder", "POST", cap + "/holder", politie_coordinator, holder, 403,
+       "forbidden", "partner"},
+      {"/v1/cases/{id}/holder", "POST", ccp + "/holder", kCoordinator, holder, 409, "case_closed",
+       "state"},
+      // Known or not: partners with check: true only.
+      {"/v1/check", "POST", "/v1/check", kCoordinator, check, 403, "forbidden", "role"},
+      {"/v1/check", "POST", "/v1/check", reclassering, check, 403, "check_not_allowed", "partner"},
+      {"/v1/check", "GET", "/v1/check?bsn=" + SyntheticBsn(72), kCoordinator, nullptr, 403,
+       "forbidden", "role"},
+      {"/v1/check", "GET", "/v1/check?bsn=" + SyntheticBsn(72), reclassering, nullptr, 403,
+       "check_not_allowed", "partner"},
+      // Figures: the house and a gemeente's participants.
+      {"/v1/statistics", "GET", "/v1/statistics?from=2026-01-01&to=2026-12-31", politie_supplier,
+       nullptr, 403, "forbidden", "role"},
+      {"/v1/statistics", "GET", "/v1/statistics?from=2026-01-01&to=2026-12-31", politie_notifier,
+       nullptr, 403, "statistics_not_allowed", "partner"},
       // Administration: the house's admin only.
       {"/v1/admin/policy/reload", "POST", "/v1/admin/policy/reload", officer, nullptr, 403,
        "forbidden", "role"},

@@ -44,6 +44,19 @@ TEST(PolicyLoaderListsTest, DefaultsWhenAbsent) {
   for (const Outcome& o : c->outcomes()) EXPECT_FALSE(o.label.empty());
 }
 
+TEST(PolicyLoaderListsTest, RadicalisationIsARestrictedCategory) {
+  auto c = MustLoad(SmallCovenant(kListsRule));
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->FindNotificationCategory("radicalisering")->restricted);
+  EXPECT_FALSE(c->FindNotificationCategory("aanhouding")->restricted);
+  auto d = MustLoad(WithTop(R"(
+    "notification_categories": [{"id": "rad", "label": "Radicalisering", "restricted": true},
+                                {"id": "overig", "label": "Overig"}])"));
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->FindNotificationCategory("rad")->restricted);
+  EXPECT_FALSE(d->FindNotificationCategory("overig")->restricted);
+}
+
 TEST(PolicyLoaderListsTest, LoadsTheFilesLists) {
   auto c = MustLoad(WithTop(R"(
     "notification_categories": [{"id": "detentie", "label": "Detentie", "release_date": true},

@@ -114,7 +114,11 @@ GatewayHarness::GatewayHarness(HarnessOptions options) : options_(std::move(opti
   fs::remove_all(dir_);
   fs::create_directories(dir_);
   certs_ = CertsDir();
-  binary_ = BuildDir() + "/vhgate";
+  binary_ = BuildDir() + (options_.test_clock ? "/vhgate-test" : "/vhgate");
+  if (options_.test_clock) {
+    // Inherited by the gateway and every RunCli of this test process.
+    ::setenv("VH_TEST_CLOCK_FILE", (dir_ + "/clock-offset").c_str(), 1);
+  }
   std::string covenant =
       options_.covenant.empty() ? SourceDir() + "/examples/convenant.json" : options_.covenant;
   config_ = {{"listen", "127.0.0.1:0"},
@@ -133,6 +137,15 @@ GatewayHarness::GatewayHarness(HarnessOptions options) : options_(std::move(opti
     RunCli({"keys", "init"}, &out, &err);  // absent in early builds: ignored
   }
   if (options_.start) Start();
+}
+
+void GatewayHarness::AdvanceClock(std::chrono::seconds d) {
+  clock_offset_ += d;
+  const std::string tmp = dir_ + "/clock-offset.tmp";
+  std::ofstream(tmp) << clock_offset_.count() << "\n";
+  fs::rename(tmp, dir_ + "/clock-offset");
+  // The gateway reads the file at most every 100 ms.
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
 }
 
 void GatewayHarness::WriteConfig(const Json& patch) {

@@ -39,6 +39,9 @@ struct HarnessOptions {
   Json config_patch = Json::object();  // merged (RFC 7386) into the generated config
   bool init_keys = true;
   bool start = true;
+  // Run build/vhgate-test (tests/support/test_clock_main.cc) instead of
+  // vhgate, for the server and RunCli: a clock AdvanceClock moves forward.
+  bool test_clock = false;
 };
 
 class GatewayHarness {
@@ -90,6 +93,9 @@ class GatewayHarness {
   const Json& config() const { return config_; }
   // Rewrites the config file (e.g. after changing a patch) for a restart.
   void WriteConfig(const Json& patch);
+  // REQUIRES: HarnessOptions::test_clock. Moves the clock of the gateway and
+  // of RunCli forward by `d` (in total, from the real time), within 100 ms.
+  void AdvanceClock(std::chrono::seconds d);
 
   static std::string SourceDir();
   static std::string BuildDir();
@@ -102,6 +108,7 @@ class GatewayHarness {
   pid_t pid_ = -1;
   int port_ = 0;
   int metrics_port_ = 0;
+  std::chrono::seconds clock_offset_{0};
 };
 
 // Runs a command (argv[0] looked up in PATH); returns its exit status and
