@@ -1,5 +1,5 @@
-// The README's curl walkthrough, as written: the fenced block after the
-// "walkthrough" marker runs in bash (-e -u -o pipefail) against a real
+// The README's curl walkthrough, as written: the fenced blocks after the
+// "walkthrough" markers run in one bash (-e -u -o pipefail) against a real
 // gateway this test starts, with C and GW pointing at it. Every curl call's
 // status is recorded (a curl function in front of the real one adds
 // `-w '%{stderr}STEP <status> <method> <url>'`) and must be 2xx; the steps
@@ -29,20 +29,24 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-// The sh block after the marker, or "" when there is none.
-std::string WalkthroughBlock(const std::string& readme) {
-  auto marker = readme.find("<!-- walkthrough:");
-  if (marker == std::string::npos) return "";
-  auto open = readme.find("```sh\n", marker);
-  if (open == std::string::npos) return "";
-  open += 6;
-  auto close = readme.find("\n```", open);
-  if (close == std::string::npos) return "";
-  return readme.substr(open, close - open + 1);
+// The sh blocks after the "walkthrough" markers, in order, as one script (a
+// later block continues the shell of the one before); "" when there is none.
+std::string WalkthroughBlocks(const std::string& readme) {
+  std::string script;
+  for (auto marker = readme.find("<!-- walkthrough"); marker != std::string::npos;
+       marker = readme.find("<!-- walkthrough", marker + 1)) {
+    auto open = readme.find("```sh\n", marker);
+    if (open == std::string::npos) break;
+    open += 6;
+    auto close = readme.find("\n```", open);
+    if (close == std::string::npos) break;
+    script += readme.substr(open, close - open + 1);
+  }
+  return script;
 }
 
 TEST(ReadmeWalkthroughTest, RunsAsWrittenAndEveryStepSucceeds) {
-  const std::string block = WalkthroughBlock(Slurp(GatewayHarness::SourceDir() + "/README.md"));
+  const std::string block = WalkthroughBlocks(Slurp(GatewayHarness::SourceDir() + "/README.md"));
   ASSERT_FALSE(block.empty()) << "README.md has no walkthrough block after its marker";
   GatewayHarness gw;
   ASSERT_GT(gw.port(), 0) << gw.Log();
@@ -91,7 +95,13 @@ TEST(ReadmeWalkthroughTest, RunsAsWrittenAndEveryStepSucceeds) {
                                                         {"PUT", "/phase"},
                                                         {"POST", "/close"},
                                                         {"POST", "/v1/audit/report"},
-                                                        {"GET", "/v1/audit/verify"}}) {
+                                                        {"GET", "/v1/audit/verify"},
+                                                        {"POST", "/v1/notifications"},
+                                                        {"POST", "/triage"},
+                                                        {"POST", "/holder"},
+                                                        {"POST", "/follow-up"},
+                                                        {"POST", "/v1/check"},
+                                                        {"GET", "/v1/statistics"}}) {
     EXPECT_TRUE(has_step(method, part)) << method << " " << part << " not among the steps:\n"
                                         << err;
   }
@@ -101,6 +111,9 @@ TEST(ReadmeWalkthroughTest, RunsAsWrittenAndEveryStepSucceeds) {
   EXPECT_NE(out.find("X-Request-Id: walkthrough-1"), std::string::npos) << out;
   EXPECT_NE(out.find("traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-"), std::string::npos);
   EXPECT_NE(out.find("\"intact\":true"), std::string::npos) << out;
+  EXPECT_NE(out.find("notification n-"), std::string::npos) << out;
+  EXPECT_NE(out.find("case c-"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"case_holder\":\"reclassering\",\"known\":true"), std::string::npos) << out;
   EXPECT_EQ(gw.Stop(), 0);
 }
 
