@@ -49,6 +49,16 @@ Result<store::CaseRecord> Cases::LoadCoordinated(const audit::Actor& caller,
   return k;
 }
 
+Result<store::CaseRecord> Cases::LoadOpen(const audit::Actor& caller, const policy::Covenant& c,
+                                          std::string_view id) {
+  auto k = LoadCoordinated(caller, c, id);
+  if (!k.ok()) return k.status();
+  if (k->status != store::kCaseOpen) {
+    return CaseRefusal(ctx_, caller, c, id, Status::Conflict("case_closed", "the case is closed"));
+  }
+  return k;
+}
+
 Result<Case> Cases::View(const store::CaseRecord& k, bool limited, bool with_identity) {
   Case out;
   out.id = k.id;
@@ -163,11 +173,8 @@ Result<FollowUpItem> Cases::FollowUp(const audit::Actor& caller, std::string_vie
                                      const CompleteFollowUp& command) {
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
-  auto k = LoadCoordinated(caller, c, id);
+  auto k = LoadOpen(caller, c, id);
   if (!k.ok()) return k.status();
-  if (k->status != store::kCaseOpen) {
-    return CaseRefusal(ctx_, caller, c, id, Status::Conflict("case_closed", "the case is closed"));
-  }
   if (command.outcome.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Invalid("empty", "/outcome", "a short outcome is required");
   }
@@ -211,12 +218,8 @@ Result<ClosedCase> Cases::Close(const audit::Actor& caller, std::string_view id,
                                 const CloseCase& command) {
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
-  auto k = LoadCoordinated(caller, c, id);
+  auto k = LoadOpen(caller, c, id);
   if (!k.ok()) return k.status();
-  if (k->status != store::kCaseOpen) {
-    return CaseRefusal(ctx_, caller, c, id,
-                       Status::Conflict("case_closed", "the case is closed already"));
-  }
   if (command.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Invalid("empty", "/reason", "a reason is required");
   }
@@ -235,11 +238,8 @@ Result<Case> Cases::NameHolder(const audit::Actor& caller, std::string_view id,
                                const NameCaseHolder& command) {
   auto cp = ctx_.covenant();
   const policy::Covenant& c = *cp;
-  auto k = LoadCoordinated(caller, c, id);
+  auto k = LoadOpen(caller, c, id);
   if (!k.ok()) return k.status();
-  if (k->status != store::kCaseOpen) {
-    return CaseRefusal(ctx_, caller, c, id, Status::Conflict("case_closed", "the case is closed"));
-  }
   const policy::Partner* p = c.FindPartner(command.case_holder);
   if (!p) return Invalid("unknown_partner", "/case_holder", "not a partner of the covenant");
   if (!p->signatory) {

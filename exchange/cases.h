@@ -53,6 +53,9 @@ class Cases {
   // NotFound for an unknown or shredded case.
   Result<store::CaseRecord> LoadCoordinated(const audit::Actor& caller, const policy::Covenant& c,
                                             std::string_view id);
+  // The same, and still open (else the recorded 409 case_closed).
+  Result<store::CaseRecord> LoadOpen(const audit::Actor& caller, const policy::Covenant& c,
+                                     std::string_view id);
   // The case as a coordinator (full) or a gemeente (limited) sees it;
   // `with_identity` false leaves the identity out (lists for a gemeente).
   Result<Case> View(const store::CaseRecord& k, bool limited, bool with_identity);

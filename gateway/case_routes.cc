@@ -5,46 +5,10 @@
 #include "gateway/api_actor.h"
 #include "gateway/codecs/case_codec.h"
 #include "gateway/codecs/figures_codec.h"
+#include "gateway/route_util.h"
 
 namespace vh::gw {
-namespace case_route_util {
-
-// The result's response body (its codec's Encode), or the error.
-template <typename T, typename Encode>
-ApiResponse Respond(int ok_status, const Result<T>& r, Encode&& encode) {
-  if (!r.ok()) return ApiResponse::FromStatus(r.status());
-  return ApiResponse::FromJson(ok_status, encode(*r));
-}
-
-// A JSON body (400/413 from core/json.h), the codec's structural checks
-// (422), then the call.
-template <typename Decode, typename Call, typename Encode>
-ApiResponse WithBody(const ApiRequest& req, int ok_status, Decode&& decode, Call&& call,
-                     Encode&& encode) {
-  auto body = ParseJson(req.body);
-  if (!body.ok()) return ApiResponse::FromStatus(body.status());
-  auto command = decode(*body);
-  if (!command.ok()) return ApiResponse::FromStatus(command.status());
-  return Respond(ok_status, call(*command), encode);
-}
-
-const std::string& Param(const ApiRequest& req, std::size_t i) {
-  static const std::string kEmpty;
-  return i < req.params.size() ? req.params[i] : kEmpty;
-}
-
-std::string Query(const ApiRequest& req, const char* key) {
-  auto it = req.query.find(key);
-  return it == req.query.end() ? std::string() : it->second;
-}
-
-}  // namespace case_route_util
-
 void RegisterCaseRoutes(Router& router, Services& services) {
-  using case_route_util::Param;
-  using case_route_util::Query;
-  using case_route_util::Respond;
-  using case_route_util::WithBody;
   exchange::CaseService* cs = &services.exchange.cases();
 
   // --- notifications ------------------------------------------------------------
@@ -56,7 +20,7 @@ void RegisterCaseRoutes(Router& router, Services& services) {
                    codecs::EncodeNotificationReceipt);
              });
   router.Add("GET", "/v1/notifications", {Role::kCoordinator}, [cs](const ApiRequest& req) {
-    auto filter = codecs::DecodeNotificationFilter(Query(req, "status"));
+    auto filter = codecs::DecodeNotificationFilter(QueryParam(req, "status"));
     if (!filter.ok()) return ApiResponse::FromStatus(filter.status());
     return Respond(200, cs->ListNotifications(ActorOf(req), *filter),
                    codecs::EncodeNotificationList);
@@ -64,47 +28,52 @@ void RegisterCaseRoutes(Router& router, Services& services) {
   router.Add("GET", "/v1/notifications/{id}",
              {Role::kSupplier, Role::kParticipant, Role::kCoordinator},
              [cs](const ApiRequest& req) {
-               return Respond(200, cs->GetNotification(ActorOf(req), Param(req, 0)),
+               return Respond(200, cs->GetNotification(ActorOf(req), PathParam(req, 0)),
                               codecs::EncodeNotificationFeedback);
              });
-  router.Add(
-      "POST", "/v1/notifications/{id}/triage", {Role::kCoordinator}, [cs](const ApiRequest& req) {
-        return WithBody(
-            req, 200, codecs::DecodeTriage,
-            [&](const exchange::Triage& c) { return cs->Triage(ActorOf(req), Param(req, 0), c); },
-            codecs::EncodeTriageResult);
-      });
+  router.Add("POST", "/v1/notifications/{id}/triage", {Role::kCoordinator},
+             [cs](const ApiRequest& req) {
+               return WithBody(
+                   req, 200, codecs::DecodeTriage,
+                   [&](const exchange::Triage& c) {
+                     return cs->Triage(ActorOf(req), PathParam(req, 0), c);
+                   },
+                   codecs::EncodeTriageResult);
+             });
 
   // --- cases --------------------------------------------------------------------
   router.Add("GET", "/v1/cases", {Role::kCoordinator, Role::kParticipant},
              [cs](const ApiRequest& req) {
-               auto filter = codecs::DecodeCaseFilter(Query(req, "status"));
+               auto filter = codecs::DecodeCaseFilter(QueryParam(req, "status"));
                if (!filter.ok()) return ApiResponse::FromStatus(filter.status());
                return Respond(200, cs->ListCases(ActorOf(req), *filter), codecs::EncodeCaseList);
              });
   router.Add("GET", "/v1/cases/{id}", {Role::kCoordinator, Role::kParticipant},
              [cs](const ApiRequest& req) {
-               return Respond(200, cs->GetCase(ActorOf(req), Param(req, 0)), codecs::EncodeCase);
+               return Respond(200, cs->GetCase(ActorOf(req), PathParam(req, 0)),
+                              codecs::EncodeCase);
              });
   router.Add("POST", "/v1/cases/{id}/follow-up", {Role::kCoordinator}, [cs](const ApiRequest& req) {
     return WithBody(
         req, 200, codecs::DecodeCompleteFollowUp,
         [&](const exchange::CompleteFollowUp& c) {
-          return cs->CompleteFollowUp(ActorOf(req), Param(req, 0), c);
+          return cs->CompleteFollowUp(ActorOf(req), PathParam(req, 0), c);
         },
         codecs::EncodeFollowUpItem);
   });
   router.Add("POST", "/v1/cases/{id}/close", {Role::kCoordinator}, [cs](const ApiRequest& req) {
     return WithBody(
         req, 200, codecs::DecodeCloseCase,
-        [&](const exchange::CloseCase& c) { return cs->CloseCase(ActorOf(req), Param(req, 0), c); },
+        [&](const exchange::CloseCase& c) {
+          return cs->CloseCase(ActorOf(req), PathParam(req, 0), c);
+        },
         codecs::EncodeClosedCase);
   });
   router.Add("POST", "/v1/cases/{id}/holder", {Role::kCoordinator}, [cs](const ApiRequest& req) {
     return WithBody(
         req, 200, codecs::DecodeNameCaseHolder,
         [&](const exchange::NameCaseHolder& c) {
-          return cs->NameCaseHolder(ActorOf(req), Param(req, 0), c);
+          return cs->NameCaseHolder(ActorOf(req), PathParam(req, 0), c);
         },
         codecs::EncodeCase);
   });
@@ -127,9 +96,9 @@ void RegisterCaseRoutes(Router& router, Services& services) {
   // --- figures ------------------------------------------------------------------
   router.Add("GET", "/v1/statistics", {Role::kCoordinator, Role::kParticipant},
              [cs](const ApiRequest& req) {
-               auto query = codecs::DecodeFiguresQuery(Query(req, "from"), Query(req, "to"),
-                                                       req.query.count("from") > 0,
-                                                       req.query.count("to") > 0);
+               auto query = codecs::DecodeFiguresQuery(
+                   QueryParam(req, "from"), QueryParam(req, "to"), req.query.count("from") > 0,
+                   req.query.count("to") > 0);
                if (!query.ok()) return ApiResponse::FromStatus(query.status());
                return Respond(200, cs->Statistics(ActorOf(req), *query), codecs::EncodeFigures);
              });

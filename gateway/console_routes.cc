@@ -7,6 +7,7 @@
 #include "gateway/api_actor.h"
 #include "gateway/audit_routes.h"
 #include "gateway/codecs/console_codec.h"
+#include "gateway/route_util.h"
 #include "policy/covenant.h"
 #include "policy/covenant_holder.h"
 
@@ -51,21 +52,17 @@ void RegisterConsoleRoutes(Router& router, Services& services) {
       Dispatch::kInline);
 
   router.Add("GET", "/v1/meetings", kAnyRole, [ex](const ApiRequest& req) {
-    auto it = req.query.find("status");
-    auto filter = codecs::DecodeMeetingListFilter(it == req.query.end() ? "" : it->second);
+    auto filter = codecs::DecodeMeetingListFilter(QueryParam(req, "status"));
     if (!filter.ok()) return ApiResponse::FromStatus(filter.status());
-    auto list = ex->ListMeetings(ActorOf(req), *filter);
-    if (!list.ok()) return ApiResponse::FromStatus(list.status());
-    return ApiResponse::FromJson(200, codecs::EncodeMeetingList(*list));
+    return Respond(200, ex->ListMeetings(ActorOf(req), *filter), codecs::EncodeMeetingList);
   });
 
-  router.Add("GET", "/v1/meetings/{id}/requests", {Role::kCoordinator},
-             [ex](const ApiRequest& req) {
-               const std::string id = req.params.empty() ? "" : req.params[0];
-               auto board = ex->RequestBoard(ActorOf(req), id);
-               if (!board.ok()) return ApiResponse::FromStatus(board.status());
-               return ApiResponse::FromJson(200, codecs::EncodeRequestBoard(id, *board));
-             });
+  router.Add(
+      "GET", "/v1/meetings/{id}/requests", {Role::kCoordinator}, [ex](const ApiRequest& req) {
+        const std::string& id = PathParam(req, 0);
+        return Respond(200, ex->RequestBoard(ActorOf(req), id),
+                       [&](const auto& board) { return codecs::EncodeRequestBoard(id, board); });
+      });
 
   router.Add("POST", "/v1/audit/report", {Role::kPrivacyOfficer},
              [s, audit_service](const ApiRequest& req) {

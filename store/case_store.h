@@ -361,6 +361,10 @@ class CaseStore {
                                   std::string_view decided_at);
   Result<CaseRecord> GetCaseLocked(std::string_view id, bool open_sealed);
   Result<NotificationRecord> GetNotificationLocked(std::string_view id, bool open_sealed);
+  // The notifications whose ids `select_ids` selects (with `arg` bound to
+  // ?1 when given), each read whole.
+  Result<std::vector<NotificationRecord>> NotificationsWhereLocked(
+      const char* select_ids, std::optional<std::string_view> arg, bool open_sealed);
   Result<const crypto::SecretBytes*> MeetingKeyLocked(std::string_view meeting);
   std::string SealFor(const crypto::SecretBytes& key, std::string_view meeting,
                       std::string_view what, std::string_view plaintext);

@@ -137,11 +137,11 @@ Result<NotificationRecord> CaseStore::GetNotification(std::string_view id) {
   return GetNotificationLocked(id, true);
 }
 
-Result<std::vector<NotificationRecord>> CaseStore::ListNotifications(bool open_sealed) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto st = db_->Prepare(
-      "SELECT id FROM notifications WHERE status != 'shredded' ORDER BY received_at, id;");
+Result<std::vector<NotificationRecord>> CaseStore::NotificationsWhereLocked(
+    const char* select_ids, std::optional<std::string_view> arg, bool open_sealed) {
+  auto st = db_->Prepare(select_ids);
   if (!st.ok()) return st.status();
+  if (arg) st->Bind(1, *arg);
   std::vector<std::string> ids;
   for (;;) {
     auto row = st->Step();
@@ -158,27 +158,19 @@ Result<std::vector<NotificationRecord>> CaseStore::ListNotifications(bool open_s
   return out;
 }
 
+Result<std::vector<NotificationRecord>> CaseStore::ListNotifications(bool open_sealed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return NotificationsWhereLocked(
+      "SELECT id FROM notifications WHERE status != 'shredded' ORDER BY received_at, id;", {},
+      open_sealed);
+}
+
 Result<std::vector<NotificationRecord>> CaseStore::NotificationsOfCase(std::string_view case_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto st = db_->Prepare(
+  return NotificationsWhereLocked(
       "SELECT id FROM notifications WHERE case_id = ?1 AND status != 'shredded' "
-      "ORDER BY received_at, id;");
-  if (!st.ok()) return st.status();
-  st->Bind(1, case_id);
-  std::vector<std::string> ids;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    ids.push_back(Col(*st, 0));
-  }
-  std::vector<NotificationRecord> out;
-  for (const auto& id : ids) {
-    auto n = GetNotificationLocked(id, true);
-    if (!n.ok()) return n.status();
-    out.push_back(std::move(*n));
-  }
-  return out;
+      "ORDER BY received_at, id;",
+      case_id, true);
 }
 
 Status CaseStore::TriageNotification(std::string_view id, std::string_view decision,
@@ -224,26 +216,11 @@ Result<std::vector<NotificationRecord>> CaseStore::NotificationsDueForShredding(
     std::string_view now) {
   std::lock_guard<std::mutex> lock(mu_);
   // FormatUtc text: string order is time order.
-  auto st = db_->Prepare(
+  return NotificationsWhereLocked(
       "SELECT id FROM notifications WHERE status = 'closed' AND (case_id IS NULL OR case_id = "
       "'') AND retention_until IS NOT NULL AND retention_until <> '' AND retention_until <= ?1 "
-      "ORDER BY retention_until, id;");
-  if (!st.ok()) return st.status();
-  st->Bind(1, now);
-  std::vector<std::string> ids;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    ids.push_back(Col(*st, 0));
-  }
-  std::vector<NotificationRecord> out;
-  for (const auto& id : ids) {
-    auto n = GetNotificationLocked(id, false);
-    if (!n.ok()) return n.status();
-    out.push_back(std::move(*n));
-  }
-  return out;
+      "ORDER BY retention_until, id;",
+      now, false);
 }
 
 Status CaseStore::ShredNotification(std::string_view id, std::string_view at,
