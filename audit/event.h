@@ -47,7 +47,7 @@ inline constexpr const char* kMeetingCreated = "meeting_created";
 inline constexpr const char* kRetentionExtended = "retention_extended";
 inline constexpr const char* kSupplierFailed = "supplier_failed";
 inline constexpr const char* kAuditOpened = "audit_opened";  // the log itself, at start
-// Before and after the meeting (issue 19; exchange/case_service.h).
+// Before and after the meeting (exchange/case_service.h).
 inline constexpr const char* kNotificationReceived = "notification_received";
 inline constexpr const char* kNotificationTriaged = "notification_triaged";
 inline constexpr const char* kNotificationDisclosed = "notification_disclosed";  // the feedback

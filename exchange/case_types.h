@@ -1,5 +1,5 @@
 #pragma once
-// Before and after the meeting (issue 19): the commands and results of
+// Before and after the meeting: the commands and results of
 // exchange::CaseService (exchange/case_service.h) as C++ types, like
 // exchange/types.h for the meeting round. The JSON codecs of
 // gateway/codecs/case_codec.h build the commands from request bodies (object

@@ -195,7 +195,7 @@ class ExchangeService {
   // `vhgate retention run`.
   Result<RetentionRun> RunRetention(const audit::Actor& system);
 
-  // --- before and after the meeting (issue 19) -------------------------------
+  // --- before and after the meeting ------------------------------------------
   // Notifications, cases, known-or-not and figures over the same covenant,
   // audit log, store and clock (exchange/case_service.h).
   CaseService& cases();
