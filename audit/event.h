@@ -1,5 +1,5 @@
 #pragma once
-// Audit events: what one entry of the audit log says (CONTRACT.md "Audit log",
+// Audit events: what one entry of the audit log says (docs/audit-events.md,
 // NEN 7513: who, what, when, about whom, on which basis, with what outcome).
 //
 // An Event carries no field values and no direct identifiers: the subject is
@@ -30,7 +30,7 @@
 
 namespace vh::audit {
 
-// The event types of CONTRACT.md, plus the gateway's own.
+// The event types (docs/audit-events.md "The event types").
 inline constexpr const char* kRequestSent = "request_sent";
 inline constexpr const char* kAnswerReceived = "answer_received";
 inline constexpr const char* kFieldWithheld = "field_withheld";

@@ -27,7 +27,7 @@ namespace vh::exchange {
 inline constexpr std::size_t kMaxCategoryBytes = 64;
 inline constexpr std::size_t kMaxFollowUpOutcomeBytes = 500;
 
-// --- states and their names (../shared/CONTRACT.md) ---------------------------
+// --- states and their names (as the API spells them) --------------------------
 
 enum class NotificationState { kNew, kTriaged, kClosed, kShredded };
 enum class TriageDecision { kAgenderen, kNietAgenderen, kDoorverwijzen };

@@ -104,7 +104,7 @@ enum class Phase { kClientAbsent, kClientPresent };
 // the text in force, or signed for a text that has since changed.
 enum class DeclarationState { kUnsigned, kSigned, kOutdated };
 
-// The names of ../shared/CONTRACT.md ("open", "client_present", ...).
+// The names the API uses (docs/openapi.json: "open", "client_present", ...).
 inline std::string_view MeetingStateName(MeetingState s) {
   switch (s) {
     case MeetingState::kOpen:
