@@ -36,7 +36,7 @@ namespace vh::adapters {
 enum class AdapterKind { kHttpsPull, kFileDrop };
 enum class DropFormat { kCsv, kJson };
 // What a file-drop's rows are: answers to information requests, or
-// notifications (issue 19; adapters/file_drop_notifications.cc).
+// notifications (adapters/file_drop_notifications.cc).
 enum class DropMode { kAnswers, kNotifications };
 
 struct PullSettings {

@@ -77,7 +77,7 @@ class AnswerSink {
   // Whether the covenant in force knows `partner` (checked at start).
   virtual bool KnowsPartner(std::string_view partner) { return !partner.empty(); }
 
-  // A notifications file-drop (issue 19): `notification` as `partner`'s
+  // A notifications file-drop: `notification` as `partner`'s
   // system, through the same checks and events as POST /v1/notifications
   // (exchange::CaseService::Notify). CheckNotification makes every check and
   // stores nothing (a file is checked whole before a row is imported).

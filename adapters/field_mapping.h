@@ -24,7 +24,7 @@
 namespace vh::adapters {
 
 inline constexpr std::string_view kRequestTarget = "@request";
-// A notifications file-drop's own columns (issue 19): the command's category,
+// A notifications file-drop's own columns: the command's category,
 // reason, urgent, municipality and release date (exchange/case_types.h Notify).
 inline constexpr std::string_view kCategoryTarget = "@category";
 inline constexpr std::string_view kReasonTarget = "@reason";

@@ -1,4 +1,4 @@
-// FileDropAdapter in notification mode (issue 19): a partner's system (DJI's
+// FileDropAdapter in notification mode: a partner's system (DJI's
 // detention notices) drops a CSV or JSON file with one notification per row.
 // The file's reading, settling, ledger, folders and metrics are the
 // adapter's own (file_drop_adapter.cc); this file turns rows into

@@ -1,6 +1,6 @@
 #pragma once
 // AuditLog: the encrypted, tamper-evident, append-only audit log
-// (CONTRACT.md "Audit log"). See audit/README.md for the design.
+// (docs/audit-events.md). See audit/README.md for the design.
 //
 // Storage: one SQLCipher database `<data_dir>/audit.db` opened with the raw
 // audit store key, WAL, kAuditPageSize pages (open it

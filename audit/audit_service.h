@@ -1,6 +1,6 @@
 #pragma once
 // AuditService: what privacy officers and auditors ask of the audit log,
-// without a transport (CONTRACT.md "Audit log"). Both
+// without a transport (docs/audit-events.md). Both
 // GET /v1/audit/events|report|verify (gateway/audit_routes.cc) and `vhgate
 // audit query|report|verify` (audit/cli.cc) call it: they hand in the
 // parameters as key/value text (query string or flags), who asks, and the

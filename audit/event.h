@@ -1,5 +1,5 @@
 #pragma once
-// Audit events: what one entry of the audit log says (CONTRACT.md "Audit log",
+// Audit events: what one entry of the audit log says (docs/audit-events.md,
 // NEN 7513: who, what, when, about whom, on which basis, with what outcome).
 //
 // An Event carries no field values and no direct identifiers: the subject is
@@ -30,7 +30,7 @@
 
 namespace vh::audit {
 
-// The event types of CONTRACT.md, plus the gateway's own.
+// The event types (docs/audit-events.md "The event types").
 inline constexpr const char* kRequestSent = "request_sent";
 inline constexpr const char* kAnswerReceived = "answer_received";
 inline constexpr const char* kFieldWithheld = "field_withheld";
@@ -47,7 +47,7 @@ inline constexpr const char* kMeetingCreated = "meeting_created";
 inline constexpr const char* kRetentionExtended = "retention_extended";
 inline constexpr const char* kSupplierFailed = "supplier_failed";
 inline constexpr const char* kAuditOpened = "audit_opened";  // the log itself, at start
-// Before and after the meeting (issue 19; exchange/case_service.h).
+// Before and after the meeting (exchange/case_service.h).
 inline constexpr const char* kNotificationReceived = "notification_received";
 inline constexpr const char* kNotificationTriaged = "notification_triaged";
 inline constexpr const char* kNotificationDisclosed = "notification_disclosed";  // the feedback

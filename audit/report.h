@@ -9,7 +9,7 @@
 // (gateway/audit_routes.h ReportContextFromCovenant, for the routes and the
 // CLI). Anything the context does not know is shown by its id.
 //
-// Notifications, checks and cases about the person (issue 19;
+// Notifications, checks and cases about the person (see
 // audit/report_cases.cc) are entries too, in plain Dutch: who notified the
 // house, how it was weighed, who heard the decision, who asked whether the
 // person is known, the case, its holder, follow-up and close, its shredding.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the example PKI of CONTRACT.md to DIR (default build/certs), with the
+# Writes the example PKI (the files below) to DIR (default build/certs), with the
 # openssl CLI only. Synthetic identities; no private key is ever committed.
 #
 #   ca.crt                   trust bundle: root + intermediate

@@ -1,7 +1,7 @@
 #pragma once
 // The gateway configuration file (examples/gateway.json).
 //
-// Keys (CONTRACT.md "Setup"): listen ("host:port"), metrics_listen,
+// Keys (docs/schemas/gateway-config.schema.json): listen ("host:port"), metrics_listen,
 // policy (covenant file), data_dir, keys_dir, tls {cert, key, client_ca, crl}.
 // Optional: threads (0 = one per core), audit {checkpoint_every,
 // checkpoint_seconds, store_passphrase_file}, retention {sweep_seconds}, limits {read_timeout_ms,

@@ -1,6 +1,6 @@
 #pragma once
 // Key files: one key as hex text in a file of mode 0600 inside a directory of
-// mode 0700 (CONTRACT.md "Key files in keys_dir hold their key as hex text").
+// mode 0700 (docs/operations.md "Keys").
 //
 // LoadKeyFile refuses (FailedPrecondition-like Unavailable with reason
 // "key_file") a file that is missing, unreadable, readable or writable by

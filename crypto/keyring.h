@@ -1,6 +1,6 @@
 #pragma once
 // The keyring: the name of every key file in keys_dir, in one place
-// (CONTRACT.md "Key files in keys_dir"; audit/README.md "Keys"). Files hold
+// (docs/operations.md "Keys"; audit/README.md "Keys"). Files hold
 // their key as hex text, mode 0600, in a directory of mode 0700
 // (crypto/key_file.h); `vhgate keys init` creates what is missing
 // (audit/audit_keys.h InitKeys).

@@ -1,5 +1,5 @@
 #pragma once
-// Need-to-know per person and per subject (internal to exchange/; issue 16):
+// Need-to-know per person and per subject (internal to exchange/):
 // the checks every use case makes beyond the certificate's role, so that the
 // meeting routes, the dossier and the audit events agree on them.
 //

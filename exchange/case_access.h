@@ -1,6 +1,6 @@
 #pragma once
 // Who sees which notifications and cases, and what is known of a person
-// (internal to exchange/; issue 19). The use cases of notifications.h,
+// (internal to exchange/). The use cases of notifications.h,
 // cases.h, known_check.h and figures.h share these, so that a case of a
 // restricted circle is hidden the same way everywhere.
 //

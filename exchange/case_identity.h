@@ -1,5 +1,5 @@
 #pragma once
-// Who a notification or a check is about (internal to exchange/; issue 19):
+// Who a notification or a check is about (internal to exchange/):
 // the identity a partner gives, checked against the covenant, and the keys
 // that recognise the same person again.
 //

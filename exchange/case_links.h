@@ -1,5 +1,5 @@
 #pragma once
-// Where meetings meet cases (internal to exchange/; issue 19):
+// Where meetings meet cases (internal to exchange/):
 //
 //   - A subject of a new meeting may name the open case it is discussed for
 //     (subjects[].case): the case must exist (422 "unknown_case" naming

@@ -1,5 +1,5 @@
 #pragma once
-// Retention of cases and notifications (internal to exchange/; issue 19),
+// Retention of cases and notifications (internal to exchange/),
 // run by exchange/retention.h after the meetings: every closed case whose
 // retention (its close + case_retention_days) has passed is crypto-shredded
 // with its notifications (their data keys destroyed, rows reduced to

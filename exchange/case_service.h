@@ -1,6 +1,6 @@
 #pragma once
-// CaseService: before and after the meeting (issue 19; ../shared/DOMAIN.md
-// "Before and after the meeting"), transport-free: notifications
+// CaseService: before and after the meeting (exchange/README.md "Before and
+// after the meeting"), transport-free: notifications
 // (meldingen) and their triage, "known or not", cases with their follow-up
 // plan, and the figures for municipal factsheets. The gateway's routes
 // (gateway/case_routes.cc, through gateway/codecs/case_codec.h), the

@@ -1,5 +1,5 @@
 #pragma once
-// Before and after the meeting (issue 19): the commands and results of
+// Before and after the meeting: the commands and results of
 // exchange::CaseService (exchange/case_service.h) as C++ types, like
 // exchange/types.h for the meeting round. The JSON codecs of
 // gateway/codecs/case_codec.h build the commands from request bodies (object
@@ -27,7 +27,7 @@ namespace vh::exchange {
 inline constexpr std::size_t kMaxCategoryBytes = 64;
 inline constexpr std::size_t kMaxFollowUpOutcomeBytes = 500;
 
-// --- states and their names (../shared/CONTRACT.md) ---------------------------
+// --- states and their names (as the API spells them) --------------------------
 
 enum class NotificationState { kNew, kTriaged, kClosed, kShredded };
 enum class TriageDecision { kAgenderen, kNietAgenderen, kDoorverwijzen };

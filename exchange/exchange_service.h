@@ -1,6 +1,6 @@
 #pragma once
 // ExchangeService: the information-request round of a Veiligheidshuis
-// (../shared/DOMAIN.md "The information request flow"), transport-free: the
+// (exchange/README.md "The round"), transport-free: the
 // one entry of the gateway's routes (through the JSON codecs of
 // gateway/codecs/) and of the partner adapters (adapters/exchange_sink.h).
 // It is a facade over the use cases of exchange/ (meetings.h, requests.h,
@@ -195,7 +195,7 @@ class ExchangeService {
   // `vhgate retention run`.
   Result<RetentionRun> RunRetention(const audit::Actor& system);
 
-  // --- before and after the meeting (issue 19) -------------------------------
+  // --- before and after the meeting ------------------------------------------
   // Notifications, cases, known-or-not and figures over the same covenant,
   // audit log, store and clock (exchange/case_service.h).
   CaseService& cases();

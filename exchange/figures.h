@@ -1,7 +1,7 @@
 #pragma once
-// Figures (internal to exchange/, CaseService is the entry; issue 19): the
-// counts a municipal factsheet carries (../shared/DOMAIN.md: counts per
-// overlegvorm and outcome, never names, radicalisation left out).
+// Figures (internal to exchange/, CaseService is the entry): the counts a
+// municipal factsheet carries: counts per overlegvorm and outcome, never
+// names, radicalisation left out.
 //
 // Who: a house coordinator (or the house's own system, `vhgate stats`) gets
 // the house's figures; a participant of a partner with a `municipality` (a

@@ -1,9 +1,9 @@
 #pragma once
-// The follow-up plan of a case (internal to exchange/; issue 19): after the
+// The follow-up plan of a case (internal to exchange/): after the
 // meeting, the case holder is approached after 1 week, 1 month, 3 months and
-// 6 months (../shared/DOMAIN.md "Before and after the meeting"), and a case
-// with a release date (a detention notice) once more three months before the
-// release.
+// 6 months (exchange/README.md "Before and after the meeting", Follow-up),
+// and a case with a release date (a detention notice) once more three months
+// before the release.
 //
 //   - The four moments count from the day of the first decision a meeting
 //     recorded on the case (a subject that names the case, at the meeting's

@@ -1,7 +1,7 @@
 #pragma once
-// Known or not (internal to exchange/, CaseService is the entry; issue 19):
+// Known or not (internal to exchange/, CaseService is the entry):
 // ZSM chain coordinators check daily whether a suspect is discussed in the
-// house, and need "known or not", nothing more (../shared/DOMAIN.md).
+// house, and need "known or not", nothing more.
 //
 // A supplier or participant of a partner whose covenant entry has `check:
 // true` (else 403 "check_not_allowed") asks with a BSN (11-proef: 422

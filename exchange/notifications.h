@@ -1,6 +1,6 @@
 #pragma once
 // Notifications (meldingen; internal to exchange/, CaseService is the
-// entry; issue 19): a partner notifies the house of a person, the house's
+// entry): a partner notifies the house of a person, the house's
 // coordinators see it with what is already known of the person and triage
 // it, and the notifier hears the decision.
 //

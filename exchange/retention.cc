@@ -88,7 +88,7 @@ Result<RetentionRun> Retention::Run(const audit::Actor& system) {
         {m.id, m.overlegvorm, StoredTime(m.closed_at),
          StoredTime(m.extended_until.empty() ? m.retention_until : m.extended_until)});
   }
-  // Cases and notifications (issue 19).
+  // Cases and notifications.
   VH_RETURN_IF_ERROR(ShredCasesDue(ctx_, system, now, &run));
   return run;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Small-count suppression of the figures (internal to exchange/; issue 19;
+// Small-count suppression of the figures (internal to exchange/;
 // docs in exchange/README.md "Figures"). Municipal factsheets carry counts,
 // never names; a small count can still point at a person, so:
 //

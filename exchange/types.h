@@ -45,7 +45,7 @@ inline constexpr std::size_t kMaxCnBytes = 64;             // a staff member's c
 inline constexpr std::size_t kMaxStaff = 100;              // CNs a meeting may name
 inline constexpr std::size_t kMaxReasonCodeBytes = 64;     // a reason's code
 
-// --- reasons: free text and its code (issue 17, finding 5) ---------------------
+// --- reasons: free text and its code -------------------------------------------
 //
 // A reason a caller writes (why a supplier declines, why a coordinator keeps a
 // meeting longer) is free text and may name a person. It is sealed in the case
@@ -104,7 +104,7 @@ enum class Phase { kClientAbsent, kClientPresent };
 // the text in force, or signed for a text that has since changed.
 enum class DeclarationState { kUnsigned, kSigned, kOutdated };
 
-// The names of ../shared/CONTRACT.md ("open", "client_present", ...).
+// The names the API uses (docs/openapi.json: "open", "client_present", ...).
 inline std::string_view MeetingStateName(MeetingState s) {
   switch (s) {
     case MeetingState::kOpen:
@@ -380,7 +380,7 @@ struct DeclarationSignature {
   bool operator==(const DeclarationSignature&) const = default;
 };
 
-// --- the console's lists (issue 18) ------------------------------------------
+// --- the console's lists -----------------------------------------------------
 
 // Which meetings GET /v1/meetings?status= lists (never shredded ones):
 // kUpcoming open and not started yet; kOpen open and started (also past its

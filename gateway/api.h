@@ -3,8 +3,8 @@
 // No Beast here; gateway/session.cc converts to and from the wire.
 //
 // An ApiRequest is built once per HTTP request after the TLS handshake; its
-// Identity was read from the verified client certificate (CONTRACT.md
-// "Identities") and is passed by value.
+// Identity was read from the verified client certificate (docs/api.md
+// "Connecting") and is passed by value.
 
 #include <functional>
 #include <map>

@@ -1,5 +1,5 @@
 #pragma once
-// The audit routes of ../shared/CONTRACT.md, for the privacy-officer role:
+// The audit routes (docs/api.md "Privacy officer"), for the privacy-officer role:
 //   GET /v1/audit/events  filters bsn, subject, partner, meeting, type, from,
 //                         to, limit, cursor -> {events, next_cursor}
 //   GET /v1/audit/report?bsn=N[&format=html][&copy=subject]

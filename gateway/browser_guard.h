@@ -1,6 +1,6 @@
 #pragma once
-// What the gateway does for browsers, now that it serves a web console
-// (issue 18) over the same mutual TLS as the API.
+// What the gateway does for browsers: it serves a web console over the same
+// mutual TLS as the API.
 //
 // A browser sends the user's client certificate with every request to the
 // gateway, also one that a page of another site makes it send (a form, a

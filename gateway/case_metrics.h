@@ -1,5 +1,5 @@
 #pragma once
-// The metrics of notifications and cases (issue 19), registered on the
+// The metrics of notifications and cases, registered on the
 // gateway's Metrics at start (App), sampled at every scrape:
 //   vhgate_urgent_notifications_open   gauge: urgent (code rood)
 //       notifications not closed; the house's management alerts on it

@@ -1,6 +1,7 @@
 #pragma once
-// The routes of notifications, cases, known-or-not and figures (issue 19;
-// ../shared/CONTRACT.md "Notifications, cases, figures"): thin handlers that
+// The routes of notifications, cases, known-or-not and figures (their
+// operations in docs/openapi.json; exchange/README.md "Before and after the
+// meeting"): thin handlers that
 // parse the body with core/json.h, build the typed command with
 // gateway/codecs/case_codec.h or figures_codec.h, call
 // exchange::CaseService, and encode the result or map its Status with

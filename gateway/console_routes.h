@@ -1,6 +1,6 @@
 #pragma once
-// The API additions of the web console (issue 18; ../shared/CONTRACT.md
-// "Console and API additions"), besides the covenant's (covenant_routes.h):
+// The API additions of the web console (docs/api.md, docs/openapi.json),
+// besides the covenant's (covenant_routes.h):
 //   GET  /v1/me                        any role: {partner, partner_name, role, cn,
 //                                      fingerprint, house}
 //   GET  /v1/meetings?status=          any role: {meetings: [...]} the caller takes

@@ -1,5 +1,5 @@
 #pragma once
-// The covenant as the web console reads it (issue 18). The covenant is the
+// The covenant as the web console reads it. The covenant is the
 // partners' shared agreement, not personal data; these routes show what it
 // says, never anything about a person, and put nothing in force.
 //   GET  /v1/covenant                  any role: id, version, title, house,

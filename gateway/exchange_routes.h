@@ -1,5 +1,5 @@
 #pragma once
-// The exchange routes of ../shared/CONTRACT.md (meetings, requests, answers,
+// The exchange routes of docs/api.md (meetings, requests, answers,
 // declarations, dossiers, phases, close, retention): thin handlers that parse
 // the body with core/json.h, turn it into the exchange's typed command with
 // its codec (gateway/codecs/), call exchange::ExchangeService, and encode

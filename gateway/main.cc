@@ -1,4 +1,4 @@
-// vhgate: the command line (CONTRACT.md "CLI"; gateway/commands/command_line.h).
+// vhgate: the command line (gateway/README.md; gateway/commands/command_line.h).
 
 #include <iostream>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 // Covenant: the compiled, immutable form of the Samenwerkings- en
-// Privacyconvenant (../shared/CONTRACT.md, "The covenant file").
+// Privacyconvenant (docs/covenant-format.md).
 //
 // A Covenant is produced only by the loader (policy/loader.h) after the whole
 // file validated; it is never modified afterwards. Callers share it as

@@ -2,7 +2,8 @@
 // The covenant's decisions: may a value of field F supplied by S be shown to
 // recipient P in a meeting of overlegvorm O, and how.
 //
-// Semantics (../shared/CONTRACT.md): default deny. P must take part (a member
+// Semantics (docs/covenant-format.md "How a decision is made"): default
+// deny. P must take part (a member
 // of O, an ad hoc partner admitted by O, or the house through @house); a rule
 // of O must name F with S in `from` and P in `to`; while the client is present
 // the rule must have `client: true`; non-signatory partners receive only as

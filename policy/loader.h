@@ -1,6 +1,6 @@
 #pragma once
-// Loading and validating a covenant file (../shared/CONTRACT.md, "The covenant
-// file").
+// Loading and validating a covenant file (docs/covenant-format.md: its keys
+// and its load errors).
 //
 // The text is JSON with comments, parsed without exceptions and with the
 // depth limit of core/json.h. Validation does not stop at the first problem:

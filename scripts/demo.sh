@@ -19,7 +19,7 @@
 # coordinator sees that the person is already known and puts politie's
 # notification on the briefing's agenda; after it, politie hears the decision
 # on its notification, the case has its follow-up plan and a factsheet of
-# counts is printed (issue 19).
+# counts is printed.
 #
 # Environment: BUILD (default build), KEEP=1 keeps the temporary directory.
 set -euo pipefail

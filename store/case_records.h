@@ -1,6 +1,6 @@
 #pragma once
 // The records of notifications (meldingen) and cases (casussen) as the case
-// store keeps them (store/notification_rows.cc, store/case_rows.cc; issue 19).
+// store keeps them (store/notification_rows.cc, store/case_rows.cc).
 // Included by store/case_store.h; plain values.
 //
 // What is sealed at rest (XChaCha20-Poly1305 under the row's own data key,

@@ -1,4 +1,4 @@
-// CaseStore: cases (casussen; issue 19): the case rows with their own data
+// CaseStore: cases (casussen): the case rows with their own data
 // key, the meetings that name a case and the outcomes those meetings record
 // on it, follow-up items, closing and crypto-shredding. A case's identity,
 // municipality, release date and close reason are one sealed box under its

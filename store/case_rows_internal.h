@@ -1,6 +1,7 @@
 #pragma once
 // Internal to store/: what notification_rows.cc and case_rows.cc share (the
-// tables of issue 19, a fresh wrapped data key, the sealed boxes as JSON).
+// tables of notifications and cases, a fresh wrapped data key, the sealed
+// boxes as JSON).
 
 #include <sodium.h>
 

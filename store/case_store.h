@@ -272,7 +272,7 @@ class CaseStore {
   // those nobody closed, for the retention sweep.
   Result<std::vector<MeetingRecord>> UnclosedEndedBy(std::string_view cutoff);
 
-  // --- notifications and cases (issue 19; store/case_records.h) ---
+  // --- notifications and cases (store/case_records.h) -------------
   // store/notification_rows.cc. A new notification with its own data key,
   // and what it does to a case (a detention notice creates or joins one).
   Status AddNotification(const NotificationRecord& n, const CaseChange& change,

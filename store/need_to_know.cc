@@ -1,4 +1,4 @@
-// CaseStore: the rows of need-to-know (issue 16), kept apart from the
+// CaseStore: the rows of need-to-know, kept apart from the
 // meeting's own tables: per subject its municipality and the partners to ask
 // about it, the house CNs a meeting names, the fingerprint a declaration
 // binds, and the open meetings past their end for the retention sweep.
@@ -44,9 +44,9 @@ bool ReadStringList(const Json& j, std::vector<std::string>* out) {
 
 Status CaseStore::MigrateNeedToKnow() {
   VH_RETURN_IF_ERROR(db_->Exec(kNeedToKnowSchema));
-  // Declarations bind the signer's certificate since issue 16. Rows written
-  // before have no fingerprint: they match no certificate, so their signers
-  // sign again.
+  // Declarations bind the signer's certificate by its fingerprint. Rows
+  // written before the column existed have none: they match no certificate,
+  // so their signers sign again.
   auto cols = db_->Prepare("PRAGMA table_info(declarations);");
   if (!cols.ok()) return cols.status();
   for (;;) {

@@ -1,4 +1,4 @@
-// CaseStore: notifications (meldingen; issue 19). Each notification has its
+// CaseStore: notifications (meldingen). Each notification has its
 // own data key, wrapped like a meeting's; its identity, reason, municipality
 // and release date are one sealed box under that key. Shredding destroys the
 // key and the box and keeps a tombstone (id, partner, category, times,

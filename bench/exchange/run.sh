@@ -5,7 +5,7 @@
 #
 # Set-up through the API: a briefing of 20 synthetic subjects, requests to 10
 # suppliers, every supplier answering all of its requests (the gemeenten see
-# their residents only since issue 16: the subjects live in Leiden and Alphen
+# their residents only: the subjects live in Leiden and Alphen
 # aan den Rijn in turn, so each gemeente answers half of them). Then the load
 # generator reads GET /v1/meetings/{id}/dossier as politie.participant at
 # CONNS connections (default 50) for SECS seconds (default 10); every view

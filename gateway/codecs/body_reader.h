@@ -1,6 +1,6 @@
 #pragma once
 // Structural checks shared by the JSON codecs of gateway/codecs/: reading
-// members of a request body with the errors of ../shared/CONTRACT.md. Every
+// members of a request body with the errors of docs/api.md "Errors". Every
 // error is Unprocessable (422) naming the JSON path: "missing_field" ("<path>:
 // missing"), "wrong_type" ("<path>: expected ..."), "too_long" ("<path>:
 // longer than allowed"), "invalid_time" ("<path>: not an RFC 3339 time").

@@ -1,6 +1,6 @@
 #pragma once
-// The JSON of notifications, cases and known-or-not (issue 19;
-// ../shared/CONTRACT.md "Notifications, cases, figures"): POST
+// The JSON of notifications, cases and known-or-not (the schemas of
+// docs/openapi.json): POST
 // /v1/notifications, GET /v1/notifications[/{id}], POST .../triage, GET
 // /v1/cases[/{id}], POST /v1/cases/{id}/follow-up|close|holder, GET and POST
 // /v1/check.

@@ -1,6 +1,6 @@
 #pragma once
-// The JSON of the console's additions to the API (../shared/CONTRACT.md
-// "Console and API additions"): the meeting list, the coordinator's request
+// The JSON of the console's additions to the API (docs/api.md,
+// docs/openapi.json): the meeting list, the coordinator's request
 // board, and the audit questions a browser asks with a body instead of a
 // query string (so that a BSN never stands in a URL).
 //

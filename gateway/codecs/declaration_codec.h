@@ -1,5 +1,5 @@
 #pragma once
-// The JSON of the declaration resources (../shared/CONTRACT.md): GET
+// The JSON of the declaration resources (docs/openapi.json): GET
 // /v1/meetings/{id}/declaration and POST /v1/meetings/{id}/declarations.
 // DecodeSignDeclaration does the structural checks (422 naming the JSON
 // path); the exchange compares the hash. Thread-safety: pure functions.

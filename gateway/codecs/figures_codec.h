@@ -1,5 +1,5 @@
 #pragma once
-// The figures (issue 19) as GET /v1/statistics?from=&to= gives them, and as
+// The figures as GET /v1/statistics?from=&to= gives them, and as
 // `vhgate stats --format md|csv` prints them. Suppressed counts are the text
 // "< 5", totals whose cells are not all shown ">= N" (exchange/suppression.h);
 // every other count is a JSON number.

@@ -1,5 +1,5 @@
 #pragma once
-// The JSON of the meeting resources (../shared/CONTRACT.md): POST
+// The JSON of the meeting resources (docs/openapi.json): POST
 // /v1/meetings, GET /v1/meetings/{id}, PUT .../phase, POST .../close.
 //
 // Decode* do the structural checks of a request body (an object, no unknown

@@ -1,5 +1,5 @@
 #pragma once
-// The JSON of the request resources (../shared/CONTRACT.md): POST
+// The JSON of the request resources (docs/openapi.json): POST
 // /v1/meetings/{id}/requests, GET /v1/requests?status=, PUT
 // /v1/requests/{id}/answer, POST /v1/requests/{id}/decline.
 //

@@ -19,7 +19,7 @@
 //   text-mac --config F --purpose reason|field_name --id ID --text-file T [--exact]
 //       0; the keyed MAC of the text in T ("-": stdin) for the request or
 //       meeting ID, to compare with an event's reason_mac or
-//       unknown_field_macs (the log holds no free text; issue 17). One
+//       unknown_field_macs (the log holds no free text: audit/README.md). One
 //       trailing newline of T is not part of the text unless --exact. The
 //       text is never on the command line, in an event or in a message.
 // The service parses the values: a malformed value or a --bsn that fails the

@@ -1,5 +1,5 @@
 #pragma once
-// The `vhgate` command line (CONTRACT.md "CLI"), on CLI11:
+// The `vhgate` command line (gateway/README.md "The command line"), on CLI11:
 //
 //   vhgate serve --config F
 //   vhgate policy check F | explain F --overlegvorm O --field X --from S --to P [...]

@@ -273,7 +273,7 @@ TEST_F(FileDropAdapterTest, GarbageNeverCrashesAndIsRejected) {
   EXPECT_NE(ReadAll(drop_ + "/rejected/header.csv.error.txt").find("no rows"), std::string::npos);
 }
 
-// Issue 17 item 1: whoever can write the drop folder plants links where the
+// Whoever can write the drop folder plants links where the
 // gateway writes its reports. The gateway must replace them, never write
 // through them (here onto a stand-in for a key file).
 TEST_F(FileDropAdapterTest, ReportsNeverWriteThroughLinksPlantedInTheFolder) {

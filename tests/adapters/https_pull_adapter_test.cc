@@ -316,7 +316,7 @@ TEST_F(HttpsPullAdapterTest, KeyThatDoesNotFitTheCertificateStopsTheStart) {
   EXPECT_NE(a.status().message().find("does not fit"), std::string::npos);
 }
 
-// Issue 17 item 6: the partner's own server, not any server the covenant CA
+// The partner's own server, not any server the covenant CA
 // vouches for. The example partner server's certificate is politie's
 // (O=politie): an adapter for om that reaches it sends nothing and records
 // "tls"; with om's server pinned by fingerprint it is accepted.

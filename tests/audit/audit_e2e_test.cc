@@ -154,7 +154,7 @@ TEST_F(AuditE2ETest, RoleScopingReportAndQueriesAsEvents) {
   EXPECT_TRUE(parties.count("gemeente-leiden"));
   EXPECT_EQ(all.body.find(SyntheticBsn(31)), std::string::npos) << "BSN in an event";
   // The decline reason is free text: the event has its code and MAC, the
-  // case store its text (issue 17, finding 5).
+  // case store its text.
   EXPECT_EQ(all.body.find(kCanary), std::string::npos) << "the decline reason in an event";
 
   // A partner's privacy officer sees only what its partner supplied or received.

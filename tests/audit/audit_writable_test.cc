@@ -1,4 +1,4 @@
-// The audit log's one writable state (issue 17 item 2): every failed write
+// The audit log's one writable state: every failed write
 // clears it, the next durable one sets it, and while it is clear the writer
 // probes by itself, so it comes back when the store can write again even if
 // nobody appends.

@@ -1,4 +1,4 @@
-// What a partner's privacy officer reads of a dossier view (issue 16 item 5)
+// What a partner's privacy officer reads of a dossier view
 // and the events that name every supplier of a view: the supplier column
 // and the query index per supplier, scoping as recipient and as supplier,
 // views of the earlier form still found and verified; subjects without a
@@ -137,7 +137,7 @@ TEST_F(ViewScopeTest, ASuppliersOfficerReadsItsOwnEntriesOnly) {
 }
 
 TEST_F(ViewScopeTest, ViewsOfTheEarlierFormAreStillFoundAndVerify) {
-  // A view as written before issue 16: one supplier, no list.
+  // A view of the earlier form: one supplier, no list.
   AppendRequest earlier = View();
   earlier.events[0].suppliers.clear();
   earlier.events[0].supplier = "om";

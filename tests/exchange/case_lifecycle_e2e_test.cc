@@ -1,4 +1,4 @@
-// After the meeting (issue 19) end to end: the real gateway process, on the
+// After the meeting end to end: the real gateway process, on the
 // test-only binary vhgate-test whose clock the test moves
 // (tests/support/test_clock_main.cc). A follow-up item falls due when the
 // clock passes its day; a closed case is crypto-shredded after its

@@ -1,4 +1,4 @@
-// CaseService (issue 19) through its real parts: the example covenant, a
+// CaseService through its real parts: the example covenant, a
 // real audit log and case store (SQLCipher files in a temp dir); fake time
 // only. And its pure parts: the follow-up plan's calendar and the figures'
 // suppression.

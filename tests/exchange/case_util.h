@@ -1,5 +1,5 @@
 #pragma once
-// Helpers of the notification and case end-to-end tests (issue 19):
+// Helpers of the notification and case end-to-end tests:
 // notification bodies with synthetic persons, triage, a meeting that names a
 // case. Everything goes through the real gateway (GatewayHarness).
 

@@ -217,7 +217,7 @@ TEST_F(ExchangeServiceTest, OneRequestPerSupplierAndSubjectWithExactlyTheSupplia
   CreatedRequests r = SendRequests(id);
   const auto* o = covenant_->FindOverlegvorm("briefing");
   // The subjects' municipality is unknown: the briefing's gemeenten see
-  // residents only, so they are not asked (issue 16).
+  // residents only, so they are not asked.
   auto suppliers = policy::RequestSuppliersAbout(*covenant_, *o, {"woningcorporatie"}, "");
   ASSERT_EQ(suppliers.size() + 3,
             policy::RequestSuppliers(*covenant_, *o, {"woningcorporatie"}).size());

@@ -1,4 +1,4 @@
-// Free text and the audit log end to end (issue 17, finding 5): the real
+// Free text and the audit log end to end: the real
 // `vhgate serve` process, mutual TLS, the example covenant. A supplier
 // declines with a reason that names a synthetic person and BSN, another
 // answers with a field name the covenant does not know; neither text is in

@@ -1,4 +1,4 @@
-// Free text and the audit log (issue 17, finding 5): a decline reason, a
+// Free text and the audit log: a decline reason, a
 // retention reason, a supplier failure that is not a code and the name of a
 // field the covenant does not know are free text that may name a person. The
 // text is sealed in the case store with its meeting and shredded with it; the

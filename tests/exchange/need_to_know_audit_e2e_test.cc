@@ -1,4 +1,4 @@
-// Need-to-know in the audit log and around the round (issue 16) end to end:
+// Need-to-know in the audit log and around the round end to end:
 // the real `vhgate serve` over mutual TLS with the example certificates and
 // covenant. A partner's privacy officer reads its own part of a view; admin
 // is the house's and reloads name who asked; subjects without a BSN have a
@@ -56,7 +56,7 @@ class NeedToKnowAuditE2ETest : public ::testing::Test {
 
 GatewayHarness* NeedToKnowAuditE2ETest::gw_ = nullptr;
 
-// Item 5: om's officer finds the disclosure of om's values in a view that
+// The officer of om finds the disclosure of om's values in a view that
 // also showed other suppliers' values, and reads only om's part of it;
 // politie's officer does not learn who held what was withheld from politie.
 TEST_F(NeedToKnowAuditE2ETest, PrivacyOfficersReadTheirOwnPartOfAView) {
@@ -138,7 +138,7 @@ TEST_F(NeedToKnowAuditE2ETest, PrivacyOfficersReadTheirOwnPartOfAView) {
   EXPECT_EQ(about[1].dump().find("\"om\""), std::string::npos) << about[1].dump();
 }
 
-// Item 6: admin is the house's; a reload names the certificate that asked,
+// Admin is the house's; a reload names the certificate that asked,
 // SIGHUP the gateway itself (role system).
 TEST_F(NeedToKnowAuditE2ETest, AdminIsTheHouseAndReloadsNameWhoAsked) {
   NtkExpectError(gw_->Call("politie.admin", "POST", "/v1/admin/policy/reload"), 403,
@@ -163,7 +163,7 @@ TEST_F(NeedToKnowAuditE2ETest, AdminIsTheHouseAndReloadsNameWhoAsked) {
   EXPECT_EQ(by_signal["actor"]["fingerprint"], "");
 }
 
-// Item 8: "S1" without a BSN is another person in every meeting; the
+// "S1" without a BSN is another person in every meeting; the
 // access report can be asked for by meeting and ref (HTTP and CLI).
 TEST_F(NeedToKnowAuditE2ETest, SubjectsWithoutBsnHaveAPseudonymPerMeeting) {
   std::string ids[2];
@@ -208,7 +208,7 @@ TEST_F(NeedToKnowAuditE2ETest, SubjectsWithoutBsnHaveAPseudonymPerMeeting) {
   EXPECT_EQ((*cli)["subject"], reports[1]["subject"]);
 }
 
-// Item 9: the sweep closes a meeting nobody closed (outcome geen-besluit,
+// The sweep closes a meeting nobody closed (outcome geen-besluit,
 // by the system) a day after its end, with its retention from ends_at, and
 // shreds it when that has passed.
 TEST(NeedToKnowRetentionE2ETest, AMeetingNobodyClosedIsClosedAndShreddedByTheSweep) {
@@ -256,8 +256,8 @@ TEST(NeedToKnowRetentionE2ETest, AMeetingNobodyClosedIsClosedAndShreddedByTheSwe
   EXPECT_EQ(gw.Stop(), 0);
 }
 
-// Item 1 through an adapter: a file-drop row about a subject that does not
-// live in the municipality matches no open request of that gemeente.
+// Residents only, through an adapter: a file-drop row about a subject that
+// does not live in the municipality matches no open request of that gemeente.
 TEST(NeedToKnowFileDropE2ETest, ARowAboutANonResidentMatchesNoRequest) {
   HarnessOptions o;
   o.start = false;

@@ -1,4 +1,4 @@
-// Need-to-know per person and per subject (issue 16) end to end: the real
+// Need-to-know per person and per subject end to end: the real
 // `vhgate serve` over mutual TLS with the example certificates and covenant.
 // Residents only (requests, metadata, dossier, the partner's audit trail),
 // per-subject suppliers, the circle and the meeting's staff, declarations
@@ -54,7 +54,7 @@ GatewayHarness* NeedToKnowE2ETest::gw_ = nullptr;
 std::filesystem::path NeedToKnowE2ETest::covenant_;
 std::string NeedToKnowE2ETest::original_;
 
-// Item 1: a gemeente is asked nothing and shown nothing about a subject that
+// A gemeente is asked nothing and shown nothing about a subject that
 // does not live there; a subject of unknown municipality exists for no
 // residents-only partner; its privacy officer's trail names only residents.
 TEST_F(NeedToKnowE2ETest, AGemeenteIsAskedAndShownOnlyItsResidents) {
@@ -147,7 +147,7 @@ TEST_F(NeedToKnowE2ETest, AGemeenteIsAskedAndShownOnlyItsResidents) {
                  "/subjects/0/municipality");
 }
 
-// Item 2: per subject, only the partners the coordinator names are asked;
+// Per subject, only the partners the coordinator names are asked;
 // the request's meeting-wide suppliers narrow further.
 TEST_F(NeedToKnowE2ETest, PerSubjectSuppliersNarrowWhoIsAsked) {
   Json s1 = NtkSubject("S1", 74, "Leiden");
@@ -183,7 +183,7 @@ TEST_F(NeedToKnowE2ETest, PerSubjectSuppliersNarrowWhoIsAsked) {
                  "/subjects/0/suppliers");
 }
 
-// Item 3: in a meeting of an overlegvorm with a circle only its certificates
+// In a meeting of an overlegvorm with a circle only its certificates
 // take part, the house's included; elsewhere a meeting may name its staff.
 TEST_F(NeedToKnowE2ETest, TheCircleAndTheStaffAdmitOnlyTheirCertificates) {
   const Json rad = NtkMeeting("radicalisering", {NtkSubject("S1", 76, "Leiden")});
@@ -238,7 +238,7 @@ TEST_F(NeedToKnowE2ETest, TheCircleAndTheStaffAdmitOnlyTheirCertificates) {
   NtkExpectError(gw_->Post(kNtkCoordinator, "/v1/meetings", bad), 422, "duplicate", "/staff/1");
 }
 
-// Item 4: each person signs, for the text in force; before signing and after
+// Each person signs, for the text in force; before signing and after
 // the end an ad hoc participant sees only when the meeting is.
 TEST_F(NeedToKnowE2ETest, DeclarationsArePerPersonAndPerText) {
   const std::string id =

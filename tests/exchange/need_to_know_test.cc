@@ -1,4 +1,4 @@
-// Need-to-know in the exchange's typed API (issue 16), with its real parts
+// Need-to-know in the exchange's typed API, with its real parts
 // (the example covenant, a real audit log and case store) and fake time: the
 // sweep closing and shredding a meeting nobody closed; the rendered view
 // shared by the people who may see it and refused to those who may not, also

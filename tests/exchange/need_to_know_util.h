@@ -1,5 +1,5 @@
 #pragma once
-// Helpers of the need-to-know end-to-end tests (issue 16): meeting bodies
+// Helpers of the need-to-know end-to-end tests: meeting bodies
 // with synthetic subjects, requests, events as the house's privacy officer
 // reads them. Everything goes through the real gateway (GatewayHarness).
 

@@ -1,4 +1,4 @@
-// Before the meeting (issue 19) end to end: the real `vhgate serve` over
+// Before the meeting end to end: the real `vhgate serve` over
 // mutual TLS with the example certificates and covenant. A notification is
 // matched to what the house already knows, the notifier hears the decision
 // and nothing more, a check answers known or not and nothing else (its BSN

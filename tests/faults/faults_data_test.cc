@@ -1,7 +1,7 @@
-// The fault suite, data side (issue 17 items 1, 2, 6 and the durability
-// faults): the file-drop folder as an attacker writes it, the disk full
-// during a burst, SIGKILLs under load, the clock jumped past a meeting's
-// retention; each against the real `vhgate serve`, each one summary line.
+// The fault suite, data side: the file-drop folder as an attacker writes it,
+// the disk full during a burst, the data files' modes, SIGKILLs under load,
+// the clock jumped past a meeting's retention; each against the real
+// `vhgate serve`, each one summary line.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -113,7 +113,7 @@ void RunMixedLoad(GatewayHarness& gw, const Briefing& b, std::size_t* next_reque
   for (auto& t : threads) t.join();
 }
 
-// Item 1: whoever can write the drop folder plants links by the names the
+// Whoever can write the drop folder plants links by the names the
 // gateway writes its reports under, and inputs that are links, a FIFO or
 // /dev/zero. Before: the reports were written through the links (here onto
 // a stand-in for a key file).
@@ -177,8 +177,9 @@ TEST(Faults, FileDropFolderPlantedWithLinks) {
                                                    : "THE STAND-IN KEY WAS OVERWRITTEN";
 }
 
-// Item 2 and "disk full during a burst of answers and dossier views": the
-// data directory on a small tmpfs (tests/faults/run.sh) filled mid-burst.
+// The audit log's writable state and "disk full during a burst of answers and
+// dossier views": the data directory on a small tmpfs (tests/faults/run.sh)
+// filled mid-burst.
 // Every 200 has its event; every refusal is a 503 that discloses nothing;
 // health says audit_unavailable while it lasts and ok again, by itself,
 // once space returns; `audit verify` intact. Before: health stayed 200 ok
@@ -323,11 +324,10 @@ TEST(Faults, TwentySigkillsDuringMixedLoad) {
                              : std::to_string(missing) + " ACKNOWLEDGED ANSWERS";
 }
 
-// Item 6: data files 0644 and data_dir 0755. And "the clock jumped forward
-// past a meeting's retention" (vhgate-test, the command line on a clock the
-// test moves; tests/support/test_clock_main.cc): the
-// sweep shreds the closed meeting, the open one is served all along, the log
-// verifies.
+// Data files 0644 and data_dir 0755 are tightened at start. And "the clock
+// jumped forward past a meeting's retention" (vhgate-test, the command line on
+// a clock the test moves; tests/support/test_clock_main.cc): the sweep shreds
+// the closed meeting, the open one is served all along, the log verifies.
 TEST(Faults, ClockJumpedPastRetention) {
   FaultReport report("clock_jump");
   auto gw = MakeGateway({{"retention", {{"sweep_seconds", 1}}}}, false, true);

@@ -1,5 +1,6 @@
-// The fault suite, network side (issue 17 items 3, 4, 6 and the https-pull
-// faults): each test reproduces a finding or fault against the real
+// The fault suite, network side (a connection flood, a Nagle client,
+// certificate subjects and framing, the CRL, https-pull partners): each test
+// reproduces a fault against the real
 // `vhgate serve` over real TLS, under load, and ends with one summary line.
 
 #include <gtest/gtest.h>
@@ -40,8 +41,8 @@ int CountLines(const GatewayHarness& gw, const std::string& event) {
   return n;
 }
 
-// Item 3 and "a connection flood from one address while another address is
-// served": 1,030 bare TCP connections from 127.0.0.1 (no certificate, no
+// "A connection flood from one address while another address is served":
+// 1,030 bare TCP connections from 127.0.0.1 (no certificate, no
 // byte sent), kept up as the server closes them, while a partner on
 // 127.0.0.2 makes new connections. Before: the 1,024 cap was full for the
 // 10 s handshake timeout and 127.0.0.2 was refused.
@@ -85,9 +86,9 @@ TEST(Faults, ConnectionFloodFromOneAddress) {
                     std::to_string(flood.closed_by_server()) + " closed by the gateway)";
 }
 
-// Item 4: a client that leaves Nagle on waited ~40 ms per new connection:
-// after its Finished the server sent nothing, so the ACK waited for the
-// delayed-ACK timer while the client's Nagle held the request. Also a
+// A client that leaves Nagle on must not wait ~40 ms per new connection, as
+// it does when the server sends nothing after the client's Finished: the ACK
+// waits for the delayed-ACK timer while the client's Nagle holds the request. Also a
 // request whose head and body leave in two writes (as asio::ssl::stream
 // sends two buffers).
 TEST(Faults, NagleClientsAreNotDelayed) {
@@ -133,7 +134,7 @@ TEST(Faults, NagleClientsAreNotDelayed) {
   report.survived = "Nagle on: no delayed-ACK wait (was ~40 ms)";
 }
 
-// Item 6 at the handshake and in the parser: repeated subject attributes,
+// At the handshake and in the parser: repeated subject attributes,
 // a bidirectional override in a refused subject (the log line of a refused
 // handshake), smuggled framing, 40 KB of trailers; health served all along.
 TEST(Faults, SubjectsFramingAndRefusalLines) {
@@ -251,7 +252,7 @@ TEST(Faults, CrlReplacedUnderLoad) {
 }
 
 // https-pull: a partner that hangs, one that trickles its answer a byte at
-// a time, and (item 6) a server of the covenant CA that is not the
+// a time, and a server of the covenant CA that is not the
 // partner's own (it presents politie's certificate), each behind its own
 // adapter, while the gateway serves its API. The pull's timeout cuts the
 // first two off; the impostor gets nothing. Before: any server certificate

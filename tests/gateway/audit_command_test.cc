@@ -282,7 +282,7 @@ TEST_F(AuditCliTest, ABsnThatFailsTheElevenTestExitsTwoNamingTheFlag) {
   EXPECT_EQ(out_.str(), "");
 }
 
-// The log holds no free text (issue 17, finding 5): an officer who holds a
+// The log holds no free text: an officer who holds a
 // reason proves it is the one given by its MAC, which text-mac computes from
 // a file (never the command line), recorded without the text.
 TEST_F(AuditCliTest, TextMacOfAReasonInAFileIsRecordedWithoutTheText) {

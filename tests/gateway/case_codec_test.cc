@@ -1,4 +1,4 @@
-// The JSON codecs of notifications, cases, checks and figures (issue 19):
+// The JSON codecs of notifications, cases, checks and figures:
 // the structural 422s with their codes and paths, commands round-tripping
 // through JSON, response bodies as the contract names them.
 #include "gateway/codecs/case_codec.h"

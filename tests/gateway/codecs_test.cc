@@ -160,7 +160,7 @@ TEST(MeetingCodecTest, CommandsRoundTrip) {
   EXPECT_EQ(*DecodeCloseMeeting(EncodeCloseMeeting({})), exchange::CloseMeeting{});
 }
 
-// Issue 16: a subject's municipality and suppliers, the meeting's staff;
+// Need-to-know: a subject's municipality and suppliers, the meeting's staff;
 // a limited meeting for an ad hoc participant.
 TEST(MeetingCodecTest, NeedToKnowKeys) {
   Json body = MeetingBody();
@@ -365,7 +365,7 @@ TEST(DeclarationCodecTest, SignAndShow) {
               "/x: unknown field");
   exchange::SignDeclaration sign{std::string(64, 'a')};
   EXPECT_EQ(*DecodeSignDeclaration(EncodeSignDeclaration(sign)), sign);
-  // Issue 16: the caller's own state, "declaration" beside "signed".
+  // The caller's own state: "declaration" beside "signed".
   EXPECT_EQ(
       DumpJson(EncodeDeclaration({"m-1", "Tekst", "ab", exchange::DeclarationState::kUnsigned})),
       R"({"declaration":"unsigned","meeting":"m-1","signed":false,"text":"Tekst",)"
@@ -381,7 +381,7 @@ TEST(DeclarationCodecTest, SignAndShow) {
       R"("signed_by":"Iemand","text_sha256":"ab"})");
 }
 
-// Issue 17, finding 5: a reason may come with a code; its vocabulary is the
+// Free text: a reason may come with a code; its vocabulary is the
 // exchange's to check (tests/exchange/free_text_test.cc), the codec reads a
 // short string and gives it back.
 TEST(RequestCodecTest, ReasonsMayCarryACode) {

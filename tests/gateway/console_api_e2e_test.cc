@@ -1,5 +1,5 @@
-// The web console's API additions end to end (issue 18; CONTRACT.md "Console
-// and API additions"): the real `vhgate serve` process, real mutual TLS (curl
+// The web console's API additions end to end (gateway/console_routes.h): the
+// real `vhgate serve` process, real mutual TLS (curl
 // with the example client certificates), the example covenant. Status
 // codes, bodies, refusals with their access_refused events, the cross-site
 // refusal, and the console's static files with their headers.

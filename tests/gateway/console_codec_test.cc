@@ -38,7 +38,7 @@ TEST(ConsoleCodecTest, RequestBoard) {
 }
 
 // A declined or failed request: its reason's code and text, when the store
-// has them (issue 17, finding 5); other rows keep their form.
+// has them; other rows keep their form.
 TEST(ConsoleCodecTest, RequestBoardReasons) {
   exchange::BoardRequest declined{"r-1",
                                   "om",

@@ -1,5 +1,5 @@
 // The example PKI of `make certs` (certs-example/make-certs.sh) against the
-// contract: the files CONTRACT.md lists exist, private keys are 0600, and
+// contract: the files its header lists exist, private keys are 0600, and
 // every client certificate's serialNumber is the OIN the example covenant
 // gives its partner (or the gateway refuses it at the handshake).
 

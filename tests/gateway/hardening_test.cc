@@ -1,7 +1,7 @@
-// Issue 17 through the real `vhgate serve` process: strict framing, the
+// Hardening through the real `vhgate serve` process: strict framing, the
 // subject of a client certificate, refused handshakes in the log, one source
 // address against the others, TLS files reloaded, the data directory's
-// modes. (tests/faults/ holds the same findings at full scale.)
+// modes. (tests/faults/ holds the same faults at full scale.)
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -97,8 +97,8 @@ class HardeningTest : public ::testing::Test {
   std::unique_ptr<GatewayHarness> gw_;
 };
 
-// Issue 17 item 6: "Transfer-Encoding: xchunked" with a Content-Length was
-// read as a length-delimited body; anything but "chunked" alone is refused.
+// "Transfer-Encoding: xchunked" with a Content-Length is not read as a
+// length-delimited body: anything but "chunked" alone is refused.
 TEST_F(HardeningTest, TransferEncodingIsChunkedAloneOrRefused) {
   Start();
   const std::string get = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n";
@@ -126,8 +126,8 @@ TEST_F(HardeningTest, ChunkedTrailersAndChunkLinesAreBounded) {
   EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
 }
 
-// Issue 17 item 6: repeated O, OU, CN or serialNumber were accepted (the
-// first one won); refused at the handshake, counted, logged.
+// A repeated O, OU, CN or serialNumber is not accepted (with the first one
+// winning): it is refused at the handshake, counted, logged.
 TEST_F(HardeningTest, RepeatedSubjectAttributesAreRefusedAtTheHandshake) {
   Start();
   TestCa ca(gw_->dir() + "/pki");
@@ -160,8 +160,8 @@ TEST_F(HardeningTest, RepeatedSubjectAttributesAreRefusedAtTheHandshake) {
   EXPECT_EQ(lines[0]["remote"].get<std::string>().rfind("127.0.0.1:", 0), 0u);
 }
 
-// Issue 17 item 6: refused handshakes were only counted; the operator now
-// reads why, from where and for which certificate, and a subject's
+// A refused handshake is not only counted: the operator reads why, from
+// where and for which certificate, and a subject's
 // bidirectional override cannot reorder the line (core/log).
 TEST_F(HardeningTest, ARefusedHandshakeIsOneLogLineWithItsSubjectEscaped) {
   Start();
@@ -191,8 +191,8 @@ TEST_F(HardeningTest, ARefusedHandshakeIsOneLogLineWithItsSubjectEscaped) {
   EXPECT_FALSE(lines[1].contains("fingerprint"));
 }
 
-// Issue 17 item 3: bare TCP connections filled the connection cap for the
-// handshake's 10 s. Now one address holds at most its share, for at most
+// Bare TCP connections from one address do not fill the connection cap for
+// the handshake's 10 s: one address holds at most its share, for at most
 // the (short) handshake timeout; another address is served meanwhile.
 TEST_F(HardeningTest, OneAddressCannotTakeEveryConnection) {
   Start({{"limits",
@@ -220,7 +220,7 @@ TEST_F(HardeningTest, OneAddressCannotTakeEveryConnection) {
   EXPECT_EQ(refused[0]["reason"], "max_connections_per_address");
 }
 
-// Issue 17 item 6: the CRL was read once at start. A new one is taken on
+// The CRL is not only read at start: a new one is taken on
 // SIGHUP and when the file changes, from the next handshake on; a bad one
 // keeps the one in force and says why.
 TEST_F(HardeningTest, TheCrlIsReloadedOnSighupAndWhenItChanges) {
@@ -320,7 +320,8 @@ TEST_F(HardeningTest, TheServerCertificateIsReloadedAndItsExpiryWatched) {
   EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
 }
 
-// Issue 17 item 6: data files were 0644 and data_dir 0755.
+// A data_dir of 0755 is tightened at start: the directory 0700, no file
+// open to group or others (not 0644), and an event says so.
 TEST_F(HardeningTest, DataFilesAndDirectoriesAreTheGatewaysAlone) {
   HarnessOptions o;
   o.start = false;

@@ -1,4 +1,5 @@
-// Issue 20, end to end through the real `vhgate serve` over mutual TLS:
+// The logging standards, end to end through the real `vhgate serve` over
+// mutual TLS:
 // X-Request-Id on every response (the caller's when sane), in error bodies
 // and in the log lines of the request, the deferred dossier's included;
 // W3C traceparent kept and answered; a demo-like round exported as Logboek

@@ -166,7 +166,7 @@ TEST_F(PolicyCliTest, DiffNewAndWithdrawnFlows) {
 }
 
 // The example covenant has the briefing's gemeenten see residents only
-// (issue 16); the diff compares it with the same covenant without.
+// (`residents_only`); the diff compares it with the same covenant without.
 constexpr const char* kResidentsOnlyLine = R"("residents_only": ["@chain:bestuur"],)";
 
 std::vector<std::string> Lines(const std::string& text) {

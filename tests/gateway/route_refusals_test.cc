@@ -1,5 +1,5 @@
 // Every route of the router, called by the wrong role, the wrong partner and
-// the wrong person, and where it applies in the wrong state (issue 16 item 7):
+// the wrong person, and where it applies in the wrong state:
 // each refusal has its status and error code, and exactly one access_refused
 // event in the audit log naming the reason code and the caller. In process,
 // through App::Handle (the router, the role checks, the handlers) with the
@@ -156,7 +156,7 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
       Call(woco, "POST", "/v1/meetings/" + m + "/declarations", {{"text_sha256", sha}}).status,
       201);
 
-  // Notifications and cases (issue 19): a notification still new, one in a
+  // Notifications and cases: a notification still new, one in a
   // case, a closed case, a case of the radicalisation circle.
   const Who politie_notifier{"politie", "participant", "J.de-Vries"};
   auto notify = [&](int seed) {
@@ -365,7 +365,7 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
        "forbidden", "partner"},
       {"/v1/meetings/{id}/requests", "GET", radp + "/requests", kCoordinatorOutsideCircle, nullptr,
        403, "not_in_circle", "person"},
-      // The OpenAPI description (issue 20): any certificate role.
+      // The OpenAPI description: any certificate role.
       {"/v1/openapi.json",
        "GET",
        "/v1/openapi.json",
@@ -422,7 +422,7 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
        401,
        "unauthenticated",
        "partner"},
-      // Notifications (issue 19).
+      // Notifications.
       {"/v1/notifications", "POST", "/v1/notifications", kCoordinator, notification, 403,
        "forbidden", "role"},
       {"/v1/notifications", "POST", "/v1/notifications", uwv_participant, notification, 403,

@@ -253,7 +253,7 @@ TEST(PolicyLoaderOverlegvormTest, TheExampleCovenantsKeys) {
   EXPECT_FALSE(c->FindOverlegvorm("briefing")->urgent);
   for (const Overlegvorm& o : c->overlegvormen()) {
     EXPECT_EQ(o.processing_activity, "https://register.example-vh.nl/verwerkingen/" + o.id);
-    // Since the exchange passes municipalities (issue 16), the briefing's
+    // The exchange passes municipalities, so the briefing's
     // gemeenten see their residents only.
     if (o.id == "briefing") {
       ASSERT_EQ(o.residents_only.size(), 1u);

@@ -1,4 +1,4 @@
-// The reasons the case store keeps (issue 17, finding 5): a decline's or a
+// The reasons the case store keeps: a decline's or a
 // failure's note and a retention extension's reason, each with its code in
 // clear and its text sealed under the meeting's data key; an answer clears a
 // request's note, shredding removes all of it; a store made before the code

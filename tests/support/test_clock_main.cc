@@ -1,5 +1,5 @@
 // vhgate-test: the `vhgate` command line on a clock that tests can move
-// forward (issue 19: a follow-up item falls due, a closed case passes its
+// forward (a follow-up item falls due, a closed case passes its
 // retention), for the real gateway process in end-to-end tests
 // (tests/support/gateway_harness.h HarnessOptions::test_clock).
 //
