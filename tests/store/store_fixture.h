@@ -7,9 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "crypto/primitives.h"
@@ -40,16 +38,7 @@ class CaseStoreFixture : public ::testing::Test {
     store_ = std::move(*s);
   }
   // The bytes of every file in the test's dir (the database, its WAL).
-  std::string AllBytesOnDisk() {
-    std::string all;
-    for (auto& e : std::filesystem::directory_iterator(dir_)) {
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      all += ss.str();
-    }
-    return all;
-  }
+  std::string AllBytesOnDisk() const { return AllBytesIn(dir_); }
 
   std::filesystem::path dir_;
   std::string path_;

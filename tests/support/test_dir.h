@@ -2,12 +2,15 @@
 // FreshTestDir: an empty directory of the running test's own,
 // <tmp>/<prefix>_<pid>_<test name>, so that neither another test nor another
 // process (ctest -j) meets its files. The caller removes it (TearDown).
-// Header only.
+// AllBytesIn: what the files in a directory hold, for tests that show a text
+// is nowhere on disk. Header only.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace vh::testing {
@@ -20,6 +23,19 @@ inline std::filesystem::path FreshTestDir(const std::string& prefix) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+// The bytes of every file directly in `dir` (a database, its WAL), one
+// after the other.
+inline std::string AllBytesIn(const std::filesystem::path& dir) {
+  std::string all;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    all += ss.str();
+  }
+  return all;
 }
 
 }  // namespace vh::testing
