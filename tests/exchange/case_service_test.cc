@@ -88,6 +88,14 @@ class CaseServiceTest : public testing::ExchangeFixture {
     n.municipality = gemeente;
     return n;
   }
+  // A notification about the person of BSN seed `seed` (the BSN only).
+  static Notify Notice(int seed, const std::string& category, const std::string& reason) {
+    Notify n;
+    n.identity = {{"persoon.bsn", SyntheticBsn(seed)}};
+    n.category = category;
+    n.reason = reason;
+    return n;
+  }
   // A two-hour briefing from now whose subject S1 (the BSN of `seed`) is
   // discussed for `case_id`.
   exchange::CreateMeeting BriefingFor(const std::optional<std::string>& case_id, int seed) {
@@ -151,11 +159,8 @@ TEST_F(CaseServiceTest, CheckNotificationStoresAndRecordsNothing) {
 }
 
 TEST_F(CaseServiceTest, ARestrictedCaseIsNeverKnownToACheckNorCounted) {
-  Notify n;
-  n.identity = {{"persoon.bsn", SyntheticBsn(4)}};
-  n.category = "radicalisering";
-  n.reason = "Synthetisch: signalen";
-  auto id = svc().Notify(Participant("politie"), n);
+  auto id =
+      svc().Notify(Participant("politie"), Notice(4, "radicalisering", "Synthetisch: signalen"));
   ASSERT_TRUE(id.ok());
   auto known = svc().Check(Supplier("politie"), {SyntheticBsn(4)});
   ASSERT_TRUE(known.ok());
@@ -181,11 +186,7 @@ TEST_F(CaseServiceTest, ARestrictedCaseIsNeverKnownToACheckNorCounted) {
 }
 
 TEST_F(CaseServiceTest, ANotificationOutsideACaseIsShreddedAfterItsRetention) {
-  Notify n;
-  n.identity = {{"persoon.bsn", SyntheticBsn(5)}};
-  n.category = "overlast";
-  n.reason = "Synthetisch: overlast";
-  auto id = svc().Notify(Participant("politie"), n);
+  auto id = svc().Notify(Participant("politie"), Notice(5, "overlast", "Synthetisch: overlast"));
   ASSERT_TRUE(id.ok());
   Triage t;
   t.decision = TriageDecision::kNietAgenderen;
@@ -209,11 +210,7 @@ TEST_F(CaseServiceTest, ANotificationOutsideACaseIsShreddedAfterItsRetention) {
 }
 
 TEST_F(CaseServiceTest, TheNotifiersFeedbackIsTheFirstDecisionAfterItsTriage) {
-  Notify n;
-  n.identity = {{"persoon.bsn", SyntheticBsn(6)}};
-  n.category = "aanhouding";
-  n.reason = "Synthetisch";
-  auto id = svc().Notify(Participant("politie"), n);
+  auto id = svc().Notify(Participant("politie"), Notice(6, "aanhouding", "Synthetisch"));
   auto t = svc().Triage(Coordinator(), id->id, Triage());
   ASSERT_TRUE(t.ok());
   auto meeting = [&](const std::string& decision) {
