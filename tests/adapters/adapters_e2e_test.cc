@@ -13,6 +13,7 @@
 
 #include "tests/adapters/test_util.h"
 #include "tests/support/gateway_harness.h"
+#include "tests/support/wait_for.h"
 
 namespace vh::adapters {
 namespace {
@@ -25,18 +26,9 @@ using testing::TempDir;
 using testing::WriteFile;
 using vh::testing::GatewayHarness;
 using vh::testing::HarnessOptions;
+using vh::testing::WaitFor;
 
 std::string Bsn(int seed) { return testing::TestBsn(seed); }
-
-bool WaitFor(const std::function<bool()>& done,
-             std::chrono::seconds limit = std::chrono::seconds(20)) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
 
 std::vector<std::string> PartnerArgs(const std::string& persons, std::vector<std::string> extra) {
   std::vector<std::string> a = {"--cert",     CertsDir() + "/partner-server.crt",

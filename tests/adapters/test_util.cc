@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <thread>
 
@@ -41,20 +40,6 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   if (std::getenv("VH_KEEP_TMP") == nullptr) fs::remove_all(path_, ec);
-}
-
-std::string TestBsn(int seed) {
-  // 9 digits d1..d9 with 9*d1 + 8*d2 + ... + 2*d8 - d9 = 0 (mod 11).
-  for (int n = 100000 + seed * 7919;; ++n) {
-    std::string s = std::to_string(n % 100000000);
-    while (s.size() < 8) s = "0" + s;
-    s = "2" + s.substr(1);  // made-up range
-    int sum = 0;
-    for (int i = 0; i < 8; ++i) sum += (9 - i) * (s[i] - '0');
-    int d9 = sum % 11;
-    if (d9 == 10) continue;
-    return s + std::to_string(d9);
-  }
 }
 
 void WriteFile(const std::string& path, const std::string& content) {

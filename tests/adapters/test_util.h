@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/synthetic_bsn.h"
+
 namespace vh::adapters::testing {
 
 std::string CertsDir();
@@ -26,7 +28,7 @@ class TempDir {
 };
 
 // A made-up BSN passing the 11-proef, distinct per seed.
-std::string TestBsn(int seed);
+inline std::string TestBsn(int seed) { return vh::testing::SyntheticBsn(seed); }
 
 void WriteFile(const std::string& path, const std::string& content);
 std::string ReadAll(const std::string& path);

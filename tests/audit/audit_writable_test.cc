@@ -9,20 +9,13 @@
 
 #include "audit/audit_log.h"
 #include "tests/audit/audit_test_util.h"
+#include "tests/support/wait_for.h"
 
 namespace vh::audit {
 namespace {
 
 using namespace std::chrono_literals;
-
-bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return cond();
-}
+using vh::testing::WaitFor;
 
 TEST(AuditWritableTest, AFailedWriteClearsItAndItRecoversByItself) {
   testing::TempDir dir("writable");

@@ -1,13 +1,11 @@
 #include "db/database.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "crypto/primitives.h"
+#include "tests/support/test_dir.h"
 
 namespace vh::db {
 namespace {
@@ -16,22 +14,11 @@ class DatabaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() / ("vh_db_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing::FreshTestDir("vh_db");
     path_ = (dir_ / "t.db").string();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string AllBytesOnDisk() {
-    std::string all;
-    for (auto& e : std::filesystem::directory_iterator(dir_)) {
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      all += ss.str();
-    }
-    return all;
-  }
+  std::string AllBytesOnDisk() const { return testing::AllBytesIn(dir_); }
   std::filesystem::path dir_;
   std::string path_;
 };

@@ -16,22 +16,13 @@
 
 #include "core/clock.h"
 #include "tests/exchange/case_util.h"
+#include "tests/support/wait_for.h"
 
 namespace vh::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::hours;
-
-template <typename F>
-bool WaitFor(F f, std::chrono::seconds limit = std::chrono::seconds(20)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return f();
-}
 
 std::unique_ptr<GatewayHarness> Start(HarnessOptions o) {
   auto gw = std::make_unique<GatewayHarness>(std::move(o));

@@ -5,43 +5,15 @@
 #include "exchange/case_service.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-
-#include "audit/audit_log.h"
-#include "core/bsn.h"
-#include "crypto/primitives.h"
-#include "exchange/exchange_service.h"
 #include "exchange/follow_up.h"
 #include "exchange/suppression.h"
-#include "policy/covenant.h"
-#include "policy/loader.h"
-#include "store/case_store.h"
+#include "tests/exchange/exchange_fixture.h"
 
 namespace vh::exchange {
 namespace {
 
-std::string SourceDir() {
-  if (const char* d = std::getenv("VH_SOURCE_DIR")) return d;
-  return (std::filesystem::path(__FILE__).parent_path() / ".." / "..").string();
-}
-
-// Made-up BSNs that pass the 11-proef (synthetic persons only).
-std::string Bsn(int seed) {
-  for (int n = 200000000 + seed * 7919;; ++n) {
-    std::string s = std::to_string(n);
-    if (IsValidBsn(s)) return s;
-  }
-}
-
-audit::Actor Coordinator() {
-  return {"veiligheidshuis-hm", "coordinator", "Informatiecoordinator-E", "fp-c", "127.0.0.1:1"};
-}
-audit::Actor Supplier(const std::string& p) { return {p, "supplier", p + "-system", "fp", "r"}; }
-audit::Actor Participant(const std::string& p) {
-  return {p, "participant", p + " professional", "fp", "r"};
-}
+using testing::SyntheticBsn;
 
 Date D(const char* s) { return *ParseDate(s); }
 
@@ -100,42 +72,15 @@ TEST(SuppressionTest, SmallCountsAndTheTotalsThatWouldRevealThem) {
   EXPECT_EQ(g[0].total, (Cell{Shown::kBelowFive, 0}));
 }
 
-class CaseServiceTest : public ::testing::Test {
+class CaseServiceTest : public testing::ExchangeFixture {
  protected:
-  CaseServiceTest() : clock_(*ParseUtc("2026-11-23T08:00:00Z")) {}
+  CaseServiceTest() : ExchangeFixture("vh_cases") {}
 
-  void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vh_cases_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto c = policy::LoadCovenantFile(SourceDir() + "/examples/convenant.json", nullptr);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    audit::AuditLogOptions opts;
-    opts.db_path = (dir_ / "audit.db").string();
-    opts.checkpoint_path = (dir_ / "audit.checkpoints").string();
-    auto a = audit::AuditLog::OpenWith(audit::AuditKeys::Random(), opts, clock_);
-    ASSERT_TRUE(a.ok()) << a.status().ToString();
-    audit_ = std::move(*a);
-    auto s = store::CaseStore::Open((dir_ / "cases.db").string(), crypto::SecretBytes::Random(32));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    cases_ = std::move(*s);
-    std::shared_ptr<const policy::Covenant> cov = *c;
-    exchange_ = std::make_unique<ExchangeService>([cov] { return cov; }, *audit_, *cases_, clock_);
-  }
-  void TearDown() override {
-    exchange_.reset();
-    cases_.reset();
-    audit_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  CaseService& svc() { return exchange_->cases(); }
+  CaseService& svc() { return service_->cases(); }
 
   static Notify Detention(int seed, const std::string& release, const std::string& gemeente) {
     Notify n;
-    n.identity = {{"persoon.bsn", Bsn(seed)},
+    n.identity = {{"persoon.bsn", SyntheticBsn(seed)},
                   {"persoon.naam", "Synthetisch " + std::to_string(seed)}};
     n.category = "detentie";
     n.reason = "Synthetisch: detentie";
@@ -143,19 +88,26 @@ class CaseServiceTest : public ::testing::Test {
     n.municipality = gemeente;
     return n;
   }
-  int CountEvents(const std::string& type) {
-    audit::QueryFilter f;
-    f.type = type;
-    f.chronological_all = true;
-    auto p = audit_->Query(f);
-    return p.ok() ? static_cast<int>(p->events.size()) : -1;
+  // A notification about the person of BSN seed `seed` (the BSN only).
+  static Notify Notice(int seed, const std::string& category, const std::string& reason) {
+    Notify n;
+    n.identity = {{"persoon.bsn", SyntheticBsn(seed)}};
+    n.category = category;
+    n.reason = reason;
+    return n;
   }
-
-  FakeClock clock_;
-  std::filesystem::path dir_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<store::CaseStore> cases_;
-  std::unique_ptr<ExchangeService> exchange_;
+  // A two-hour briefing from now whose subject S1 (the BSN of `seed`) is
+  // discussed for `case_id`.
+  exchange::CreateMeeting BriefingFor(const std::optional<std::string>& case_id, int seed) {
+    exchange::CreateMeeting m;
+    m.overlegvorm = "briefing";
+    m.title = "Briefing";
+    m.starts_at = clock_.Now();
+    m.ends_at = clock_.Now() + std::chrono::hours(2);
+    m.subjects = {
+        {"S1", {{"persoon.bsn", SyntheticBsn(seed)}}, "", std::nullopt, std::nullopt, case_id}};
+    return m;
+  }
 };
 
 TEST_F(CaseServiceTest, ASecondDetentionNoticeJoinsTheOpenNazorgCaseByBsnOnly) {
@@ -207,20 +159,17 @@ TEST_F(CaseServiceTest, CheckNotificationStoresAndRecordsNothing) {
 }
 
 TEST_F(CaseServiceTest, ARestrictedCaseIsNeverKnownToACheckNorCounted) {
-  Notify n;
-  n.identity = {{"persoon.bsn", Bsn(4)}};
-  n.category = "radicalisering";
-  n.reason = "Synthetisch: signalen";
-  auto id = svc().Notify(Participant("politie"), n);
+  auto id =
+      svc().Notify(Participant("politie"), Notice(4, "radicalisering", "Synthetisch: signalen"));
   ASSERT_TRUE(id.ok());
-  auto known = svc().Check(Supplier("politie"), {Bsn(4)});
+  auto known = svc().Check(Supplier("politie"), {SyntheticBsn(4)});
   ASSERT_TRUE(known.ok());
   EXPECT_FALSE(known->known);
   Triage t;
   t.overlegvorm = "radicalisering";
   auto triaged = svc().Triage(Coordinator(), id->id, t);
   ASSERT_TRUE(triaged.ok()) << triaged.status().ToString();
-  EXPECT_FALSE(svc().Check(Supplier("politie"), {Bsn(4)})->known);
+  EXPECT_FALSE(svc().Check(Supplier("politie"), {SyntheticBsn(4)})->known);
   // Only the circle's coordinators see the case.
   audit::Actor outside = Coordinator();
   outside.cn = "Informatiecoordinator-O";
@@ -237,21 +186,17 @@ TEST_F(CaseServiceTest, ARestrictedCaseIsNeverKnownToACheckNorCounted) {
 }
 
 TEST_F(CaseServiceTest, ANotificationOutsideACaseIsShreddedAfterItsRetention) {
-  Notify n;
-  n.identity = {{"persoon.bsn", Bsn(5)}};
-  n.category = "overlast";
-  n.reason = "Synthetisch: overlast";
-  auto id = svc().Notify(Participant("politie"), n);
+  auto id = svc().Notify(Participant("politie"), Notice(5, "overlast", "Synthetisch: overlast"));
   ASSERT_TRUE(id.ok());
   Triage t;
   t.decision = TriageDecision::kNietAgenderen;
   ASSERT_TRUE(svc().Triage(Coordinator(), id->id, t).ok());
   audit::Actor system{"veiligheidshuis-hm", "system", "retention-sweep", "", "test"};
-  auto run = exchange_->RunRetention(system);
+  auto run = service_->RunRetention(system);
   ASSERT_TRUE(run.ok());
   EXPECT_TRUE(run->notifications.empty());
   clock_.Advance(std::chrono::hours(24 * 366));
-  run = exchange_->RunRetention(system);
+  run = service_->RunRetention(system);
   ASSERT_TRUE(run.ok());
   ASSERT_EQ(run->notifications.size(), 1u);
   auto f = svc().GetNotification(Participant("politie"), id->id);
@@ -265,23 +210,13 @@ TEST_F(CaseServiceTest, ANotificationOutsideACaseIsShreddedAfterItsRetention) {
 }
 
 TEST_F(CaseServiceTest, TheNotifiersFeedbackIsTheFirstDecisionAfterItsTriage) {
-  Notify n;
-  n.identity = {{"persoon.bsn", Bsn(6)}};
-  n.category = "aanhouding";
-  n.reason = "Synthetisch";
-  auto id = svc().Notify(Participant("politie"), n);
+  auto id = svc().Notify(Participant("politie"), Notice(6, "aanhouding", "Synthetisch"));
   auto t = svc().Triage(Coordinator(), id->id, Triage());
   ASSERT_TRUE(t.ok());
   auto meeting = [&](const std::string& decision) {
-    exchange::CreateMeeting m;
-    m.overlegvorm = "briefing";
-    m.title = "Briefing";
-    m.starts_at = clock_.Now();
-    m.ends_at = clock_.Now() + std::chrono::hours(2);
-    m.subjects = {{"S1", {{"persoon.bsn", Bsn(6)}}, "", std::nullopt, std::nullopt, t->case_id}};
-    auto created = exchange_->CreateMeeting(Coordinator(), m);
+    auto created = service_->CreateMeeting(Coordinator(), BriefingFor(t->case_id, 6));
     ASSERT_TRUE(created.ok()) << created.status().ToString();
-    ASSERT_TRUE(exchange_->Close(Coordinator(), created->id, {{{"S1", decision}}}).ok());
+    ASSERT_TRUE(service_->Close(Coordinator(), created->id, {{{"S1", decision}}}).ok());
     clock_.Advance(std::chrono::hours(24));
   };
   meeting("advies");
@@ -293,15 +228,10 @@ TEST_F(CaseServiceTest, TheNotifiersFeedbackIsTheFirstDecisionAfterItsTriage) {
   EXPECT_EQ(svc().GetCase(Coordinator(), *t->case_id)->outcomes.size(), 2u);
   // A closed case no meeting may name (409, recorded).
   ASSERT_TRUE(svc().CloseCase(Coordinator(), *t->case_id, {"klaar"}).ok());
-  exchange::CreateMeeting m;
-  m.overlegvorm = "briefing";
-  m.title = "Briefing";
-  m.starts_at = clock_.Now();
-  m.ends_at = clock_.Now() + std::chrono::hours(2);
-  m.subjects = {{"S1", {{"persoon.bsn", Bsn(6)}}, "", std::nullopt, std::nullopt, t->case_id}};
-  EXPECT_EQ(exchange_->CreateMeeting(Coordinator(), m).status().reason(), "case_closed");
+  exchange::CreateMeeting m = BriefingFor(t->case_id, 6);
+  EXPECT_EQ(service_->CreateMeeting(Coordinator(), m).status().reason(), "case_closed");
   m.subjects[0].case_id = "c-onbekend";
-  auto unknown = exchange_->CreateMeeting(Coordinator(), m);
+  auto unknown = service_->CreateMeeting(Coordinator(), m);
   EXPECT_EQ(unknown.status().reason(), "unknown_case");
   EXPECT_NE(unknown.status().message().find("/subjects/0/case"), std::string::npos);
 }

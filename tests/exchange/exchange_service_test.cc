@@ -1,84 +1,30 @@
 // ExchangeService through its real parts: the example covenant, a real audit
-// log and a real case store (SQLCipher files in a temp dir); fake time only.
+// log and a real case store (SQLCipher files in a temp dir); fake time only
+// (tests/exchange/exchange_fixture.h).
 #include "exchange/exchange_service.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <set>
 
-#include "audit/audit_log.h"
-#include "core/bsn.h"
 #include "crypto/primitives.h"
-#include "policy/covenant.h"
 #include "policy/engine.h"
-#include "policy/loader.h"
-#include "store/case_store.h"
+#include "tests/exchange/exchange_fixture.h"
 
 namespace vh::exchange {
 namespace {
 
-std::string SourceDir() {
-  if (const char* d = std::getenv("VH_SOURCE_DIR")) return d;
-  return (std::filesystem::path(__FILE__).parent_path() / ".." / "..").string();
-}
+using testing::SyntheticBsn;
 
-// Made-up BSNs that pass the 11-proef (synthetic persons only).
-std::string Bsn(int seed) {
-  for (int n = 100000000 + seed * 7919;; ++n) {
-    std::string s = std::to_string(n);
-    if (IsValidBsn(s)) return s;
-  }
-}
-
-// The example covenant's radicalisering circle lists this coordinator.
-audit::Actor Coordinator() {
-  return {"veiligheidshuis-hm", "coordinator", "Informatiecoordinator-E", "fp-c", "127.0.0.1:1"};
-}
-audit::Actor Supplier(const std::string& p) { return {p, "supplier", p + "-system", "fp", "r"}; }
-audit::Actor Participant(const std::string& p) {
-  return {p, "participant", p + " professional", "fp", "r"};
-}
-
-class ExchangeServiceTest : public ::testing::Test {
+class ExchangeServiceTest : public testing::ExchangeFixture {
  protected:
-  ExchangeServiceTest() : clock_(*ParseUtc("2026-11-23T08:00:00Z")) {}
-
-  void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vh_exchange_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto c = policy::LoadCovenantFile(SourceDir() + "/examples/convenant.json", nullptr);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    covenant_ = *c;
-    audit::AuditLogOptions opts;
-    opts.db_path = (dir_ / "audit.db").string();
-    opts.checkpoint_path = (dir_ / "audit.checkpoints").string();
-    auto a = audit::AuditLog::OpenWith(audit::AuditKeys::Random(), opts, clock_);
-    ASSERT_TRUE(a.ok()) << a.status().ToString();
-    audit_ = std::move(*a);
-    auto s = store::CaseStore::Open((dir_ / "cases.db").string(), crypto::SecretBytes::Random(32));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    cases_ = std::move(*s);
-    auto cov = covenant_;
-    service_ = std::make_unique<ExchangeService>([cov] { return cov; }, *audit_, *cases_, clock_);
-  }
-  void TearDown() override {
-    service_.reset();
-    cases_.reset();
-    audit_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  ExchangeServiceTest() : ExchangeFixture("vh_exchange") {}
 
   SubjectEntry Subject(const std::string& ref, int seed) {
     return {ref,
             {{"persoon.naam", "Synthetisch Persoon " + std::to_string(seed)},
              {"persoon.geboortedatum", "1990-0" + std::to_string(1 + seed % 9) + "-15"},
-             {"persoon.bsn", Bsn(seed)}},
+             {"persoon.bsn", SyntheticBsn(seed)}},
             "melding politie (synthetisch)"};
   }
   exchange::CreateMeeting MeetingCommand() {
@@ -112,21 +58,6 @@ class ExchangeServiceTest : public ::testing::Test {
   }
   // An answer of `fields`.
   static AnswerRequest Fields(FieldValues fields) { return AnswerRequest{std::move(fields)}; }
-  int CountEvents(const std::string& type) {
-    audit::QueryFilter f;
-    f.type = type;
-    f.chronological_all = true;
-    auto p = audit_->Query(f);
-    EXPECT_TRUE(p.ok());
-    return p.ok() ? static_cast<int>(p->events.size()) : -1;
-  }
-
-  FakeClock clock_;
-  std::filesystem::path dir_;
-  std::shared_ptr<const policy::Covenant> covenant_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<store::CaseStore> cases_;
-  std::unique_ptr<ExchangeService> service_;
 };
 
 void ExpectStatus(const Status& s, Code code, const std::string& reason, const std::string& path) {
@@ -159,7 +90,8 @@ TEST_F(ExchangeServiceTest, CreateMeetingDefaultsToMembers) {
   EXPECT_EQ(m->ad_hoc[0].declaration_signed, false);
   EXPECT_EQ(m->state, MeetingState::kOpen);
   EXPECT_EQ(m->subjects.size(), 2u);
-  EXPECT_EQ(MeetingText(*m).find(Bsn(1)), std::string::npos) << "no identities in meeting metadata";
+  EXPECT_EQ(MeetingText(*m).find(SyntheticBsn(1)), std::string::npos)
+      << "no identities in meeting metadata";
   EXPECT_EQ(CountEvents(audit::kMeetingCreated), 1);
 }
 
@@ -240,7 +172,7 @@ TEST_F(ExchangeServiceTest, OneRequestPerSupplierAndSubjectWithExactlyTheSupplia
   ASSERT_EQ(l->size(), 2u);
   const SupplierRequest& first = (*l)[0];
   EXPECT_EQ(first.overlegvorm, "briefing");
-  EXPECT_EQ(first.identity.at("persoon.bsn"), Bsn(1));
+  EXPECT_EQ(first.identity.at("persoon.bsn"), SyntheticBsn(1));
   EXPECT_EQ(first.identity.size(), 3u);
   EXPECT_EQ(first.status, RequestState::kOpen);
   clock_.Set(*ParseUtc("2026-11-24T08:30:00Z"));

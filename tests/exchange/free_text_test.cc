@@ -7,82 +7,23 @@
 // store (SQLCipher files in a temp dir, both decrypted and scanned whole) and
 // fake time. End to end: free_text_e2e_test.cc.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-
-#include "audit/audit_keys.h"
-#include "audit/audit_log.h"
-#include "core/bsn.h"
-#include "crypto/primitives.h"
 #include "db/database.h"
-#include "exchange/exchange_service.h"
-#include "policy/covenant.h"
-#include "policy/loader.h"
-#include "store/case_store.h"
+#include "tests/exchange/exchange_fixture.h"
 #include "tests/support/db_dump.h"
 
 namespace vh::exchange {
 namespace {
 
-std::string SourceDir() {
-  if (const char* d = std::getenv("VH_SOURCE_DIR")) return d;
-  return (std::filesystem::path(__FILE__).parent_path() / ".." / "..").string();
-}
-
-// A made-up BSN that passes the 11-proef.
-std::string Bsn(int seed) {
-  for (int n = 200000000 + seed * 7919;; ++n) {
-    std::string s = std::to_string(n);
-    if (IsValidBsn(s)) return s;
-  }
-}
+using testing::SyntheticBsn;
 
 // The synthetic person a reason names: a name found nowhere else, and a BSN.
 constexpr const char* kName = "Jantje Kanariepiet";
-const std::string kBsn = Bsn(7);
+const std::string kBsn = SyntheticBsn(7);
 
-audit::Actor Coordinator() {
-  return {"veiligheidshuis-hm", "coordinator", "Informatiecoordinator-E", "fp-c", "127.0.0.1:1"};
-}
-audit::Actor Supplier(const std::string& p) { return {p, "supplier", p + "-system", "fp", "r"}; }
-audit::Actor System() { return {"veiligheidshuis-hm", "system", "test", "", ""}; }
-
-class FreeTextTest : public ::testing::Test {
+class FreeTextTest : public testing::ExchangeFixture {
  protected:
-  FreeTextTest() : clock_(*ParseUtc("2026-11-23T08:00:00Z")) {}
-
-  void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vh_free_text_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto c = policy::LoadCovenantFile(SourceDir() + "/examples/convenant.json", nullptr);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    covenant_ = *c;
-    audit::AuditKeys keys = audit::AuditKeys::Random();
-    audit_store_key_ = keys.store_key.Clone();
-    audit::AuditLogOptions opts;
-    opts.db_path = (dir_ / "audit.db").string();
-    opts.checkpoint_path = (dir_ / "audit.checkpoints").string();
-    auto a = audit::AuditLog::OpenWith(std::move(keys), opts, clock_);
-    ASSERT_TRUE(a.ok()) << a.status().ToString();
-    audit_ = std::move(*a);
-    auto s = store::CaseStore::Open(CasesPath(), case_key_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    cases_ = std::move(*s);
-    auto cov = covenant_;
-    service_ = std::make_unique<ExchangeService>([cov] { return cov; }, *audit_, *cases_, clock_);
-  }
-  void TearDown() override {
-    service_.reset();
-    cases_.reset();
-    audit_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::string CasesPath() const { return (dir_ / "cases.db").string(); }
+  FreeTextTest() : ExchangeFixture("vh_free_text") {}
 
   // A briefing about one subject (with kBsn), its requests sent.
   std::string MeetingWithRequests() {
@@ -108,19 +49,10 @@ class FreeTextTest : public ::testing::Test {
     EXPECT_TRUE(l.ok() && !l->empty());
     return l.ok() && !l->empty() ? (*l)[0].id : "";
   }
-  // Every event, as the house's privacy officer reads them (no scope).
-  std::vector<audit::StoredEvent> AllEvents(const std::string& type = "") {
-    audit::QueryFilter f;
-    f.type = type;
-    f.chronological_all = true;
-    auto page = audit_->Query(f);
-    EXPECT_TRUE(page.ok());
-    return page.ok() ? page->events : std::vector<audit::StoredEvent>();
-  }
   // The audit store decrypted, every cell of every table, and every event
   // as the officer's query shows it.
   std::string AuditText() {
-    auto db = audit::OpenAuditStore((dir_ / "audit.db").string(), audit_store_key_);
+    auto db = audit::OpenAuditStore(AuditPath(), audit_store_key_);
     EXPECT_TRUE(db.ok()) << db.status().ToString();
     if (!db.ok()) return "";
     auto dump = testing::DecryptedDump(**db);
@@ -161,15 +93,6 @@ class FreeTextTest : public ::testing::Test {
     EXPECT_EQ(run->shredded[0].id, meeting);
   }
   const audit::Pseudonymizer& Macs() { return audit_->pseudonymizer(); }
-
-  FakeClock clock_;
-  std::filesystem::path dir_;
-  std::shared_ptr<const policy::Covenant> covenant_;
-  crypto::SecretBytes audit_store_key_;
-  crypto::SecretBytes case_key_ = crypto::SecretBytes::Random(32);
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<store::CaseStore> cases_;
-  std::unique_ptr<ExchangeService> service_;
 };
 
 TEST_F(FreeTextTest, DeclineReasonIsSealedWithTheMeetingAndNeverInTheLog) {

@@ -16,21 +16,12 @@
 
 #include "core/clock.h"
 #include "tests/exchange/need_to_know_util.h"
+#include "tests/support/wait_for.h"
 
 namespace vh::testing {
 namespace {
 
 using std::chrono::hours;
-
-template <typename F>
-bool WaitFor(F f, std::chrono::seconds limit = std::chrono::seconds(20)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return f();
-}
 
 class NeedToKnowAuditE2ETest : public ::testing::Test {
  protected:

@@ -6,86 +6,20 @@
 // subject's municipality from its address; every refusal an event.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <sstream>
-
-#include "audit/audit_log.h"
-#include "core/bsn.h"
-#include "crypto/primitives.h"
-#include "exchange/exchange_service.h"
-#include "policy/covenant.h"
-#include "policy/loader.h"
-#include "store/case_store.h"
+#include "tests/exchange/exchange_fixture.h"
 
 namespace vh::exchange {
 namespace {
 
-std::string SourceDir() {
-  if (const char* d = std::getenv("VH_SOURCE_DIR")) return d;
-  return (std::filesystem::path(__FILE__).parent_path() / ".." / "..").string();
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-audit::Actor Coordinator() {
-  return {"veiligheidshuis-hm", "coordinator", "Informatiecoordinator-E", "fp-c", "r"};
-}
 audit::Actor Person(const std::string& partner, const std::string& cn) {
   return {partner, "participant", cn, "fp-" + cn, "r"};
 }
-audit::Actor System() { return {"veiligheidshuis-hm", "system", "sweep", "", "gateway"}; }
 
-class NeedToKnowTest : public ::testing::Test {
+class NeedToKnowTest : public testing::ExchangeFixture {
  protected:
-  NeedToKnowTest() : clock_(*ParseUtc("2026-11-23T08:00:00Z")) {}
+  NeedToKnowTest() : ExchangeFixture("vh_ntk") {}
 
-  void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vh_ntk_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    text_ = ReadText(SourceDir() + "/examples/convenant.json");
-    Load(text_);
-    audit::AuditLogOptions opts;
-    opts.db_path = (dir_ / "audit.db").string();
-    opts.checkpoint_path = (dir_ / "audit.checkpoints").string();
-    auto a = audit::AuditLog::OpenWith(audit::AuditKeys::Random(), opts, clock_);
-    ASSERT_TRUE(a.ok()) << a.status().ToString();
-    audit_ = std::move(*a);
-    auto s = store::CaseStore::Open((dir_ / "cases.db").string(), crypto::SecretBytes::Random(32));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    cases_ = std::move(*s);
-    service_ = std::make_unique<ExchangeService>(
-        [this] {
-          std::lock_guard<std::mutex> lock(mu_);
-          return covenant_;
-        },
-        *audit_, *cases_, clock_);
-  }
-  void TearDown() override {
-    service_.reset();
-    cases_.reset();
-    audit_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  // Swaps the covenant in force, as a reload does.
-  void Load(const std::string& text) {
-    auto c = policy::LoadCovenantText(text, "convenant.json", nullptr);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    std::lock_guard<std::mutex> lock(mu_);
-    covenant_ = *c;
-  }
   exchange::CreateMeeting Briefing(bool with_bsn = true) {
     exchange::CreateMeeting m;
     m.overlegvorm = "briefing";
@@ -107,22 +41,6 @@ class NeedToKnowTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r->id : "";
   }
-  int Count(const char* type) {
-    audit::QueryFilter f;
-    f.type = type;
-    f.chronological_all = true;
-    auto p = audit_->Query(f);
-    return p.ok() ? static_cast<int>(p->events.size()) : -1;
-  }
-
-  FakeClock clock_;
-  std::filesystem::path dir_;
-  std::string text_;
-  std::mutex mu_;
-  std::shared_ptr<const policy::Covenant> covenant_;  // guarded by mu_
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<store::CaseStore> cases_;
-  std::unique_ptr<ExchangeService> service_;
 };
 
 TEST_F(NeedToKnowTest, TheSweepClosesAMeetingNobodyClosedAndShredsItAfterItsRetention) {
@@ -147,7 +65,7 @@ TEST_F(NeedToKnowTest, TheSweepClosesAMeetingNobodyClosedAndShredsItAfterItsRete
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->state, MeetingState::kClosed);
   EXPECT_EQ(m->subjects[0].outcome, "geen-besluit");
-  EXPECT_EQ(Count(audit::kMeetingClosed), 2 + 2) << "the coordinator's close and the sweep's";
+  EXPECT_EQ(CountEvents(audit::kMeetingClosed), 2 + 2) << "the coordinator's close and the sweep's";
   EXPECT_EQ(service_->RunRetention(System())->closed.size(), 0u) << "closed once";
 
   clock_.Set(*ParseUtc("2027-02-22T12:00:00Z"));
@@ -185,16 +103,16 @@ TEST_F(NeedToKnowTest, AViewIsSharedByThoseWhoMaySeeItAndRefusedToOthers) {
       << "a member's view is the partner's";
 
   // A reload that changes the declaration: both outdated, the view too.
-  std::string changed = text_;
+  std::string changed = covenant_text_;
   const std::string marker = "\"declaration\": \"Ondergetekende";
   changed.replace(changed.find(marker), marker.size(),
                   "\"declaration\": \"Herzien: Ondergetekende");
-  Load(changed);
+  LoadCovenant(changed);
   EXPECT_EQ(service_->DossierBody(d, id).status().reason(), "declaration_outdated");
   EXPECT_EQ(service_->GetDeclaration(l, id)->state, DeclarationState::kOutdated);
   EXPECT_EQ(service_->GetMeeting(d, id)->declaration, DeclarationState::kOutdated);
   EXPECT_EQ(service_->GetMeeting(Coordinator(), id)->ad_hoc[0].declaration_signed, false);
-  const int refused = Count(audit::kAccessRefused);
+  const int refused = CountEvents(audit::kAccessRefused);
   EXPECT_EQ(refused, 3) << "every refusal is an event";
 }
 

@@ -458,15 +458,6 @@ void SlowPartner::Serve() {
   SSL_CTX_free(ctx);
 }
 
-bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
-  const auto until = Clock::now() + limit;
-  while (Clock::now() < until) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
-
 std::string Fixed(double v, int digits) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);

@@ -18,10 +18,12 @@
 
 #include "core/json.h"
 #include "tests/support/gateway_harness.h"
+#include "tests/support/wait_for.h"
 
 namespace vh::faults {
 
 using testing::GatewayHarness;
+using testing::WaitFor;
 
 struct ClientOptions {
   std::string identity;   // "<partner>.<role>" of the example PKI
@@ -149,7 +151,6 @@ class SlowPartner {
   std::thread thread_;
 };
 
-bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit);
 std::string Fixed(double v, int digits = 1);
 
 }  // namespace vh::faults

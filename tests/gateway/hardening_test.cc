@@ -21,6 +21,7 @@
 #include "tests/support/gateway_harness.h"
 #include "tests/support/test_ca.h"
 #include "tests/support/tls_client.h"
+#include "tests/support/wait_for.h"
 
 namespace vh::testing {
 namespace {
@@ -37,15 +38,6 @@ std::vector<Json> Events(const GatewayHarness& gw, const std::string& event) {
     if (j.is_object() && j.value("event", "") == event) out.push_back(j);
   }
   return out;
-}
-
-bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return cond();
 }
 
 // A TCP connection that sends nothing, from `from` (a loopback address).

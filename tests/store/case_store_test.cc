@@ -1,56 +1,23 @@
 #include "store/case_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
-
-#include "core/bsn.h"
 #include "crypto/primitives.h"
+#include "tests/store/store_fixture.h"
+#include "tests/support/synthetic_bsn.h"
 
 namespace vh::store {
 namespace {
 
-// A made-up BSN that passes the 11-proef (synthetic persons only).
-std::string SyntheticBsn(std::mt19937& rng) {
-  for (;;) {
-    std::string s;
-    for (int i = 0; i < 9; ++i) s.push_back(static_cast<char>('0' + rng() % 10));
-    if (s[0] != '0' && IsValidBsn(s)) return s;
-  }
-}
+using testing::SyntheticBsn;
 
-class CaseStoreTest : public ::testing::Test {
+class CaseStoreTest : public testing::CaseStoreFixture {
  protected:
+  CaseStoreTest() : CaseStoreFixture("vh_store") {}
+
   void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vh_store_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "cases.db").string();
-    key_ = crypto::SecretBytes::Random(32);
-    auto s = CaseStore::Open(path_, key_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::string AllBytesOnDisk() {
-    std::string all;
-    for (auto& e : std::filesystem::directory_iterator(dir_)) {
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      all += ss.str();
-    }
-    return all;
+    ASSERT_NO_FATAL_FAILURE(CaseStoreFixture::SetUp());
+    Open();
   }
   NewMeeting Meeting(const std::string& id, const std::string& bsn) {
     NewMeeting m;
@@ -71,10 +38,6 @@ class CaseStoreTest : public ::testing::Test {
     m.subjects.push_back(s);
     return m;
   }
-  std::filesystem::path dir_;
-  std::string path_;
-  crypto::SecretBytes key_;
-  std::unique_ptr<CaseStore> store_;
 };
 
 TEST(NewIdTest, PrefixedAndUnique) {
@@ -85,8 +48,7 @@ TEST(NewIdTest, PrefixedAndUnique) {
 }
 
 TEST_F(CaseStoreTest, MeetingRoundTripAndNothingReadableOnDisk) {
-  std::mt19937 rng(1);
-  const std::string bsn = SyntheticBsn(rng);
+  const std::string bsn = SyntheticBsn(1);
   auto m = Meeting("m-1", bsn);
   AnswerRecord house{0, "veiligheidshuis-hm", "persoon.naam", "CANARY-NAAM-Jansen", "", "t"};
   ASSERT_TRUE(store_->CreateMeeting(m, {house}).ok());
@@ -128,8 +90,7 @@ TEST_F(CaseStoreTest, WrongKeyIsRefused) {
 }
 
 TEST_F(CaseStoreTest, ValuesSurviveReopen) {
-  std::mt19937 rng(2);
-  ASSERT_TRUE(store_->CreateMeeting(Meeting("m-2", SyntheticBsn(rng)), {}).ok());
+  ASSERT_TRUE(store_->CreateMeeting(Meeting("m-2", SyntheticBsn(2)), {}).ok());
   store_.reset();
   auto s = CaseStore::Open(path_, key_);
   ASSERT_TRUE(s.ok());
@@ -139,8 +100,7 @@ TEST_F(CaseStoreTest, ValuesSurviveReopen) {
 }
 
 TEST_F(CaseStoreTest, RequestsAnswersAndIdentityDropped) {
-  std::mt19937 rng(3);
-  ASSERT_TRUE(store_->CreateMeeting(Meeting("m-3", SyntheticBsn(rng)), {}).ok());
+  ASSERT_TRUE(store_->CreateMeeting(Meeting("m-3", SyntheticBsn(3)), {}).ok());
   RequestRecord a{"r-a", "m-3", 0, "politie", {"politie.bekend"}, "2026-11-24T08:00:00.000Z"};
   RequestRecord b{"r-b", "m-3", 0, "om", {"om.zaak"}, "2026-11-24T08:00:00.000Z"};
   ASSERT_TRUE(store_->AddRequests({a, b}).ok());
@@ -182,12 +142,11 @@ TEST_F(CaseStoreTest, RequestsAnswersAndIdentityDropped) {
 }
 
 TEST_F(CaseStoreTest, BeforeCommitFailureRollsBack) {
-  std::mt19937 rng(4);
   auto fail = [] { return Status::Unavailable("audit_unavailable", "cannot write"); };
-  Status s = store_->CreateMeeting(Meeting("m-4", SyntheticBsn(rng)), {}, fail);
+  Status s = store_->CreateMeeting(Meeting("m-4", SyntheticBsn(4)), {}, fail);
   EXPECT_EQ(s.code(), Code::kUnavailable);
   EXPECT_EQ(store_->GetMeeting("m-4").status().code(), Code::kNotFound);
-  ASSERT_TRUE(store_->CreateMeeting(Meeting("m-4", SyntheticBsn(rng)), {}).ok());
+  ASSERT_TRUE(store_->CreateMeeting(Meeting("m-4", SyntheticBsn(4)), {}).ok());
   EXPECT_EQ(store_->SetPhase("m-4", true, fail).code(), Code::kUnavailable);
   EXPECT_FALSE(store_->GetMeeting("m-4")->client_present);
   ASSERT_TRUE(store_->SetPhase("m-4", true).ok());
@@ -195,8 +154,7 @@ TEST_F(CaseStoreTest, BeforeCommitFailureRollsBack) {
 }
 
 TEST_F(CaseStoreTest, CloseRetentionAndShred) {
-  std::mt19937 rng(5);
-  ASSERT_TRUE(store_->CreateMeeting(Meeting("m-5", SyntheticBsn(rng)), {}).ok());
+  ASSERT_TRUE(store_->CreateMeeting(Meeting("m-5", SyntheticBsn(5)), {}).ok());
   ASSERT_TRUE(store_->AddRequests({{"r-5", "m-5", 0, "politie", {"politie.bekend"}, "d"}}).ok());
   ASSERT_TRUE(
       store_->StoreAnswer("r-5", {{0, "politie", "politie.bekend", true, "r-5", ""}}, "t").ok());
@@ -236,8 +194,7 @@ TEST_F(CaseStoreTest, CloseRetentionAndShred) {
 }
 
 TEST_F(CaseStoreTest, ShreddedMeetingKeyIsGoneAfterReopen) {
-  std::mt19937 rng(6);
-  ASSERT_TRUE(store_->CreateMeeting(Meeting("m-6", SyntheticBsn(rng)), {}).ok());
+  ASSERT_TRUE(store_->CreateMeeting(Meeting("m-6", SyntheticBsn(6)), {}).ok());
   ASSERT_TRUE(store_->Close("m-6", {}, "a", "b").ok());
   ASSERT_TRUE(store_->Shred("m-6", "c").ok());
   store_.reset();

@@ -4,51 +4,17 @@
 // store made before fingerprints; open meetings past their end.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
-#include "crypto/primitives.h"
 #include "db/database.h"
-#include "store/case_store.h"
+#include "tests/store/store_fixture.h"
 
 namespace vh::store {
 namespace {
 
-class NeedToKnowStoreTest : public ::testing::Test {
+class NeedToKnowStoreTest : public testing::CaseStoreFixture {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vh_ntk_store_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "cases.db").string();
-    key_ = crypto::SecretBytes::Random(32);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Open() {
-    store_.reset();
-    auto s = CaseStore::Open(path_, key_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-  }
-  std::string AllBytesOnDisk() {
-    std::string all;
-    for (auto& e : std::filesystem::directory_iterator(dir_)) {
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      all += ss.str();
-    }
-    return all;
-  }
+  NeedToKnowStoreTest() : CaseStoreFixture("vh_ntk_store") {}
+
   static NewMeeting Meeting(const std::string& id, const std::string& ends_at) {
     NewMeeting m;
     m.meeting.id = id;
@@ -68,10 +34,6 @@ class NeedToKnowStoreTest : public ::testing::Test {
     }
     return m;
   }
-  std::filesystem::path dir_;
-  std::string path_;
-  crypto::SecretBytes key_;
-  std::unique_ptr<CaseStore> store_;
 };
 
 TEST_F(NeedToKnowStoreTest, ScopesAndStaffAreSealedKeptAndShredded) {

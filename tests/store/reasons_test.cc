@@ -5,13 +5,9 @@
 // columns gains them.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-
-#include "crypto/primitives.h"
 #include "db/database.h"
-#include "store/case_store.h"
+#include "tests/store/store_fixture.h"
 #include "tests/support/db_dump.h"
 
 namespace vh::store {
@@ -19,28 +15,10 @@ namespace {
 
 constexpr const char* kText = "CANARY-REDEN Jansen";
 
-class ReasonsStoreTest : public ::testing::Test {
+class ReasonsStoreTest : public testing::CaseStoreFixture {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vh_reasons_store_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "cases.db").string();
-    key_ = crypto::SecretBytes::Random(32);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Open() {
-    store_.reset();
-    auto s = CaseStore::Open(path_, key_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-  }
+  ReasonsStoreTest() : CaseStoreFixture("vh_reasons_store") {}
+
   // Every cell of the decrypted database.
   std::string Dump() {
     auto db = db::Database::Open(path_, key_);
@@ -69,11 +47,6 @@ class ReasonsStoreTest : public ::testing::Test {
                                    {"r-pol", id, 0, "politie", {"casus.bekend_bij_partner"}, "d"}})
                     .ok());
   }
-
-  std::filesystem::path dir_;
-  std::string path_;
-  crypto::SecretBytes key_;
-  std::unique_ptr<CaseStore> store_;
 };
 
 TEST_F(ReasonsStoreTest, CodesInClearTextsSealedAnswersClearThemShreddingRemovesThem) {

@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -84,26 +83,6 @@ int64_t MetricValue(const std::string& metrics, const std::string& series) {
   auto pos = ("\n" + metrics).find("\n" + series + " ");
   if (pos == std::string::npos) return 0;
   return std::atoll(metrics.c_str() + pos + series.size() + 1);
-}
-
-std::string SyntheticBsn(int seed) {
-  // Nine digits d1..d9 with 9*d1 + 8*d2 + ... + 2*d8 - d9 = 0 (mod 11), d1 != 0.
-  std::mt19937 rng(static_cast<unsigned>(seed) * 2654435761u + 17);
-  for (;;) {
-    int d[9];
-    d[0] = 1 + static_cast<int>(rng() % 9);
-    int sum = 9 * d[0];
-    for (int i = 1; i < 8; ++i) {
-      d[i] = static_cast<int>(rng() % 10);
-      sum += (9 - i) * d[i];
-    }
-    int last = sum % 11;
-    if (last > 9) continue;
-    d[8] = last;
-    std::string s;
-    for (int v : d) s.push_back(static_cast<char>('0' + v));
-    return s;
-  }
 }
 
 GatewayHarness::GatewayHarness(HarnessOptions options) : options_(std::move(options)) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "tests/support/synthetic_bsn.h"
 
 namespace vh::testing {
 
@@ -115,9 +116,6 @@ class GatewayHarness {
 // its stdout/stderr. `input` is written to its stdin.
 int RunCommand(const std::vector<std::string>& argv, std::string* out, std::string* err,
                const std::string& input = "");
-
-// A made-up BSN that passes the 11-proef, different for each seed.
-std::string SyntheticBsn(int seed);
 
 // The value of one series (name and labels as written) in a /metrics text;
 // 0 when it is not there.
