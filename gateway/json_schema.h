@@ -6,7 +6,7 @@
 // loaders).
 //
 // The schemas are docs/schemas/*.schema.json, compiled into the binary at
-// build time (cmake/embed_schemas.cmake), so a check never depends on where
+// build time (cmake/embed_text.cmake), so a check never depends on where
 // the documentation is installed.
 //
 // ValidateAgainstSchema returns one SchemaProblem per place, in document
