@@ -19,6 +19,8 @@
 #include <regex>
 #include <sstream>
 
+#include "tests/support/tcp_connect.h"
+
 namespace vh::faults {
 namespace {
 
@@ -47,28 +49,7 @@ SSL_CTX* ClientContext(const std::string& cert, const std::string& key) {
 }
 
 int Connect(int port, const std::string& source, bool nodelay, std::chrono::milliseconds timeout) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in src{};
-  src.sin_family = AF_INET;
-  ::inet_pton(AF_INET, source.c_str(), &src.sin_addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&src), sizeof src);
-  int one = 1;
-  if (nodelay) ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  timeval tv{};
-  tv.tv_sec = static_cast<long>(timeout.count() / 1000);
-  tv.tv_usec = static_cast<long>((timeout.count() % 1000) * 1000);
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  sockaddr_in dst{};
-  dst.sin_family = AF_INET;
-  dst.sin_port = htons(static_cast<uint16_t>(port));
-  ::inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
+  return testing::TcpConnect(port, {.source = source, .nodelay = nodelay, .timeout = timeout});
 }
 
 std::string Request(const std::string& method, const std::string& path, const std::string& body,

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "tests/support/gateway_harness.h"
+#include "tests/support/tcp_connect.h"
 #include "tests/support/test_ca.h"
 #include "tests/support/tls_client.h"
 #include "tests/support/wait_for.h"
@@ -41,22 +42,7 @@ std::vector<Json> Events(const GatewayHarness& gw, const std::string& event) {
 }
 
 // A TCP connection that sends nothing, from `from` (a loopback address).
-int BareConnect(int port, const char* from = "127.0.0.1") {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in src{};
-  src.sin_family = AF_INET;
-  ::inet_pton(AF_INET, from, &src.sin_addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&src), sizeof src);
-  sockaddr_in dst{};
-  dst.sin_family = AF_INET;
-  dst.sin_port = htons(static_cast<uint16_t>(port));
-  ::inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
+int BareConnect(int port) { return TcpConnect(port); }
 
 // True when the server closed `fd` within `limit`.
 bool ClosedByServer(int fd, std::chrono::milliseconds limit) {
