@@ -9,7 +9,7 @@ for b in "$BUILD"/bench/*/*_bench; do
   "$b" --benchmark_min_time=0.5 2>&1 | grep -v '^\*\*\*'
 done
 for s in bench/*.sh bench/*/run.sh; do
-  case "$s" in bench/lib.sh) continue ;; esac
+  case "$s" in bench/lib.sh | bench/run.sh) continue ;; esac
   [ -f "$s" ] || continue
   echo "== $s"
   bash "$s"
