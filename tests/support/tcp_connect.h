@@ -18,8 +18,8 @@ namespace vh::testing {
 
 struct TcpOptions {
   std::string source = "127.0.0.1";
-  bool nodelay = false;                          // else Nagle stays on, as by default
-  std::chrono::milliseconds timeout{0};          // SO_RCVTIMEO/SO_SNDTIMEO; 0: none
+  bool nodelay = false;                  // else Nagle stays on, as by default
+  std::chrono::milliseconds timeout{0};  // SO_RCVTIMEO/SO_SNDTIMEO; 0: none
 };
 
 // The connected socket, or -1.
