@@ -47,7 +47,35 @@ int64_t Metrics::HandshakeFailures(const std::string& reason) const {
 
 std::string Metrics::Render() const {
   std::ostringstream o;
-  std::lock_guard<std::mutex> lock(mu_);
+  // The module readers run without mu_: they take their modules' locks (the
+  // case store's, while a handler holding it waits for an audit commit whose
+  // completion counts a request here), so holding mu_ across them deadlocks.
+  std::vector<Sampled> sampled;
+  std::vector<SampledFamily> families;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    RenderCountersLocked(o);
+    sampled = sampled_;
+    families = families_;
+  }
+  for (const auto& m : sampled) {
+    o << "# HELP " << m.name << " " << m.help << "\n"
+      << "# TYPE " << m.name << " " << m.type << "\n"
+      << m.name << " " << m.read() << "\n";
+  }
+  for (const auto& f : families) {
+    o << "# HELP " << f.name << " " << f.help << "\n"
+      << "# TYPE " << f.name << " " << f.type << "\n";
+    for (const Sample& s : f.read()) {
+      o << f.name;
+      if (!s.labels.empty()) o << "{" << s.labels << "}";
+      o << " " << FormatValue(s.value) << "\n";
+    }
+  }
+  return o.str();
+}
+
+void Metrics::RenderCountersLocked(std::ostringstream& o) const {
   o << "# HELP vhgate_requests_total HTTP requests by route template and status.\n"
     << "# TYPE vhgate_requests_total counter\n";
   for (const auto& [k, v] : requests_) {
@@ -96,21 +124,6 @@ std::string Metrics::Render() const {
     if (!k.second.empty()) o << "{" << k.second << "}";
     o << " " << v << "\n";
   }
-  for (const auto& m : sampled_) {
-    o << "# HELP " << m.name << " " << m.help << "\n"
-      << "# TYPE " << m.name << " " << m.type << "\n"
-      << m.name << " " << m.read() << "\n";
-  }
-  for (const auto& f : families_) {
-    o << "# HELP " << f.name << " " << f.help << "\n"
-      << "# TYPE " << f.name << " " << f.type << "\n";
-    for (const Sample& s : f.read()) {
-      o << f.name;
-      if (!s.labels.empty()) o << "{" << s.labels << "}";
-      o << " " << FormatValue(s.value) << "\n";
-    }
-  }
-  return o.str();
 }
 
 void Metrics::AddSampledFamily(const std::string& name, const std::string& type,

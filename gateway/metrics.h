@@ -4,13 +4,15 @@
 // Labels are route templates ("/v1/meetings/{id}"), status codes, handshake
 // failure reasons and adapter partner ids: never ids of meetings or persons,
 // never values. Thread-safe: counters are atomics or mutex-guarded maps;
-// Render() may run concurrently with updates.
+// Render() may run concurrently with updates, and calls the modules' readers
+// without holding the lock the counters take.
 
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <mutex>
 #include <string>
@@ -55,6 +57,8 @@ class Metrics {
  private:
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  // The counters under mu_ (held); the sampled readers are called after.
+  void RenderCountersLocked(std::ostringstream& o) const;
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, int64_t> requests_;
   std::map<std::string, int64_t> handshake_failures_;

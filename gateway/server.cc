@@ -219,7 +219,10 @@ class Server {
     if (req.method() == http::verb::get && req.target() == "/metrics") {
       res.result(http::status::ok);
       res.set(http::field::content_type, "text/plain; version=0.0.4");
-      res.body() = app_.metrics().Render();
+      // On the handler pool: the modules' readers may wait for their locks.
+      res.body() = co_await asio::co_spawn(
+          handlers_, [this]() -> awaitable<std::string> { co_return app_.metrics().Render(); },
+          asio::use_awaitable);
     } else {
       res.result(http::status::not_found);
       res.set(http::field::content_type, "application/json");

@@ -76,10 +76,7 @@ CaseStore::~CaseStore() = default;
 
 const std::string& CaseStore::path() const { return db_->path(); }
 
-uint64_t CaseStore::generation() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return generation_;
-}
+uint64_t CaseStore::generation() const { return generation_.load(std::memory_order_acquire); }
 
 Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& path,
                                                    const crypto::SecretBytes& store_key) {
@@ -180,7 +177,7 @@ Status CaseStore::InTransaction(const std::function<Status()>& body,
     db_->Rollback();
     return s;
   }
-  ++generation_;
+  generation_.fetch_add(1, std::memory_order_release);
   return Status::Ok();
 }
 

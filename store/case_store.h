@@ -33,6 +33,7 @@
 // Internal (a sealed value does not open: tampering or a wrong key).
 // Thread-safety: every method is thread-safe (one connection behind a mutex).
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -330,7 +331,7 @@ class CaseStore {
   Result<std::map<int, std::string>> SubjectOutcomes(std::string_view meeting);
 
   // A counter bumped by every change of any meeting's content, for callers
-  // that cache views.
+  // that cache views. Lock-free.
   uint64_t generation() const;
 
   const std::string& path() const;
@@ -381,7 +382,9 @@ class CaseStore {
   std::unique_ptr<db::Database> db_;
   crypto::SecretBytes wrap_key_;
   std::unordered_map<std::string, crypto::SecretBytes> keys_;  // unwrapped, by meeting
-  uint64_t generation_ = 0;
+  // Read without mu_: a dossier view on an I/O thread checks its cache
+  // while a handler holds mu_ waiting for an audit commit.
+  std::atomic<uint64_t> generation_{0};
 };
 
 // A fresh random id with a prefix, e.g. NewId("m") -> "m-3f9a...".

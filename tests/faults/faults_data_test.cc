@@ -228,7 +228,11 @@ TEST(Faults, DiskFullDuringABurst) {
   const auto back_from = Clock::now();
   EXPECT_TRUE(
       WaitFor([&] { return gw->Get("politie.participant", "/v1/health").status == 200; }, 10s))
-      << "did not recover by itself";
+      << "did not recover by itself; the gateway's last log lines:\n"
+      << [&] {
+           const std::string log = gw->Log();
+           return log.substr(log.size() > 6000 ? log.size() - 6000 : 0);
+         }();
   const double recovery_s = std::chrono::duration<double>(Clock::now() - back_from).count();
   EXPECT_EQ(MetricValue(gw->Metrics(), "vhgate_audit_writable"), 1);
   // The answers refused meanwhile, again: now stored.

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 namespace vh::gw {
 namespace {
 
@@ -60,6 +63,38 @@ TEST(MetricsTest, EveryFamilyHasHelpAndType) {
     std::string name = text.substr(at + 7, text.find(' ', at + 7) - at - 7);
     EXPECT_NE(text.rfind("# HELP " + name + " ", at), std::string::npos) << name;
   }
+}
+
+}  // namespace
+}  // namespace vh::gw
+
+namespace vh::gw {
+namespace {
+
+// The deadlock the disk-full fault found: a scrape read the case store's
+// open requests (waiting for its lock) while holding the metrics lock; the
+// handler holding the case store's lock waited for an audit commit, whose
+// completion counts a request. Here a sampled reader waits for a request to
+// be counted, as that handler would: it must not wait forever.
+TEST(MetricsTest, SampledReadersRunWithoutTheCountersLock) {
+  Metrics m;
+  std::promise<void> counted;
+  auto counted_future = counted.get_future();
+  m.AddSampled("vhgate_waits", "gauge", "Waits for a counted request.", [&] {
+    return counted_future.wait_for(std::chrono::seconds(5)) == std::future_status::ready ? 1 : 0;
+  });
+  std::string text;
+  std::thread scrape([&] { text = m.Render(); });
+  // Give the scrape time to be inside the reader, then count.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto count = std::async(std::launch::async, [&] {
+    m.CountRequest("/v1/health", 200, std::chrono::milliseconds(1));
+    counted.set_value();
+  });
+  EXPECT_EQ(count.wait_for(std::chrono::seconds(3)), std::future_status::ready)
+      << "CountRequest waited for the scrape's reader";
+  scrape.join();
+  EXPECT_NE(text.find("vhgate_waits 1"), std::string::npos) << text;
 }
 
 }  // namespace
