@@ -42,3 +42,9 @@ for client in nodelay nagle; do
     echo "$line"
   done
 done
+# Where the gateway's errors came from, by its own counters (the loadgen
+# counts any failed connection or non-2xx as an error).
+metrics=$(curl -s "http://127.0.0.1:$((GW_PORT + 2))/metrics")
+echo "vhgate counters: refused at a connection cap $(echo "$metrics" | awk '$1 == "vhgate_rejected_connections_total" { print $2 }')," \
+  "handshakes refused $(echo "$metrics" | awk '/^vhgate_handshake_failures_total/ { n += $2 } END { print n + 0 }')," \
+  "read timeouts $(echo "$metrics" | awk '$1 == "vhgate_read_timeouts_total" { print $2 }')"
