@@ -178,7 +178,7 @@ std::optional<Status> ParseFailure(const beast::error_code& ec) {
 // (a coroutine of external linkage may not hold them).
 awaitable<void> Session(SessionContext& ctx, tcp::socket sock, tcp::endpoint peer,
                         AddressCounts::Slot slot) {
-  (void)slot;  // given back when the frame goes
+  // Given back when the frame goes, or once the session only closes.
   App& app = ctx.app;
   Metrics& metrics = app.metrics();
   metrics.ConnectionOpened();
@@ -315,6 +315,11 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock, tcp::endpoint pee
     }
     if (wec || !keep_alive) break;
   }
+  // Closing waits for the peer's close (at most 2 s) behind other
+  // connections' work; a client that reconnects at once (one request per
+  // connection) must not find its address at the cap meanwhile. A socket
+  // that never completed a handshake keeps its count until it goes.
+  slot.Release();
   co_await conn.Shutdown();
 }
 

@@ -74,8 +74,11 @@ class AddressCounts {
     Slot(AddressCounts* counts, boost::asio::ip::address a) : counts_(counts), a_(std::move(a)) {}
     Slot(Slot&& o) noexcept : counts_(o.counts_), a_(o.a_) { o.counts_ = nullptr; }
     Slot& operator=(Slot&&) = delete;
-    ~Slot() {
+    ~Slot() { Release(); }
+    // Gives the count back now (a session that only closes any more).
+    void Release() {
       if (counts_) counts_->Remove(a_);
+      counts_ = nullptr;
     }
 
    private:
