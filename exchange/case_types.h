@@ -315,8 +315,11 @@ struct KnownAnswer {
 // --- figures -------------------------------------------------------------------
 
 // GET /v1/statistics?from=&to=, `vhgate stats`: both days included.
+// `gemeente` (the house only, `vhgate stats --gemeente`): the factsheet of
+// that gemeente partner, its residents only, as its participants get it.
 struct FiguresQuery {
   Date from, to;
+  std::string gemeente;
   bool operator==(const FiguresQuery&) const = default;
 };
 // A published count (exchange/suppression.h): exact; below five ("< 5", the

@@ -44,6 +44,13 @@ Result<Figures> ComputeFigures(Context& ctx, const audit::Actor& caller,
                      (HasRole(caller, Role::kSystem) && c.IsHouse(caller.partner));
   const policy::Partner* gemeente =
       !house && HasRole(caller, Role::kParticipant) ? MunicipalityPartner(caller, c) : nullptr;
+  if (house && !query.gemeente.empty()) {
+    gemeente = c.FindPartner(query.gemeente);
+    if (gemeente == nullptr || gemeente->municipality.empty()) {
+      return Invalid("unknown_gemeente", "/gemeente",
+                     "is not a partner of the covenant with a municipality");
+    }
+  }
   if (!house && gemeente == nullptr) {
     return ctx.events.Refuse(
         caller, c, nullptr, "",

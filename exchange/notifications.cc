@@ -181,7 +181,7 @@ Result<Notifications::Planned> Notifications::Plan(const audit::Actor& caller,
       return !n.pseudonym.empty() && k.pseudonym == n.pseudonym && k.status == store::kCaseOpen &&
              k.kind == CaseKindName(CaseKind::kNazorg);
     });
-    Json detail = {{"notification", n.id}, {"decision", n.decision}, {"automatic", true}};
+    Json detail = {{"decision", n.decision}, {"automatic", true}};
     if (open != cases->end()) {
       p.change.kind = store::CaseChange::Kind::kJoin;
       p.change.case_id = open->id;
@@ -200,7 +200,7 @@ Result<Notifications::Planned> Notifications::Plan(const audit::Actor& caller,
     }
     detail["case"] = n.case_id;
     audit::Event triaged = NotificationEvent(audit::kNotificationTriaged, caller, c, n);
-    triaged.detail = std::move(detail);
+    triaged.detail.update(detail);  // keeps category and restricted
     p.events.push_back(std::move(triaged));
   }
   return p;

@@ -1,11 +1,12 @@
-// `vhgate stats --config F --from D --to D [--format md|csv]`: the house's
-// figures for the days D..D (both included; exchange/figures.h), as a
+// `vhgate stats --config F --from D --to D [--format md|csv] [--gemeente P]`:
+// the house's figures for the days D..D (both included; exchange/figures.h),
+// or those of gemeente partner P's residents (its factsheet), as a
 // Markdown factsheet (the default) or CSV, with the small-count suppression
 // of exchange/suppression.h. No names, ids or pseudonyms are printed. The
 // query is recorded in the audit log (statistics_disclosed) as the house's
 // system actor. Exit 0; 1 on a bad configuration, key or store; 2 on a
 // usage error (a date that is not YYYY-MM-DD, a format not md or csv, --to
-// before --from).
+// before --from, a --gemeente that is no gemeente partner).
 //
 // It opens the modules as `vhgate retention run` does
 // (ModuleOptions::ForExchange), so it can run next to a serving gateway.
@@ -25,7 +26,7 @@ namespace vh::gw::commands {
 namespace {
 
 struct StatsFlags {
-  std::string config, from, to, format = "md";
+  std::string config, from, to, format = "md", gemeente;
 };
 
 codecs::FigureLabels LabelsOf(const policy::Covenant& c) {
@@ -56,9 +57,14 @@ int RunStats(const StatsFlags& flags, Io io) {
     return kExitFailed;
   }
   auto covenant = (*modules)->covenant().Get();
-  auto figures = (*modules)->exchange().cases().Statistics(CommandActor(covenant->house()),
-                                                           exchange::FiguresQuery{*from, *to});
+  auto figures = (*modules)->exchange().cases().Statistics(
+      CommandActor(covenant->house()), exchange::FiguresQuery{*from, *to, flags.gemeente});
   if (!figures.ok()) {
+    if (figures.status().reason() == "unknown_gemeente") {
+      io.err << "vhgate stats: --gemeente: " << flags.gemeente
+             << " is not a partner of the covenant with a municipality\n";
+      return kExitUsage;
+    }
     io.err << "vhgate stats: " << figures.status().ToString() << "\n";
     return kExitFailed;
   }
@@ -88,6 +94,11 @@ void AddStatsCommand(CLI::App& app, Io io, Action* action) {
   stats->add_option("--format", flags->format, "md (Markdown, the default) or csv")
       ->check(CLI::IsMember({"md", "csv"}))
       ->type_name("md|csv");
+  stats
+      ->add_option("--gemeente", flags->gemeente,
+                   "the factsheet of this gemeente partner (its residents only); "
+                   "default: the whole house")
+      ->type_name("PARTNER");
   stats->callback([=] { *action = [=] { return RunStats(*flags, io); }; });
 }
 

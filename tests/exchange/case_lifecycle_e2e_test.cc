@@ -210,6 +210,13 @@ TEST(CaseLifecycleE2ETest, ADetentionNoticeDroppedAsAFileOpensANazorgCaseForItsG
   EXPECT_EQ(listed["notifications"][0]["partner"], "dji");
   EXPECT_EQ(listed["notifications"][0]["case"], id);
   EXPECT_EQ(NtkEvents(*gw, kNtkHouseOfficer, "type=case_disclosed").size(), 1u);
+  // The automatic triage's event keeps what every notification event
+  // carries (the category; `restricted` for a restricted one).
+  const auto triaged = NtkEvents(*gw, kNtkHouseOfficer, "type=notification_triaged");
+  ASSERT_EQ(triaged.size(), 1u);
+  EXPECT_EQ(triaged[0]["detail"]["category"], "detentie") << triaged[0];
+  EXPECT_EQ(triaged[0]["detail"]["automatic"], true);
+  EXPECT_EQ(triaged[0]["detail"]["case"], id);
 }
 
 TEST(CaseLifecycleE2ETest, FiguresLeaveRadicalisationOutAndShowNoSmallCount) {
@@ -275,6 +282,19 @@ TEST(CaseLifecycleE2ETest, FiguresLeaveRadicalisationOutAndShowNoSmallCount) {
       gw->RunCli({"stats", "--from", Today(hours(-24)), "--to", Today(hours(24))}, &out, &err), 0)
       << err;
   EXPECT_NE(out.find("| Aanhouding door de politie | 5 |"), std::string::npos) << out;
+  // A gemeente's factsheet, made by the house: Leiden's residents only,
+  // as Leiden's participants see them; an unknown gemeente is a usage error.
+  ASSERT_EQ(gw->RunCli({"stats", "--from", Today(hours(-24)), "--to", Today(hours(24)),
+                        "--gemeente", "gemeente-leiden"},
+                       &out, &err),
+            0)
+      << err;
+  EXPECT_NE(out.find("Alleen inwoners van Leiden."), std::string::npos) << out;
+  EXPECT_NE(out.find("| Aanhouding door de politie | < 5 |"), std::string::npos) << out;
+  EXPECT_EQ(gw->RunCli({"stats", "--from", Today(), "--to", Today(), "--gemeente", "politie"}, &out,
+                       &err),
+            2);
+  EXPECT_NE(err.find("--gemeente: politie"), std::string::npos) << err;
   EXPECT_EQ(gw->RunCli({"stats", "--from", "gisteren", "--to", Today()}, &out, &err), 2);
   EXPECT_NE(err.find("--from"), std::string::npos) << err;
   EXPECT_EQ(
