@@ -266,10 +266,15 @@ std::shared_ptr<const policy::Covenant> CheckCovenant(const Config& c, Problems&
     out.Add(c.file, "/policy", text.status().message());
     return nullptr;
   }
-  if (!ParseFile(c.policy, *text, out)) return nullptr;
+  std::optional<Json> doc = ParseFile(c.policy, *text, out);
+  if (!doc) return nullptr;
+  // Structure from docs/schemas/covenant.schema.json; the loader adds what
+  // only code can check (references, groups, dates), at places the schema
+  // did not name already.
+  for (const SchemaProblem& p : ValidateCovenant(*doc)) out.Add(c.policy, p.pointer, p.reason);
   std::vector<std::string> lines;
   auto covenant = policy::LoadCovenantText(*text, c.policy, &lines);
-  for (const std::string& line : lines) out.Raw(line);
+  for (const std::string& line : lines) out.Fallback(line);
   return covenant.ok() ? *covenant : nullptr;
 }
 
