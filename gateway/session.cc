@@ -266,7 +266,7 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock, tcp::endpoint pee
     }
     if (framing) {
       metrics.CountRequest("unparsed", HttpStatusFor(framing->code()), std::chrono::nanoseconds(0));
-      co_await WriteResponse(conn, ApiResponse::FromStatus(*framing), 11, false, ctx.write_timeout);
+      co_await WriteResponse(conn, app.Unparsed(*framing), 11, false, ctx.write_timeout);
       break;
     }
     if (ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated ||

@@ -88,6 +88,16 @@ TEST_F(HardeningTest, TransferEncodingIsChunkedAloneOrRefused) {
   EXPECT_EQ(Raw("GET /v1/health HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400);
   // Chunked alone, in any case, is fine.
   EXPECT_EQ(Raw(get + "Transfer-Encoding: Chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), 200);
+  // A refused framing is tied to its log line like any other error.
+  auto c = TlsClient::Connect(gw_->port(), "politie.participant");
+  ASSERT_TRUE(c && c->WriteRaw(get + "Transfer-Encoding: xchunked\r\n\r\n"));
+  HttpResult r = c->ReadResponse(3s);
+  ASSERT_EQ(r.status, 400);
+  const std::string id = r.json()["error"].value("request_id", "");
+  EXPECT_FALSE(id.empty()) << r.body;
+  EXPECT_NE(r.headers.find("X-Request-Id: " + id), std::string::npos) << r.headers;
+  EXPECT_TRUE(WaitFor([&] { return gw_->Log().find(id) != std::string::npos; }, 5s))
+      << "no log line with the request id " << id;
 }
 
 // 40 KB of chunked trailers (or of one chunk-size line) were taken whole.
