@@ -32,6 +32,11 @@ for f in lib/systemd/system/vhgate.service lib/sysusers.d/vhgate.conf \
   share/doc/vhgate/audit-events.md share/doc/vhgate/openapi.json; do
   check "$f" test -s "$p/$f"
 done
+# The web console's static files (console/ in the tree).
+console_files="share/vhgate/console/index.html share/vhgate/console/js/main.js"
+for f in $console_files; do
+  check "console: $f installed" test -s "$p/$f"
+done
 
 unit="$p/lib/systemd/system/vhgate.service"
 for line in 'User=vhgate' 'ExecStart=/usr/local/bin/vhgate serve --config /etc/vhgate/gateway.json' \
@@ -87,5 +92,8 @@ DESTDIR="$other" cmake --install "$build" --prefix /opt/vhgate >/dev/null 2>&1
 check "PREFIX=/opt/vhgate: the unit runs /opt/vhgate/bin/vhgate" \
   grep -qxF 'ExecStart=/opt/vhgate/bin/vhgate serve --config /etc/vhgate/gateway.json' \
   "$other/opt/vhgate/lib/systemd/system/vhgate.service"
+for f in $console_files; do
+  check "PREFIX=/opt/vhgate: console: /opt/vhgate/$f installed" test -s "$other/opt/vhgate/$f"
+done
 rm -rf "$other"
 exit $fail
