@@ -208,6 +208,9 @@ TEST_F(ExchangeE2ETest, BriefingRoundEndToEnd) {
   Json wd = wc.json();
   ExpectEveryEntryAnnotated(wd);
   const Json& w1 = wd["subjects"][0]["fields"];
+  // "@participants" reaches the signed ad hoc invitee, signatory or not.
+  ASSERT_TRUE(w1.contains("persoon.naam")) << wd;
+  EXPECT_EQ(w1["persoon.naam"][0]["as"], "full");
   EXPECT_EQ(w1["persoon.geboortedatum"][0]["as"], "age");
   EXPECT_FALSE(w1.contains("leefgebied.delictgeschiedenis"));
   EXPECT_FALSE(w1.contains("gemeente.schuldhulp"));

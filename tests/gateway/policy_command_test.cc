@@ -100,6 +100,10 @@ TEST_F(PolicyCliTest, ExplainAllowAndDeny) {
   r = Policy({"explain", ExamplePath(), "--overlegvorm", "briefing", "--field", "persoon.adres",
               "--from", "veiligheidshuis-hm", "--to", "woningcorporatie", "--ad-hoc"});
   EXPECT_THAT(r.out, HasSubstr("decision: ALLOW as municipality"));
+  // "@participants" names the ad hoc invitee, a non-signatory among them.
+  r = Policy({"explain", ExamplePath(), "--overlegvorm", "briefing", "--field", "persoon.naam",
+              "--from", "veiligheidshuis-hm", "--to", "woningcorporatie", "--ad-hoc"});
+  EXPECT_THAT(r.out, HasSubstr("decision: ALLOW as full by rule B01")) << r.out;
   r = Policy({"explain", ExamplePath(), "--overlegvorm", "radicalisering", "--field",
               "persoon.naam", "--from", "veiligheidshuis-hm", "--to", "ggd", "--ad-hoc"});
   EXPECT_THAT(r.out, HasSubstr("DENY (ad_hoc_not_admitted)"));
