@@ -2,19 +2,22 @@
 // "walkthrough" markers run in one bash (-e -u -o pipefail) against a real
 // gateway this test starts, with C and GW pointing at it. Every curl call's
 // status is recorded (a curl function in front of the real one adds
-// `-w '%{stderr}STEP <status> <method> <url>'`) and must be 2xx; the steps
-// must cover the round from scheduling to the audit log. (Every JSON response
-// is also checked against docs/openapi.json by the harness's own calls; the
-// walkthrough's go through curl directly, so their bodies are checked here
-// for the ids they hand on.)
+// `-w '%{stderr}STEP <status> <method> <url> <file>'`, and keeps the
+// response's headers and body in <file>.h and <file>.b) and must be 2xx;
+// every JSON response must match docs/openapi.json, as the harness's own
+// calls must; the steps must cover the round from scheduling to the audit
+// log.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "tests/support/gateway_harness.h"
+#include "tests/support/openapi_check.h"
 
 namespace vh::gw {
 namespace {
@@ -51,19 +54,25 @@ TEST(ReadmeWalkthroughTest, RunsAsWrittenAndEveryStepSucceeds) {
   GatewayHarness gw;
   ASSERT_GT(gw.port(), 0) << gw.Log();
   ::setenv("C", gw.certs_dir().c_str(), 1);
-  ::setenv("GW", ("https://localhost:" + std::to_string(gw.port())).c_str(), 1);
+  const std::string origin = "https://localhost:" + std::to_string(gw.port());
+  ::setenv("GW", origin.c_str(), 1);
+  const std::string steps_dir = gw.dir() + "/steps";
+  std::filesystem::create_directories(steps_dir);
+  ::setenv("VH_STEPS", steps_dir.c_str(), 1);
   const std::string script =
       "set -euo pipefail\n"
       "cd '" +
       GatewayHarness::SourceDir() +
       "'\n"
-      "curl() { command curl -w '%{stderr}STEP %{http_code} %{method} %{url_effective}\\n' "
-      "\"$@\"; }\n" +
+      "curl() { local f; f=$(mktemp \"$VH_STEPS/s.XXXXXX\"); command curl -D \"$f.h\" "
+      "-w \"%{stderr}STEP %{http_code} %{method} %{url_effective} $f\\n\" \"$@\" | tee \"$f.b\"; "
+      "}\n" +
       block;
   std::string out, err;
   const int exit_code = RunCommand({"bash", "-c", script}, &out, &err);
   ::unsetenv("C");
   ::unsetenv("GW");
+  ::unsetenv("VH_STEPS");
   EXPECT_EQ(exit_code, 0) << "stdout:\n" << out << "\nstderr:\n" << err;
 
   std::vector<std::string> steps;
@@ -73,6 +82,19 @@ TEST(ReadmeWalkthroughTest, RunsAsWrittenAndEveryStepSucceeds) {
     steps.push_back(line);
     const int status = std::atoi(line.c_str() + 5);
     EXPECT_TRUE(status >= 200 && status < 300) << line;
+    // "STEP <status> <method> <url> <file>": the response against the description.
+    std::istringstream fields(line.substr(5));
+    std::string code, method, url, file;
+    fields >> code >> method >> url >> file;
+    ASSERT_EQ(url.rfind(origin, 0), 0u) << line;
+    vh::testing::HttpResult r;
+    r.status = status;
+    r.headers = Slurp(file + ".h");
+    r.body = Slurp(file + ".b");
+    if (r.body.rfind("HTTP/", 0) == 0) {  // curl -i: the headers in front of the body
+      r.body = r.body.substr(std::min(r.body.size(), r.body.find("\r\n\r\n") + 4));
+    }
+    vh::testing::ExpectMatchesDescription(method, url.substr(origin.size()), r);
   }
   EXPECT_GE(steps.size(), 20u) << err;
   auto has_step = [&](const std::string& method, const std::string& path_part) {
