@@ -14,11 +14,6 @@ audit::Requester CliRequester(const audit::ReportContext& ctx, const std::string
   return who;
 }
 
-int ExitFor(const Status& s) {
-  return s.code() == Code::kInvalidArgument || s.code() == Code::kUnprocessable ? kExitUsage
-                                                                                : kExitFailed;
-}
-
 Result<OpenedAudit> OpenAuditFor(const std::string& config_path, const std::string& command,
                                  ModuleOptions options, const Clock& clock, Io io) {
   auto config = LoadCommandConfig(config_path, command, io.err);

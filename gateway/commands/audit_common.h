@@ -26,9 +26,6 @@ namespace vh::gw::commands {
 // event. Its audit_query events name the OS user and the command.
 audit::Requester CliRequester(const audit::ReportContext& ctx, const std::string& command);
 
-// Refusals of the parameters are usage errors (2); anything else failed (1).
-int ExitFor(const Status& s);
-
 // What one audit command opened: the configuration, the modules and the
 // covenant as the audit module takes it.
 struct OpenedAudit {

@@ -34,6 +34,12 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 
+// Refusals of the parameters are usage errors (2); anything else failed (1).
+inline int ExitFor(const Status& s) {
+  return s.code() == Code::kInvalidArgument || s.code() == Code::kUnprocessable ? kExitUsage
+                                                                                : kExitFailed;
+}
+
 struct Io {
   std::ostream& out;
   std::ostream& err;

@@ -60,13 +60,17 @@ int RunStats(const StatsFlags& flags, Io io) {
   auto figures = (*modules)->exchange().cases().Statistics(
       CommandActor(covenant->house()), exchange::FiguresQuery{*from, *to, flags.gemeente});
   if (!figures.ok()) {
-    if (figures.status().reason() == "unknown_gemeente") {
-      io.err << "vhgate stats: --gemeente: " << flags.gemeente
-             << " is not a partner of the covenant with a municipality\n";
-      return kExitUsage;
+    // The dates are checked above: a refused parameter is --gemeente, whose
+    // problem the exchange names as "/gemeente: why".
+    const Status& s = figures.status();
+    if (ExitFor(s) == kExitUsage) {
+      const std::string& m = s.message();
+      io.err << "vhgate stats: --gemeente: " << flags.gemeente << " "
+             << m.substr(m.find(": ") == std::string::npos ? 0 : m.find(": ") + 2) << "\n";
+    } else {
+      io.err << "vhgate stats: " << s.ToString() << "\n";
     }
-    io.err << "vhgate stats: " << figures.status().ToString() << "\n";
-    return kExitFailed;
+    return ExitFor(s);
   }
   io.out << (flags.format == "csv" ? codecs::RenderFiguresCsv(*figures)
                                    : codecs::RenderFiguresMarkdown(*figures, LabelsOf(*covenant)));

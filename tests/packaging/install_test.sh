@@ -25,17 +25,14 @@ rm -f "$root.log"
 p="$root/usr/local"
 check "bin/vhgate is executable" test -x "$p/bin/vhgate"
 check "the installed binary runs" "$p/bin/vhgate" --version
-for f in lib/systemd/system/vhgate.service lib/sysusers.d/vhgate.conf \
+# The web console's static files (console/ in the tree), under both prefixes.
+console_files="share/vhgate/console/index.html share/vhgate/console/js/main.js"
+for f in lib/systemd/system/vhgate.service lib/sysusers.d/vhgate.conf $console_files \
   share/vhgate/examples/gateway.json share/vhgate/examples/convenant.json \
   share/vhgate/schemas/gateway-config.schema.json share/vhgate/schemas/covenant.schema.json \
   share/doc/vhgate/operations.md share/doc/vhgate/covenant-format.md share/doc/vhgate/api.md \
   share/doc/vhgate/audit-events.md share/doc/vhgate/openapi.json; do
   check "$f" test -s "$p/$f"
-done
-# The web console's static files (console/ in the tree).
-console_files="share/vhgate/console/index.html share/vhgate/console/js/main.js"
-for f in $console_files; do
-  check "console: $f installed" test -s "$p/$f"
 done
 
 unit="$p/lib/systemd/system/vhgate.service"
