@@ -286,11 +286,19 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
                     : !f.partner.empty()       ? "p:" + f.partner
                     : !f.scope_partner.empty() ? "p:" + f.scope_partner
                                                : "";
-  // A subject's dossier views are filed under their meetings (event_index.h).
-  std::string views_of_subject;
+  // Dossier views are filed under their meetings only (event_index.h): a
+  // subject's or a partner's are those of the meetings view_subjects or
+  // view_partners names for it.
+  std::string views_of;
+  auto views_in = [&](const char* table, const char* column, const std::string& value) {
+    views_of = std::string(" OR (x.k IN (SELECT 'm:' || meeting FROM ") + table + " WHERE " +
+               column + " = " + param(value) + ") AND e.type = '" + kDossierDisclosed + "')";
+  };
   if (!f.subject.empty()) {
-    views_of_subject = " OR (x.k IN (SELECT 'm:' || meeting FROM view_subjects WHERE subject = " +
-                       param(f.subject) + ") AND e.type = '" + kDossierDisclosed + "')";
+    views_in("view_subjects", "subject", f.subject);
+  } else if (f.meeting.empty()) {
+    const std::string& partner = !f.partner.empty() ? f.partner : f.scope_partner;
+    if (!partner.empty()) views_in("view_partners", "partner", partner);
   }
   const std::string cols = "SELECT seq, time, type, body, prev_hash, hash FROM events";
   std::string sql;
@@ -305,8 +313,8 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
     sql =
         "SELECT x.seq, e.time, e.type, e.body, e.prev_hash, e.hash FROM event_keys x "
         "JOIN events e ON e.seq = x.seq WHERE (x.k = " +
-        k + views_of_subject + ") AND x.seq > ?1 AND x.seq <= " + upto + where + " UNION ALL " +
-        cols + " WHERE seq > max(?1, " + upto + ")" + where;
+        k + views_of + ") AND x.seq > ?1 AND x.seq <= " + upto + where + " UNION ALL " + cols +
+        " WHERE seq > max(?1, " + upto + ")" + where;
   }
   std::size_t limit = f.chronological_all
                           ? kMaxReportEvents

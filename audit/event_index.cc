@@ -40,6 +40,8 @@ Status EnsureEventIndexSchema(db::Database& db) {
   if (!had_keys.ok()) return had_keys.status();
   auto had_views = HasTable(db, "view_subjects");
   if (!had_views.ok()) return had_views.status();
+  auto had_partners = HasTable(db, "view_partners");
+  if (!had_partners.ok()) return had_partners.status();
   VH_RETURN_IF_ERROR(
       db.Exec("DROP INDEX IF EXISTS events_subject;"
               "DROP INDEX IF EXISTS events_meeting;"
@@ -52,8 +54,11 @@ Status EnsureEventIndexSchema(db::Database& db) {
               "INSERT OR IGNORE INTO event_keys_state(id, upto) VALUES (1, 0);"
               "CREATE TABLE IF NOT EXISTS view_subjects("
               " subject TEXT NOT NULL, meeting TEXT NOT NULL, PRIMARY KEY(subject, meeting))"
+              " WITHOUT ROWID;"
+              "CREATE TABLE IF NOT EXISTS view_partners("
+              " partner TEXT NOT NULL, meeting TEXT NOT NULL, PRIMARY KEY(partner, meeting))"
               " WITHOUT ROWID;"));
-  if (*had_keys && !*had_views) {
+  if (*had_keys && !(*had_views && *had_partners)) {
     // Built by an earlier version: start over.
     VH_RETURN_IF_ERROR(db.Exec("DELETE FROM event_keys; UPDATE event_keys_state SET upto = 0;"));
   }
@@ -118,14 +123,29 @@ std::vector<std::string> EventIndexKeys(std::string_view type, std::string_view 
     k.append(v);
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
   };
-  // A dossier view is found through its meeting (view_subjects).
-  if (!IsView(type)) add('s', subject);
   add('m', meeting);
+  // A dossier view is found through its meeting only (view_subjects,
+  // view_partners).
+  if (IsView(type)) return keys;
+  add('s', subject);
   add('p', actor_partner);
-  // A dossier view's column lists every supplier whose values it showed.
-  ForEachWord(supplier, [&](std::string_view s) { add('p', s); });
+  add('p', supplier);
   add('p', recipient);
   return keys;
+}
+
+std::vector<std::string> ViewPartners(std::string_view type, std::string_view actor_partner,
+                                      std::string_view supplier, std::string_view recipient) {
+  std::vector<std::string> out;
+  if (!IsView(type)) return out;
+  auto add = [&](std::string_view p) {
+    if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.emplace_back(p);
+  };
+  add(actor_partner);
+  // A view's column lists every supplier whose values it showed.
+  ForEachWord(supplier, add);
+  add(recipient);
+  return out;
 }
 
 Result<int64_t> IndexedUpto(db::Database& db) {
@@ -144,7 +164,7 @@ Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) 
   if (!sel.ok()) return sel.status();
   sel->Bind(1, upto).Bind(2, max_events);
   std::vector<std::pair<std::string, int64_t>> entries;
-  std::set<std::pair<std::string, std::string>> views;
+  std::set<std::pair<std::string, std::string>> views, partners;
   ViewSubjectReader subjects_of(db);
   std::string prev_meeting, prev_subject;
   int64_t last = upto;
@@ -156,9 +176,12 @@ Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) 
     const std::string type = sel->Text(1);
     const std::string meeting = sel->Text(3);
     const std::string subject = sel->Text(4);
-    for (auto& k :
-         EventIndexKeys(type, sel->Text(2), meeting, subject, sel->Text(5), sel->Text(6))) {
+    const std::string actor = sel->Text(2), supplier = sel->Text(5), recipient = sel->Text(6);
+    for (auto& k : EventIndexKeys(type, actor, meeting, subject, supplier, recipient)) {
       entries.emplace_back(std::move(k), last);
+    }
+    for (auto& p : ViewPartners(type, actor, supplier, recipient)) {
+      partners.emplace(std::move(p), meeting);
     }
     // Views of one meeting repeat its subjects: each run of them is read once.
     if (type == kDossierDisclosed && (meeting != prev_meeting || subject != prev_subject)) {
@@ -171,12 +194,20 @@ Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) 
   }
   if (last == upto) return upto;
   // A pair already there is a read, not a write: repeated views add nothing.
-  auto pair = db.Prepare("INSERT OR IGNORE INTO view_subjects(subject, meeting) VALUES (?1, ?2);");
-  if (!pair.ok()) return pair.status();
-  for (const auto& [s, m] : views) {
-    pair->Bind(1, s).Bind(2, m);
-    VH_RETURN_IF_ERROR(pair->Run());
-  }
+  auto add_pairs = [&](const char* sql,
+                       const std::set<std::pair<std::string, std::string>>& pairs) {
+    auto pair = db.Prepare(sql);
+    if (!pair.ok()) return pair.status();
+    for (const auto& [a, m] : pairs) {
+      pair->Bind(1, a).Bind(2, m);
+      VH_RETURN_IF_ERROR(pair->Run());
+    }
+    return Status::Ok();
+  };
+  VH_RETURN_IF_ERROR(
+      add_pairs("INSERT OR IGNORE INTO view_subjects(subject, meeting) VALUES (?1, ?2);", views));
+  VH_RETURN_IF_ERROR(add_pairs(
+      "INSERT OR IGNORE INTO view_partners(partner, meeting) VALUES (?1, ?2);", partners));
   // In key order, so that the entries of one key fill its leaf page together.
   std::sort(entries.begin(), entries.end());
   auto ins = db.Prepare("INSERT INTO event_keys(k, seq) VALUES (?1, ?2);");

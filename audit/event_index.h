@@ -4,21 +4,24 @@
 //
 // Table event_keys(k, seq), WITHOUT ROWID, primary key (k, seq), with one
 // row per key of an event: "s:<subject pseudonym>", "m:<meeting>" and
-// "p:<partner>" for each distinct partner among actor, supplier (each of a
-// dossier view's suppliers: its column lists them separated by spaces,
-// audit/event.h SupplierColumn) and recipient. Table event_keys_state(id = 1, upto): every event
-// with seq <= upto is in the index, none after it is.
+// "p:<partner>" for each distinct partner among actor, supplier and
+// recipient. Table event_keys_state(id = 1, upto): every event with
+// seq <= upto is in the index, none after it is.
 //
-// Dossier views are the exception: a view names every subject of its meeting
-// (through its part list, audit/event.h PartList), and filing each view under
-// each subject put twenty random keys per view into the index, whose bulk
-// inserts then rewrote most of its pages. A dossier_disclosed event is filed
-// under its meeting and partners only, and table view_subjects(subject,
-// meeting) holds one row per subject and meeting that any view covered
-// (written once, a repeated view changes nothing). A query by subject reads
-// its s: entries plus the dossier views of its meetings (m: entries),
-// filtered by the subject column (AuditLog::Query: through
-// part_list_subjects).
+// Dossier views are the exception: a view names every subject on the agenda
+// (through its part list, audit/event.h PartList) and every supplier whose
+// values it showed (its supplier column lists them separated by spaces,
+// audit/event.h SupplierColumn). Filing each view under each of them put
+// twenty random subject keys and a dozen partner keys per view into the
+// index, whose bulk inserts then took a third of the writer's time. A
+// dossier_disclosed event is filed under its meeting only; table
+// view_subjects(subject, meeting) holds one row per subject and meeting that
+// any view covered, and view_partners(partner, meeting) one per partner
+// (actor, recipient, each supplier) and meeting (written once: a repeated
+// view changes nothing). A query by subject or partner reads its s: or p:
+// entries plus the dossier views of its meetings (m: entries), and the
+// columns decide (AuditLog::Query). A query by a supplier and one by the
+// recipient take the same path.
 //
 // Why not plain SQLite indexes on the events table: their keys are spread
 // (pseudonyms are random, many meetings run at once), so every event of a
@@ -32,8 +35,8 @@
 // The index is derived data and not part of the chain; `audit verify` checks
 // that it holds exactly the keys of the events up to `upto` (a privacy
 // officer's query or a person's access report must not miss an event because
-// someone deleted its index entry), and that view_subjects holds exactly
-// the subject-meeting pairs of the dossier views up to `upto`.
+// someone deleted its index entry), and that view_subjects and view_partners
+// hold exactly the pairs of the dossier views up to `upto`.
 
 #include <cstdint>
 #include <optional>
@@ -54,6 +57,11 @@ namespace vh::audit {
 std::vector<std::string> EventIndexKeys(std::string_view type, std::string_view actor_partner,
                                         std::string_view meeting, std::string_view subject,
                                         std::string_view supplier, std::string_view recipient);
+// The partners a dossier view is filed under in view_partners: its actor's
+// partner, each supplier its column names and its recipient, distinct; empty
+// for other events.
+std::vector<std::string> ViewPartners(std::string_view type, std::string_view actor_partner,
+                                      std::string_view supplier, std::string_view recipient);
 // The parts of part list `hex` (table part_lists); nullopt when the store has
 // none by that digest or it does not parse. Its digest is not checked here
 // (`audit verify` does). `get` keeps the prepared statement between calls.
@@ -85,8 +93,8 @@ Result<int64_t> IndexedUpto(db::Database& db);
 Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events);
 
 // Creates the index tables where missing (part of EnsureSchema). An index
-// of an earlier version (views filed under each subject) is emptied, so that
-// the writer builds it again from the events.
+// of an earlier version (views filed under each subject or each partner) is
+// emptied, so that the writer builds it again from the events.
 Status EnsureEventIndexSchema(db::Database& db);
 
 }  // namespace vh::audit

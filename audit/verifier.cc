@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_set>
 
 #include "audit/audit_keys.h"
@@ -79,6 +80,41 @@ class IndexHasher {
   unsigned char key_[crypto_shorthash_KEYBYTES];
   std::string buf_;
 };
+
+// (subject or partner, meeting) pairs of the dossier views, each with the
+// first view that has it.
+using ViewPairs = std::map<std::pair<std::string, std::string>, int64_t>;
+
+// Compares `table` (view_subjects or view_partners: two text columns, the
+// second the meeting) with the pairs the views have. Returns the first view
+// whose pair is missing (0: none) and whether the table holds a pair no view
+// has.
+Result<std::pair<int64_t, bool>> CheckViewPairs(db::Database& db, const std::string& table,
+                                                const ViewPairs& want_pairs) {
+  auto vs = db.Prepare("SELECT * FROM " + table + " ORDER BY 1, 2;");
+  if (!vs.ok()) return vs.status();
+  auto want = want_pairs.begin();
+  int64_t first_bad = 0;
+  bool added = false;
+  auto missing = [&] {
+    first_bad = first_bad == 0 ? want->second : std::min(first_bad, want->second);
+    ++want;
+  };
+  for (;;) {
+    auto r = vs->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    std::pair<std::string, std::string> have(vs->Text(0), vs->Text(1));
+    while (want != want_pairs.end() && want->first < have) missing();
+    if (want != want_pairs.end() && want->first == have) {
+      ++want;
+    } else {
+      added = true;
+    }
+  }
+  while (want != want_pairs.end()) missing();
+  return std::pair<int64_t, bool>(first_bad, added);
+}
 
 // The slow pass: walks the events up to `upto` and the index entries, both
 // by seq, and names the first event whose entries differ from its keys.
@@ -312,11 +348,11 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
   {
     auto has = db.Prepare(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-        "name IN ('event_keys_state', 'view_subjects');");
+        "name IN ('event_keys_state', 'view_subjects', 'view_partners');");
     if (!has.ok()) return has.status();
     auto r = has->Step();
     if (!r.ok()) return r.status();
-    if (has->Int(0) < 2) {
+    if (has->Int(0) < 3) {
       return fail(0, db.path() + " has no query index (open it once with this version of vhgate)");
     }
   }
@@ -325,9 +361,9 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
   const int64_t upto = *indexed;
   IndexHasher index_hasher;
   IndexSum index_want;
-  // Each (subject, meeting) pair of the dossier views up to `upto`, with the
-  // first view that has it.
-  std::map<std::pair<std::string, std::string>, int64_t> view_subjects_want;
+  // Each (subject, meeting) and (partner, meeting) pair of the dossier views
+  // up to `upto`, with the first view that has it.
+  ViewPairs view_subjects_want, view_partners_want;
 
   // The chain, in two stages. The calling thread scans the store (the
   // connection is not shared) and checks what needs only stored values:
@@ -493,6 +529,9 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       for (auto& s : *subjects) {
         view_subjects_want.try_emplace({std::move(s), std::string(Col(st, 4))}, seq);
       }
+      for (auto& p : ViewPartners(Col(st, 2), Col(st, 3), Col(st, 6), Col(st, 7))) {
+        view_partners_want.try_emplace({std::move(p), std::string(Col(st, 4))}, seq);
+      }
     }
     last_stored = it.stored;
     ++expect;
@@ -552,38 +591,23 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
       return fail(0, "the query index does not match the events");
     }
   }
-  {
-    // view_subjects: exactly the pairs of the views (a missing pair hides the
-    // views of that meeting from the subject's queries and access report).
-    auto vs = db.Prepare("SELECT subject, meeting FROM view_subjects ORDER BY subject, meeting;");
-    if (!vs.ok()) return vs.status();
-    auto want = view_subjects_want.begin();
-    int64_t first_bad = 0;
-    bool added = false;
-    for (;;) {
-      auto r = vs->Step();
-      if (!r.ok()) return r.status();
-      if (!*r) break;
-      std::pair<std::string, std::string> have(vs->Text(0), vs->Text(1));
-      while (want != view_subjects_want.end() && want->first < have) {
-        first_bad = first_bad == 0 ? want->second : std::min(first_bad, want->second);
-        ++want;
-      }
-      if (want != view_subjects_want.end() && want->first == have) {
-        ++want;
-      } else {
-        added = true;
-      }
+  // view_subjects and view_partners: exactly the pairs of the views (a
+  // missing pair hides the views of that meeting from the subject's or the
+  // partner's queries and access report).
+  for (const auto& [table, want, what] :
+       {std::tuple("view_subjects", &view_subjects_want, "subject"),
+        std::tuple("view_partners", &view_partners_want, "partner")}) {
+    auto bad = CheckViewPairs(db, table, *want);
+    if (!bad.ok()) return bad.status();
+    if (bad->first != 0) {
+      return fail(bad->first, std::string("a ") + what +
+                                  " of this dossier view is missing from the query index "
+                                  "(queries and access reports would not find the view)");
     }
-    for (; want != view_subjects_want.end(); ++want) {
-      first_bad = first_bad == 0 ? want->second : std::min(first_bad, want->second);
+    if (bad->second) {
+      return fail(
+          0, std::string("the query index lists a ") + what + " for a meeting that no view has");
     }
-    if (first_bad != 0) {
-      return fail(first_bad,
-                  "a subject of this dossier view is missing from the query index "
-                  "(queries and access reports would not find the view)");
-    }
-    if (added) return fail(0, "the query index lists a subject for a meeting that no view has");
   }
   {
     auto why = CheckPartListSubjects(db);

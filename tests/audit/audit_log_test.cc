@@ -471,12 +471,12 @@ TEST_F(AuditLogTest, AnIndexOfAnEarlierVersionIsBuiltAgain) {
     }
   }
   {
-    // As the previous version left it: no view_subjects, views filed under
-    // each subject.
+    // As an earlier version left it: no view_subjects or view_partners,
+    // views filed under each subject.
     auto db = OpenAuditStore(o.db_path, keys_.store_key);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)
-                    ->Exec("DROP TABLE view_subjects;"
+                    ->Exec("DROP TABLE view_subjects; DROP TABLE view_partners;"
                            "INSERT INTO event_keys(k, seq) VALUES ('s:subj-0', 1);")
                     .ok());
   }

@@ -75,8 +75,13 @@ TEST_F(ViewScopeTest, AViewNamesEverySupplierAndIsFoundByEach) {
   e.supplier = "om";
   EXPECT_EQ(SupplierColumn(e), "om") << "events without the list keep their form";
   EXPECT_EQ(EventBody(e).find("suppliers"), std::string::npos);
+  // Filed under its meeting; view_partners names the meeting for each
+  // partner of the view.
   EXPECT_EQ(EventIndexKeys(kDossierDisclosed, "politie", "m-1", "x", "om reclassering", "politie"),
-            (std::vector<std::string>{"m:m-1", "p:politie", "p:om", "p:reclassering"}));
+            (std::vector<std::string>{"m:m-1"}));
+  EXPECT_EQ(ViewPartners(kDossierDisclosed, "politie", "om reclassering", "politie"),
+            (std::vector<std::string>{"politie", "om", "reclassering"}));
+  EXPECT_TRUE(ViewPartners(kAnswerReceived, "politie", "om", "politie").empty());
   ASSERT_TRUE(log_->CheckpointNow().ok());  // the index covers it now
   for (const char* partner : {"om", "reclassering", "politie"}) {
     QueryFilter f;
@@ -88,6 +93,48 @@ TEST_F(ViewScopeTest, AViewNamesEverySupplierAndIsFoundByEach) {
   QueryFilter f;
   f.partner = "ggz";  // holds a value withheld: not a supplier of the view
   EXPECT_TRUE(Query(f).empty());
+  auto rep = log_->Verify();
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->intact) << rep->problem;
+}
+
+// A partner's views are found through the meetings view_partners names for
+// it: each once, whether it received or supplied, before and after the index
+// covers them, and not the views of its meetings it had no part in.
+TEST_F(ViewScopeTest, APartnersViewsAreFoundThroughItsMeetingsOnceEach) {
+  ASSERT_TRUE(log_->Append(View("politie")).ok());  // om and reclassering supply
+  AppendRequest by_om = View("om");                 // om receives, reclassering supplies
+  by_om.events[0].suppliers = {"reclassering"};
+  ASSERT_TRUE(log_->Append(std::move(by_om)).ok());
+  Event answer = testing::SampleEvent(1, "om");  // not a view: found by its p: keys
+  answer.meeting = "m-1";
+  ASSERT_TRUE(log_->Append(answer).ok());
+  AppendRequest elsewhere = View("ggz");  // another meeting, om supplies
+  elsewhere.events[0].meeting = "m-2";
+  ASSERT_TRUE(log_->Append(std::move(elsewhere)).ok());
+  auto seqs = [&](QueryFilter f) {
+    std::vector<int64_t> out;
+    for (const auto& e : Query(std::move(f))) out.push_back(e.seq);
+    return out;
+  };
+  for (bool indexed : {false, true}) {
+    if (indexed) {
+      ASSERT_TRUE(log_->CheckpointNow().ok());
+    }
+    QueryFilter f;
+    f.partner = "om";
+    auto om = seqs(f);
+    EXPECT_EQ(om.size(), 4u) << "indexed " << indexed;
+    EXPECT_TRUE(std::is_sorted(om.begin(), om.end()));
+    EXPECT_EQ(std::adjacent_find(om.begin(), om.end()), om.end()) << "each once";
+    f.partner = "politie";  // received one view and acted in none of the others
+    EXPECT_EQ(seqs(f).size(), 1u) << "indexed " << indexed;
+    f.partner = "ggz";
+    EXPECT_EQ(seqs(f).size(), 1u) << "only its own view, in m-2";
+    f = QueryFilter{};
+    f.scope_partner = "reclassering";  // supplied both views of m-1 and the answer
+    EXPECT_EQ(seqs(f).size(), 4u);
+  }
   auto rep = log_->Verify();
   ASSERT_TRUE(rep.ok());
   EXPECT_TRUE(rep->intact) << rep->problem;
