@@ -5,6 +5,7 @@
 #include "adapters/https_client.h"
 #include "adapters/https_pull_adapter.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "core/trace_context.h"
 
 namespace vh::adapters {
@@ -67,6 +68,7 @@ void AdapterRunner::Start() {
   for (auto& a : adapters_) {
     Adapter* adapter = a.get();
     threads_.emplace_back([this, adapter] {
+      NameThisThread("vh-adapter");
       LogInfo("adapter_started", {{"partner", adapter->partner()}, {"kind", adapter->kind()}});
       while (!stop_.stopped()) {
         {

@@ -14,6 +14,7 @@
 #include "audit/event_index.h"
 #include "audit/verifier.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace vh::audit {
 namespace fs = std::filesystem;
@@ -110,10 +111,19 @@ Status AuditWriter::Init() {
   wal_db_ = std::move(*c);
   VH_RETURN_IF_ERROR(writer_db_->Exec("PRAGMA wal_autocheckpoint = 0;"));
   sqlite3_wal_hook(writer_db_->handle(), &OnWalCommit, this);
-  wal_thread_ = std::thread([this] { WalLoop(); });
+  wal_thread_ = std::thread([this] {
+    NameThisThread("vh-audit-wal");
+    WalLoop();
+  });
 
-  sync_thread_ = std::thread([this] { SyncLoop(); });
-  writer_ = std::thread([this] { WriterLoop(); });
+  sync_thread_ = std::thread([this] {
+    NameThisThread("vh-audit-sync");
+    SyncLoop();
+  });
+  writer_ = std::thread([this] {
+    NameThisThread("vh-audit-write");
+    WriterLoop();
+  });
   // A checkpoint at start covers whatever a crash left uncovered.
   return CheckpointNow();
 }

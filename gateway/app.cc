@@ -9,6 +9,7 @@
 #include "audit/audit_log.h"
 #include "core/log.h"
 #include "core/role.h"
+#include "core/thread_name.h"
 #include "core/trace_context.h"
 #include "exchange/events.h"
 #include "exchange/exchange_service.h"
@@ -386,6 +387,7 @@ void App::StartBackground() {
   if (!retention_thread_.joinable()) {
     retention_stop_ = false;
     retention_thread_ = std::thread([this] {
+      NameThisThread("vh-retention");
       const auto period = std::chrono::seconds(std::max(1, config_.retention_sweep_seconds));
       std::unique_lock<std::mutex> lock(retention_mu_);
       while (!retention_stop_) {

@@ -22,6 +22,7 @@
 
 #include "core/limits.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "gateway/app.h"
 #include "gateway/session.h"
 #include "gateway/tls_context.h"
@@ -113,9 +114,13 @@ class Server {
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> idle;
     for (std::size_t i = 1; i < iocs_.size(); ++i) idle.push_back(asio::make_work_guard(*iocs_[i]));
     std::vector<std::thread> pool;
-    for (std::size_t i = 1; i < iocs_.size(); ++i)
-      pool.emplace_back([this, i] { iocs_[i]->run(); });
-    main().run();  // until Drain() stops every context
+    for (std::size_t i = 1; i < iocs_.size(); ++i) {
+      pool.emplace_back([this, i] {
+        NameThisThread(("vh-io-" + std::to_string(i)).c_str());
+        iocs_[i]->run();
+      });
+    }
+    main().run();  // until Drain() stops every context (the main thread: "vhgate")
     for (auto& t : pool) t.join();
     handlers_.join();
     // A deferred response completes on the audit writer's thread and posts
