@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -143,6 +144,33 @@ void Submit(AuditWriter& writer, AppendRequest request, std::function<void(Resul
     }
   }
   writer.Submit(std::move(*appends));
+}
+
+// Reads the statement's rows into `page` until it holds `limit` events; a
+// row beyond them sets the page's cursor.
+Status ReadPage(db::Statement& st, std::size_t limit, QueryPage* page) {
+  for (;;) {
+    auto r = st.Step();
+    if (!r.ok()) return r.status();
+    if (!*r) return Status::Ok();
+    if (page->events.size() == limit) {
+      page->next_cursor = page->events.back().seq;
+      return Status::Ok();
+    }
+    StoredEvent e;
+    e.seq = st.Int(0);
+    e.time = st.Text(1);
+    e.event.type = st.Text(2);
+    Status ps = ParseEventBody(st.Text(3), &e.event);
+    if (!ps.ok()) {
+      return Status::Unavailable(
+          "audit_corrupt",
+          "event " + std::to_string(e.seq) + ": body unreadable; run `vhgate audit verify`");
+    }
+    HashFromBlob(st.Blob(4), &e.prev_hash);
+    HashFromBlob(st.Blob(5), &e.hash);
+    page->events.push_back(std::move(e));
+  }
 }
 
 }  // namespace
@@ -302,6 +330,8 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
   }
   const std::string cols = "SELECT seq, time, type, body, prev_hash, hash FROM events";
   std::string sql;
+  // ?1 < seq <= ?<hi>: a window of the log (below).
+  int hi_index = 0;
   if (key.empty()) {
     sql = cols + " WHERE seq > ?1" + where;
   } else {
@@ -309,12 +339,14 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
     // page stops after `limit` rows), then the unindexed tail by scan; SQLite
     // merges the two ordered parts without sorting.
     std::string k = param(key);
+    hi_index = static_cast<int>(binds.size()) + 2;
+    const std::string hi = "?" + std::to_string(hi_index);
     std::string upto = "(SELECT upto FROM event_keys_state WHERE id = 1)";
     sql =
         "SELECT x.seq, e.time, e.type, e.body, e.prev_hash, e.hash FROM event_keys x "
         "JOIN events e ON e.seq = x.seq WHERE (x.k = " +
-        k + views_of + ") AND x.seq > ?1 AND x.seq <= " + upto + where + " UNION ALL " + cols +
-        " WHERE seq > max(?1, " + upto + ")" + where;
+        k + views_of + ") AND x.seq > ?1 AND x.seq <= min(" + hi + ", " + upto + ")" + where +
+        " UNION ALL " + cols + " WHERE seq > max(?1, " + upto + ") AND seq <= " + hi + where;
   }
   std::size_t limit = f.chronological_all
                           ? kMaxReportEvents
@@ -324,31 +356,35 @@ Result<QueryPage> AuditLog::Query(const QueryFilter& f) const {
   std::lock_guard<std::mutex> lock(impl_->reader_mu);
   auto st = impl_->reader_db->Prepare(sql);
   if (!st.ok()) return st.status();
-  st->Bind(1, f.after_seq);
-  for (std::size_t i = 0; i < binds.size(); ++i) st->Bind(static_cast<int>(i + 2), binds[i]);
+  // Through several keys (a subject's or a partner's meetings) SQLite can no
+  // longer walk one key in seq order: it collects and sorts every match after
+  // the cursor, for every page. So such a query reads the log in windows of
+  // seq, growing fourfold from a few pages' worth, until the page is full.
+  constexpr int64_t kWholeLog = std::numeric_limits<int64_t>::max();
+  int64_t top = kWholeLog;
+  if (!views_of.empty()) {
+    auto last = impl_->reader_db->Prepare("SELECT max(seq) FROM events;");
+    if (!last.ok()) return last.status();
+    auto r = last->Step();
+    if (!r.ok()) return r.status();
+    top = *r ? last->Int(0) : 0;
+  }
+  int64_t lo = f.after_seq;
+  int64_t width = 4 * static_cast<int64_t>(limit + 1);
   QueryPage page;
   for (;;) {
-    auto r = st->Step();
-    if (!r.ok()) return r.status();
-    if (!*r) break;
-    if (page.events.size() == limit) {
-      page.next_cursor = page.events.back().seq;
-      break;
-    }
-    StoredEvent e;
-    e.seq = st->Int(0);
-    e.time = st->Text(1);
-    e.event.type = st->Text(2);
-    Status ps = ParseEventBody(st->Text(3), &e.event);
-    if (!ps.ok()) {
-      return Status::Unavailable(
-          "audit_corrupt",
-          "event " + std::to_string(e.seq) + ": body unreadable; run `vhgate audit verify`");
-    }
-    HashFromBlob(st->Blob(4), &e.prev_hash);
-    HashFromBlob(st->Blob(5), &e.hash);
-    page.events.push_back(std::move(e));
+    const int64_t hi = views_of.empty() || lo >= top - width ? kWholeLog : lo + width;
+    st->Reset();
+    st->Bind(1, lo);
+    for (std::size_t i = 0; i < binds.size(); ++i) st->Bind(static_cast<int>(i + 2), binds[i]);
+    if (hi_index > 0) st->Bind(hi_index, hi);
+    Status read = ReadPage(*st, limit, &page);
+    if (!read.ok()) return read;
+    if (page.next_cursor != 0 || hi == kWholeLog) break;
+    lo = hi;
+    width = width > kWholeLog / 4 ? kWholeLog : width * 4;
   }
+
   VH_RETURN_IF_ERROR(ResolveParts(*impl_->reader_db, f.subject, f.scope_partner, &page.events));
   return page;
 }

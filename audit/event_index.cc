@@ -35,13 +35,18 @@ Result<bool> HasTable(db::Database& db, const char* name) {
 
 }  // namespace
 
-Status EnsureEventIndexSchema(db::Database& db) {
+namespace {
+
+// The index's layout: 2 files dossier views under their meeting only
+// (view_subjects, view_partners). Table event_keys_layout records it with
+// the `upto` this layout's writer reached: an index another version built
+// on (an earlier layout, or an earlier binary run against the store after
+// this one, which moves event_keys_state.upto alone) is built again.
+constexpr int64_t kIndexLayout = 2;
+
+Status EnsureIndexTables(db::Database& db) {
   auto had_keys = HasTable(db, "event_keys");
   if (!had_keys.ok()) return had_keys.status();
-  auto had_views = HasTable(db, "view_subjects");
-  if (!had_views.ok()) return had_views.status();
-  auto had_partners = HasTable(db, "view_partners");
-  if (!had_partners.ok()) return had_partners.status();
   VH_RETURN_IF_ERROR(
       db.Exec("DROP INDEX IF EXISTS events_subject;"
               "DROP INDEX IF EXISTS events_meeting;"
@@ -57,12 +62,43 @@ Status EnsureEventIndexSchema(db::Database& db) {
               " WITHOUT ROWID;"
               "CREATE TABLE IF NOT EXISTS view_partners("
               " partner TEXT NOT NULL, meeting TEXT NOT NULL, PRIMARY KEY(partner, meeting))"
-              " WITHOUT ROWID;"));
-  if (*had_keys && !(*had_views && *had_partners)) {
-    // Built by an earlier version: start over.
-    VH_RETURN_IF_ERROR(db.Exec("DELETE FROM event_keys; UPDATE event_keys_state SET upto = 0;"));
+              " WITHOUT ROWID;"
+              "CREATE TABLE IF NOT EXISTS event_keys_layout("
+              " id INTEGER PRIMARY KEY CHECK (id = 1), layout INTEGER NOT NULL,"
+              " upto INTEGER NOT NULL);"));
+  auto upto = IndexedUpto(db);
+  if (!upto.ok()) return upto.status();
+  bool ours = !*had_keys;  // a new store: nothing built yet
+  {
+    auto st = db.Prepare("SELECT layout, upto FROM event_keys_layout WHERE id = 1;");
+    if (!st.ok()) return st.status();
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (*row) ours = st->Int(0) == kIndexLayout && st->Int(1) == *upto;
   }
-  return Status::Ok();
+  if (!ours) {
+    VH_RETURN_IF_ERROR(
+        db.Exec("DELETE FROM event_keys; DELETE FROM view_subjects; DELETE FROM view_partners;"
+                "UPDATE event_keys_state SET upto = 0;"));
+    upto = int64_t{0};
+  }
+  auto set =
+      db.Prepare("INSERT OR REPLACE INTO event_keys_layout(id, layout, upto) VALUES (1, ?1, ?2);");
+  if (!set.ok()) return set.status();
+  set->Bind(1, kIndexLayout).Bind(2, *upto);
+  return set->Run();
+}
+
+}  // namespace
+
+Status EnsureEventIndexSchema(db::Database& db) {
+  // One transaction: a crash or a busy store midway leaves the earlier index
+  // as it was, to be seen and built again at the next open.
+  VH_RETURN_IF_ERROR(db.Begin());
+  Status s = EnsureIndexTables(db);
+  if (s.ok()) s = db.Commit();
+  if (!s.ok()) db.Rollback();
+  return s;
 }
 
 Result<std::optional<std::vector<SubjectPart>>> ReadPartList(db::Database& db, std::string_view hex,
@@ -216,10 +252,13 @@ Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) 
     ins->Bind(1, k).Bind(2, seq);
     VH_RETURN_IF_ERROR(ins->Run());
   }
-  auto upd = db.Prepare("UPDATE event_keys_state SET upto = ?1 WHERE id = 1;");
-  if (!upd.ok()) return upd.status();
-  upd->Bind(1, last);
-  VH_RETURN_IF_ERROR(upd->Run());
+  for (const char* sql : {"UPDATE event_keys_state SET upto = ?1 WHERE id = 1;",
+                          "UPDATE event_keys_layout SET upto = ?1 WHERE id = 1;"}) {
+    auto upd = db.Prepare(sql);
+    if (!upd.ok()) return upd.status();
+    upd->Bind(1, last);
+    VH_RETURN_IF_ERROR(upd->Run());
+  }
   return last;
 }
 

@@ -92,9 +92,12 @@ Result<int64_t> IndexedUpto(db::Database& db);
 // Returns the new upto.
 Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events);
 
-// Creates the index tables where missing (part of EnsureSchema). An index
-// of an earlier version (views filed under each subject or each partner) is
-// emptied, so that the writer builds it again from the events.
+// Creates the index tables where missing (part of EnsureSchema), in one
+// transaction. An index of another layout (views filed under each subject or
+// each partner), or one an earlier binary moved on since (table
+// event_keys_layout: the layout and the `upto` its writer reached), is
+// emptied with view_subjects and view_partners, so that the writer builds it
+// again from the events.
 Status EnsureEventIndexSchema(db::Database& db);
 
 }  // namespace vh::audit

@@ -7,9 +7,11 @@
 // COMMIT) on the same SQLCipher store settings (raw key, page size, WAL,
 // synchronous=FULL, the same schema, row content and index entries). A second
 // naive line inserts the row alone (no index), for reference.
-// Then verification speed (events per second) over the store written.
+// Then how long a privacy officer's queries take, a first page and all pages
+// (by partner, by a partner's officer, by subject, by meeting), on a store of
+// dossier views and answers; and verification speed (events per second).
 //
-// Usage: audit_bench [--seconds S] [--verify-events N] [--dir D]
+// Usage: audit_bench [--seconds S] [--query-events N] [--verify-events N] [--dir D]
 // (other --benchmark_* flags from bench/run.sh are ignored).
 
 #include <unistd.h>
@@ -163,6 +165,103 @@ Rate OneRowPerTransaction(const std::string& base, const AuditKeys& keys, double
   return r;
 }
 
+// A dossier view as the exchange writes it: one event per view, a part
+// per subject (20), the suppliers of a briefing; meeting `i % meetings`,
+// recipient one of the ten partners in turn.
+const std::vector<std::string> kPartners = {
+    "dji", "gemeente-alphen", "gemeente-leiden", "ggd",         "ggz", "halt",
+    "om",  "politie",         "reclassering",    "veilig-thuis"};
+AppendRequest BenchView(int64_t i, int meetings) {
+  Event e = BenchEvent(0, i);
+  e.type = kDossierDisclosed;
+  e.meeting = "m-" + std::to_string(i % meetings);
+  e.actor.partner = e.recipient = kPartners[static_cast<std::size_t>(i / meetings) % 10];
+  e.actor.role = "participant";
+  e.subject.clear();
+  e.supplier.clear();
+  e.fields.clear();
+  for (const auto& p : kPartners) {
+    if (p != "halt" || i % 7 == 0) e.suppliers.push_back(p);  // halt supplies now and then
+  }
+  std::vector<std::shared_ptr<const DecisionSet>> sets;
+  std::vector<SubjectPart> parts;
+  for (int k = 0; k < 20; ++k) {
+    auto set = MakeDecisionSet(
+        {{"justitie.lopend_toezicht", "disclosed", "B1", "full", "", std::string(64, 'a' + k % 6)}},
+        {"reclassering"});
+    SubjectPart part;
+    part.subject = "subj-" + std::to_string((i % meetings) * 20 + k);
+    part.set = set->hex;
+    part.shown = 1;
+    parts.push_back(std::move(part));
+    sets.push_back(std::move(set));
+  }
+  auto list = MakePartList(parts);
+  e.parts_list = list->hex;
+  return AppendRequest::View(std::move(e), std::move(sets), std::move(list));
+}
+
+// What a privacy officer waits for: the first page (100 events) of a query,
+// and every page of it, on a store of `events` events (nine in ten dossier
+// views over `meetings` meetings, one in ten answers).
+void QueryPages(const std::string& base, const AuditKeys& keys, int64_t events, int meetings) {
+  Dir dir(base, "query");
+  SystemClock clock;
+  auto log = AuditLog::OpenWith(keys.Clone(), dir.Options(), clock);
+  if (!log.ok()) std::exit(1);
+  {
+    std::vector<std::thread> threads;
+    std::atomic<int64_t> next{0};
+    for (int w = 0; w < 32; ++w) {
+      threads.emplace_back([&, w] {
+        for (int64_t i; (i = next.fetch_add(1)) < events;) {
+          Status s = i % 10 == 9 ? (*log)->Append(BenchEvent(w, i)).status()
+                                 : (*log)->Append(BenchView(i, meetings)).status();
+          if (!s.ok()) std::exit(1);
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  if (!(*log)->CheckpointNow().ok()) std::exit(1);  // the index covers all of it
+  struct Case {
+    const char* name;
+    QueryFilter filter;
+  };
+  std::vector<Case> cases(5);
+  cases[0].name = "partner (recipient and supplier)";
+  cases[0].filter.partner = "om";
+  cases[1].name = "partner, a rare supplier";
+  cases[1].filter.partner = "halt";
+  cases[2].name = "scope of a partner's officer";
+  cases[2].filter.scope_partner = "ggz";
+  cases[3].name = "subject";
+  cases[3].filter.subject = "subj-21";
+  cases[4].name = "meeting";
+  cases[4].filter.meeting = "m-3";
+  std::printf("  queries, %lld events (%d meetings), pages of 100:\n", (long long)events, meetings);
+  for (auto& c : cases) {
+    c.filter.limit = 100;
+    auto start = Clock::now();
+    double first_ms = 0;
+    int64_t found = 0;
+    int pages = 0;
+    for (;;) {
+      auto page = (*log)->Query(c.filter);
+      if (!page.ok()) std::exit(1);
+      if (pages++ == 0) {
+        first_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      }
+      found += static_cast<int64_t>(page->events.size());
+      if (page->next_cursor == 0) break;
+      c.filter.after_seq = page->next_cursor;
+    }
+    double all_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    std::printf("    %-34s first page %8.1f ms; all %7lld events in %5d pages %9.1f ms\n", c.name,
+                first_ms, (long long)found, pages, all_ms);
+  }
+}
+
 }  // namespace
 }  // namespace vh::audit
 
@@ -170,6 +269,7 @@ int main(int argc, char** argv) {
   using namespace vh::audit;
   double seconds = 3;
   int64_t verify_events = 200000;
+  int64_t query_events = 100000;
   std::string base = std::filesystem::temp_directory_path().string() + "/vh_audit_bench_" +
                      std::to_string(::getpid());
   for (int i = 1; i + 1 < argc; ++i) {
@@ -178,6 +278,8 @@ int main(int argc, char** argv) {
       seconds = std::atof(argv[++i]);
     else if (a == "--verify-events")
       verify_events = std::atoll(argv[++i]);
+    else if (a == "--query-events")
+      query_events = std::atoll(argv[++i]);
     else if (a == "--dir")
       base = argv[++i];
   }
@@ -208,6 +310,8 @@ int main(int argc, char** argv) {
   std::printf("  ratio group commit (64 writers) / naive: %.1fx (/ row-only: %.1fx)\n",
               naive.per_second() > 0 ? at64 / naive.per_second() : 0.0,
               bare.per_second() > 0 ? at64 / bare.per_second() : 0.0);
+
+  if (query_events > 0) QueryPages(base, keys, query_events, 200);
 
   // Verification speed over a store of `verify_events` events.
   {

@@ -463,31 +463,54 @@ TEST_F(AuditLogTest, ADossierViewIsOneEventFiledUnderEachOfItsSubjects) {
 TEST_F(AuditLogTest, AnIndexOfAnEarlierVersionIsBuiltAgain) {
   AuditLogOptions o = OptionsIn(dir_, 1000);
   o.index_every = 4;
-  {
+  auto write = [&] {
     auto log = OpenLog(o);
     for (int i = 0; i < 20; ++i) {
       testing::SampleViewEvent v = testing::SampleView(i);
       ASSERT_TRUE(log->Append(AppendRequest::View(v.event, v.sets)).ok());
     }
-  }
-  {
-    // As an earlier version left it: no view_subjects or view_partners,
-    // views filed under each subject.
+  };
+  auto reopened_is_whole = [&](std::size_t writes) {
+    auto log = OpenLog(o);
+    EXPECT_TRUE(Intact(log->Verify()));
+    QueryFilter f;
+    f.subject = "subj-4";
+    f.limit = 100;
+    auto r = log->Query(f);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->events.size(), 5 * writes);  // views 0, 4, 9, 13 and 17 showed subj-4
+    f = QueryFilter{};
+    f.partner = "politie";
+    f.limit = 100;
+    r = log->Query(f);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->events.size(), 20 * writes) << "each view once";
+  };
+  auto tamper = [&](const std::string& sql) {
     auto db = OpenAuditStore(o.db_path, keys_.store_key);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)
-                    ->Exec("DROP TABLE view_subjects; DROP TABLE view_partners;"
-                           "INSERT INTO event_keys(k, seq) VALUES ('s:subj-0', 1);")
-                    .ok());
-  }
-  auto log = OpenLog(o);
-  EXPECT_TRUE(Intact(log->Verify()));
-  QueryFilter f;
-  f.subject = "subj-4";
-  f.limit = 100;
-  auto r = log->Query(f);
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->events.size(), 5u);  // views 0, 4, 9, 13 and 17 showed subj-4
+    ASSERT_TRUE((*db)->Exec(sql).ok());
+  };
+  write();
+  // As the version before view_partners left it: views filed under their
+  // partners, view_subjects covering the whole log.
+  tamper(
+      "DROP TABLE view_partners; DROP TABLE event_keys_layout;"
+      "INSERT INTO event_keys(k, seq) VALUES ('p:politie', 1);"
+      "INSERT INTO view_subjects(subject, meeting) VALUES ('subj-x', 'm-9');");
+  reopened_is_whole(1);
+  // As the version before view_subjects left it.
+  tamper(
+      "DROP TABLE view_subjects; DROP TABLE view_partners; DROP TABLE event_keys_layout;"
+      "INSERT INTO event_keys(k, seq) VALUES ('s:subj-0', 1);");
+  reopened_is_whole(1);
+  // An earlier binary run against the store after this one: it indexed
+  // (moving event_keys_state alone) in its own way.
+  write();
+  tamper(
+      "INSERT INTO event_keys(k, seq) VALUES ('p:politie', 40);"
+      "UPDATE event_keys_state SET upto = upto + 1;");
+  reopened_is_whole(2);
 }
 
 // Views written before part lists held their parts inline and their

@@ -1,6 +1,6 @@
 // What a partner's privacy officer reads of a dossier view
 // and the events that name every supplier of a view: the supplier column
-// and the query index per supplier, scoping as recipient and as supplier,
+// and view_partners for each supplier, scoping as recipient and as supplier,
 // views of the earlier form still found and verified; subjects without a
 // BSN pseudonymised per meeting, and the report by meeting and ref.
 
