@@ -33,10 +33,6 @@ Result<bool> HasTable(db::Database& db, const char* name) {
   return st->Int(0) > 0;
 }
 
-}  // namespace
-
-namespace {
-
 // The index's layout: 2 files dossier views under their meeting only
 // (view_subjects, view_partners). Table event_keys_layout records it with
 // the `upto` this layout's writer reached: an index another version built
