@@ -299,14 +299,17 @@ bool App::KnownPartner(const std::string& partner) const {
   return c->IsHouse(partner) || c->FindPartner(partner) != nullptr;
 }
 
-bool App::RunsInline(const ApiRequest& req) const {
+std::optional<ApiResponse> App::HandleInline(ApiRequest& req) {
   std::optional<Role> role = ParseCertificateRole(req.identity.role);
-  if (!role || !KnownPartner(req.identity.partner)) return false;
+  if (!role || !KnownPartner(req.identity.partner)) return std::nullopt;
   Router::Match m = router_.Find(req.method, req.path, *role);
-  return m.status.ok() && m.dispatch == Dispatch::kInline;
+  if (!m.status.ok() || m.dispatch != Dispatch::kInline) return std::nullopt;
+  return Handle(std::move(req), std::move(m));
 }
 
-ApiResponse App::Handle(ApiRequest req) {
+ApiResponse App::Handle(ApiRequest req) { return Handle(std::move(req), std::nullopt); }
+
+ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
   auto start = std::chrono::steady_clock::now();
   // Every log line and audit event of this request carries its ids
   // (core/trace_context.h), also those written on the audit writer's thread.
@@ -322,12 +325,12 @@ ApiResponse App::Handle(ApiRequest req) {
     RecordRefusal(req, s);
     resp = ApiResponse::FromStatus(s);
   } else {
-    if (!KnownPartner(req.identity.partner)) {
+    if (!found && !KnownPartner(req.identity.partner)) {
       Status s = Status::Unauthenticated("partner is not known to the covenant in force");
       RecordRefusal(req, s);
       resp = ApiResponse::FromStatus(s);
     } else {
-      Router::Match m = router_.Find(req.method, req.path, *role);
+      Router::Match m = found ? std::move(*found) : router_.Find(req.method, req.path, *role);
       if (!m.route.empty()) route = m.route;
       req.route = m.route;
       if (!m.status.ok()) {

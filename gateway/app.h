@@ -21,7 +21,7 @@
 // cross_site_request, audited); every response carries the browser headers
 // of gateway/browser_guard.h (the gateway also serves the web console).
 //
-// Thread-safety: Handle(), RunsInline() and ExpectedOin() are called
+// Thread-safety: Handle(), HandleInline() and ExpectedOin() are called
 // concurrently from all I/O threads and the handler pool; ReloadPolicy()
 // from any thread; StartBackground()/StopBackground() from one (main).
 
@@ -64,9 +64,11 @@ class App {
   // malformed): `status`'s error body with a new request id, its headers
   // and its log line, as Handle gives every other response.
   ApiResponse Unparsed(const Status& status);
-  // True when Handle(req) neither blocks nor writes the audit log, so the
-  // server may run it on the I/O thread (Dispatch::kInline routes).
-  bool RunsInline(const ApiRequest& req) const;
+  // Handles `req` at once when its route neither blocks nor writes the audit
+  // log (Dispatch::kInline), so that the server answers it on the I/O
+  // thread; nullopt, leaving `req` as it was, for every other request (the
+  // server runs Handle on the handler pool). The route is looked up once.
+  std::optional<ApiResponse> HandleInline(ApiRequest& req);
 
   // SIGHUP and POST /v1/admin/policy/reload: reads the covenant file again;
   // on failure the old covenant stays in force and the Status holds the
@@ -93,6 +95,8 @@ class App {
   void StopBackground();
 
  private:
+  // Handle, with the route already found for an inline request.
+  ApiResponse Handle(ApiRequest req, std::optional<Router::Match> found);
   App(const Config& config, const Clock& clock, std::unique_ptr<Modules> modules);
   void AddRoutes();
   void AddSampledMetrics();

@@ -295,8 +295,8 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock, tcp::endpoint pee
     // Handlers that may wait (audit group commit, stores) run on the pool so
     // that many can share one commit; the others answer on this thread.
     ApiResponse resp;
-    if (app.RunsInline(req)) {
-      resp = app.Handle(std::move(req));
+    if (std::optional<ApiResponse> now = app.HandleInline(req)) {
+      resp = std::move(*now);
     } else {
       resp = co_await asio::co_spawn(ctx.handlers, RunHandler(app, std::move(req)), use_awaitable);
     }

@@ -20,8 +20,8 @@
 //      limits::kMaxChunkLineBytes, trailer fields never handed on (else 400
 //      and close); while a request is incomplete what arrived is ACKed at
 //      once (a client with Nagle on sends the rest only then); the target
-//      split into path and query (gateway/http_target.h); App::Handle, on this I/O
-//      thread when App::RunsInline, else on the handler pool; a deferred
+//      split into path and query (gateway/http_target.h); App::HandleInline
+//      on this I/O thread, else App::Handle on the handler pool; a deferred
 //      response (gateway/api.h) awaited without holding any thread; the
 //      response written under the write deadline, its head and the start of
 //      its body in one buffer, the rest from where it lies;
