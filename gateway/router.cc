@@ -4,17 +4,23 @@
 
 namespace vh::gw {
 namespace {
-std::vector<std::string> Split(const std::string& path) {
-  std::vector<std::string> out;
+// The non-empty segments of `path`, as views into it.
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> out;
   std::size_t i = 0;
   while (i < path.size()) {
     while (i < path.size() && path[i] == '/') ++i;
     std::size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
+    if (j == std::string_view::npos) j = path.size();
     if (j > i) out.push_back(path.substr(i, j - i));
     i = j;
   }
   return out;
+}
+
+// A pattern segment that takes any value: "{id}".
+bool IsParam(const std::string& seg) {
+  return seg.size() >= 2 && seg.front() == '{' && seg.back() == '}';
 }
 }  // namespace
 
@@ -108,7 +114,7 @@ void Router::Add(std::string method, std::string pattern, Roles roles, Handler h
                  Dispatch dispatch) {
   Route r;
   r.method = std::move(method);
-  r.segments = Split(pattern);
+  for (std::string_view seg : Split(pattern)) r.segments.emplace_back(seg);
   r.pattern = std::move(pattern);
   r.roles = std::move(roles);
   r.handler = std::move(handler);
@@ -116,17 +122,10 @@ void Router::Add(std::string method, std::string pattern, Roles roles, Handler h
   routes_.push_back(std::move(r));
 }
 
-bool Router::MatchSegments(const Route& r, const std::vector<std::string>& segs,
-                           std::vector<std::string>* params) {
+bool Router::MatchSegments(const Route& r, const std::vector<std::string_view>& segs) {
   if (r.segments.size() != segs.size()) return false;
-  params->clear();
   for (std::size_t i = 0; i < segs.size(); ++i) {
-    const std::string& p = r.segments[i];
-    if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
-      params->push_back(segs[i]);
-    } else if (p != segs[i]) {
-      return false;
-    }
+    if (!IsParam(r.segments[i]) && r.segments[i] != segs[i]) return false;
   }
   return true;
 }
@@ -140,15 +139,16 @@ std::vector<Router::RouteInfo> Router::Routes() const {
 
 Router::Match Router::Find(const std::string& method, const std::string& path, Role role) const {
   Match m;
-  auto segs = Split(path);
-  std::vector<std::string> params;
+  const std::vector<std::string_view> segs = Split(path);
   const Route* path_match = nullptr;
   for (const Route& r : routes_) {
-    if (!MatchSegments(r, segs, &params)) continue;
+    if (!MatchSegments(r, segs)) continue;
     path_match = &r;
     if (r.method != method) continue;
     m.route = r.pattern;
-    m.params = params;
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+      if (IsParam(r.segments[i])) m.params.emplace_back(segs[i]);
+    }
     if (std::find(r.roles.begin(), r.roles.end(), role) == r.roles.end()) {
       m.status = Status::PermissionDenied("role '" + std::string(RoleName(role)) +
                                           "' may not call " + method + " " + r.pattern);

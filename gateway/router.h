@@ -9,6 +9,7 @@
 // serving starts).
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/api.h"
@@ -57,8 +58,7 @@ class Router {
     Handler handler;
     Dispatch dispatch;
   };
-  static bool MatchSegments(const Route& r, const std::vector<std::string>& segs,
-                            std::vector<std::string>* params);
+  static bool MatchSegments(const Route& r, const std::vector<std::string_view>& segs);
   std::vector<Route> routes_;
 };
 
