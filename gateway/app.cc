@@ -382,6 +382,7 @@ ApiResponse App::Unparsed(const Status& status) {
   t.request_id = NewRequestId();
   ScopedTrace scope(std::move(t));
   ApiResponse resp = ApiResponse::FromStatus(status);
+  metrics_.CountRequest("unparsed", resp.status, std::chrono::nanoseconds(0));
   FinishResponse(resp, *CurrentTrace(), "", "unparsed", std::chrono::steady_clock::duration(0));
   return resp;
 }

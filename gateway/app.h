@@ -61,8 +61,9 @@ class App {
 
   ApiResponse Handle(ApiRequest req);
   // The response to a request the server could not parse (too large,
-  // malformed): `status`'s error body with a new request id, its headers
-  // and its log line, as Handle gives every other response.
+  // malformed): `status`'s error body with a new request id, its headers,
+  // its log line and its count (route "unparsed"), as Handle gives every
+  // other response.
   ApiResponse Unparsed(const Status& status);
   // Handles `req` at once when its route neither blocks nor writes the audit
   // log (Dispatch::kInline), so that the server answers it on the I/O

@@ -265,7 +265,6 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock, tcp::endpoint pee
       }
     }
     if (framing) {
-      metrics.CountRequest("unparsed", HttpStatusFor(framing->code()), std::chrono::nanoseconds(0));
       co_await WriteResponse(conn, app.Unparsed(*framing), 11, false, ctx.write_timeout);
       break;
     }
@@ -280,7 +279,6 @@ awaitable<void> Session(SessionContext& ctx, tcp::socket sock, tcp::endpoint pee
     if (ec) {
       std::optional<Status> s = ParseFailure(ec);
       if (!s) break;  // transport error: nothing to answer
-      metrics.CountRequest("unparsed", HttpStatusFor(s->code()), std::chrono::nanoseconds(0));
       co_await WriteResponse(conn, app.Unparsed(*s), 11, false, ctx.write_timeout);
       break;
     }

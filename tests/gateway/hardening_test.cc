@@ -98,6 +98,9 @@ TEST_F(HardeningTest, TransferEncodingIsChunkedAloneOrRefused) {
   EXPECT_NE(r.headers.find("X-Request-Id: " + id), std::string::npos) << r.headers;
   EXPECT_TRUE(WaitFor([&] { return gw_->Log().find(id) != std::string::npos; }, 5s))
       << "no log line with the request id " << id;
+  // Counted once each, as refused requests.
+  EXPECT_EQ(MetricValue(gw_->Metrics(), "vhgate_requests_total{route=\"unparsed\",status=\"400\"}"),
+            6);
 }
 
 // 40 KB of chunked trailers (or of one chunk-size line) were taken whole.
