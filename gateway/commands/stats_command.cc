@@ -64,9 +64,9 @@ int RunStats(const StatsFlags& flags, Io io) {
     // problem the exchange names as "/gemeente: why".
     const Status& s = figures.status();
     if (ExitFor(s) == kExitUsage) {
-      const std::string& m = s.message();
-      io.err << "vhgate stats: --gemeente: " << flags.gemeente << " "
-             << m.substr(m.find(": ") == std::string::npos ? 0 : m.find(": ") + 2) << "\n";
+      std::string why = s.message();
+      if (auto at = why.find(": "); at != std::string::npos) why.erase(0, at + 2);
+      io.err << "vhgate stats: --gemeente: " << flags.gemeente << " " << why << "\n";
     } else {
       io.err << "vhgate stats: " << s.ToString() << "\n";
     }
