@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -58,17 +60,25 @@ TEST(AuditCrashTest, SigkillDuringLoadLosesNoAcknowledgedEventAndVerifies) {
       ::_exit(127);
     }
     ::close(fds[1]);
-    // Read acknowledgements for a random while, then kill mid-stream.
+    // Once the writer has opened the log (which takes longer as the log grows,
+    // and much longer under a sanitizer), read acknowledgements for a random
+    // while and at least until the first one, then kill mid-stream.
     std::string acks;
-    auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 700)(rng));
+    const auto window =
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 700)(rng));
+    std::optional<std::chrono::steady_clock::time_point> deadline;
     char buf[4096];
-    bool ready = false;
-    while (std::chrono::steady_clock::now() < deadline || !ready) {
+    for (;;) {
+      if (deadline && std::chrono::steady_clock::now() >= *deadline &&
+          acks.find("\nack ") != std::string::npos) {
+        break;
+      }
       ssize_t n = ::read(fds[0], buf, sizeof buf);
       if (n <= 0) break;
       acks.append(buf, static_cast<std::size_t>(n));
-      ready = ready || acks.find("ready\n") != std::string::npos;
+      if (!deadline && acks.find("ready\n") != std::string::npos) {
+        deadline = std::chrono::steady_clock::now() + window;
+      }
     }
     ::kill(pid, SIGKILL);
     int status = 0;
