@@ -400,7 +400,14 @@ void App::StartBackground() {
         audit::Actor system{services_.covenant.Get()->house(), std::string(RoleName(Role::kSystem)),
                             "retention-sweep", "", "gateway"};
         auto r = services_.exchange.RunRetention(system);
-        if (!r.ok()) LogError("retention_sweep_failed", {{"reason", r.status().reason()}});
+        if (!r.ok()) {
+          LogError("retention_sweep_failed", {{"reason", r.status().reason()}});
+        } else {
+          LogInfo("retention_swept", {{"closed", r->closed.size()},
+                                      {"shredded", r->shredded.size()},
+                                      {"cases", r->cases.size()},
+                                      {"notifications", r->notifications.size()}});
+        }
         lock.lock();
         retention_cv_.wait_for(lock, period, [this] { return retention_stop_; });
       }

@@ -317,16 +317,19 @@ Result<bool> ServerTlsContext::Reload(bool force) {
   // A file written in place may still be half written: tried again once it
   // changes again (or at the next SIGHUP), not at every poll.
   tried_ = std::move(now);
+  const char* trigger = force ? "SIGHUP" : "file_changed";
   Status s = Load(false);
   if (!s.ok()) {
-    LogError("tls_reload_failed", {{"reason", s.message()}, {"kept", "the files loaded before"}});
+    LogError("tls_reload_failed",
+             {{"reason", s.message()}, {"trigger", trigger}, {"kept", "the files loaded before"}});
     return s;
   }
   auto when = [](int64_t t) {
     return t > 0 ? FormatUtc(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(t)))
                  : std::string("unknown");
   };
-  LogInfo("tls_reloaded", {{"cert", tls_.cert},
+  LogInfo("tls_reloaded", {{"trigger", trigger},
+                           {"cert", tls_.cert},
                            {"crl", tls_.crl},
                            {"certificate_expiry", when(certificate_expiry())},
                            {"crl_next_update", when(crl_next_update())}});

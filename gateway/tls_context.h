@@ -79,7 +79,8 @@ class ServerTlsContext {
   // Reads the four files again when `force`, or when one of them changed
   // since the last attempt. True when a new context is in force, false when
   // nothing changed; the Status of a set that did not load (the old one
-  // stays). Logs tls_reloaded or tls_reload_failed.
+  // stays). Logs tls_reloaded or tls_reload_failed, with the trigger (SIGHUP
+  // when forced, file_changed otherwise).
   Result<bool> Reload(bool force);
   // Unix seconds of the earliest nextUpdate of the CRLs in force, and of the
   // server certificate's notAfter (0: unknown).

@@ -381,16 +381,17 @@ TEST_F(HttpsPullAdapterTest, HangingPartnerDoesNotBlockAnother) {
   auto start = std::chrono::steady_clock::now();
   (*runner)->Start();
   while (sink_.answers().size() < 2 &&
-         std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(30)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(sink_.answers().size(), 2u);
-  EXPECT_LT(took, std::chrono::seconds(5));
-  // Stop ends the hanging transfer at once, long before its 20 s timeout.
+  EXPECT_LT(took, std::chrono::seconds(15)) << "the hanging partner held up the other";
+  // Stop ends the hanging transfer long before its 20 s timeout (libcurl
+  // asks whether to go on about once a second).
   auto stop_start = std::chrono::steady_clock::now();
   (*runner)->Stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - stop_start, std::chrono::seconds(2));
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_start, std::chrono::seconds(10));
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "db/database.h"
 #include "tests/support/gateway_harness.h"
 #include "tests/support/tls_client.h"
+#include "tests/support/wait_for.h"
 
 namespace vh::testing {
 namespace {
@@ -326,6 +327,7 @@ TEST_F(AuditE2ETest, SigkillUnderLoadTwentyTimesEveryAnsweredRequestHasItsEvent)
     }
     std::atomic<bool> stop{false};
     std::vector<std::thread> clients;
+    const std::size_t answered_before = answered.size();
     for (int c = 0; c < kClients; ++c) {
       clients.emplace_back([&, c] {
         auto client = TlsClient::Connect(gw_->port(), kHouseOfficer);
@@ -341,6 +343,15 @@ TEST_F(AuditE2ETest, SigkillUnderLoadTwentyTimesEveryAnsweredRequestHasItsEvent)
         }
       });
     }
+    // Killed a random while after the clients got going (their handshakes
+    // take long under a sanitizer): at least a few answers in each round.
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          std::lock_guard<std::mutex> lock(mu);
+          return answered.size() >= answered_before + 5;
+        },
+        std::chrono::seconds(20)))
+        << "round " << round;
     std::this_thread::sleep_for(
         std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 900)(rng)));
     gw_->Kill();

@@ -12,12 +12,14 @@
 #include "audit/verifier.h"
 #include "crypto/hex.h"
 #include "tests/audit/audit_test_util.h"
+#include "tests/support/wait_for.h"
 
 namespace vh::audit {
 namespace {
 using testing::OptionsIn;
 using testing::SampleEvent;
 using testing::TempDir;
+using vh::testing::WaitFor;
 
 // The log verifies: readable and intact; otherwise the status or the problem.
 ::testing::AssertionResult Intact(const Result<VerifyReport>& rep) {
@@ -129,7 +131,13 @@ TEST_F(AuditLogTest, CheckpointsAfterTheConfiguredSeconds) {
   o.checkpoint_seconds = 1;
   auto log = OpenLog(o);
   ASSERT_TRUE(log->Append(SampleEvent(1)).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+  // Due after a second; the writer thread may take a while to get there.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto f = ReadCheckpointFile(o.checkpoint_path);
+        return f.ok() && !f->checkpoints.empty();
+      },
+      std::chrono::seconds(20)));
   auto file = ReadCheckpointFile(o.checkpoint_path);
   ASSERT_TRUE(file.ok());
   ASSERT_EQ(file->checkpoints.size(), 1u);

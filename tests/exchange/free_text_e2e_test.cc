@@ -21,6 +21,7 @@
 #include "tests/exchange/need_to_know_util.h"
 #include "tests/support/db_dump.h"
 #include "tests/support/gateway_harness.h"
+#include "tests/support/wait_for.h"
 
 namespace vh::testing {
 namespace {
@@ -37,7 +38,10 @@ class FreeTextE2ETest : public ::testing::Test {
     // The retention sweep runs once at start (then hourly): let it pass
     // before a meeting that ended long ago exists, so that only `vhgate
     // retention run` below closes and shreds it.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(WaitFor(
+        [&] { return gw_->Log().find("\"event\":\"retention_swept\"") != std::string::npos; },
+        std::chrono::seconds(20)))
+        << gw_->Log();
   }
   std::string Path(const char* key) {
     std::filesystem::path p = gw_->config()[key].get<std::string>();
