@@ -58,14 +58,10 @@ bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::strin
 std::string RandomHex(std::size_t bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   thread_local IdGenerator gen;
-  std::string out;
-  out.reserve(bytes * 2);
-  while (out.size() < bytes * 2) {
+  std::string out(bytes * 2, '0');
+  for (std::size_t at = 0; at < out.size();) {
     uint64_t v = gen.Next();
-    for (int i = 0; i < 8 && out.size() < bytes * 2; ++i, v >>= 8) {
-      out.push_back(kHex[(v >> 4) & 0xf]);
-      out.push_back(kHex[v & 0xf]);
-    }
+    for (int i = 0; i < 16 && at < out.size(); ++i, v >>= 4) out[at++] = kHex[v & 0xf];
   }
   if (AllZero(out)) out.back() = '1';
   return out;

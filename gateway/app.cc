@@ -180,13 +180,19 @@ void App::AddRoutes() {
               503, {{"status", "audit_unavailable"}, {"convenant", CovenantSummary(*covenant)}});
         }
         // The ok body changes only with the covenant: rendered once per
-        // covenant (health is what monitors and load balancers ask most).
-        std::lock_guard<std::mutex> lock(health_mu_);
-        if (health_covenant_ != covenant) {
-          health_covenant_ = covenant;
-          health_ok_ = DumpJson({{"status", "ok"}, {"convenant", CovenantSummary(*covenant)}});
+        // covenant and thread (health is what monitors and load balancers
+        // ask most; no lock, no copy). The body is the covenant's alone, so
+        // one cache serves every App of the process.
+        struct Rendered {
+          std::shared_ptr<const policy::Covenant> covenant;
+          std::shared_ptr<const std::string> body;
+        };
+        thread_local Rendered ok;
+        if (ok.covenant != covenant) {
+          ok = {covenant, std::make_shared<const std::string>(DumpJson(
+                              {{"status", "ok"}, {"convenant", CovenantSummary(*covenant)}}))};
         }
-        return ApiResponse::FromText(200, health_ok_);
+        return ApiResponse::FromSharedText(200, ok.body);
       },
       Dispatch::kInline);
   router_.Add("POST", "/v1/admin/policy/reload", {Role::kAdmin}, [this](const ApiRequest& req) {
@@ -363,7 +369,6 @@ ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
       ScopedTrace completing(trace);  // on the thread that completes it
       const auto took = std::chrono::steady_clock::now() - start;
       metrics_.CountRequest(route, r.status, took);
-      AddBrowserHeaders(r);
       FinishResponse(r, *trace, method, route, took);
       outer->Complete(std::move(r));
     });
@@ -372,7 +377,6 @@ ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
   }
   const auto took = std::chrono::steady_clock::now() - start;
   metrics_.CountRequest(route, resp.status, took);
-  AddBrowserHeaders(resp);
   FinishResponse(resp, *trace, method, route, took);
   return resp;
 }

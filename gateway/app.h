@@ -18,8 +18,9 @@
 // 4xx, warn for 5xx), every other at debug (request).
 // Refusals that concern data access are written to the audit log. Before
 // routing, a state-changing request from another site is refused (403
-// cross_site_request, audited); every response carries the browser headers
-// of gateway/browser_guard.h (the gateway also serves the web console).
+// cross_site_request, audited); the session writes the browser headers of
+// gateway/browser_guard.h into every response (the gateway also serves the
+// web console).
 //
 // Thread-safety: Handle(), HandleInline() and ExpectedOin() are called
 // concurrently from all I/O threads and the handler pool; ReloadPolicy()
@@ -114,11 +115,6 @@ class App {
   std::unique_ptr<Modules> modules_;  // after metrics_: the adapters mirror into it
   Services services_;
   std::unique_ptr<ConsoleAssets> console_;  // never null once created
-
-  // GET /v1/health's ok body for the covenant it was rendered for.
-  std::mutex health_mu_;
-  std::shared_ptr<const policy::Covenant> health_covenant_;  // guarded by health_mu_
-  std::string health_ok_;                                    // guarded by health_mu_
 
   std::thread retention_thread_;
   std::mutex retention_mu_;

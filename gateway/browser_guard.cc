@@ -23,11 +23,4 @@ Status CheckSameOrigin(const ApiRequest& req) {
   return Status::Ok();
 }
 
-void AddBrowserHeaders(ApiResponse& resp) {
-  resp.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
-  resp.headers.emplace_back("Referrer-Policy", "no-referrer");
-  resp.headers.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
-  resp.headers.emplace_back("Cross-Origin-Resource-Policy", "same-origin");
-}
-
 }  // namespace vh::gw

@@ -11,6 +11,8 @@
 //
 // Thread-safety: pure functions.
 
+#include <string_view>
+
 #include "core/status.h"
 #include "gateway/api.h"
 
@@ -24,16 +26,19 @@ namespace vh::gw {
 // A request without either header passes. The message names neither value.
 Status CheckSameOrigin(const ApiRequest& req);
 
-// The response headers every answer carries for browsers (the session adds
-// Cache-Control: no-store, nosniff and HSTS itself):
+// The response headers every answer carries for browsers, as the lines the
+// session writes into each response head (beside Cache-Control: no-store,
+// nosniff and HSTS):
 //   Content-Security-Policy: default-src 'self'; frame-ancestors 'none';
 //     base-uri 'none'; form-action 'none'   (no inline script or style)
 //   Referrer-Policy: no-referrer
 //   Cross-Origin-Opener-Policy: same-origin
 //   Cross-Origin-Resource-Policy: same-origin  (no other site embeds a body)
-void AddBrowserHeaders(ApiResponse& resp);
-
-inline constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+inline constexpr std::string_view kBrowserHeaderLines =
+    "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'\r\n"
+    "Referrer-Policy: no-referrer\r\n"
+    "Cross-Origin-Opener-Policy: same-origin\r\n"
+    "Cross-Origin-Resource-Policy: same-origin\r\n";
 
 }  // namespace vh::gw

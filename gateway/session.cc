@@ -14,6 +14,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "gateway/app.h"
+#include "gateway/browser_guard.h"
 #include "gateway/http_target.h"
 #include "gateway/tls_conn.h"
 #include "gateway/tls_context.h"
@@ -100,6 +101,7 @@ void AppendResponseHead(const ApiResponse& r, std::size_t body_size, unsigned ve
   h.append(
       "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff"
       "\r\nStrict-Transport-Security: max-age=31536000\r\n");
+  h.append(kBrowserHeaderLines);
   for (const auto& [name, value] : r.headers) {
     h.append(name).append(": ").append(value).append("\r\n");
   }

@@ -115,9 +115,9 @@ TEST_F(AppTest, HealthNamesTheCovenantAndIsAnsweredInline) {
   std::optional<ApiResponse> inline_r = app_->HandleInline(req);
   ASSERT_TRUE(inline_r.has_value());
   ApiResponse r = std::move(*inline_r);
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(app_->Handle(Request("GET", "/v1/health", "politie", "participant")).body, r.body);
-  Json j = Json::parse(r.body);
+  ASSERT_EQ(r.status, 200) << r.Body();
+  EXPECT_EQ(app_->Handle(Request("GET", "/v1/health", "politie", "participant")).Body(), r.Body());
+  Json j = Json::parse(r.Body());
   EXPECT_EQ(j["status"], "ok");
   EXPECT_EQ(j["convenant"]["id"], "vh-hollands-midden");
   EXPECT_EQ(j["convenant"]["sha256"].get<std::string>().size(), 64u);

@@ -55,10 +55,22 @@ TEST(BrowserGuardTest, LetsTheConsoleReadsAndNonBrowsersThrough) {
                   .ok());
 }
 
-TEST(BrowserGuardTest, AddsTheBrowserHeaders) {
-  ApiResponse r;
-  AddBrowserHeaders(r);
-  std::map<std::string, std::string> h(r.headers.begin(), r.headers.end());
+TEST(BrowserGuardTest, TheBrowserHeadersAreWholeHeaderLines) {
+  std::map<std::string, std::string> h;
+  std::string_view lines = kBrowserHeaderLines;
+  while (!lines.empty()) {
+    const auto end = lines.find("\r\n");
+    ASSERT_NE(end, std::string_view::npos) << "a line without CRLF";
+    const std::string_view line = lines.substr(0, end);
+    const auto colon = line.find(": ");
+    ASSERT_NE(colon, std::string_view::npos) << line;
+    ASSERT_EQ(line.find_first_of("\r\n"), std::string_view::npos) << line;
+    h[std::string(line.substr(0, colon))] = line.substr(colon + 2);
+    lines.remove_prefix(end + 2);
+  }
+  EXPECT_EQ(h.size(), 4u);
+  EXPECT_EQ(h["Cross-Origin-Opener-Policy"], "same-origin");
+  EXPECT_EQ(h["Cross-Origin-Resource-Policy"], "same-origin");
   EXPECT_EQ(h["Content-Security-Policy"].rfind("default-src 'self'; frame-ancestors 'none'", 0),
             0u);
   EXPECT_EQ(h["Content-Security-Policy"].find("unsafe"), std::string::npos);
