@@ -134,9 +134,9 @@ int UnusedPort() {
   bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
   socklen_t len = sizeof(a);
   getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  close(fd);
-  return port;
+  // Kept bound (never listening) for the rest of the test process: a
+  // connection is refused, and no other process takes the port meanwhile.
+  return ntohs(a.sin_port);
 }
 
 }  // namespace vh::adapters::testing

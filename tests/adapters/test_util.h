@@ -52,7 +52,8 @@ class PartnerProcess {
   TempDir dir_;
 };
 
-// A port that nothing listens on (bound, then closed).
+// A port that nothing listens on: bound, never listening, for the rest of
+// the test process (another process cannot take it meanwhile).
 int UnusedPort();
 
 // The SHA-256 fingerprint of a PEM certificate as `openssl x509
