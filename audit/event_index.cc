@@ -190,25 +190,27 @@ Result<int64_t> IndexedUpto(db::Database& db) {
 }
 
 Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) {
-  auto sel = db.Prepare(
+  // Cached: the writer indexes after each commit.
+  auto found = db.PrepareCached(
       "SELECT seq, type, actor_partner, meeting, subject, supplier, recipient FROM events "
       "WHERE seq > ?1 ORDER BY seq LIMIT ?2;");
-  if (!sel.ok()) return sel.status();
-  sel->Bind(1, upto).Bind(2, max_events);
+  if (!found.ok()) return found.status();
+  db::Statement& sel = **found;
+  sel.Bind(1, upto).Bind(2, max_events);
   std::vector<std::pair<std::string, int64_t>> entries;
   std::set<std::pair<std::string, std::string>> views, partners;
   ViewSubjectReader subjects_of(db);
   std::string prev_meeting, prev_subject;
   int64_t last = upto;
   for (;;) {
-    auto row = sel->Step();
+    auto row = sel.Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    last = sel->Int(0);
-    const std::string type = sel->Text(1);
-    const std::string meeting = sel->Text(3);
-    const std::string subject = sel->Text(4);
-    const std::string actor = sel->Text(2), supplier = sel->Text(5), recipient = sel->Text(6);
+    last = sel.Int(0);
+    const std::string type = sel.Text(1);
+    const std::string meeting = sel.Text(3);
+    const std::string subject = sel.Text(4);
+    const std::string actor = sel.Text(2), supplier = sel.Text(5), recipient = sel.Text(6);
     for (auto& k : EventIndexKeys(type, actor, meeting, subject, supplier, recipient)) {
       entries.emplace_back(std::move(k), last);
     }
@@ -228,11 +230,11 @@ Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) 
   // A pair already there is a read, not a write: repeated views add nothing.
   auto add_pairs = [&](const char* sql,
                        const std::set<std::pair<std::string, std::string>>& pairs) {
-    auto pair = db.Prepare(sql);
+    auto pair = db.PrepareCached(sql);
     if (!pair.ok()) return pair.status();
     for (const auto& [a, m] : pairs) {
-      pair->Bind(1, a).Bind(2, m);
-      VH_RETURN_IF_ERROR(pair->Run());
+      (*pair)->Bind(1, a).Bind(2, m);
+      VH_RETURN_IF_ERROR((*pair)->Run());
     }
     return Status::Ok();
   };
@@ -242,18 +244,18 @@ Result<int64_t> IndexEvents(db::Database& db, int64_t upto, int64_t max_events) 
       "INSERT OR IGNORE INTO view_partners(partner, meeting) VALUES (?1, ?2);", partners));
   // In key order, so that the entries of one key fill its leaf page together.
   std::sort(entries.begin(), entries.end());
-  auto ins = db.Prepare("INSERT INTO event_keys(k, seq) VALUES (?1, ?2);");
+  auto ins = db.PrepareCached("INSERT INTO event_keys(k, seq) VALUES (?1, ?2);");
   if (!ins.ok()) return ins.status();
   for (const auto& [k, seq] : entries) {
-    ins->Bind(1, k).Bind(2, seq);
-    VH_RETURN_IF_ERROR(ins->Run());
+    (*ins)->Bind(1, k).Bind(2, seq);
+    VH_RETURN_IF_ERROR((*ins)->Run());
   }
   for (const char* sql : {"UPDATE event_keys_state SET upto = ?1 WHERE id = 1;",
                           "UPDATE event_keys_layout SET upto = ?1 WHERE id = 1;"}) {
-    auto upd = db.Prepare(sql);
+    auto upd = db.PrepareCached(sql);
     if (!upd.ok()) return upd.status();
-    upd->Bind(1, last);
-    VH_RETURN_IF_ERROR(upd->Run());
+    (*upd)->Bind(1, last);
+    VH_RETURN_IF_ERROR((*upd)->Run());
   }
   return last;
 }
