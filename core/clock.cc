@@ -19,6 +19,19 @@ bool Digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
   *out = v;
   return true;
 }
+// `v` as `n` decimal digits, zero-padded, at `out` (v < 10^n).
+char* PutDigits(char* out, long v, int n) {
+  for (int i = n - 1; i >= 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+  return out + n;
+}
+// "YYYY-MM-DD" at `out`: 10 characters. REQUIRES: 0 <= year <= 9999.
+char* PutDate(char* out, int year, int month, int day) {
+  out = PutDigits(out, year, 4);
+  *out++ = '-';
+  out = PutDigits(out, month, 2);
+  *out++ = '-';
+  return PutDigits(out, day, 2);
+}
 }  // namespace
 
 std::optional<Date> ParseDate(std::string_view s) {
@@ -35,10 +48,17 @@ std::optional<Date> ParseDate(std::string_view s) {
   return d;
 }
 
+// FormatDate and FormatUtc write their digits themselves: they run several
+// times for every request and event (snprintf was a visible part of it).
 std::string FormatDate(const Date& d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
-  return buf;
+  if (d.year < 0 || d.year > 9999) {  // not four digits: as printf writes it
+    char wide[32];
+    std::snprintf(wide, sizeof wide, "%04d-%02d-%02d", d.year, d.month, d.day);
+    return wide;
+  }
+  char buf[10];
+  PutDate(buf, d.year, d.month, d.day);
+  return std::string(buf, sizeof buf);
 }
 
 Date DateOf(TimePoint t) {
@@ -50,15 +70,22 @@ Date DateOf(TimePoint t) {
 
 std::string FormatUtc(TimePoint t) {
   using namespace std::chrono;
-  auto days = floor<std::chrono::days>(t);
-  year_month_day ymd{days};
-  auto ms = duration_cast<milliseconds>(t - days).count();
+  auto ms = duration_cast<milliseconds>(t - floor<std::chrono::days>(t)).count();
   long h = ms / 3600000, mi = (ms / 60000) % 60, sec = (ms / 1000) % 60, milli = ms % 1000;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), h, mi, sec, milli);
-  return buf;
+  char time[14];  // THH:MM:SS.mmmZ
+  char* at = time;
+  *at++ = 'T';
+  at = PutDigits(at, h, 2);
+  *at++ = ':';
+  at = PutDigits(at, mi, 2);
+  *at++ = ':';
+  at = PutDigits(at, sec, 2);
+  *at++ = '.';
+  at = PutDigits(at, milli, 3);
+  *at = 'Z';
+  std::string out = FormatDate(DateOf(t));
+  out.append(time, sizeof time);
+  return out;
 }
 
 std::optional<TimePoint> ParseUtc(std::string_view s) {

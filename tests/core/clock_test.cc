@@ -21,6 +21,16 @@ TEST(ClockTest, ParsesOffsetsAndDates) {
   EXPECT_EQ(FormatUtc(*d), "2026-03-01T00:00:00.000Z");
 }
 
+TEST(ClockTest, FormatsEveryDigit) {
+  auto t = ParseUtc("1800-01-02T03:04:05.006Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(FormatUtc(*t), "1800-01-02T03:04:05.006Z");
+  EXPECT_EQ(FormatUtc(*t + std::chrono::milliseconds(994)), "1800-01-02T03:04:06.000Z");
+  EXPECT_EQ(FormatDate(Date{2026, 12, 31}), "2026-12-31");
+  // Past four digits the year is written whole, not cut.
+  EXPECT_EQ(FormatDate(Date{12026, 1, 9}), "12026-01-09");
+}
+
 TEST(ClockTest, RefusesNonsense) {
   for (const char* s : {"", "2026-13-01", "2026-02-30", "2026-11-23T25:00:00Z",
                         "2026-11-23T10:00:00", "tomorrow", "2026-11-23T10:00:00Zjunk"}) {
