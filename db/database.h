@@ -3,12 +3,14 @@
 //
 // Open() sets the key as a raw key (PRAGMA key = "x'..'", so SQLCipher's
 // passphrase KDF is not used), sets the cipher settings explicitly
-// (AES-256-CBC, HMAC-SHA512 page authentication where the library supports
-// choosing it, Options::page_size pages, 4096 by default), then proves the
-// key by reading the schema:
-// a wrong key or a file that is not an encrypted database fails there with
-// Unavailable naming the file. Journal: WAL with synchronous=FULL, so a
-// committed transaction is on disk (fsync) before Commit() returns.
+// (Options::page_size pages, 4096 by default; page authentication on), then
+// proves the key by reading the schema: a wrong key or a file that is not an
+// encrypted database fails there with Unavailable naming the file. With
+// Debian 12's SQLCipher (3.4.1, on OpenSSL 3.0) each page is AES-256-CBC
+// under a random IV with an HMAC-SHA1 over both, the library's defaults;
+// that version cannot choose another HMAC. Journal: WAL with
+// synchronous=FULL, so a committed transaction is on disk (fsync) before
+// Commit() returns.
 //
 // Errors: every call returns Status/Result; messages name the file and the
 // SQLite error text, never bound values.
