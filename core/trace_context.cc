@@ -123,7 +123,11 @@ TraceContext TraceContext::Continue(std::string_view traceparent, TimePoint now)
 }
 
 std::string TraceContext::ToTraceparent() const {
-  return "00-" + trace_id + "-" + span_id + "-" + (flags.empty() ? "01" : flags);
+  const std::string_view f = flags.empty() ? std::string_view("01") : std::string_view(flags);
+  std::string out;  // one allocation: it is built for every response
+  out.reserve(3 + trace_id.size() + 1 + span_id.size() + 1 + f.size());
+  out.append("00-").append(trace_id).append("-").append(span_id).append("-").append(f);
+  return out;
 }
 
 const std::shared_ptr<const TraceContext>& CurrentTrace() { return t_current; }

@@ -94,6 +94,7 @@ std::string AddRequestIdToError(ApiResponse& resp, const std::string& request_id
 // an error, info (4xx) or warn (5xx) naming its code.
 void FinishResponse(ApiResponse& resp, const TraceContext& trace, const std::string& method,
                     const std::string& route, std::chrono::steady_clock::duration took) {
+  resp.headers.reserve(resp.headers.size() + 2);
   resp.headers.emplace_back("X-Request-Id", trace.request_id);
   resp.headers.emplace_back("traceparent", trace.ToTraceparent());
   const double ms = std::chrono::duration<double, std::milli>(took).count();

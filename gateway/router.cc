@@ -1,23 +1,10 @@
 #include "gateway/router.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace vh::gw {
 namespace {
-// The non-empty segments of `path`, as views into it.
-std::vector<std::string_view> Split(std::string_view path) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    while (i < path.size() && path[i] == '/') ++i;
-    std::size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) out.push_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 // A pattern segment that takes any value: "{id}".
 bool IsParam(const std::string& seg) {
   return seg.size() >= 2 && seg.front() == '{' && seg.back() == '}';
@@ -110,11 +97,32 @@ ApiResponse ApiResponse::FromStatus(const Status& s) {
   return r;
 }
 
+Router::Segments Router::SplitPath(std::string_view path) {
+  Segments out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) {
+      if (out.size == kMaxSegments) {
+        out.too_long = true;
+        return out;
+      }
+      out.at[out.size++] = path.substr(i, j - i);
+    }
+    i = j;
+  }
+  return out;
+}
+
 void Router::Add(std::string method, std::string pattern, Roles roles, Handler handler,
                  Dispatch dispatch) {
   Route r;
   r.method = std::move(method);
-  for (std::string_view seg : Split(pattern)) r.segments.emplace_back(seg);
+  const Segments segs = SplitPath(pattern);
+  if (segs.too_long) std::abort();  // a route the router could never match: a bug
+  for (std::size_t i = 0; i < segs.size; ++i) r.segments.emplace_back(segs.at[i]);
   r.pattern = std::move(pattern);
   r.roles = std::move(roles);
   r.handler = std::move(handler);
@@ -122,10 +130,10 @@ void Router::Add(std::string method, std::string pattern, Roles roles, Handler h
   routes_.push_back(std::move(r));
 }
 
-bool Router::MatchSegments(const Route& r, const std::vector<std::string_view>& segs) {
-  if (r.segments.size() != segs.size()) return false;
-  for (std::size_t i = 0; i < segs.size(); ++i) {
-    if (!IsParam(r.segments[i]) && r.segments[i] != segs[i]) return false;
+bool Router::MatchSegments(const Route& r, const Segments& segs) {
+  if (segs.too_long || r.segments.size() != segs.size) return false;
+  for (std::size_t i = 0; i < segs.size; ++i) {
+    if (!IsParam(r.segments[i]) && r.segments[i] != segs.at[i]) return false;
   }
   return true;
 }
@@ -139,15 +147,15 @@ std::vector<Router::RouteInfo> Router::Routes() const {
 
 Router::Match Router::Find(const std::string& method, const std::string& path, Role role) const {
   Match m;
-  const std::vector<std::string_view> segs = Split(path);
+  const Segments segs = SplitPath(path);
   const Route* path_match = nullptr;
   for (const Route& r : routes_) {
     if (!MatchSegments(r, segs)) continue;
     path_match = &r;
     if (r.method != method) continue;
     m.route = r.pattern;
-    for (std::size_t i = 0; i < segs.size(); ++i) {
-      if (IsParam(r.segments[i])) m.params.emplace_back(segs[i]);
+    for (std::size_t i = 0; i < segs.size; ++i) {
+      if (IsParam(r.segments[i])) m.params.emplace_back(segs.at[i]);
     }
     if (std::find(r.roles.begin(), r.roles.end(), role) == r.roles.end()) {
       m.status = Status::PermissionDenied("role '" + std::string(RoleName(role)) +

@@ -8,6 +8,7 @@
 // and read concurrently afterwards (no locking; REQUIRES: no Add after
 // serving starts).
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +59,16 @@ class Router {
     Handler handler;
     Dispatch dispatch;
   };
-  static bool MatchSegments(const Route& r, const std::vector<std::string_view>& segs);
+  // A request path's non-empty segments, as views into it. No route has
+  // more than kMaxSegments, so a path with more matches none (`too_long`).
+  static constexpr std::size_t kMaxSegments = 16;
+  struct Segments {
+    std::array<std::string_view, kMaxSegments> at;
+    std::size_t size = 0;
+    bool too_long = false;
+  };
+  static Segments SplitPath(std::string_view path);
+  static bool MatchSegments(const Route& r, const Segments& segs);
   std::vector<Route> routes_;
 };
 

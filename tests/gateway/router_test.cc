@@ -62,6 +62,27 @@ TEST_F(RouterTest, TrailingAndDoubleSlashesDoNotMatchOtherRoutes) {
             Code::kNotFound);
 }
 
+TEST_F(RouterTest, PathsDeeperThanAnyRouteMatchNothing) {
+  std::string deep = "/v1/meetings";
+  for (int i = 0; i < 40; ++i) deep += "/x";
+  auto m = router_.Find("GET", deep, Role::kCoordinator);
+  EXPECT_EQ(m.status.code(), Code::kNotFound);
+  EXPECT_EQ(m.handler, nullptr);
+  // At the limit a route still matches: sixteen segments, the last a parameter.
+  Router r;
+  std::string pattern, path;
+  for (int i = 0; i < 15; ++i) {
+    pattern += "/s" + std::to_string(i);
+    path += "/s" + std::to_string(i);
+  }
+  r.Add("GET", pattern + "/{id}", kAnyRole, Echo("deep"));
+  auto found = r.Find("GET", path + "/p-1", Role::kSupplier);
+  ASSERT_TRUE(found.status.ok());
+  ASSERT_EQ(found.params.size(), 1u);
+  EXPECT_EQ(found.params[0], "p-1");
+  EXPECT_EQ(r.Find("GET", path + "/p-1/more", Role::kSupplier).status.code(), Code::kNotFound);
+}
+
 TEST(ApiResponseTest, StatusMapsToContractErrorBody) {
   auto r = ApiResponse::FromStatus(Status::Unprocessable("unknown_field", "/x: unknown field"));
   EXPECT_EQ(r.status, 422);
