@@ -159,6 +159,11 @@ Status Configure(SSL_CTX* c, const TlsConfig& tls, bool at_start, int64_t* crl_n
     return fail("tls.cert " + tls.cert);
   }
   if (SSL_CTX_use_PrivateKey_file(c, tls.key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    // OpenSSL 3 compares the key with the certificate as it loads it.
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      return Status::Unavailable("tls_config", "tls.key " + tls.key + " does not match tls.cert");
+    }
     return fail("tls.key " + tls.key);
   }
   if (SSL_CTX_check_private_key(c) != 1) {

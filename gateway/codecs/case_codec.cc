@@ -303,7 +303,7 @@ Result<exchange::KnownCheck> DecodeKnownCheck(const Json& body) {
   VH_RETURN_IF_ERROR(RequireObject(body, ""));
   // Not CheckKnownKeys: it names the key, and a key could be a number.
   if (body.size() > 1 || (body.size() == 1 && !body.contains("bsn"))) {
-    return Status::Unprocessable("unknown_field", ": only bsn is known");
+    return Status::Unprocessable("unknown_field", "/: only bsn is known");
   }
   exchange::KnownCheck k;
   VH_RETURN_IF_ERROR(ReadString(body, "bsn", "", kMaxBsnBytes, false, &k.bsn));
@@ -313,7 +313,9 @@ Result<exchange::KnownCheck> DecodeKnownCheck(const Json& body) {
 Result<exchange::KnownCheck> DecodeKnownCheckQuery(
     const std::map<std::string, std::string>& query) {
   for (const auto& [key, value] : query) {
-    if (key != "bsn") return Status::Unprocessable("unknown_field", ": only bsn is known");
+    if (key != "bsn") {
+      return Status::Unprocessable("unknown_field", "only the query parameter bsn is known");
+    }
   }
   auto it = query.find("bsn");
   Json body = Json::object();

@@ -157,6 +157,16 @@ TEST_F(NotificationsE2ETest, CheckAnswersKnownOrNotAndNothingElse) {
   // A partner without check: true; a BSN failing the 11-proef (never echoed).
   NtkExpectError(gw_->Post("reclassering.supplier", "/v1/check", {{"bsn", SyntheticBsn(221)}}), 403,
                  "check_not_allowed");
+  // Anything but the BSN is refused, saying what is known (the member's
+  // name is not echoed: it could be a number).
+  HttpResult extra =
+      gw_->Post("politie.supplier", "/v1/check", {{"bsn", SyntheticBsn(221)}, {"naam", "x"}});
+  NtkExpectError(extra, 422, "unknown_field");
+  EXPECT_EQ(extra.json()["error"]["message"], "/: only bsn is known");
+  HttpResult extra_query =
+      gw_->Get("politie.supplier", "/v1/check?bsn=" + SyntheticBsn(221) + "&naam=x");
+  NtkExpectError(extra_query, 422, "unknown_field");
+  EXPECT_EQ(extra_query.json()["error"]["message"], "only the query parameter bsn is known");
   HttpResult bad = gw_->Get("politie.supplier", "/v1/check?bsn=123456789");
   NtkExpectError(bad, 422, "invalid_bsn", "/bsn");
   EXPECT_EQ(bad.body.find("123456789"), std::string::npos);
