@@ -76,6 +76,26 @@ std::shared_ptr<const TraceContext> TraceOfRequest(const ApiRequest& req, TimePo
   return t;
 }
 
+// A query parameter the route does not take is 400 `bad_query`, naming what
+// the route takes and never what was sent (a name could be a number someone
+// typed): a misspelt filter must not read as "everything" or "nothing".
+Status CheckQuery(const ApiRequest& req, const Router::Match& m) {
+  if (m.any_query || req.query.empty()) return Status::Ok();
+  for (const auto& entry : req.query) {
+    if (m.query && std::find(m.query->begin(), m.query->end(), entry.first) != m.query->end()) {
+      continue;
+    }
+    std::string takes;
+    for (const std::string& name : m.query ? *m.query : std::vector<std::string>{}) {
+      takes += (takes.empty() ? "" : ", ") + name;
+    }
+    return Status::InvalidArgument(
+        "bad_query", takes.empty() ? m.route + " takes no query parameters"
+                                   : "unknown query parameter: " + m.route + " takes " + takes);
+  }
+  return Status::Ok();
+}
+
 // Adds the request id to an error body {"error": {code, message}} and
 // returns its code; "" (the body left as it is) for any other body.
 std::string AddRequestIdToError(ApiResponse& resp, const std::string& request_id) {
@@ -343,6 +363,8 @@ ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
       if (!m.status.ok()) {
         if (m.status.code() == Code::kPermissionDenied) RecordRefusal(req, m.status);
         resp = ApiResponse::FromStatus(m.status);
+      } else if (Status query = CheckQuery(req, m); !query.ok()) {
+        resp = ApiResponse::FromStatus(query);
       } else if (Status same_origin = CheckSameOrigin(req); !same_origin.ok()) {
         RecordRefusal(req, same_origin);
         resp = ApiResponse::FromStatus(same_origin);

@@ -48,14 +48,14 @@ void RegisterAuditRoutes(Router& router, Services& services) {
   Services* s = &services;
   auto service = std::make_shared<const audit::AuditService>(s->audit, s->clock);
 
-  router.Add("GET", "/v1/audit/events", {Role::kPrivacyOfficer},
+  router.Add("GET", "/v1/audit/events?*", {Role::kPrivacyOfficer},
              [s, service](const ApiRequest& req) {
                auto page = service->Query(RequesterOf(req), ContextOf(*s), req.query);
                if (!page.ok()) return ApiResponse::FromStatus(page.status());
                return ApiResponse::FromJson(200, audit::QueryPageToJson(*page));
              });
 
-  router.Add("GET", "/v1/audit/report", {Role::kPrivacyOfficer},
+  router.Add("GET", "/v1/audit/report?*", {Role::kPrivacyOfficer},
              [s, service](const ApiRequest& req) {
                auto report = service->Report(RequesterOf(req), ContextOf(*s), req.query);
                if (!report.ok()) return ApiResponse::FromStatus(report.status());

@@ -19,7 +19,7 @@ void RegisterCaseRoutes(Router& router, Services& services) {
                    [&](const exchange::Notify& c) { return cs->Notify(ActorOf(req), c); },
                    codecs::EncodeNotificationReceipt);
              });
-  router.Add("GET", "/v1/notifications", {Role::kCoordinator}, [cs](const ApiRequest& req) {
+  router.Add("GET", "/v1/notifications?status", {Role::kCoordinator}, [cs](const ApiRequest& req) {
     auto filter = codecs::DecodeNotificationFilter(QueryParam(req, "status"));
     if (!filter.ok()) return ApiResponse::FromStatus(filter.status());
     return Respond(200, cs->ListNotifications(ActorOf(req), *filter),
@@ -42,7 +42,7 @@ void RegisterCaseRoutes(Router& router, Services& services) {
              });
 
   // --- cases --------------------------------------------------------------------
-  router.Add("GET", "/v1/cases", {Role::kCoordinator, Role::kParticipant},
+  router.Add("GET", "/v1/cases?status", {Role::kCoordinator, Role::kParticipant},
              [cs](const ApiRequest& req) {
                auto filter = codecs::DecodeCaseFilter(QueryParam(req, "status"));
                if (!filter.ok()) return ApiResponse::FromStatus(filter.status());
@@ -86,7 +86,7 @@ void RegisterCaseRoutes(Router& router, Services& services) {
                    [&](const exchange::KnownCheck& c) { return cs->Check(ActorOf(req), c); },
                    codecs::EncodeKnownAnswer);
              });
-  router.Add("GET", "/v1/check", {Role::kSupplier, Role::kParticipant},
+  router.Add("GET", "/v1/check?bsn", {Role::kSupplier, Role::kParticipant},
              [cs](const ApiRequest& req) {
                auto command = codecs::DecodeKnownCheckQuery(req.query);
                if (!command.ok()) return ApiResponse::FromStatus(command.status());
@@ -94,7 +94,7 @@ void RegisterCaseRoutes(Router& router, Services& services) {
              });
 
   // --- figures ------------------------------------------------------------------
-  router.Add("GET", "/v1/statistics", {Role::kCoordinator, Role::kParticipant},
+  router.Add("GET", "/v1/statistics?from&to", {Role::kCoordinator, Role::kParticipant},
              [cs](const ApiRequest& req) {
                auto query = codecs::DecodeFiguresQuery(
                    QueryParam(req, "from"), QueryParam(req, "to"), req.query.count("from") > 0,

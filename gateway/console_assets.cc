@@ -114,9 +114,9 @@ void RegisterConsoleAssetRoutes(Router& router, const ConsoleAssets& assets) {
     r.content_type = a->content_type;
     return r;
   };
-  router.Add("GET", "/", kAnyRole, serve, Dispatch::kInline);
-  router.Add("GET", "/console/{name}", kAnyRole, serve, Dispatch::kInline);
-  router.Add("GET", "/console/{dir}/{name}", kAnyRole, serve, Dispatch::kInline);
+  router.Add("GET", "/?*", kAnyRole, serve, Dispatch::kInline);
+  router.Add("GET", "/console/{name}?*", kAnyRole, serve, Dispatch::kInline);
+  router.Add("GET", "/console/{dir}/{name}?*", kAnyRole, serve, Dispatch::kInline);
 }
 
 }  // namespace vh::gw

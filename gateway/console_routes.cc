@@ -51,7 +51,7 @@ void RegisterConsoleRoutes(Router& router, Services& services) {
       },
       Dispatch::kInline);
 
-  router.Add("GET", "/v1/meetings", kAnyRole, [ex](const ApiRequest& req) {
+  router.Add("GET", "/v1/meetings?status", kAnyRole, [ex](const ApiRequest& req) {
     auto filter = codecs::DecodeMeetingListFilter(QueryParam(req, "status"));
     if (!filter.ok()) return ApiResponse::FromStatus(filter.status());
     return Respond(200, ex->ListMeetings(ActorOf(req), *filter), codecs::EncodeMeetingList);

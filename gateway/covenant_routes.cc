@@ -202,7 +202,7 @@ void RegisterCovenantRoutes(Router& router, Services& services) {
       },
       Dispatch::kInline);
   router.Add(
-      "GET", "/v1/covenant/fields", kAnyRole,
+      "GET", "/v1/covenant/fields?overlegvorm", kAnyRole,
       [holder](const ApiRequest& req) {
         auto it = req.query.find("overlegvorm");
         if (it == req.query.end() || it->second.empty()) {
@@ -216,7 +216,7 @@ void RegisterCovenantRoutes(Router& router, Services& services) {
             200, {{"overlegvorm", o->id}, {"fields", FieldsFor(*c, *o, req.identity.partner)}});
       },
       Dispatch::kInline);
-  router.Add("GET", "/v1/covenant/matrix",
+  router.Add("GET", "/v1/covenant/matrix?overlegvorm",
              {Role::kPrivacyOfficer, Role::kCoordinator, Role::kAdmin},
              [holder](const ApiRequest& req) {
                auto c = holder->Get();

@@ -58,7 +58,7 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
                    },
                    codecs::EncodeRetentionExtension);
              });
-  router.Add("GET", "/v1/requests", {Role::kSupplier}, [ex](const ApiRequest& req) {
+  router.Add("GET", "/v1/requests?status", {Role::kSupplier}, [ex](const ApiRequest& req) {
     auto filter = codecs::DecodeRequestFilter(QueryParam(req, "status"));
     if (!filter.ok()) return ApiResponse::FromStatus(filter.status());
     return Respond(200, ex->ListRequests(ActorOf(req), *filter), codecs::EncodeRequestList);

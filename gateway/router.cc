@@ -120,6 +120,19 @@ void Router::Add(std::string method, std::string pattern, Roles roles, Handler h
                  Dispatch dispatch) {
   Route r;
   r.method = std::move(method);
+  if (std::size_t q = pattern.find('?'); q != std::string::npos) {
+    std::string_view names = std::string_view(pattern).substr(q + 1);
+    while (!names.empty()) {
+      const std::size_t amp = std::min(names.find('&'), names.size());
+      if (names.substr(0, amp) == "*") {
+        r.any_query = true;
+      } else if (amp > 0) {
+        r.query.emplace_back(names.substr(0, amp));
+      }
+      names.remove_prefix(std::min(amp + 1, names.size()));
+    }
+    pattern.resize(q);
+  }
   const Segments segs = SplitPath(pattern);
   if (segs.too_long) std::abort();  // a route the router could never match: a bug
   for (std::size_t i = 0; i < segs.size; ++i) r.segments.emplace_back(segs.at[i]);
@@ -141,7 +154,8 @@ bool Router::MatchSegments(const Route& r, const Segments& segs) {
 std::vector<Router::RouteInfo> Router::Routes() const {
   std::vector<RouteInfo> out;
   out.reserve(routes_.size());
-  for (const Route& r : routes_) out.push_back({r.method, r.pattern, r.roles});
+  for (const Route& r : routes_)
+    out.push_back({r.method, r.pattern, r.roles, r.query, r.any_query});
   return out;
 }
 
@@ -164,6 +178,8 @@ Router::Match Router::Find(const std::string& method, const std::string& path, R
     }
     m.handler = &r.handler;
     m.dispatch = r.dispatch;
+    m.query = &r.query;
+    m.any_query = r.any_query;
     return m;
   }
   if (path_match) {

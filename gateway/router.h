@@ -29,6 +29,11 @@ inline const Roles kAnyRole = {Role::kSupplier, Role::kParticipant, Role::kCoord
 
 class Router {
  public:
+  // `pattern` is the path template ("/v1/meetings/{id}"), followed by the
+  // query parameters the route takes, if any: "/v1/meetings?status",
+  // "/v1/statistics?from&to"; "?*" takes any (the console's files). A
+  // request with another query parameter is 400 `bad_query` (App), so a
+  // misspelt filter is never silently ignored.
   void Add(std::string method, std::string pattern, Roles roles, Handler handler,
            Dispatch dispatch = Dispatch::kPool);
 
@@ -38,6 +43,9 @@ class Router {
     std::vector<std::string> params;
     Status status;  // NotFound, MethodNotAllowed, PermissionDenied or ok
     Dispatch dispatch = Dispatch::kPool;
+    // The query parameters the route takes (null: none); any when any_query.
+    const std::vector<std::string>* query = nullptr;
+    bool any_query = false;
   };
   Match Find(const std::string& method, const std::string& path, Role role) const;
 
@@ -45,8 +53,10 @@ class Router {
   // every route.
   struct RouteInfo {
     std::string method;
-    std::string pattern;
+    std::string pattern;  // without the query part
     Roles roles;
+    std::vector<std::string> query;
+    bool any_query = false;
   };
   std::vector<RouteInfo> Routes() const;
 
@@ -55,6 +65,8 @@ class Router {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
+    std::vector<std::string> query;
+    bool any_query = false;
     Roles roles;
     Handler handler;
     Dispatch dispatch;

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "adapters/adapter_runner.h"
 #include "audit/audit_log.h"
 #include "crypto/primitives.h"
@@ -139,6 +141,34 @@ TEST_F(AppTest, RefusalsAreAnsweredAndAudited) {
   EXPECT_FALSE(app_->HandleInline(pooled).has_value());
   EXPECT_EQ(pooled.path, "/v1/meetings/m-1") << "left as it was";
   EXPECT_EQ(app_->services().audit.stats().events - before, 3);
+}
+
+TEST_F(AppTest, AQueryParameterARouteDoesNotTakeIsRefused) {
+  auto get = [&](std::map<std::string, std::string> query, std::string path, const char* role) {
+    ApiRequest r = Request("GET", std::move(path), "politie", role);
+    r.query = std::move(query);
+    return app_->Handle(std::move(r));
+  };
+  // A misspelt filter: never read as "all meetings".
+  ApiResponse typo = get({{"stauts", "open"}}, "/v1/meetings", "participant");
+  ASSERT_EQ(typo.status, 400) << typo.Body();
+  Json e = Json::parse(typo.Body())["error"];
+  EXPECT_EQ(e["code"], "bad_query");
+  EXPECT_EQ(e["message"], "unknown query parameter: /v1/meetings takes status");
+  EXPECT_EQ(get({{"status", "open"}}, "/v1/meetings", "participant").status, 200);
+  // A route without parameters says so; what was sent is never echoed.
+  ApiResponse none = get({{"111222333", ""}}, "/v1/health", "participant");
+  ASSERT_EQ(none.status, 400);
+  EXPECT_EQ(Json::parse(none.Body())["error"]["message"], "/v1/health takes no query parameters");
+  EXPECT_EQ(none.Body().find("111222333"), std::string::npos);
+  ApiResponse check = get({{"bsn", "x"}, {"naam", "y"}}, "/v1/check", "supplier");
+  EXPECT_EQ(check.status, 400);
+  // The console's files take any (a browser or a proxy may add one).
+  EXPECT_EQ(get({{"v", "2"}}, "/", "participant").status, 200);
+  // The audit routes check their own filters, naming the one not known.
+  ApiResponse audit = get({{"colour", "red"}}, "/v1/audit/events", "privacy-officer");
+  ASSERT_EQ(audit.status, 400) << audit.Body();
+  EXPECT_NE(audit.Body().find("'colour'"), std::string::npos) << audit.Body();
 }
 
 TEST_F(AppTest, ReloadKeepsTheCovenantAndRecordsIt) {

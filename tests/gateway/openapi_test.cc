@@ -95,6 +95,23 @@ TEST_F(OpenApiTest, EveryRouteIsDescribedWithItsRolesAndNothingElse) {
   }
 }
 
+TEST_F(OpenApiTest, EveryRouteTakesTheQueryParametersDescribed) {
+  const Json& doc = OpenApiDescription::Shipped().doc();
+  for (const Router::RouteInfo& r : app_->router().Routes()) {
+    if (r.any_query) continue;  // the console's files; the audit routes check their own
+    std::string lower = r.method;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!doc["paths"].contains(r.pattern) || !doc["paths"][r.pattern].contains(lower)) continue;
+    std::set<std::string> described;
+    for (const Json& p : doc["paths"][r.pattern][lower].value("parameters", Json::array())) {
+      if (p.value("in", "") == "query") described.insert(p.value("name", ""));
+    }
+    EXPECT_EQ(described, std::set<std::string>(r.query.begin(), r.query.end()))
+        << r.method << " " << r.pattern
+        << ": the router's query parameters differ from docs/openapi.json";
+  }
+}
+
 TEST_F(OpenApiTest, OperationsNameTheirRolesAsSecurityRequirements) {
   const Json& doc = OpenApiDescription::Shipped().doc();
   EXPECT_EQ(doc["components"]["securitySchemes"]["clientCertificate"]["type"], "mutualTLS");

@@ -62,6 +62,25 @@ TEST_F(RouterTest, TrailingAndDoubleSlashesDoNotMatchOtherRoutes) {
             Code::kNotFound);
 }
 
+TEST(RouterQueryTest, APatternNamesTheQueryParametersItTakes) {
+  Router r;
+  r.Add("GET", "/v1/statistics?from&to", kAnyRole, Echo("stats"));
+  r.Add("GET", "/v1/plain", kAnyRole, Echo("plain"));
+  r.Add("GET", "/files/{name}?*", kAnyRole, Echo("files"));
+  auto stats = r.Find("GET", "/v1/statistics", Role::kSupplier);
+  ASSERT_TRUE(stats.status.ok());
+  EXPECT_EQ(stats.route, "/v1/statistics") << "the route's name is its path template";
+  ASSERT_NE(stats.query, nullptr);
+  EXPECT_EQ(*stats.query, (std::vector<std::string>{"from", "to"}));
+  EXPECT_FALSE(stats.any_query);
+  auto plain = r.Find("GET", "/v1/plain", Role::kSupplier);
+  ASSERT_NE(plain.query, nullptr);
+  EXPECT_TRUE(plain.query->empty());
+  EXPECT_TRUE(r.Find("GET", "/files/a.js", Role::kSupplier).any_query);
+  EXPECT_EQ(r.Routes()[0].pattern, "/v1/statistics");
+  EXPECT_EQ(r.Routes()[0].query, (std::vector<std::string>{"from", "to"}));
+}
+
 TEST_F(RouterTest, PathsDeeperThanAnyRouteMatchNothing) {
   std::string deep = "/v1/meetings";
   for (int i = 0; i < 40; ++i) deep += "/x";
