@@ -86,8 +86,8 @@ Status CheckQuery(const ApiRequest& req, const Router::Match& m) {
       continue;
     }
     std::string takes;
-    for (const std::string& name : m.query ? *m.query : std::vector<std::string>{}) {
-      takes += (takes.empty() ? "" : ", ") + name;
+    for (std::size_t i = 0; m.query && i < m.query->size(); ++i) {
+      takes += (i > 0 ? ", " : "") + (*m.query)[i];
     }
     return Status::InvalidArgument(
         "bad_query", takes.empty() ? m.route + " takes no query parameters"
