@@ -5,22 +5,10 @@
 #include <functional>
 
 #include "gateway/openapi_route.h"
+#include "gateway/router.h"
 
 namespace vh::gw {
 namespace {
-
-std::vector<std::string_view> PathSegments(std::string_view path) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    while (i < path.size() && path[i] == '/') ++i;
-    std::size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) out.push_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
 
 bool IsCapture(std::string_view s) { return s.size() >= 2 && s.front() == '{' && s.back() == '}'; }
 
@@ -120,17 +108,17 @@ std::vector<OpenApiDescription::Operation> OpenApiDescription::Operations() cons
 }
 
 std::string OpenApiDescription::MatchPath(std::string_view path) const {
-  const auto segs = PathSegments(path);
+  const Router::Segments segs = Router::SplitPath(path);
   std::string best;
   std::size_t best_literals = 0;
   for (auto p = doc_["paths"].begin(); p != doc_["paths"].end(); ++p) {
-    const auto tmpl = PathSegments(p.key());
-    if (tmpl.size() != segs.size()) continue;
+    const Router::Segments tmpl = Router::SplitPath(p.key());
+    if (segs.too_long || tmpl.size != segs.size) continue;
     std::size_t literals = 0;
     bool match = true;
-    for (std::size_t i = 0; i < segs.size() && match; ++i) {
-      if (IsCapture(tmpl[i])) continue;
-      match = tmpl[i] == segs[i];
+    for (std::size_t i = 0; i < segs.size && match; ++i) {
+      if (IsCapture(tmpl.at[i])) continue;
+      match = tmpl.at[i] == segs.at[i];
       ++literals;
     }
     if (match && (best.empty() || literals > best_literals)) {

@@ -37,6 +37,18 @@ class Router {
   void Add(std::string method, std::string pattern, Roles roles, Handler handler,
            Dispatch dispatch = Dispatch::kPool);
 
+  // A path's (or a path template's) non-empty segments, as views into it;
+  // the OpenAPI description (openapi.h) matches its templates the same way.
+  // No route has more than kMaxSegments, so a path with more matches none
+  // (`too_long`).
+  static constexpr std::size_t kMaxSegments = 16;
+  struct Segments {
+    std::array<std::string_view, kMaxSegments> at;
+    std::size_t size = 0;
+    bool too_long = false;
+  };
+  static Segments SplitPath(std::string_view path);
+
   struct Match {
     const Handler* handler = nullptr;  // null when status is not ok
     std::string route;                 // the pattern matched ("" when none)
@@ -71,15 +83,6 @@ class Router {
     Handler handler;
     Dispatch dispatch;
   };
-  // A request path's non-empty segments, as views into it. No route has
-  // more than kMaxSegments, so a path with more matches none (`too_long`).
-  static constexpr std::size_t kMaxSegments = 16;
-  struct Segments {
-    std::array<std::string_view, kMaxSegments> at;
-    std::size_t size = 0;
-    bool too_long = false;
-  };
-  static Segments SplitPath(std::string_view path);
   static bool MatchSegments(const Route& r, const Segments& segs);
   std::vector<Route> routes_;
 };
