@@ -163,6 +163,26 @@ Result<const crypto::SecretBytes*> CaseStore::MeetingKeyLocked(std::string_view 
   return &ins->second;
 }
 
+Status CaseStore::ForEachSealedRowLocked(
+    const std::string& sql, std::string_view meeting,
+    const std::function<Status(const db::Statement&, const crypto::SecretBytes&)>& row) {
+  auto st = db_->Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, meeting);
+  const crypto::SecretBytes* key = nullptr;
+  for (;;) {
+    auto more = st->Step();
+    if (!more.ok()) return more.status();
+    if (!*more) return Status::Ok();
+    if (key == nullptr) {
+      auto k = MeetingKeyLocked(meeting);
+      if (!k.ok()) return k.status();
+      key = *k;
+    }
+    VH_RETURN_IF_ERROR(row(*st, *key));
+  }
+}
+
 Status CaseStore::InTransaction(const std::function<Status()>& body,
                                 const BeforeCommit& before_commit) {
   VH_RETURN_IF_ERROR(db_->Begin());

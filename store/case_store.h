@@ -367,6 +367,12 @@ class CaseStore {
   Result<std::vector<NotificationRecord>> NotificationsWhereLocked(
       const char* select_ids, std::optional<std::string_view> arg, bool open_sealed);
   Result<const crypto::SecretBytes*> MeetingKeyLocked(std::string_view meeting);
+  // Calls `row` for every row that `sql` selects with `meeting` bound to ?1,
+  // with the meeting's data key (unwrapped at the first row: a meeting with
+  // no such rows needs none). Stops at the first error.
+  Status ForEachSealedRowLocked(
+      const std::string& sql, std::string_view meeting,
+      const std::function<Status(const db::Statement&, const crypto::SecretBytes&)>& row);
   std::string SealFor(const crypto::SecretBytes& key, std::string_view meeting,
                       std::string_view what, std::string_view plaintext);
   Result<std::string> OpenFor(const crypto::SecretBytes& key, std::string_view meeting,

@@ -147,42 +147,32 @@ Result<std::vector<Participant>> CaseStore::Participants(std::string_view meetin
 
 Result<std::vector<SubjectRecord>> CaseStore::Subjects(std::string_view meeting) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto st = db_->Prepare(
-      "SELECT idx, ref, identity, reason, pseudonym, outcome FROM subjects WHERE meeting = ?1 "
-      "ORDER BY idx;");
-  if (!st.ok()) return st.status();
-  st->Bind(1, meeting);
   std::vector<SubjectRecord> out;
-  const crypto::SecretBytes* key = nullptr;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (key == nullptr) {
-      auto k = MeetingKeyLocked(meeting);
-      if (!k.ok()) return k.status();
-      key = *k;
-    }
-    SubjectRecord s;
-    s.index = static_cast<int>(st->Int(0));
-    const std::string idx = std::to_string(s.index);
-    auto ref = OpenFor(*key, meeting, "subject.ref|" + idx, st->Blob(1));
-    if (!ref.ok()) return ref.status();
-    s.ref = std::move(*ref);
-    if (!st->IsNull(2)) {
-      auto id = OpenFor(*key, meeting, "subject.identity|" + idx, st->Blob(2));
-      if (!id.ok()) return id.status();
-      auto j = ParseJson(*id);
-      if (!j.ok()) return Status::Internal("stored identity is not JSON");
-      s.identity = std::move(*j);
-    }
-    auto reason = OpenFor(*key, meeting, "subject.reason|" + idx, st->Blob(3));
-    if (!reason.ok()) return reason.status();
-    s.reason = std::move(*reason);
-    s.pseudonym = Col(*st, 4);
-    s.outcome = Col(*st, 5);
-    out.push_back(std::move(s));
-  }
+  VH_RETURN_IF_ERROR(ForEachSealedRowLocked(
+      "SELECT idx, ref, identity, reason, pseudonym, outcome FROM subjects WHERE meeting = ?1 "
+      "ORDER BY idx;",
+      meeting, [&](const db::Statement& st, const crypto::SecretBytes& key) -> Status {
+        SubjectRecord s;
+        s.index = static_cast<int>(st.Int(0));
+        const std::string idx = std::to_string(s.index);
+        auto ref = OpenFor(key, meeting, "subject.ref|" + idx, st.Blob(1));
+        if (!ref.ok()) return ref.status();
+        s.ref = std::move(*ref);
+        if (!st.IsNull(2)) {
+          auto id = OpenFor(key, meeting, "subject.identity|" + idx, st.Blob(2));
+          if (!id.ok()) return id.status();
+          auto j = ParseJson(*id);
+          if (!j.ok()) return Status::Internal("stored identity is not JSON");
+          s.identity = std::move(*j);
+        }
+        auto reason = OpenFor(key, meeting, "subject.reason|" + idx, st.Blob(3));
+        if (!reason.ok()) return reason.status();
+        s.reason = std::move(*reason);
+        s.pseudonym = Col(st, 4);
+        s.outcome = Col(st, 5);
+        out.push_back(std::move(s));
+        return Status::Ok();
+      }));
   return out;
 }
 

@@ -263,38 +263,28 @@ Status CaseStore::SetRequestStatus(std::string_view request_id, std::string_view
 
 Result<std::vector<AnswerRecord>> CaseStore::Answers(std::string_view meeting) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto st = db_->Prepare(
-      "SELECT subject, supplier, field, value, request_id, received_at FROM answers WHERE "
-      "meeting = ?1 ORDER BY subject, rowid;");
-  if (!st.ok()) return st.status();
-  st->Bind(1, meeting);
   std::vector<AnswerRecord> out;
-  const crypto::SecretBytes* key = nullptr;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (key == nullptr) {
-      auto k = MeetingKeyLocked(meeting);
-      if (!k.ok()) return k.status();
-      key = *k;
-    }
-    AnswerRecord a;
-    a.subject = static_cast<int>(st->Int(0));
-    a.supplier = Col(*st, 1);
-    a.field = Col(*st, 2);
-    auto v = OpenFor(*key, meeting,
-                     "answer|" + std::to_string(a.subject) + "|" + a.supplier + "|" + a.field,
-                     st->Blob(3));
-    if (!v.ok()) return v.status();
-    auto j = ParseJson(*v);
-    sodium_memzero(v->data(), v->size());
-    if (!j.ok()) return Status::Internal("stored answer is not JSON");
-    a.value = std::move(*j);
-    a.request_id = Col(*st, 4);
-    a.received_at = Col(*st, 5);
-    out.push_back(std::move(a));
-  }
+  VH_RETURN_IF_ERROR(ForEachSealedRowLocked(
+      "SELECT subject, supplier, field, value, request_id, received_at FROM answers WHERE "
+      "meeting = ?1 ORDER BY subject, rowid;",
+      meeting, [&](const db::Statement& st, const crypto::SecretBytes& key) -> Status {
+        AnswerRecord a;
+        a.subject = static_cast<int>(st.Int(0));
+        a.supplier = Col(st, 1);
+        a.field = Col(st, 2);
+        auto v = OpenFor(key, meeting,
+                         "answer|" + std::to_string(a.subject) + "|" + a.supplier + "|" + a.field,
+                         st.Blob(3));
+        if (!v.ok()) return v.status();
+        auto j = ParseJson(*v);
+        sodium_memzero(v->data(), v->size());
+        if (!j.ok()) return Status::Internal("stored answer is not JSON");
+        a.value = std::move(*j);
+        a.request_id = Col(st, 4);
+        a.received_at = Col(st, 5);
+        out.push_back(std::move(a));
+        return Status::Ok();
+      }));
   return out;
 }
 

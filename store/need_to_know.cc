@@ -91,36 +91,28 @@ Status CaseStore::ShredNeedToKnowLocked(std::string_view meeting) {
 
 Result<std::vector<SubjectScope>> CaseStore::SubjectScopes(std::string_view meeting) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto st = db_->Prepare("SELECT idx, box FROM subject_scopes WHERE meeting = ?1 ORDER BY idx;");
-  if (!st.ok()) return st.status();
-  st->Bind(1, meeting);
   std::vector<SubjectScope> out;
-  const crypto::SecretBytes* key = nullptr;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (key == nullptr) {
-      auto k = MeetingKeyLocked(meeting);
-      if (!k.ok()) return k.status();
-      key = *k;
-    }
-    SubjectScope scope;
-    scope.index = static_cast<int>(st->Int(0));
-    auto text = OpenFor(*key, meeting, "subject.scope|" + std::to_string(scope.index), st->Blob(1));
-    if (!text.ok()) return text.status();
-    auto j = ParseJson(*text);
-    if (!j.ok() || !j->is_object()) return Status::Internal("stored subject scope is not JSON");
-    if (auto m = j->find("municipality"); m != j->end() && m->is_string()) {
-      scope.municipality = m->get<std::string>();
-    }
-    if (auto s = j->find("suppliers"); s != j->end()) {
-      std::vector<std::string> ids;
-      if (!ReadStringList(*s, &ids)) return Status::Internal("stored suppliers are not a list");
-      scope.suppliers = std::move(ids);
-    }
-    out.push_back(std::move(scope));
-  }
+  VH_RETURN_IF_ERROR(ForEachSealedRowLocked(
+      "SELECT idx, box FROM subject_scopes WHERE meeting = ?1 ORDER BY idx;", meeting,
+      [&](const db::Statement& st, const crypto::SecretBytes& key) -> Status {
+        SubjectScope scope;
+        scope.index = static_cast<int>(st.Int(0));
+        auto text =
+            OpenFor(key, meeting, "subject.scope|" + std::to_string(scope.index), st.Blob(1));
+        if (!text.ok()) return text.status();
+        auto j = ParseJson(*text);
+        if (!j.ok() || !j->is_object()) return Status::Internal("stored subject scope is not JSON");
+        if (auto m = j->find("municipality"); m != j->end() && m->is_string()) {
+          scope.municipality = m->get<std::string>();
+        }
+        if (auto s = j->find("suppliers"); s != j->end()) {
+          std::vector<std::string> ids;
+          if (!ReadStringList(*s, &ids)) return Status::Internal("stored suppliers are not a list");
+          scope.suppliers = std::move(ids);
+        }
+        out.push_back(std::move(scope));
+        return Status::Ok();
+      }));
   return out;
 }
 
