@@ -10,8 +10,6 @@
 namespace vh::gw {
 namespace {
 
-bool IsCapture(std::string_view s) { return s.size() >= 2 && s.front() == '{' && s.back() == '}'; }
-
 // RFC 6901.
 std::string PointerToken(std::string_view token) {
   std::string out;
@@ -117,7 +115,7 @@ std::string OpenApiDescription::MatchPath(std::string_view path) const {
     std::size_t literals = 0;
     bool match = true;
     for (std::size_t i = 0; i < segs.size && match; ++i) {
-      if (IsCapture(tmpl.at[i])) continue;
+      if (Router::IsParam(tmpl.at[i])) continue;
       match = tmpl.at[i] == segs.at[i];
       ++literals;
     }

@@ -4,13 +4,6 @@
 #include <cstdlib>
 
 namespace vh::gw {
-namespace {
-// A pattern segment that takes any value: "{id}".
-bool IsParam(const std::string& seg) {
-  return seg.size() >= 2 && seg.front() == '{' && seg.back() == '}';
-}
-}  // namespace
-
 int HttpStatusFor(Code code) {
   switch (code) {
     case Code::kOk:

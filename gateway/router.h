@@ -48,6 +48,10 @@ class Router {
     bool too_long = false;
   };
   static Segments SplitPath(std::string_view path);
+  // A template segment that takes any value: "{id}".
+  static bool IsParam(std::string_view segment) {
+    return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
+  }
 
   struct Match {
     const Handler* handler = nullptr;  // null when status is not ok
