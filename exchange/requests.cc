@@ -21,6 +21,29 @@ bool ListContains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+// The message of an answer of which nothing can be accepted: each withheld
+// field the covenant knows with its reason; names it does not know only
+// counted (they are the caller's free text).
+std::string NothingAccepted(const std::vector<WithheldField>& withheld) {
+  std::string out = "nothing in this answer can be accepted, so an earlier answer stays as it was";
+  std::size_t unknown = 0;
+  const char* sep = ": ";
+  for (const auto& w : withheld) {
+    if (w.reason == "not_in_covenant") {
+      ++unknown;
+      continue;
+    }
+    out.append(sep).append(w.field).append(" (").append(w.reason).append(")");
+    sep = ", ";
+  }
+  if (unknown > 0) {
+    out.append(sep).append(std::to_string(unknown)).append(unknown == 1 ? " name" : " names");
+    out.append(" the covenant does not have");
+  }
+  if (withheld.empty()) out.append(": no fields were given");
+  return out;
+}
+
 // A request addressed to the caller's partner, with its meeting.
 struct OwnRequest {
   store::RequestRecord record;
@@ -303,18 +326,26 @@ Result<AnswerReceipt> Requests::Answer(const audit::Actor& caller, std::string_v
     if (wh.reason == "not_in_covenant") continue;
     w.fields.push_back({wh.field, "withheld", "", "", wh.reason, ""});
   }
-  receipt.replaced = req.answers > 0 || req.status == store::kRequestDeclined;
-  e.detail = Json{{"request", req.id}, {"replaces", receipt.replaced}};
-  if (receipt.replaced) e.detail["previous_status"] = req.status;
   w.detail = Json{{"request", req.id}};
   if (Json unknown = UnknownFieldMacs(c, ctx_.events.pseudonymizer(), req.id, command.fields);
       !unknown.empty()) {
     w.detail["unknown_fields"] = unknown.size();
     w.detail["unknown_field_macs"] = std::move(unknown);
   }
+  const bool any_withheld = !w.fields.empty() || w.detail.contains("unknown_fields");
+  if (receipt.accepted.empty()) {
+    // Nothing the request can take (a misspelt name, a field the partner may
+    // not supply): refused, and an earlier answer stays as it was. What was
+    // withheld is audited all the same.
+    if (any_withheld) VH_RETURN_IF_ERROR(ctx_.events.AppendAll({std::move(w)}));
+    return Invalid("nothing_accepted", "/fields", NothingAccepted(receipt.withheld));
+  }
+  receipt.replaced = req.answers > 0 || req.status == store::kRequestDeclined;
+  e.detail = Json{{"request", req.id}, {"replaces", receipt.replaced}};
+  if (receipt.replaced) e.detail["previous_status"] = req.status;
   std::vector<audit::Event> events;
   events.push_back(std::move(e));
-  if (!w.fields.empty() || w.detail.contains("unknown_fields")) events.push_back(std::move(w));
+  if (any_withheld) events.push_back(std::move(w));
   VH_RETURN_IF_ERROR(ctx_.cases.StoreAnswer(
       request_id, accepted, now, [&] { return ctx_.events.AppendAll(std::move(events)); }));
   LogInfo("answer_received", {{"request", req.id},

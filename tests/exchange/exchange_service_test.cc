@@ -280,6 +280,25 @@ TEST_F(ExchangeServiceTest, AnswersAcceptWithholdAndReplace) {
     }
   }
   EXPECT_EQ(politie_values, 1);
+  // An answer of which nothing can be accepted (a field politie may not
+  // supply, a misspelt name, no fields at all) is 422 and keeps the answer
+  // before it; what was withheld is audited all the same.
+  const int withheld_events = CountEvents(audit::kFieldWithheld);
+  for (const AnswerRequest& none : {Fields({{"zorg.diagnose", "mag politie niet leveren"}}),
+                                    Fields({{"casus.bekend_bij_partnr", true}}), AnswerRequest{}}) {
+    ExpectStatus(service_->Answer(Supplier("politie"), rid, none).status(), Code::kUnprocessable,
+                 "nothing_accepted", "/fields");
+  }
+  EXPECT_EQ(CountEvents(audit::kFieldWithheld), withheld_events + 2);
+  EXPECT_EQ(CountEvents(audit::kAnswerReceived), 2);
+  auto kept = cases_->Answers(id);
+  ASSERT_TRUE(kept.ok());
+  auto values = [](const std::vector<store::AnswerRecord>& v) {
+    std::vector<std::string> out;
+    for (const auto& x : v) out.push_back(x.supplier + " " + x.field + " " + x.value.dump());
+    return out;
+  };
+  EXPECT_EQ(values(*kept), values(*answers)) << "a refused answer changed the stored one";
   // Declining an answered request: 409.
   EXPECT_EQ(service_->Decline(Supplier("politie"), rid, {"x"}).status().code(), Code::kConflict);
   const std::string om = RequestOf("om", "S1");

@@ -253,9 +253,16 @@ TEST_F(FreeTextTest, AnUnknownFieldNameLeavesACountAndAMacNotTheName) {
   EXPECT_EQ(e.detail["unknown_field_macs"][0],
             Macs().TextMac(audit::kFieldNameMac, request, canary));
 
-  // Only unknown names: still a field_withheld event, with no field in it.
+  // Only unknown names: refused (nothing to accept), with a message that
+  // counts them and does not repeat them, and still a field_withheld event,
+  // with no field in it.
   const std::string other = RequestOf("om");
-  ASSERT_TRUE(service_->Answer(Supplier("om"), other, {{{canary, 1}, {canary + "2", 2}}}).ok());
+  auto none = service_->Answer(Supplier("om"), other, {{{canary, 1}, {canary + "2", 2}}});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().reason(), "nothing_accepted");
+  EXPECT_EQ(none.status().message().find("anariepiet"), std::string::npos);
+  EXPECT_NE(none.status().message().find("2 names the covenant does not have"), std::string::npos)
+      << none.status().message();
   withheld = AllEvents(audit::kFieldWithheld);
   ASSERT_EQ(withheld.size(), 2u);
   EXPECT_TRUE(withheld[1].event.fields.empty());
