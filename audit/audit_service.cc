@@ -32,17 +32,32 @@ std::string ParamOf(const Params& params, const char* key) {
   return it == params.end() ? std::string() : it->second;
 }
 
+// Every name must be one of `specs` and every value non-empty: a misspelt
+// or blank parameter is never read as "any". The message lists the names
+// there are and never repeats the one given (it may be anything, a BSN too).
 template <std::size_t N>
 Status CheckNames(const Params& params, const std::array<ParamSpec, N>& specs, ParamStyle style,
                   const char* what) {
-  for (const auto& entry : params) {
-    const std::string& key = entry.first;
+  for (const auto& [key, value] : params) {
     if (std::none_of(specs.begin(), specs.end(),
                      [&](const ParamSpec& spec) { return key == spec.name; })) {
-      return BadQuery(std::string("unknown ") + what + " '" + NameOf(style, key) + "'");
+      std::string known;
+      for (const ParamSpec& spec : specs) {
+        known.append(known.empty() ? "" : ", ").append(NameOf(style, spec.name));
+      }
+      return BadQuery(std::string("unknown ") + what + "; the " + what + "s are " + known);
+    }
+    if (value.empty()) {
+      return BadQuery(NameOf(style, key) + " is empty (leave it out to mean any)");
     }
   }
   return Status::Ok();
+}
+
+// A meeting id: "m-" and hex digits (the case store makes 32).
+bool IsMeetingId(std::string_view s) {
+  return s.size() > 2 && s.size() <= 66 && s.substr(0, 2) == "m-" &&
+         crypto::IsLowerHex(s.substr(2));
 }
 
 Result<int64_t> WholeNumber(const std::string& text, const std::string& name) {
@@ -70,6 +85,12 @@ Result<std::string> PseudonymOfBsn(const std::string& text, const Pseudonymizer&
 
 }  // namespace
 
+bool IsParamName(std::string_view name) {
+  auto named = [&](const ParamSpec& spec) { return name == spec.name; };
+  return std::any_of(kQueryFilters.begin(), kQueryFilters.end(), named) ||
+         std::any_of(kReportParams.begin(), kReportParams.end(), named);
+}
+
 Result<ParsedQuery> ParseQuery(const Params& params, const Pseudonymizer& pseudonymizer,
                                ParamStyle style) {
   VH_RETURN_IF_ERROR(CheckNames(params, kQueryFilters, style, "filter"));
@@ -82,6 +103,9 @@ Result<ParsedQuery> ParseQuery(const Params& params, const Pseudonymizer& pseudo
     f.subject = std::move(*subject);
   }
   if (std::string s = ParamOf(params, "subject"); !s.empty()) {
+    if (s.size() != 64 || !crypto::IsLowerHex(s)) {
+      return BadQuery(NameOf(style, "subject") + " is not a subject pseudonym (64 hex digits)");
+    }
     if (!f.subject.empty() && f.subject != s) {
       return BadQuery(NameOf(style, "bsn") + " and " + NameOf(style, "subject") +
                       " name different people");
@@ -91,6 +115,9 @@ Result<ParsedQuery> ParseQuery(const Params& params, const Pseudonymizer& pseudo
   if (!f.subject.empty()) q.shown["subject"] = f.subject;  // never the BSN itself
   f.partner = ParamOf(params, "partner");
   f.meeting = ParamOf(params, "meeting");
+  if (!f.meeting.empty() && !IsMeetingId(f.meeting)) {
+    return BadQuery(NameOf(style, "meeting") + " is not a meeting id (m- and hex digits)");
+  }
   f.type = ParamOf(params, "type");
   if (!f.type.empty() && !IsKnownEventType(f.type)) {
     // A mistyped type would otherwise answer "nothing found".
@@ -146,6 +173,9 @@ Result<ParsedReport> ParseReport(const Params& params, const Pseudonymizer& pseu
     return BadQuery(NameOf(style, meeting.empty() ? "meeting" : "ref") + " is required with " +
                     NameOf(style, meeting.empty() ? "ref" : "meeting"));
   }
+  if (!meeting.empty() && !IsMeetingId(meeting)) {
+    return BadQuery(NameOf(style, "meeting") + " is not a meeting id (m- and hex digits)");
+  }
   if (!format.empty() && format != "json" && format != "html") {
     return BadQuery(NameOf(style, "format") + " must be json or html");
   }
@@ -194,6 +224,7 @@ Result<QueryPage> AuditService::Query(const Requester& who, const ReportContext&
   QueryFilter& f = parsed->filter;
   f.scope_partner = ScopeOf(who.actor, covenant);
   all_pages = all_pages && !parsed->limit_given;
+  const bool first_page = f.after_seq == 0;
   if (all_pages) f.limit = limits::kMaxAuditPageSize;
   QueryPage result;
   for (;;) {
@@ -207,6 +238,14 @@ Result<QueryPage> AuditService::Query(const Requester& who, const ReportContext&
     }
     if (!all_pages || result.next_cursor == 0) break;
     f.after_seq = result.next_cursor;
+  }
+  // A partner the covenant does not have finds events only where the log
+  // names it (a partner since removed); otherwise it is a typo, not "none".
+  if (!f.partner.empty() && result.events.empty() && first_page && f.partner != covenant.house &&
+      !covenant.partner_names.count(f.partner)) {
+    return BadQuery(NameOf(who.style, "partner") +
+                    " is not a partner of the covenant in force, and no event you may see names "
+                    "it");
   }
   // Nothing is disclosed without its event.
   VH_RETURN_IF_ERROR(Record(

@@ -93,6 +93,9 @@ struct ParamStyle {
   std::string_view prefix;
 };
 
+// Whether `name` is one of kQueryFilters or kReportParams.
+bool IsParamName(std::string_view name);
+
 // A query as parsed from kQueryFilters.
 struct ParsedQuery {
   QueryFilter filter;           // scope_partner is the service's to set

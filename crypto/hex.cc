@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 namespace vh::crypto {
 
 std::string ToHex(const uint8_t* p, std::size_t n) {
@@ -29,6 +31,11 @@ std::optional<std::vector<uint8_t>> FromHex(std::string_view hex) {
     return std::nullopt;
   }
   return out;
+}
+
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 }  // namespace vh::crypto

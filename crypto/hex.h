@@ -16,5 +16,7 @@ inline std::string ToHex(std::string_view s) {
   return ToHex(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
 std::optional<std::vector<uint8_t>> FromHex(std::string_view hex);
+// Whether `s` is lower-case hex digits only (true for "").
+bool IsLowerHex(std::string_view s);
 
 }  // namespace vh::crypto

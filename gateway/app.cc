@@ -83,6 +83,11 @@ Status CheckQuery(const ApiRequest& req, const Router::Match& m) {
   if (m.any_query || req.query.empty()) return Status::Ok();
   for (const auto& entry : req.query) {
     if (m.query && std::find(m.query->begin(), m.query->end(), entry.first) != m.query->end()) {
+      // A blank filter is never read as "any".
+      if (entry.second.empty()) {
+        return Status::InvalidArgument("bad_query",
+                                       entry.first + " is empty (leave it out to mean any)");
+      }
       continue;
     }
     std::string takes;

@@ -1,5 +1,6 @@
 #include "gateway/codecs/console_codec.h"
 
+#include "audit/audit_service.h"
 #include "gateway/codecs/body_reader.h"
 #include "gateway/codecs/meeting_codec.h"
 
@@ -40,12 +41,16 @@ Result<std::map<std::string, std::string>> DecodeAuditParams(const Json& body) {
   VH_RETURN_IF_ERROR(RequireObject(body, ""));
   std::map<std::string, std::string> params;
   for (auto it = body.begin(); it != body.end(); ++it) {
+    const std::string& key = it.key();
+    const bool counts = key == "limit" || key == "cursor";
     if (it->is_string()) {
-      params[it.key()] = it->get<std::string>();
-    } else if (it->is_number_integer()) {
-      params[it.key()] = std::to_string(it->get<long long>());
+      params[key] = it->get<std::string>();
+    } else if (counts && it->is_number_integer()) {
+      params[key] = std::to_string(it->get<long long>());
+    } else if (!audit::IsParamName(key)) {
+      params[key] = "?";  // the service refuses the name without repeating it
     } else {
-      return WrongType("/" + it.key().substr(0, 64), "a string");
+      return WrongType("/" + key, counts ? "a whole number" : "a string");
     }
   }
   return params;

@@ -31,9 +31,10 @@ Json EncodeRequestBoard(std::string_view meeting, const std::vector<exchange::Bo
 
 // The body of POST /v1/audit/report and POST /v1/audit/query as the audit
 // service's parameters (audit/audit_service.h Params): an object whose
-// members are strings or integers (written as decimal text). Which names
-// are allowed is the service's to say (400 "bad_query" naming it). Not an
-// object: 422 "wrong_type"; another member type: 422 naming /<member>.
+// members are strings (`limit` and `cursor` may be integers, written as
+// decimal text). Which names are allowed is the service's to say (400
+// "bad_query", never repeating an unknown one). Not an object: 422
+// "wrong_type"; another member type: 422 naming /<member>.
 Result<std::map<std::string, std::string>> DecodeAuditParams(const Json& body);
 
 }  // namespace vh::gw::codecs

@@ -333,7 +333,7 @@ TEST_F(AuditE2ETest, SigkillUnderLoadTwentyTimesEveryAnsweredRequestHasItsEvent)
         auto client = TlsClient::Connect(gw_->port(), kHouseOfficer);
         for (int i = 0; client && !stop; ++i) {
           std::string marker =
-              "crash-" + std::to_string(round) + "-" + std::to_string(c) + "-" + std::to_string(i);
+              "m-" + std::to_string(round) + "a" + std::to_string(c) + "b" + std::to_string(i);
           HttpResult r = client->Request("GET", "/v1/audit/events?limit=1&meeting=" + marker);
           if (r.status == 0) break;  // the gateway is gone
           if (r.status == 200) {

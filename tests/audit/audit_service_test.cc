@@ -57,6 +57,7 @@ TEST_F(AuditServiceTest, ParsesEveryFilterItNamesAndRefusesOthersNamingThem) {
   Params all;
   for (const ParamSpec& spec : kQueryFilters) all[spec.name] = "x";
   all["type"] = "dossier_disclosed";
+  all["meeting"] = "m-0123456789abcdef0123456789abcdef";
   all["bsn"] = "1234.56.782";
   all["subject"] = p.SubjectPseudonym(kBsn);
   all["from"] = "2026-01-01T00:00:00Z";
@@ -80,15 +81,29 @@ TEST_F(AuditServiceTest, ParsesEveryFilterItNamesAndRefusesOthersNamingThem) {
     EXPECT_EQ(r.status().reason(), reason);
     EXPECT_NE(r.status().message().find(names), std::string::npos) << r.status().message();
   };
-  refused({{"colour", "red"}}, {}, Code::kInvalidArgument, "bad_query", "'colour'");
-  refused({{"colour", "red"}}, {"--"}, Code::kInvalidArgument, "bad_query", "'--colour'");
+  // An unknown name is refused listing the names there are, never repeating
+  // it (it could be anything, a BSN too); a blank or malformed value is
+  // refused naming the parameter: never read as "any" or "nothing found".
+  refused({{"colour", "red"}}, {}, Code::kInvalidArgument, "bad_query",
+          "unknown filter; the filters are bsn, subject, partner, meeting, type");
+  refused({{"colour", "red"}}, {"--"}, Code::kInvalidArgument, "bad_query",
+          "the filters are --bsn, --subject");
+  auto unknown = ParseQuery({{kBsn, "1"}}, p);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message().find(kBsn), std::string::npos);
+  refused({{"bsn", ""}}, {}, Code::kInvalidArgument, "bad_query", "bsn is empty");
+  refused({{"partner", ""}}, {"--"}, Code::kInvalidArgument, "bad_query", "--partner is empty");
+  refused({{"subject", "xyz"}}, {}, Code::kInvalidArgument, "bad_query",
+          "subject is not a subject pseudonym");
+  refused({{"meeting", "m-doesnotexist"}}, {}, Code::kInvalidArgument, "bad_query",
+          "meeting is not a meeting id");
   refused({{"limit", "0"}}, {}, Code::kInvalidArgument, "bad_query", "limit must be 1..");
   refused({{"limit", "1001"}}, {"--"}, Code::kInvalidArgument, "bad_query", "--limit");
   refused({{"cursor", "-1"}}, {}, Code::kInvalidArgument, "bad_query", "cursor");
   refused({{"from", "yesterday"}}, {}, Code::kInvalidArgument, "bad_query", "from");
   refused({{"type", "dossier_disclosd"}}, {"--"}, Code::kInvalidArgument, "bad_query", "--type");
-  refused({{"bsn", kBsn}, {"subject", "ab"}}, {}, Code::kInvalidArgument, "bad_query",
-          "different people");
+  refused({{"bsn", kBsn}, {"subject", p.SubjectPseudonym("S9")}}, {}, Code::kInvalidArgument,
+          "bad_query", "different people");
   // A BSN that fails the 11-proef, or is no BSN at all: 422, the message
   // names the parameter, never the number.
   for (const char* bad : {kBadBsn, "1234.56.789", "12345", "S1"}) {

@@ -156,6 +156,12 @@ TEST_F(AppTest, AQueryParameterARouteDoesNotTakeIsRefused) {
   EXPECT_EQ(e["code"], "bad_query");
   EXPECT_EQ(e["message"], "unknown query parameter: /v1/meetings takes status");
   EXPECT_EQ(get({{"status", "open"}}, "/v1/meetings", "participant").status, 200);
+  // A blank one is not "all" either.
+  ApiResponse blank = get({{"status", ""}}, "/v1/meetings", "participant");
+  ASSERT_EQ(blank.status, 400) << blank.Body();
+  EXPECT_EQ(Json::parse(blank.Body())["error"]["message"],
+            "status is empty (leave it out to mean any)");
+  EXPECT_EQ(get({{"status", ""}}, "/v1/requests", "supplier").status, 400);
   // A route without parameters says so; what was sent is never echoed.
   ApiResponse none = get({{"111222333", ""}}, "/v1/health", "participant");
   ASSERT_EQ(none.status, 400);
@@ -165,10 +171,25 @@ TEST_F(AppTest, AQueryParameterARouteDoesNotTakeIsRefused) {
   EXPECT_EQ(check.status, 400);
   // The console's files take any (a browser or a proxy may add one).
   EXPECT_EQ(get({{"v", "2"}}, "/", "participant").status, 200);
-  // The audit routes check their own filters, naming the one not known.
-  ApiResponse audit = get({{"colour", "red"}}, "/v1/audit/events", "privacy-officer");
+  // The audit routes check their own filters, listing those there are and
+  // never repeating the one given (it may be a BSN); a blank or malformed
+  // filter, or a partner the covenant does not have and no event names, is
+  // refused too, never "nothing found" or "everything".
+  ApiResponse audit = get({{"111222333", "red"}}, "/v1/audit/events", "privacy-officer");
   ASSERT_EQ(audit.status, 400) << audit.Body();
-  EXPECT_NE(audit.Body().find("'colour'"), std::string::npos) << audit.Body();
+  EXPECT_EQ(audit.Body().find("111222333"), std::string::npos) << audit.Body();
+  EXPECT_NE(audit.Body().find("the filters are bsn, subject, partner"), std::string::npos)
+      << audit.Body();
+  for (const auto& [k, v] :
+       std::vector<std::pair<std::string, std::string>>{{"bsn", ""},
+                                                        {"partner", "politei"},
+                                                        {"meeting", "m-doesnotexist"},
+                                                        {"subject", "xyz"}}) {
+    ApiResponse r = get({{k, v}}, "/v1/audit/events", "privacy-officer");
+    EXPECT_EQ(r.status, 400) << k << "=" << v << ": " << r.Body();
+    EXPECT_NE(r.Body().find(k), std::string::npos) << r.Body();
+  }
+  EXPECT_EQ(get({{"partner", "politie"}}, "/v1/audit/events", "privacy-officer").status, 200);
 }
 
 TEST_F(AppTest, ReloadKeepsTheCovenantAndRecordsIt) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/audit_service.h"
+
 namespace vh::gw::codecs {
 namespace {
 
@@ -73,6 +75,16 @@ TEST(ConsoleCodecTest, AuditParamsFromABody) {
   auto nested = DecodeAuditParams(Json{{"bsn", {{"geheim", 1}}}});
   EXPECT_EQ(nested.status().code(), Code::kUnprocessable);
   EXPECT_EQ(nested.status().message().find("geheim"), std::string::npos);
+  // Only limit and cursor are numbers: a BSN is text (a number loses a
+  // leading zero).
+  auto number = DecodeAuditParams(Json{{"bsn", 111222333}});
+  EXPECT_EQ(number.status().code(), Code::kUnprocessable);
+  EXPECT_NE(number.status().message().find("/bsn"), std::string::npos);
+  // An unknown member of any type is left for the service to refuse as
+  // unknown, never named here.
+  auto unknown = DecodeAuditParams(Json{{"111222333", true}});
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(audit::IsParamName(unknown->begin()->first));
 }
 
 }  // namespace
