@@ -169,6 +169,26 @@ Status Configure(SSL_CTX* c, const TlsConfig& tls, bool at_start, int64_t* crl_n
   if (SSL_CTX_check_private_key(c) != 1) {
     return fail("tls.key " + tls.key + " does not match tls.cert");
   }
+  // A server certificate outside its validity would have every client
+  // refuse the handshake: refused here (a start stops, a reload keeps the
+  // old one), naming the file and the date.
+  {
+    X509* cert = SSL_CTX_get0_certificate(c);
+    const int64_t now = TlsNowSeconds();
+    auto when = [](int64_t t) {
+      return FormatUtc(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(t)));
+    };
+    const int64_t not_before = UnixSeconds(X509_get0_notBefore(cert));
+    const int64_t not_after = UnixSeconds(X509_get0_notAfter(cert));
+    if (not_before > now) {
+      return Status::Unavailable(
+          "tls_config", "tls.cert " + tls.cert + " is not valid before " + when(not_before));
+    }
+    if (not_after <= now) {
+      return Status::Unavailable("tls_config",
+                                 "tls.cert " + tls.cert + " expired at " + when(not_after));
+    }
+  }
   // Server key strength: ECDSA P-256/P-384, or RSA >= 3072 bits.
   EVP_PKEY* pub = X509_get0_pubkey(SSL_CTX_get0_certificate(c));
   int bits = pub ? EVP_PKEY_get_bits(pub) : 0;

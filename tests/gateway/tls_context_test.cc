@@ -9,6 +9,8 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <cctype>
+#include <cstdio>
+#include <tuple>
 
 #include "tests/support/gateway_harness.h"
 
@@ -73,6 +75,52 @@ TEST(TlsContextTest, EachBadFileStopsItNamingTheKeyAndFile) {
     EXPECT_EQ(ctx.status().reason(), "tls_config");
     EXPECT_NE(ctx.status().message().find(c.expect), std::string::npos) << ctx.status().message();
   }
+}
+
+// The example server certificate, valid from now + `from` to now + `to`
+// (seconds), signed again by the example intermediate; its path.
+std::string ServerCertValid(const std::string& dir, long from, long to) {
+  const std::string certs = GatewayHarness::CertsDir();
+  auto read = [](const std::string& path, auto reader) {
+    FILE* f = std::fopen(path.c_str(), "r");
+    auto* x = f ? reader(f, nullptr, nullptr, nullptr) : nullptr;
+    if (f) std::fclose(f);
+    return x;
+  };
+  X509* cert = read(certs + "/server.crt", PEM_read_X509);
+  EVP_PKEY* ca_key = read(certs + "/intermediate.key", PEM_read_PrivateKey);
+  if (!cert || !ca_key) return "";
+  X509_gmtime_adj(X509_getm_notBefore(cert), from);
+  X509_gmtime_adj(X509_getm_notAfter(cert), to);
+  X509_sign(cert, ca_key, EVP_sha256());
+  const std::string path = dir + "/server-" + std::to_string(from) + ".crt";
+  FILE* out = std::fopen(path.c_str(), "w");
+  if (out) {
+    PEM_write_X509(out, cert);
+    std::fclose(out);
+  }
+  X509_free(cert);
+  EVP_PKEY_free(ca_key);
+  return path;
+}
+
+TEST(TlsContextTest, AServerCertificateOutsideItsValidityStopsIt) {
+  const std::string dir = ::testing::TempDir();
+  for (const auto& [from, to, expect] : std::vector<std::tuple<long, long, std::string>>{
+           {-7200, -3600, " expired at "}, {3600, 7200, " is not valid before "}}) {
+    TlsConfig tls = ExampleTls();
+    tls.cert = ServerCertValid(dir, from, to);
+    ASSERT_FALSE(tls.cert.empty());
+    auto ctx = ServerTlsContext::Create(tls, NoOin);
+    ASSERT_FALSE(ctx.ok()) << expect;
+    EXPECT_EQ(ctx.status().reason(), "tls_config");
+    EXPECT_NE(ctx.status().message().find("tls.cert " + tls.cert + expect), std::string::npos)
+        << ctx.status().message();
+  }
+  // The same certificate within its validity serves.
+  TlsConfig tls = ExampleTls();
+  tls.cert = ServerCertValid(dir, -60, 3600);
+  EXPECT_TRUE(ServerTlsContext::Create(tls, NoOin).ok());
 }
 
 TEST(TlsContextTest, VerifyErrorsAreClassified) {
