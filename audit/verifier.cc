@@ -304,6 +304,18 @@ Result<VerifyReport> VerifyStore(db::Database& db, const std::vector<uint8_t>& s
   ReadTxn txn(db);
   if (!txn.ok()) return Status::Unavailable("audit_unavailable", db.path() + ": cannot read");
 
+  // Every page of the store, not only those the checks below read (the
+  // index, free pages): SQLCipher checks each page's HMAC as it reads it,
+  // and SQLite the structure.
+  {
+    auto st = db.Prepare("PRAGMA quick_check;");
+    if (!st.ok()) return st.status();
+    auto row = st->Step();
+    if (!row.ok()) return fail(0, "the store's pages do not check: " + row.status().message());
+    if (*row && st->Text(0) != "ok")
+      return fail(0, "the store's pages do not check: " + st->Text(0));
+  }
+
   // Checkpoints in the store: signatures first (cheap, and a forged one
   // must not vouch for anything).
   std::map<int64_t, Checkpoint> db_cps;

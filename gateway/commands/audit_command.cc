@@ -68,11 +68,13 @@ int Verify(const std::string& config_path, Io io) {
   const std::string command = "vhgate audit verify";
   auto opened = OpenAuditFor(config_path, command, ModuleOptions::ForAuditVerify(), clock, io);
   if (!opened.ok()) return kExitUsage;
-  auto rep = opened->modules->audit_verifier().Verify();
-  if (!rep.ok()) {
-    io.err << command << ": " << rep.status().message() << "\n";
-    return kExitUsage;
-  }
+  auto verified = opened->modules->audit_verifier().Verify();
+  // A store that opened but cannot be read through (a damaged page) is not
+  // intact: exit 1 like any other failure, so a check that alerts on 1
+  // sees it.
+  audit::VerifyReport unreadable;
+  if (!verified.ok()) unreadable.problem = "cannot read the store: " + verified.status().message();
+  const audit::VerifyReport* rep = verified.ok() ? &*verified : &unreadable;
   // The verification is itself an audit event. It is written after the
   // check (a broken log is reported either way); a log that refuses to open
   // for writing (e.g. without the secret keys) says why on err.
@@ -86,7 +88,7 @@ int Verify(const std::string& config_path, Io io) {
   }
   if (!rep->intact) {
     io.out << "NOT INTACT: " << rep->problem << "\n";
-    io.out << "checked " << rep->events << " events before the failure\n";
+    if (verified.ok()) io.out << "checked " << rep->events << " events before the failure\n";
     return kExitFailed;
   }
   io.out << "intact: " << rep->events << " events, " << rep->checkpoints

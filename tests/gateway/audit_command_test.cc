@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -20,6 +21,7 @@
 
 namespace vh::audit {
 namespace {
+namespace fs = std::filesystem;
 using testing::TempDir;
 
 constexpr const char* kCovenant = R"json({
@@ -206,6 +208,27 @@ TEST_F(AuditCliTest, VerifyExitsZeroWhenIntactAndOneNamingTheEvent) {
   EXPECT_EQ(Audit({"verify", "--config", ConfigPath()}), 1);
   EXPECT_NE(out_.str().find("event 2:"), std::string::npos) << out_.str();
   EXPECT_EQ(Audit({"verify"}), 2);
+}
+
+TEST_F(AuditCliTest, VerifyOfAStoreDamagedOnDiskExitsOne) {
+  Seed();
+  const std::string db = dir_.Sub("data/audit.db");
+  ASSERT_FALSE(fs::exists(db + "-wal") && fs::file_size(db + "-wal") > 0);
+  const auto size = fs::file_size(db);
+  ASSERT_GT(size, 2u * audit::kAuditPageSize);
+  {
+    // One byte of the last page flipped, as a failing disk would.
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(size - 100));
+    char c = 0;
+    f.read(&c, 1);
+    c = static_cast<char>(c ^ 0x5a);
+    f.seekp(static_cast<std::streamoff>(size - 100));
+    f.write(&c, 1);
+  }
+  EXPECT_EQ(Audit({"verify", "--config", ConfigPath()}), 1) << out_.str() << err_.str();
+  EXPECT_NE(out_.str().find("NOT INTACT: the store's pages do not check"), std::string::npos)
+      << out_.str() << err_.str();
 }
 
 TEST_F(AuditCliTest, QueryByBsnPrintsThatPersonsEventsAndIsItselfAudited) {
