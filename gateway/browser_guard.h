@@ -18,11 +18,15 @@
 
 namespace vh::gw {
 
-// Ok, or PermissionDenied "cross_site_request" when `req` changes state
-// (POST, PUT, DELETE, PATCH) and
-//   - carries Sec-Fetch-Site other than "same-origin" or "none", or
-//   - carries an Origin other than the gateway's own: "https://" + the Host
-//     header as the client sent it (an Origin without a Host is refused).
+// Ok, or PermissionDenied "cross_site_request" when `req`
+//   - is for the API (/v1/...), whatever its method, and carries
+//     Sec-Fetch-Site other than "same-origin" or "none": reads leave events
+//     too (a check, a dossier view), which another site's page must not make
+//     in the user's name; the console's files open from anywhere;
+//   - changes state (POST, PUT, DELETE, PATCH) and carries such a
+//     Sec-Fetch-Site, or an Origin other than the gateway's own: "https://"
+//     + the Host header as the client sent it (an Origin without a Host is
+//     refused).
 // A request without either header passes. The message names neither value.
 Status CheckSameOrigin(const ApiRequest& req);
 

@@ -339,7 +339,7 @@ TEST_F(ConsoleApiE2ETest, AuditReportByMeetingAndRef) {
   EXPECT_TRUE(j.contains("subject") && j.contains("entries")) << r.body;
 }
 
-TEST_F(ConsoleApiE2ETest, CrossSiteStateChangesAreRefusedAndAudited) {
+TEST_F(ConsoleApiE2ETest, CrossSiteRequestsAreRefusedAndAudited) {
   const std::string origin = "https://localhost:" + std::to_string(gw_->port());
   Json body = {{"overlegvorm", "briefing"},
                {"title", "Andere site"},
@@ -371,11 +371,22 @@ TEST_F(ConsoleApiE2ETest, CrossSiteStateChangesAreRefusedAndAudited) {
   EXPECT_EQ(post({"Origin: " + origin, "Sec-Fetch-Site: same-origin"}).status, 201);
   EXPECT_EQ(post({"Sec-Fetch-Site: none"}).status, 201);
   EXPECT_EQ(post({}).status, 201);
-  // Reading is not a state change.
-  HttpResult get =
-      gw_->Call(kCoordinator, "GET", "/v1/me", "",
-                {"-H", "Origin: https://evil.example", "-H", "Sec-Fetch-Site: cross-site"});
-  EXPECT_EQ(get.status, 200);
+  // A read of the API from another site is refused too: a check (or a
+  // dossier view) is an event in the user's name, made by an <img> tag.
+  const int checks_before = Refusals("cross_site_request", "/v1/check");
+  HttpResult check = gw_->Call("om.participant", "GET", "/v1/check?bsn=111222333", "",
+                               {"-H", "Sec-Fetch-Site: cross-site", "-H", "Sec-Fetch-Dest: image"});
+  EXPECT_EQ(check.status, 403) << check.body;
+  EXPECT_EQ(check.json()["error"]["code"], "cross_site_request") << check.body;
+  EXPECT_EQ(Refusals("cross_site_request", "/v1/check"), checks_before + 1);
+  HttpResult me = gw_->Call(kCoordinator, "GET", "/v1/me", "", {"-H", "Sec-Fetch-Site: same-site"});
+  EXPECT_EQ(me.status, 403);
+  // The console's page opens from a link anywhere; the API from its own pages.
+  EXPECT_EQ(gw_->Call(kCoordinator, "GET", "/", "", {"-H", "Sec-Fetch-Site: cross-site"}).status,
+            200);
+  EXPECT_EQ(
+      gw_->Call(kCoordinator, "GET", "/v1/me", "", {"-H", "Sec-Fetch-Site: same-origin"}).status,
+      200);
 }
 
 TEST_F(ConsoleApiE2ETest, ServesTheConsoleWithItsHeaders) {
