@@ -145,12 +145,8 @@ Result<Config> LoadConfig(const std::string& path) {
   };
   if (!doc.ok()) {
     // "gateway.json:12:5: unexpected string literal; expected ',' or '}'"
-    if (auto e = FindJsonSyntaxError(*text, lim.allow_comments);
-        e && doc.status().code() != Code::kTooLarge &&
-        JsonDepth(*text, lim.max_depth) <= lim.max_depth) {
-      return Status::InvalidArgument("bad_config", path + ":" + std::to_string(e->line) + ":" +
-                                                       std::to_string(e->column) + ": " +
-                                                       e->reason);
+    if (auto where = LocateJsonSyntaxError(path, *text, lim)) {
+      return Status::InvalidArgument("bad_config", *where);
     }
     return bad("", doc.status().message());
   }

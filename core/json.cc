@@ -155,6 +155,17 @@ std::size_t JsonDepth(std::string_view text, std::size_t max) {
   return deepest;
 }
 
+std::optional<std::string> LocateJsonSyntaxError(std::string_view label, std::string_view text,
+                                                 const JsonLimits& lim) {
+  if (text.size() > lim.max_bytes || JsonDepth(text, lim.max_depth) > lim.max_depth) {
+    return std::nullopt;
+  }
+  auto e = FindJsonSyntaxError(text, lim.allow_comments);
+  if (!e) return std::nullopt;
+  return std::string(label) + ":" + std::to_string(e->line) + ":" + std::to_string(e->column) +
+         ": " + e->reason;
+}
+
 Result<Json> ParseJson(std::string_view text, const JsonLimits& lim) {
   if (text.size() > lim.max_bytes) {
     return Status::TooLarge("JSON document exceeds " + std::to_string(lim.max_bytes) + " bytes");

@@ -42,6 +42,11 @@ struct JsonSyntaxError {
   std::string reason;
 };
 std::optional<JsonSyntaxError> FindJsonSyntaxError(std::string_view text, bool allow_comments);
+// For a file `label` that ParseJson(text, lim) refused: "LABEL:LINE:COLUMN:
+// reason" when it is a syntax error, nullopt when it is a limit (size,
+// depth) or parses. One form for every file a person edits.
+std::optional<std::string> LocateJsonSyntaxError(std::string_view label, std::string_view text,
+                                                 const JsonLimits& lim);
 
 // The nesting depth of `text` (strings skipped), or max+1 when it goes past max.
 std::size_t JsonDepth(std::string_view text, std::size_t max);

@@ -151,12 +151,9 @@ std::optional<Json> ParseFile(const std::string& path, const std::string& text, 
   lim.allow_comments = true;
   auto doc = ParseJson(text, lim);
   if (doc.ok()) return *doc;
-  if (JsonDepth(text, lim.max_depth) <= lim.max_depth) {
-    if (auto e = FindJsonSyntaxError(text, true)) {
-      out.Raw(path + ":" + std::to_string(e->line) + ":" + std::to_string(e->column) + ": " +
-              e->reason);
-      return std::nullopt;
-    }
+  if (auto where = LocateJsonSyntaxError(path, text, lim)) {
+    out.Raw(*where);
+    return std::nullopt;
   }
   out.Add(path, "", doc.status().message());
   return std::nullopt;

@@ -355,7 +355,13 @@ Result<std::shared_ptr<const Covenant>> CovenantBuilder::Build(std::string_view 
   lim.allow_comments = true;
   Result<Json> parsed = ParseJson(text, lim);
   if (!parsed.ok()) {
-    Problem("", parsed.status().message());
+    // "convenant.json:40:5: unexpected '{'; expected ',' or ']'", as the
+    // configuration check says it.
+    if (auto where = LocateJsonSyntaxError(label_, text, lim)) {
+      problems_.push_back(*where);
+    } else {
+      Problem("", parsed.status().message());
+    }
     return fail(Code::kUnprocessable);
   }
   const Json& root = *parsed;

@@ -105,8 +105,11 @@ TEST(PolicyLoaderTest, SmallCovenantLoadsWithCommentsAndDefaults) {
   EXPECT_EQ(c->PrincipalIndex("nobody"), -1);
 }
 
-TEST(PolicyLoaderTest, MalformedJsonIsOneLineAtTheRoot) {
-  EXPECT_THAT(Problems("{\"convenant\": "), ElementsAre(HasSubstr("t.json: /: ")));
+TEST(PolicyLoaderTest, MalformedJsonIsOneLineWithItsLineAndColumn) {
+  // As the configuration check says it (policy check, a reload, the API).
+  EXPECT_THAT(Problems("{\"convenant\": "), ElementsAre(HasSubstr("t.json:1:")));
+  EXPECT_THAT(Problems("{\n  \"convenant\": {}\n  \"house\": \"x\"\n}"),
+              ElementsAre("t.json:3:3: unexpected string literal; expected ',' or '}'"));
   EXPECT_THAT(Problems("[]"), ElementsAre("t.json: /: expected an object"));
   EXPECT_THAT(Problems(std::string(100, '[')), ElementsAre(HasSubstr("nested deeper")));
 }
