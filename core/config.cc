@@ -191,6 +191,13 @@ Result<Config> LoadConfig(const std::string& path) {
   hp = ParseHostPort(metrics);
   if (!hp.ok()) return bad("/metrics_listen", hp.status().message());
   c.metrics_listen = *hp;
+  auto any = [](const std::string& host) { return host == "0.0.0.0" || host == "::"; };
+  if (c.listen.port != 0 && c.listen.port == c.metrics_listen.port &&
+      (c.listen.host == c.metrics_listen.host || any(c.listen.host) ||
+       any(c.metrics_listen.host))) {
+    return bad("/metrics_listen",
+               "the same address and port as listen (give it a port of its own)");
+  }
   VH_RETURN_IF_ERROR(str(j, "policy", "/policy", &c.policy));
   VH_RETURN_IF_ERROR(str(j, "data_dir", "/data_dir", &c.data_dir));
   VH_RETURN_IF_ERROR(str(j, "keys_dir", "/keys_dir", &c.keys_dir));

@@ -71,13 +71,13 @@ std::string NewRequestId() { return RandomHex(16); }
 
 bool IsValidRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
-  bool digits_only = true;
+  bool digits_only = true;  // but for separators: "111.222.333" is a BSN too
   for (char c : id) {
     const bool digit = c >= '0' && c <= '9';
-    const bool ok = digit || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
-                    c == '_' || c == ':' || c == '-';
+    const bool separator = c == '.' || c == '_' || c == ':' || c == '-';
+    const bool ok = digit || separator || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     if (!ok) return false;
-    digits_only = digits_only && digit;
+    digits_only = digits_only && (digit || separator);
   }
   return !digits_only;
 }

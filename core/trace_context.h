@@ -66,7 +66,8 @@ struct TraceContext {
 };
 
 // X-Request-Id as a caller may give it: 1 to 128 characters of
-// [A-Za-z0-9._:-], not digits only (a BSN must not become a log key).
+// [A-Za-z0-9._:-] with at least one letter (digits and separators alone
+// could be a BSN, "111.222.333", which must not become a log key).
 bool IsValidRequestId(std::string_view id);
 // 32 random hex characters.
 std::string NewRequestId();

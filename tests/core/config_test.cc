@@ -60,6 +60,18 @@ TEST_F(ConfigTest, BadPortIsNamed) {
       << c.status().message();
 }
 
+TEST_F(ConfigTest, MetricsOnTheListenPortIsNamed) {
+  // config check said ok and serve then failed as if another process held
+  // the port.
+  std::string text = kGood;
+  text.replace(text.find("127.0.0.1:9090"), 14, "0.0.0.0:8443");
+  auto c = LoadConfig(Write(text));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("/metrics_listen: the same address and port as listen"),
+            std::string::npos)
+      << c.status().message();
+}
+
 TEST_F(ConfigTest, UnreadableFileIsNamed) {
   auto c = LoadConfig((dir_ / "nope.json").string());
   ASSERT_FALSE(c.ok());

@@ -79,6 +79,10 @@ TEST(RequestIdTest, SaneLengthAndCharsetNotDigitsOnly) {
   EXPECT_FALSE(IsValidRequestId("a\r\nX-Evil: 1"));
   EXPECT_FALSE(IsValidRequestId("abc/def"));
   EXPECT_FALSE(IsValidRequestId("111222333")) << "digits only could be a BSN";
+  for (const char* bsn : {"111.222.333", "111-222-333", "1112_22333", "111:222:333", "-"}) {
+    EXPECT_FALSE(IsValidRequestId(bsn)) << bsn;
+  }
+  EXPECT_TRUE(IsValidRequestId("550e8400-e29b-41d4-a716-446655440000"));
 }
 
 TEST(ScopedTraceTest, NestsAndRestores) {
