@@ -77,6 +77,11 @@ int64_t UnixSeconds(const ASN1_TIME* t) {
   return static_cast<int64_t>(timegm(&tm));
 }
 
+// Unix seconds as the log and the messages write times.
+std::string UtcText(int64_t t) {
+  return FormatUtc(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(t)));
+}
+
 int64_t TlsNowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -175,18 +180,15 @@ Status Configure(SSL_CTX* c, const TlsConfig& tls, bool at_start, int64_t* crl_n
   {
     X509* cert = SSL_CTX_get0_certificate(c);
     const int64_t now = TlsNowSeconds();
-    auto when = [](int64_t t) {
-      return FormatUtc(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(t)));
-    };
     const int64_t not_before = UnixSeconds(X509_get0_notBefore(cert));
     const int64_t not_after = UnixSeconds(X509_get0_notAfter(cert));
     if (not_before > now) {
       return Status::Unavailable(
-          "tls_config", "tls.cert " + tls.cert + " is not valid before " + when(not_before));
+          "tls_config", "tls.cert " + tls.cert + " is not valid before " + UtcText(not_before));
     }
     if (not_after <= now) {
       return Status::Unavailable("tls_config",
-                                 "tls.cert " + tls.cert + " expired at " + when(not_after));
+                                 "tls.cert " + tls.cert + " expired at " + UtcText(not_after));
     }
   }
   // Server key strength: ECDSA P-256/P-384, or RSA >= 3072 bits.
@@ -254,9 +256,7 @@ Status Configure(SSL_CTX* c, const TlsConfig& tls, bool at_start, int64_t* crl_n
   VH_RETURN_IF_ERROR(crl_status);
   if (!at_start && next_update > 0 && next_update < TlsNowSeconds()) {
     return Status::Unavailable("tls_config", "tls.crl " + tls.crl + ": its nextUpdate " +
-                                                 FormatUtc(std::chrono::system_clock::from_time_t(
-                                                     static_cast<std::time_t>(next_update))) +
-                                                 " has passed");
+                                                 UtcText(next_update) + " has passed");
   }
   *crl_next_update = next_update;
   *cert_expiry = UnixSeconds(X509_get0_notAfter(SSL_CTX_get0_certificate(c)));
@@ -349,10 +349,7 @@ Result<bool> ServerTlsContext::Reload(bool force) {
              {{"reason", s.message()}, {"trigger", trigger}, {"kept", "the files loaded before"}});
     return s;
   }
-  auto when = [](int64_t t) {
-    return t > 0 ? FormatUtc(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(t)))
-                 : std::string("unknown");
-  };
+  auto when = [](int64_t t) { return t > 0 ? UtcText(t) : std::string("unknown"); };
   LogInfo("tls_reloaded", {{"trigger", trigger},
                            {"cert", tls_.cert},
                            {"crl", tls_.crl},
@@ -368,8 +365,7 @@ void ServerTlsContext::WarnOfExpiry(int64_t now) {
                    const std::string& file) {
     if (at <= 0 || at - now > window || (*warned > 0 && now - *warned < kDay)) return;
     *warned = now;
-    const std::string when =
-        FormatUtc(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(at)));
+    const std::string when = UtcText(at);
     if (at <= now) {
       LogError(passed, {{"file", file}, {"at", when}});
     } else {
