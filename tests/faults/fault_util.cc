@@ -416,7 +416,8 @@ void SlowPartner::Serve() {
           in.append(buf, static_cast<std::size_t>(n));
         }
         ++requests_;
-        const std::string body = R"({"fields":{}})";
+        // An answer the gateway accepts (an answer with no field is 422).
+        const std::string body = R"({"fields":{"casus.bekend_bij_partner":true}})";
         const std::string resp =
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
             "Content-Length: " +

@@ -129,8 +129,8 @@ class BareFlood {
 };
 
 // A partner system over mutual TLS with the server certificate `cert`/`key`
-// that reads a request and then answers `{"fields": {}}` one byte every
-// `gap`, or never (`hang`).
+// that reads a request and then answers one known field
+// (`casus.bekend_bij_partner`) one byte every `gap`, or never (`hang`).
 class SlowPartner {
  public:
   SlowPartner(std::string cert, std::string key, std::chrono::milliseconds gap, bool hang);
