@@ -53,6 +53,10 @@ struct TraceContext {
   // The organisation whose span is the parent (the foreign operation's
   // entity, docs/audit-events.md): "urn:vhgate:partner:<id>"; "" when none.
   std::string caller;
+  // The request's method and route pattern ("GET", "/v1/meetings/{id}"),
+  // set once the route is matched, before its handler runs; "" otherwise.
+  // A refusal's audit event names them (exchange/events.h Refusal).
+  std::string method, route;
   TimePoint start;  // when the operation started
 
   // A new trace with a new span, starting at `now`.

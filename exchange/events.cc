@@ -1,6 +1,7 @@
 #include "exchange/events.h"
 
 #include "core/log.h"
+#include "core/trace_context.h"
 #include "policy/covenant.h"
 
 namespace vh::exchange {
@@ -43,6 +44,12 @@ audit::Event EventRecorder::Refusal(const audit::Actor& actor, const policy::Cov
                                                               : 403;
   e.outcome = "refused " + std::to_string(http);
   e.detail = Json{{"reason", refusal.reason()}};
+  // Within a request: the route it was refused on, as the gateway's own
+  // refusals name it (gateway/app.cc RecordRefusal).
+  if (const auto& t = CurrentTrace(); t && !t->route.empty()) {
+    e.detail["method"] = t->method;
+    e.detail["route"] = t->route;
+  }
   return e;
 }
 

@@ -68,7 +68,7 @@ Result<std::unique_ptr<ConsoleAssets>> LoadConsole(const Config& config) {
 
 // The request's trace: the caller's traceparent continued (or a new trace),
 // its X-Request-Id when sane (else one made here).
-std::shared_ptr<const TraceContext> TraceOfRequest(const ApiRequest& req, TimePoint now) {
+std::shared_ptr<TraceContext> TraceOfRequest(const ApiRequest& req, TimePoint now) {
   auto t = std::make_shared<TraceContext>(TraceContext::Continue(req.Header("traceparent"), now));
   const std::string_view given = req.Header("x-request-id");
   t->request_id = IsValidRequestId(given) ? std::string(given) : NewRequestId();
@@ -345,7 +345,7 @@ ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
   auto start = std::chrono::steady_clock::now();
   // Every log line and audit event of this request carries its ids
   // (core/trace_context.h), also those written on the audit writer's thread.
-  auto trace = TraceOfRequest(req, clock_.Now());
+  std::shared_ptr<TraceContext> trace = TraceOfRequest(req, clock_.Now());
   ScopedTrace scope(trace);
   req.request_id = trace->request_id;
   const std::string method = req.method;
@@ -365,6 +365,10 @@ ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
       Router::Match m = found ? std::move(*found) : router_.Find(req.method, req.path, *role);
       if (!m.route.empty()) route = m.route;
       req.route = m.route;
+      // Read by the refusals the handler records (nothing else reads the
+      // context before the handler runs).
+      trace->method = req.method;
+      trace->route = route;
       if (!m.status.ok()) {
         if (m.status.code() == Code::kPermissionDenied) RecordRefusal(req, m.status);
         resp = ApiResponse::FromStatus(m.status);

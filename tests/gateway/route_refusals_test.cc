@@ -433,6 +433,11 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
     EXPECT_EQ(e.actor.role, c.who.role);
     EXPECT_EQ(e.actor.cn, c.who.cn);
     EXPECT_EQ(e.outcome, "refused " + std::to_string(c.status));
+    // Where it was refused, whichever layer refused it (an unknown role or
+    // partner before any route is looked up).
+    const bool unrouted = c.who.role == "janitor" || c.who.partner == "onbekend";
+    EXPECT_EQ(e.detail.value("method", ""), c.method);
+    EXPECT_EQ(e.detail.value("route", ""), unrouted ? "unmatched" : c.pattern);
     kinds[c.method + " " + c.pattern].insert(c.kind);
   }
 
