@@ -89,6 +89,14 @@ Notification NotificationView(const store::NotificationRecord& n) {
 
 }  // namespace
 
+Result<std::optional<store::CaseRecord>> Notifications::CaseOf(const store::NotificationRecord& n) {
+  if (n.case_id.empty()) return std::optional<store::CaseRecord>();
+  auto k = ctx_.cases.GetCase(n.case_id);
+  if (k.ok()) return std::optional<store::CaseRecord>(std::move(*k));
+  if (k.status().code() == Code::kNotFound) return std::optional<store::CaseRecord>();
+  return k.status();
+}
+
 Result<Notifications::Planned> Notifications::Plan(const audit::Actor& caller,
                                                    const policy::Covenant& c,
                                                    const exchange::Notify& command,
@@ -159,7 +167,7 @@ Result<Notifications::Planned> Notifications::Plan(const audit::Actor& caller,
   if (!notifications.ok()) return notifications.status();
   auto cases = ctx_.cases.ListCases(false);
   if (!cases.ok()) return cases.status();
-  const auto matches = MatchesOf(n, *notifications, *cases, [](const auto&) { return true; });
+  const auto matches = MatchesOf(n, *notifications, *cases, nullptr, c);
 
   audit::Event received = NotificationEvent(audit::kNotificationReceived, caller, c, n);
   received.detail["urgent"] = n.urgent;
@@ -241,7 +249,6 @@ Result<std::vector<Notification>> Notifications::List(const audit::Actor& caller
   if (!all.ok()) return all.status();
   auto cases = ctx_.cases.ListCases(false);
   if (!cases.ok()) return cases.status();
-  auto visible = [&](const store::CaseRecord& k) { return SeesCase(caller, c, k); };
   std::vector<Notification> out;
   for (const store::NotificationRecord& n : *all) {
     if ((filter == NotificationFilter::kNew && n.status != store::kNotificationNew) ||
@@ -249,13 +256,9 @@ Result<std::vector<Notification>> Notifications::List(const audit::Actor& caller
         (filter == NotificationFilter::kClosed && n.status != store::kNotificationClosed)) {
       continue;
     }
-    if (!n.case_id.empty()) {
-      auto k = std::find_if(cases->begin(), cases->end(),
-                            [&](const store::CaseRecord& x) { return x.id == n.case_id; });
-      if (k != cases->end() && !visible(*k)) continue;
-    }
+    if (!SeesNotification(caller, c, n, FindCase(*cases, n.case_id))) continue;
     Notification v = NotificationView(n);
-    v.matches = MatchesOf(n, *all, *cases, visible);
+    v.matches = MatchesOf(n, *all, *cases, &caller, c);
     out.push_back(std::move(v));
   }
   // Code rood first; within each, the oldest first (the store's order).
@@ -272,28 +275,35 @@ Result<NotificationFeedback> Notifications::Feedback(const audit::Actor& caller,
   auto n = ctx_.cases.GetNotification(id);
   if (!n.ok()) return n.status();
   const bool notifier = caller.partner == n->partner && !c.IsHouse(caller.partner);
-  bool coordinator = IsHouseCoordinator(caller, c);
-  std::vector<store::CaseOutcomeRecord> outcomes;
-  if (!n->case_id.empty()) {
-    auto k = ctx_.cases.GetCase(n->case_id);
-    if (k.ok() && coordinator && !SeesCase(caller, c, *k)) {
-      audit::Event e = EventRecorder::Refusal(
-          caller, c, nullptr, "",
-          Status::Make(Code::kPermissionDenied, "not_in_circle", "not in this case's circle"));
-      e.detail["notification"] = n->id;
-      return ctx_.events.Refuse(std::move(e), Status::Make(Code::kPermissionDenied, "not_in_circle",
-                                                           "not in this case's circle"));
-    }
-    auto o = ctx_.cases.CaseOutcomes(n->case_id);
-    if (!o.ok()) return o.status();
-    outcomes = std::move(*o);
-  }
-  if (!notifier && !coordinator) {
-    const Status refused = Status::Make(Code::kPermissionDenied, "not_notifier",
-                                        "only the notifying partner hears of its notification");
+  const bool coordinator = IsHouseCoordinator(caller, c);
+  auto refuse = [&](const char* reason, const char* message) {
+    const Status refused = Status::Make(Code::kPermissionDenied, reason, message);
     audit::Event e = EventRecorder::Refusal(caller, c, nullptr, "", refused);
     e.detail["notification"] = n->id;
     return ctx_.events.Refuse(std::move(e), refused);
+  };
+  auto found = CaseOf(*n);
+  if (!found.ok()) return found.status();
+  const std::optional<store::CaseRecord>& k = *found;
+  if (coordinator && !SeesNotification(caller, c, *n, k ? &*k : nullptr)) {
+    return refuse("not_in_circle", "not in this notification's circle");
+  }
+  if (!notifier && !coordinator) {
+    return refuse("not_notifier", "only the notifying partner hears of its notification");
+  }
+  // What became of a restricted notification reaches the certificate that
+  // sent it and the notifier's certificates in a restricted circle only.
+  if (!coordinator && n->restricted && caller.cn != n->notifier_cn &&
+      !InARestrictedCircle(caller, c)) {
+    return refuse("not_in_circle",
+                  "only the certificate that sent a restricted notification, or one in its "
+                  "circle, hears of it");
+  }
+  std::vector<store::CaseOutcomeRecord> outcomes;
+  if (k) {
+    auto o = ctx_.cases.CaseOutcomes(k->id);
+    if (!o.ok()) return o.status();
+    outcomes = std::move(*o);
   }
   NotificationFeedback f = FeedbackOf(c, *n, outcomes);
   audit::Event e = NotificationEvent(audit::kNotificationDisclosed, caller, c, *n);
@@ -320,6 +330,12 @@ Result<TriageResult> Notifications::Triage(const audit::Actor& caller, std::stri
     e.detail["notification"] = n->id;
     return ctx_.events.Refuse(std::move(e), s);
   };
+  auto current = CaseOf(*n);
+  if (!current.ok()) return current.status();
+  if (!SeesNotification(caller, c, *n, *current ? &**current : nullptr)) {
+    return refuse(Status::Make(Code::kPermissionDenied, "not_in_circle",
+                               "not in this notification's circle"));
+  }
   if (n->status != store::kNotificationNew) {
     return refuse(Status::Conflict("already_triaged", "the notification has been triaged already"));
   }
@@ -338,6 +354,11 @@ Result<TriageResult> Notifications::Triage(const audit::Actor& caller, std::stri
     o = c.FindOverlegvorm(*command.overlegvorm);
     if (!o)
       return Invalid("unknown_overlegvorm", "/overlegvorm", "not an overlegvorm of the covenant");
+    // A case of a circle is the circle's from the start.
+    if (!o->circle.empty() && !o->CircleContains(caller.partner, caller.cn)) {
+      return refuse(Status::Make(Code::kPermissionDenied, "not_in_circle",
+                                 "not in the circle of this overlegvorm"));
+    }
   }
   const std::string now = ctx_.Now();
   const std::string decision(TriageDecisionName(command.decision));

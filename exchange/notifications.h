@@ -17,12 +17,17 @@
 //            rood) puts it first in the coordinators' list and is an
 //            urgent_notification event and a warning in the log (ids only).
 //   List     the house's coordinators: urgent first, then oldest first, each
-//            with its matches (exchange/case_access.h MatchesOf).
-//   Feedback the notifying partner (any of its certificates) or a house
-//            coordinator: the state and the decision only; another partner
-//            gets 403 "not_notifier". Every answer is a
-//            notification_disclosed event.
-//   Triage   the house's coordinators, once (409 "already_triaged").
+//            with its matches (exchange/case_access.h MatchesOf); what is
+//            restricted only to those in a circle (SeesNotification).
+//   Feedback the notifying partner (any of its certificates; of a restricted
+//            notification the one that sent it or one in a restricted
+//            circle) or a house coordinator who sees it: the state and the
+//            decision only; another partner gets 403 "not_notifier", others
+//            403 "not_in_circle". Every answer is a notification_disclosed
+//            event.
+//   Triage   the house's coordinators who see it (403 "not_in_circle"; also
+//            into an overlegvorm whose circle they are not in), once (409
+//            "already_triaged").
 //            agenderen puts it in a case: the open case `case` names (422
 //            "unknown_case"; 409 "case_closed") or a new one (in
 //            `overlegvorm` when given); niet-agenderen and doorverwijzen
@@ -35,6 +40,7 @@
 // Errors and thread-safety: as CaseService (exchange/case_service.h).
 // Borrows the context, which must outlive it.
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -69,6 +75,8 @@ class Notifications {
   // `record_refusals` says whether a refusal is recorded (not in a Check).
   Result<Planned> Plan(const audit::Actor& caller, const policy::Covenant& c,
                        const exchange::Notify& command, bool record_refusals);
+  // The case notification `n` is in; nullopt when none (or it is gone).
+  Result<std::optional<store::CaseRecord>> CaseOf(const store::NotificationRecord& n);
 
   Context& ctx_;
 };

@@ -185,6 +185,49 @@ TEST_F(CaseServiceTest, ARestrictedCaseIsNeverKnownToACheckNorCounted) {
   EXPECT_EQ(f->cases_opened_by_kind.total.shown, Cell::Shown::kBelowFive);
 }
 
+TEST_F(CaseServiceTest, ARestrictedNotificationIsTheCirclesFromItsArrival) {
+  auto id =
+      svc().Notify(Participant("politie"), Notice(6, "radicalisering", "Synthetisch: signalen"));
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto overlast = svc().Notify(Participant("politie"), Notice(6, "overlast", "Synthetisch"));
+  ASSERT_TRUE(overlast.ok());
+  audit::Actor outside = Coordinator();
+  outside.cn = "Informatiecoordinator-O";
+  // Before any triage: not listed, not a match of the person's other
+  // notification, not triaged nor read by a coordinator outside the circle.
+  auto listed = svc().ListNotifications(outside, NotificationFilter::kAll);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].id, overlast->id);
+  EXPECT_TRUE((*listed)[0].matches.empty());
+  auto inside = svc().ListNotifications(Coordinator(), NotificationFilter::kAll);
+  ASSERT_EQ(inside->size(), 2u);
+  const int refused = CountEvents(audit::kAccessRefused);
+  Triage t;
+  EXPECT_EQ(svc().Triage(outside, id->id, t).status().reason(), "not_in_circle");
+  EXPECT_EQ(svc().GetNotification(outside, id->id).status().reason(), "not_in_circle");
+  // Nor put into the circle's overlegvorm by one outside it.
+  t.overlegvorm = "radicalisering";
+  EXPECT_EQ(svc().Triage(outside, overlast->id, t).status().reason(), "not_in_circle");
+  EXPECT_EQ(CountEvents(audit::kAccessRefused), refused + 3);
+  // Put on an agenda without an overlegvorm, its case is still restricted.
+  auto triaged = svc().Triage(Coordinator(), id->id, Triage{});
+  ASSERT_TRUE(triaged.ok()) << triaged.status().ToString();
+  EXPECT_EQ(svc().GetCase(outside, *triaged->case_id).status().reason(), "not_in_circle");
+  EXPECT_TRUE(svc().GetCase(Coordinator(), *triaged->case_id).ok());
+  // The notifier hears of it on the certificate that sent it and in the
+  // circle; another certificate of the notifier does not.
+  EXPECT_TRUE(svc().GetNotification(Participant("politie"), id->id).ok());
+  audit::Actor colleague = Participant("politie");
+  colleague.cn = "Wijkagent-X";
+  EXPECT_EQ(svc().GetNotification(colleague, id->id).status().reason(), "not_in_circle");
+  colleague.cn = "J.de-Vries";
+  EXPECT_TRUE(svc().GetNotification(colleague, id->id).ok());
+  // The ordinary notification stays everyone's in the house.
+  EXPECT_TRUE(svc().GetNotification(outside, overlast->id).ok());
+  EXPECT_EQ(CountEvents(audit::kAccessRefused), refused + 5);
+}
+
 TEST_F(CaseServiceTest, ANotificationOutsideACaseIsShreddedAfterItsRetention) {
   auto id = svc().Notify(Participant("politie"), Notice(5, "overlast", "Synthetisch: overlast"));
   ASSERT_TRUE(id.ok());
