@@ -258,14 +258,26 @@ Result<AccessReport> AuditService::Report(const Requester& who, const ReportCont
                                           const Params& params) const {
   auto parsed = ParseReport(params, log_.pseudonymizer(), who.style);
   if (!parsed.ok()) return parsed.status();
+  const std::string scope = ScopeOf(who.actor, covenant);
   if (parsed->subject.empty()) {
-    auto subject = SubjectOfRef(parsed->meeting, parsed->ref_key);
-    if (!subject.ok()) return subject.status();
+    // A ref resolves only in a meeting where the requester may see an event
+    // about that person: a partner's officer cannot learn which refs another
+    // meeting has. Either way the question is recorded.
+    auto subject = SubjectOfRef(parsed->meeting, parsed->ref_key, scope);
+    if (!subject.ok()) {
+      if (subject.status().code() != Code::kNotFound) return subject.status();
+      Requester missed = who;
+      missed.outcome = "refused 404";
+      VH_RETURN_IF_ERROR(Record(
+          missed, covenant, "",
+          {{"report", true}, {"meeting", parsed->meeting}, {"scope", scope}, {"entries", 0}}));
+      return subject.status();
+    }
     parsed->subject = std::move(*subject);
   }
   QueryFilter f;
   f.subject = parsed->subject;
-  f.scope_partner = ScopeOf(who.actor, covenant);
+  f.scope_partner = scope;
   f.chronological_all = true;
   auto page = log_.Query(f);
   if (!page.ok()) return page.status();
@@ -310,7 +322,8 @@ Result<std::string> AuditService::TextMac(const Requester& who, const ReportCont
 }
 
 Result<std::string> AuditService::SubjectOfRef(const std::string& meeting,
-                                               const std::string& ref_key) const {
+                                               const std::string& ref_key,
+                                               const std::string& scope) const {
   QueryFilter f;
   f.meeting = meeting;
   f.type = kMeetingCreated;
@@ -323,7 +336,18 @@ Result<std::string> AuditService::SubjectOfRef(const std::string& meeting,
     auto refs = detail.find("refs");
     if (refs == detail.end() || !refs->is_object()) continue;
     auto it = refs->find(ref_key);
-    if (it != refs->end() && it->is_string()) return it->get<std::string>();
+    if (it == refs->end() || !it->is_string()) continue;
+    if (!scope.empty()) {
+      QueryFilter seen;
+      seen.meeting = meeting;
+      seen.subject = it->get<std::string>();
+      seen.scope_partner = scope;
+      seen.limit = 1;
+      auto any = log_.Query(seen);
+      if (!any.ok()) return any.status();
+      if (any->events.empty()) break;
+    }
+    return it->get<std::string>();
   }
   return Status::NotFound("the audit log names no subject with this ref in this meeting");
 }

@@ -163,7 +163,9 @@ class AuditService {
   // The access report for the person `params` name (kReportParams). A
   // meeting and ref are resolved through the meeting's meeting_created
   // event (its detail "refs" maps each subject's MeetingSubjectPseudonym to
-  // its pseudonym): NotFound when that meeting has no subject with that ref.
+  // its pseudonym): NotFound when that meeting has no subject with that ref
+  // that the requester may see an event of in that meeting (the question is
+  // recorded all the same, outcome "refused 404").
   Result<AccessReport> Report(const Requester& who, const ReportContext& covenant,
                               const Params& params) const;
   // Verifies the log (AuditLog::Verify) and records that it did; a log that
@@ -202,8 +204,11 @@ class AuditService {
  private:
   Status Record(const Requester& who, const ReportContext& covenant, std::string subject,
                 Json detail) const;
-  // The pseudonym of the subject `ref_key` names in `meeting` (Report).
-  Result<std::string> SubjectOfRef(const std::string& meeting, const std::string& ref_key) const;
+  // The pseudonym of the subject `ref_key` names in `meeting` (Report); for
+  // a `scope`d requester only when it may see an event of that meeting about
+  // that person (else NotFound, as for a ref the meeting does not have).
+  Result<std::string> SubjectOfRef(const std::string& meeting, const std::string& ref_key,
+                                   const std::string& scope) const;
 
   AuditLog& log_;
   const Clock& clock_;

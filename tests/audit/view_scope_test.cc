@@ -297,6 +297,27 @@ TEST_F(ViewScopeTest, SubjectsWithoutABsnHaveAPseudonymPerMeeting) {
             Code::kNotFound);
   EXPECT_EQ(service.Report(who, house, {{"meeting", "m-9"}, {"ref", "S1"}}).status().code(),
             Code::kNotFound);
+  // A partner's officer: only a ref of a person it may see an event about
+  // in that meeting resolves; any other is the same 404 as an unknown ref,
+  // and recorded as asked.
+  Requester politie;
+  politie.actor = {"politie", "privacy-officer", "P", "ff", "r"};
+  EXPECT_TRUE(service.Report(politie, house, {{"meeting", "m-1"}, {"ref", "S2"}}).ok());
+  Requester ggz;
+  ggz.actor = {"ggz", "privacy-officer", "G", "ff", "r"};
+  for (const char* ref : {"S1", "S2", "S3"}) {
+    SCOPED_TRACE(ref);
+    const int64_t before = log_->last_seq();
+    EXPECT_EQ(service.Report(ggz, house, {{"meeting", "m-1"}, {"ref", ref}}).status().code(),
+              Code::kNotFound);
+    QueryFilter asked_since;
+    asked_since.after_seq = before;
+    auto recorded = Query(asked_since);
+    ASSERT_EQ(recorded.size(), 1u);
+    EXPECT_EQ(recorded[0].event.type, kAuditQuery);
+    EXPECT_EQ(recorded[0].event.outcome, "refused 404");
+    EXPECT_EQ(recorded[0].event.subject, "");
+  }
   auto bad = ParseReport({{"meeting", "m-1"}}, p, {"--"});
   EXPECT_EQ(bad.status().reason(), "bad_query");
   EXPECT_NE(bad.status().message().find("--ref is required with --meeting"), std::string::npos)
