@@ -1,6 +1,8 @@
 #include "core/json.h"
 
 #include <algorithm>
+#include <unordered_set>
+#include <vector>
 
 namespace vh {
 namespace {
@@ -94,20 +96,90 @@ std::size_t TokenStart(std::string_view text, std::size_t end) {
   return i;
 }
 
+// The offset of the first key that repeats an earlier key of the same
+// object (compared decoded, "a" as "\u0061"), in `text` that parses; npos
+// when none. nlohmann keeps the last of two and says nothing, so a second
+// "fields" or "rules" would silently win.
+std::size_t FindDuplicateKey(std::string_view text, bool allow_comments) {
+  struct Frame {
+    bool object = false;
+    bool want_key = false;
+    std::unordered_set<std::string> keys;
+  };
+  std::vector<Frame> stack;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (allow_comments && c == '/' && i + 1 < text.size()) {
+      i = text[i + 1] == '/' ? text.find('\n', i) : text.find("*/", i + 2) + 1;
+      if (i == std::string_view::npos || i == 0) break;
+      continue;
+    }
+    switch (c) {
+      case '{':
+        stack.push_back({true, true, {}});
+        break;
+      case '[':
+        stack.push_back({});
+        break;
+      case '}':
+      case ']':
+        if (!stack.empty()) stack.pop_back();
+        break;
+      case ',':
+        if (!stack.empty()) stack.back().want_key = stack.back().object;
+        break;
+      case ':':
+        if (!stack.empty()) stack.back().want_key = false;
+        break;
+      case '"': {
+        const std::size_t start = i;
+        for (bool escaped = false; ++i < text.size();) {
+          if (escaped) {
+            escaped = false;
+          } else if (text[i] == '\\') {
+            escaped = true;
+          } else if (text[i] == '"') {
+            break;
+          }
+        }
+        if (stack.empty() || !stack.back().want_key) break;
+        std::string key(text.substr(start + 1, i - start - 1));
+        if (key.find('\\') != std::string::npos) {
+          Json decoded = Json::parse(text.substr(start, i - start + 1), nullptr, false);
+          if (decoded.is_string()) key = decoded.get<std::string>();
+        }
+        if (!stack.back().keys.insert(std::move(key)).second) return start;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return std::string_view::npos;
+}
+
+constexpr const char* kDuplicateKey = "a key appears twice in one object";
+
 }  // namespace
 
 std::optional<JsonSyntaxError> FindJsonSyntaxError(std::string_view text, bool allow_comments) {
   std::size_t offset = 0;
   std::string what;
-  if (!LocateSyntaxError(text, allow_comments, &offset, &what)) return std::nullopt;
+  std::size_t at = 0;
   JsonSyntaxError e;
-  e.reason = SyntaxReason(what);
-  // `offset` counts the characters read, the offending one included.
-  std::size_t at = offset == 0 ? 0 : std::min(offset, text.size()) - 1;
-  if (!text.empty() && what.find("unexpected end of input") == std::string::npos) {
-    at = TokenStart(text, at);
+  if (LocateSyntaxError(text, allow_comments, &offset, &what)) {
+    e.reason = SyntaxReason(what);
+    // `offset` counts the characters read, the offending one included.
+    at = offset == 0 ? 0 : std::min(offset, text.size()) - 1;
+    if (!text.empty() && what.find("unexpected end of input") == std::string::npos) {
+      at = TokenStart(text, at);
+    } else {
+      at = text.size();
+    }
+  } else if (at = FindDuplicateKey(text, allow_comments); at != std::string_view::npos) {
+    e.reason = kDuplicateKey;
   } else {
-    at = text.size();
+    return std::nullopt;
   }
   e.line = 1;
   std::size_t line_start = 0;
@@ -183,6 +255,10 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& lim) {
     LocateSyntaxError(text, lim.allow_comments, &offset, &unused);
     return Status::InvalidArgument(
         "malformed_json", "body is not valid JSON (near byte " + std::to_string(offset) + ")");
+  }
+  if (std::size_t at = FindDuplicateKey(text, lim.allow_comments); at != std::string_view::npos) {
+    return Status::InvalidArgument(
+        "malformed_json", std::string(kDuplicateKey) + " (near byte " + std::to_string(at) + ")");
   }
   return j;
 }

@@ -4,7 +4,8 @@
 // ParseJson checks size and nesting depth before handing the text to
 // nlohmann (whose recursive parser would otherwise exhaust the stack on
 // "[[[[..."), then parses with exceptions off. Invalid UTF-8 is refused by
-// the parser. Errors are InvalidArgument with reason "malformed_json" or
+// the parser, and so is an object with a key twice (which nlohmann would
+// read as its last value). Errors are InvalidArgument with reason "malformed_json" or
 // TooLarge; the message says where, never what the input contained.
 //
 // DumpJson serialises without throwing: invalid UTF-8 in strings (which can
@@ -34,7 +35,8 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& lim = {});
 // Where and why `text` is not JSON, for files a person edits (the
 // configuration, the covenant): the 1-based line and column of the first
 // character of the token at which the parser stopped, and its reason without
-// any of the text it read ("unexpected string literal; expected ',' or '}'").
+// any of the text it read ("unexpected string literal; expected ',' or '}'"),
+// or the place of a key an object has twice.
 // nullopt when `text` parses. Checks no size or depth limit (ParseJson does).
 struct JsonSyntaxError {
   std::size_t line = 0;

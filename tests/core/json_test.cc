@@ -86,5 +86,28 @@ TEST(JsonTest, SyntaxErrorHasLineColumnAndNoContent) {
   EXPECT_EQ(e->reason, "unexpected end of input; expected string literal");
 }
 
+TEST(JsonTest, AKeyTwiceInOneObjectIsRefusedWhereItRepeats) {
+  // nlohmann alone keeps the last: {"fields": {...}, "fields": {}} would
+  // silently become the second.
+  auto r = ParseJson(R"({"fields": {"a": 1}, "fields": {}})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().reason(), "malformed_json");
+  EXPECT_EQ(r.status().message(), "a key appears twice in one object (near byte 21)");
+  // Compared decoded; the same name in another object, as a value or in an
+  // array is no repeat; a comment is skipped where comments are allowed.
+  EXPECT_FALSE(ParseJson(R"({"bsn": 1, "\u0062sn": 2})").ok());
+  EXPECT_TRUE(ParseJson(R"({"a": {"a": "a"}, "b": [{"a": 1}, {"a": 2}], "c": "a"})").ok());
+  EXPECT_TRUE(ParseJson(R"({"a": "x\"y", "b": "\\", "c": 1})").ok());
+  JsonLimits lim;
+  lim.allow_comments = true;
+  EXPECT_TRUE(ParseJson("{\"a\": 1, /* \"a\": */ \"b\": 2 // \"a\"\n}", lim).ok());
+  // A person's file: its line and column.
+  auto e = FindJsonSyntaxError("{\n  \"rules\": [],\n  \"id\": 1,\n  \"rules\": []\n}", false);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->line, 4u);
+  EXPECT_EQ(e->column, 3u);
+  EXPECT_EQ(e->reason, "a key appears twice in one object");
+}
+
 }  // namespace
 }  // namespace vh
