@@ -372,6 +372,7 @@ ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
       if (!m.status.ok()) {
         if (m.status.code() == Code::kPermissionDenied) RecordRefusal(req, m.status);
         resp = ApiResponse::FromStatus(m.status);
+        if (!m.allow.empty()) resp.headers.emplace_back("Allow", m.allow);
       } else if (Status query = CheckQuery(req, m); !query.ok()) {
         resp = ApiResponse::FromStatus(query);
       } else if (Status same_origin = CheckSameOrigin(req); !same_origin.ok()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 
 namespace vh::gw {
 int HttpStatusFor(Code code) {
@@ -177,8 +178,16 @@ Router::Match Router::Find(const std::string& method, const std::string& path, R
   }
   if (path_match) {
     m.route = path_match->pattern;
-    m.status = Status::Make(Code::kMethodNotAllowed, "method_not_allowed",
-                            method + " is not allowed on " + path_match->pattern);
+    std::set<std::string_view> methods;  // sorted: "GET, POST"
+    for (const Route& r : routes_) {
+      if (MatchSegments(r, segs)) methods.insert(r.method);
+    }
+    for (std::string_view each : methods) {
+      (m.allow += m.allow.empty() ? "" : ", ") += each;
+    }
+    m.status = Status::Make(
+        Code::kMethodNotAllowed, "method_not_allowed",
+        method + " is not allowed on " + path_match->pattern + " (" + m.allow + " is)");
   } else {
     m.status = Status::NotFound("no such route");
   }

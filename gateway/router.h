@@ -62,6 +62,8 @@ class Router {
     // The query parameters the route takes (null: none); any when any_query.
     const std::vector<std::string>* query = nullptr;
     bool any_query = false;
+    // MethodNotAllowed: the methods the path takes ("GET, POST"), for Allow.
+    std::string allow;
   };
   Match Find(const std::string& method, const std::string& path, Role role) const;
 

@@ -41,6 +41,8 @@ TEST_F(RouterTest, WrongMethodIs405) {
   auto m = router_.Find("DELETE", "/v1/meetings/x", Role::kCoordinator);
   EXPECT_EQ(m.status.code(), Code::kMethodNotAllowed);
   EXPECT_EQ(HttpStatusFor(m.status.code()), 405);
+  EXPECT_EQ(m.allow, "GET");
+  EXPECT_EQ(router_.Find("PUT", "/v1/meetings", Role::kCoordinator).allow, "POST");
 }
 
 TEST_F(RouterTest, WrongRoleIs403) {

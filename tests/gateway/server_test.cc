@@ -216,6 +216,13 @@ TEST_F(ServerTest, ErrorsAreJsonWithFittingStatus) {
   auto method = gw_->Call("politie.participant", "DELETE", "/v1/health");
   EXPECT_EQ(method.status, 405);
   EXPECT_EQ(method.json()["error"]["code"], "method_not_allowed");
+  // Which methods there are (RFC 9110 15.5.6), for HEAD too.
+  EXPECT_NE(method.headers.find("Allow: GET\r\n"), std::string::npos) << method.headers;
+  auto head = gw_->Call("politie.participant", "PUT", "/v1/meetings/m-00");
+  EXPECT_EQ(head.status, 405);
+  EXPECT_NE(head.headers.find("Allow: GET\r\n"), std::string::npos) << head.headers;
+  auto both = gw_->Call("politie.participant", "DELETE", "/v1/meetings");
+  EXPECT_NE(both.headers.find("Allow: GET, POST\r\n"), std::string::npos) << both.headers;
 }
 
 TEST_F(ServerTest, OversizedBodyIs413) {
