@@ -96,30 +96,40 @@ std::size_t TokenStart(std::string_view text, std::size_t end) {
   return i;
 }
 
-// The offset of the first key that repeats an earlier key of the same
-// object (compared decoded, "a" as "\u0061"), in `text` that parses; npos
-// when none. nlohmann keeps the last of two and says nothing, so a second
-// "fields" or "rules" would silently win.
-std::size_t FindDuplicateKey(std::string_view text, bool allow_comments) {
+// What one pass over `text` finds, strings (and, when allowed, comments)
+// skipped: how deep its objects and arrays nest (max + 1 once past `max`,
+// where it stops) and the offset of the first key that repeats an earlier key
+// of the same object (compared decoded, "a" as "\u0061"; npos when none).
+// The key is only meaningful for text that parses: nlohmann keeps the last of
+// two keys and says nothing, so a second "fields" or "rules" would silently
+// win.
+struct JsonShape {
+  std::size_t depth = 0;
+  std::size_t duplicate_key = std::string_view::npos;
+};
+JsonShape ScanJson(std::string_view text, std::size_t max_depth, bool allow_comments) {
   struct Frame {
     bool object = false;
     bool want_key = false;
     std::unordered_set<std::string> keys;
   };
   std::vector<Frame> stack;
+  JsonShape out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (allow_comments && c == '/' && i + 1 < text.size()) {
-      i = text[i + 1] == '/' ? text.find('\n', i) : text.find("*/", i + 2) + 1;
-      if (i == std::string_view::npos || i == 0) break;
+      const bool line = text[i + 1] == '/';
+      const std::size_t end = line ? text.find('\n', i + 2) : text.find("*/", i + 2);
+      if (end == std::string_view::npos) break;
+      i = line ? end : end + 1;
       continue;
     }
     switch (c) {
       case '{':
-        stack.push_back({true, true, {}});
-        break;
       case '[':
-        stack.push_back({});
+        stack.push_back({c == '{', c == '{', {}});
+        out.depth = std::max(out.depth, stack.size());
+        if (out.depth > max_depth) return out;
         break;
       case '}':
       case ']':
@@ -148,14 +158,17 @@ std::size_t FindDuplicateKey(std::string_view text, bool allow_comments) {
           Json decoded = Json::parse(text.substr(start, i - start + 1), nullptr, false);
           if (decoded.is_string()) key = decoded.get<std::string>();
         }
-        if (!stack.back().keys.insert(std::move(key)).second) return start;
+        if (!stack.back().keys.insert(std::move(key)).second &&
+            out.duplicate_key == std::string_view::npos) {
+          out.duplicate_key = start;
+        }
         break;
       }
       default:
         break;
     }
   }
-  return std::string_view::npos;
+  return out;
 }
 
 constexpr const char* kDuplicateKey = "a key appears twice in one object";
@@ -176,7 +189,8 @@ std::optional<JsonSyntaxError> FindJsonSyntaxError(std::string_view text, bool a
     } else {
       at = text.size();
     }
-  } else if (at = FindDuplicateKey(text, allow_comments); at != std::string_view::npos) {
+  } else if (at = ScanJson(text, std::string_view::npos, allow_comments).duplicate_key;
+             at != std::string_view::npos) {
     e.reason = kDuplicateKey;
   } else {
     return std::nullopt;
@@ -194,37 +208,7 @@ std::optional<JsonSyntaxError> FindJsonSyntaxError(std::string_view text, bool a
 }
 
 std::size_t JsonDepth(std::string_view text, std::size_t max) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
-        break;
-      case '[':
-      case '{':
-        deepest = std::max(deepest, ++depth);
-        if (deepest > max) return max + 1;
-        break;
-      case ']':
-      case '}':
-        if (depth > 0) --depth;
-        break;
-      default:
-        break;
-    }
-  }
-  return deepest;
+  return ScanJson(text, max, false).depth;
 }
 
 std::optional<std::string> LocateJsonSyntaxError(std::string_view label, std::string_view text,
@@ -242,7 +226,8 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& lim) {
   if (text.size() > lim.max_bytes) {
     return Status::TooLarge("JSON document exceeds " + std::to_string(lim.max_bytes) + " bytes");
   }
-  if (JsonDepth(text, lim.max_depth) > lim.max_depth) {
+  const JsonShape shape = ScanJson(text, lim.max_depth, lim.allow_comments);
+  if (shape.depth > lim.max_depth) {
     return Status::InvalidArgument(
         "malformed_json", "JSON nested deeper than " + std::to_string(lim.max_depth) + " levels");
   }
@@ -256,9 +241,9 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& lim) {
     return Status::InvalidArgument(
         "malformed_json", "body is not valid JSON (near byte " + std::to_string(offset) + ")");
   }
-  if (std::size_t at = FindDuplicateKey(text, lim.allow_comments); at != std::string_view::npos) {
-    return Status::InvalidArgument(
-        "malformed_json", std::string(kDuplicateKey) + " (near byte " + std::to_string(at) + ")");
+  if (shape.duplicate_key != std::string_view::npos) {
+    return Status::InvalidArgument("malformed_json", std::string(kDuplicateKey) + " (near byte " +
+                                                         std::to_string(shape.duplicate_key) + ")");
   }
   return j;
 }
