@@ -26,6 +26,11 @@ inline constexpr std::size_t kMaxChunkLineBytes = 4096;
 // checked for a change (modification time, inode, size); SIGHUP reloads
 // them at once.
 inline constexpr std::chrono::seconds kTlsFilePoll{2};
+// A client certificate chain verified under the TLS files in force is
+// remembered this long (never past a certificate's notAfter or the CRLs'
+// nextUpdate), at most this many chains; a reload starts afresh.
+inline constexpr std::chrono::seconds kTlsChainMemory{600};
+inline constexpr std::size_t kTlsChainsRemembered = 4096;
 // A warning in the log from this long before the server certificate expires
 // or the CRL's nextUpdate passes.
 inline constexpr std::chrono::hours kTlsExpiryWarning{7 * 24};

@@ -5,6 +5,7 @@
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
@@ -29,6 +30,20 @@ int ContextIndex() {
   static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
   return index;
 }
+// The VerifiedChains of an SSL_CTX, freed with it.
+int ChainsIndex() {
+  static const int index = SSL_CTX_get_ex_new_index(
+      0, nullptr, nullptr, nullptr, [](void*, void* chains, CRYPTO_EX_DATA*, int, long, void*) {
+        delete static_cast<VerifiedChains*>(chains);
+      });
+  return index;
+}
+
+// SHA-256, fetched once (EVP_sha256() is looked up again at every use).
+const EVP_MD* Sha256() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
 
 std::string SubjectField(X509* cert, int nid) {
   X509_NAME* name = X509_get_subject_name(cert);
@@ -46,7 +61,7 @@ std::string SubjectField(X509* cert, int nid) {
 std::string Fingerprint(X509* cert) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  if (X509_digest(cert, EVP_sha256(), md, &n) != 1) return {};
+  if (!Sha256() || X509_digest(cert, Sha256(), md, &n) != 1) return {};
   return crypto::ToHex(md, n);
 }
 
@@ -88,41 +103,108 @@ int64_t TlsNowSeconds() {
       .count();
 }
 
+// Records why the handshake is refused, and the certificate for the log
+// line (only then: an accepted handshake does not pay for it). Returns 0.
+int Refuse(HandshakeCheck* check, const char* reason, X509* leaf) {
+  if (!check) return 0;
+  if (!check->reason) check->reason = reason;
+  if (leaf && check->fingerprint.empty()) {
+    check->fingerprint = Fingerprint(leaf);
+    check->subject = SubjectText(leaf);
+  }
+  return 0;
+}
+
+HandshakeCheck* CheckOf(SSL* ssl) {
+  return ssl ? static_cast<HandshakeCheck*>(SSL_get_ex_data(ssl, CheckIndex())) : nullptr;
+}
+ServerTlsContext* ContextOf(SSL* ssl) {
+  return ssl ? static_cast<ServerTlsContext*>(
+                   SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ContextIndex()))
+             : nullptr;
+}
+SSL* SslOf(X509_STORE_CTX* store) {
+  return static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+}
+
+// The client certificate's own checks, on every handshake: its subject
+// names one partner, role and person, and the OIN the covenant gives that
+// partner. The reason it fails, or null.
+const char* LeafRefusal(const ServerTlsContext& tls, X509* cert) {
+  // Two O's (or OU's, CN's, serialNumbers): whichever one a reader takes,
+  // another reader may take the other. Refused rather than guessed.
+  if (AmbiguousSubject(cert)) return "ambiguous_subject";
+  auto expected = tls.ExpectedOin(SubjectField(cert, NID_organizationName));
+  if (expected && SubjectField(cert, NID_serialNumber) != *expected) return "oin_mismatch";
+  return nullptr;
+}
+
+// Called by X509_verify_cert for each certificate of the chain.
 int VerifyClientCertificate(int preverify_ok, X509_STORE_CTX* store) {
-  SSL* ssl =
-      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  auto* check = ssl ? static_cast<HandshakeCheck*>(SSL_get_ex_data(ssl, CheckIndex())) : nullptr;
-  // Refused: the reason, and the certificate for the log line (only then:
-  // an accepted handshake does not pay for it).
-  auto refuse = [&](const char* reason) {
-    if (!check) return 0;
-    if (!check->reason) check->reason = reason;
-    X509* leaf = X509_STORE_CTX_get0_cert(store);
-    if (leaf && check->fingerprint.empty()) {
-      check->fingerprint = Fingerprint(leaf);
-      check->subject = SubjectText(leaf);
-    }
-    return 0;
-  };
-  if (!preverify_ok) return refuse(ClassifyVerifyError(X509_STORE_CTX_get_error(store)));
-  const auto* tls = ssl ? static_cast<const ServerTlsContext*>(
-                              SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ContextIndex()))
-                        : nullptr;
+  SSL* ssl = SslOf(store);
+  if (!preverify_ok) {
+    return Refuse(CheckOf(ssl), ClassifyVerifyError(X509_STORE_CTX_get_error(store)),
+                  X509_STORE_CTX_get0_cert(store));
+  }
+  const ServerTlsContext* tls = ContextOf(ssl);
   if (X509_STORE_CTX_get_error_depth(store) == 0 && tls) {
-    X509* cert = X509_STORE_CTX_get_current_cert(store);
-    // Two O's (or OU's, CN's, serialNumbers): whichever one a reader takes,
-    // another reader may take the other. Refused rather than guessed.
-    if (AmbiguousSubject(cert)) {
+    if (const char* reason = LeafRefusal(*tls, X509_STORE_CTX_get_current_cert(store))) {
       X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
-      return refuse("ambiguous_subject");
-    }
-    auto expected = tls->ExpectedOin(SubjectField(cert, NID_organizationName));
-    if (expected && SubjectField(cert, NID_serialNumber) != *expected) {
-      X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
-      return refuse("oin_mismatch");
+      return Refuse(CheckOf(ssl), reason, X509_STORE_CTX_get0_cert(store));
     }
   }
   return 1;
+}
+
+// The key of the certificates the client sent (the leaf first): their
+// SHA-256 digests one after the other; empty when one cannot be taken.
+std::string ChainKey(STACK_OF(X509) * sent) {
+  std::string key;
+  const int n = sent ? sk_X509_num(sent) : 0;
+  if (n == 0 || n > 8 || !Sha256()) return {};
+  for (int i = 0; i < n; ++i) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (X509_digest(sk_X509_value(sent, i), Sha256(), md, &len) != 1) return {};
+    key.append(reinterpret_cast<const char*>(md), len);
+  }
+  return key;
+}
+
+// The handshake's chain verification: the chain the client sent is
+// verified (X509_verify_cert, which calls VerifyClientCertificate for each
+// certificate) unless this SSL_CTX verified the same certificates before
+// and that still holds; then only the leaf's own checks run.
+int VerifyChain(X509_STORE_CTX* store, void* arg) {
+  auto* chains = static_cast<VerifiedChains*>(arg);
+  const int64_t now = TlsNowSeconds();
+  const std::string key = ChainKey(X509_STORE_CTX_get0_untrusted(store));
+  if (!key.empty() && chains->Holds(key, now)) {
+    SSL* ssl = SslOf(store);
+    ServerTlsContext* tls = ContextOf(ssl);
+    X509* leaf = X509_STORE_CTX_get0_cert(store);
+    if (!tls || !leaf) return 0;
+    if (const char* reason = LeafRefusal(*tls, leaf)) {
+      X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+      return Refuse(CheckOf(ssl), reason, leaf);
+    }
+    tls->CountRememberedChain();
+    return 1;
+  }
+  const int ok = X509_verify_cert(store);
+  if (ok != 1 || X509_STORE_CTX_get_error(store) != X509_V_OK || key.empty()) return ok;
+  int64_t not_before = 0, not_after = 0;
+  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(store);
+  for (int i = 0; chain && i < sk_X509_num(chain); ++i) {
+    X509* cert = sk_X509_value(chain, i);
+    const int64_t from = UnixSeconds(X509_get0_notBefore(cert));
+    const int64_t until = UnixSeconds(X509_get0_notAfter(cert));
+    if (until <= 0) return ok;  // not remembered: a date it cannot read
+    not_before = std::max(not_before, from);
+    not_after = not_after == 0 ? until : std::min(not_after, until);
+  }
+  if (not_after > 0) chains->Remember(key, now, not_before, not_after);
+  return ok;
 }
 
 std::string OpenSslError() {
@@ -264,6 +346,12 @@ Status Configure(SSL_CTX* c, const TlsConfig& tls, bool at_start, int64_t* crl_n
   X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
   SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, VerifyClientCertificate);
   SSL_CTX_set_verify_depth(c, 4);
+  auto* chains = new VerifiedChains(next_update);
+  if (SSL_CTX_set_ex_data(c, ChainsIndex(), chains) != 1) {
+    delete chains;
+    return fail("TLS context");
+  }
+  SSL_CTX_set_cert_verify_callback(c, VerifyChain, chains);
   return Status::Ok();
 }
 
@@ -376,6 +464,29 @@ void ServerTlsContext::WarnOfExpiry(int64_t now) {
         "server_certificate_expired", tls_.cert);
   check(crl_next_update(), &crl_warned_at_, "crl_next_update_soon", "crl_next_update_passed",
         tls_.crl);
+}
+
+bool VerifiedChains::Holds(const std::string& key, int64_t now) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = windows_.find(key);
+  return it != windows_.end() && it->second.from <= now && now < it->second.until;
+}
+
+void VerifiedChains::Remember(const std::string& key, int64_t now, int64_t not_before,
+                              int64_t not_after) {
+  Window w;
+  w.from = not_before;
+  w.until = std::min<int64_t>(not_after, now + limits::kTlsChainMemory.count());
+  if (crl_next_update_ > 0) w.until = std::min(w.until, crl_next_update_);
+  if (w.until <= now) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (windows_.size() >= limits::kTlsChainsRemembered) windows_.clear();
+  windows_[key] = w;
+}
+
+std::size_t VerifiedChains::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return windows_.size();
 }
 
 void WatchHandshake(SSL* ssl, HandshakeCheck* check) { SSL_set_ex_data(ssl, CheckIndex(), check); }

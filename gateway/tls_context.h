@@ -5,9 +5,11 @@
 // TLS profile (NCSC "Goed"/"Voldoende"): TLS 1.3, and TLS 1.2 with ECDHE +
 // AEAD suites only; groups X25519, P-256, P-384; no compression, no
 // renegotiation, no 0-RTT. No session resumption (no session cache, no
-// tickets): a partner that reconnects makes a full handshake and its
-// certificate is checked again. The server key must be ECDSA P-256/P-384 or
-// RSA >= 3072 bits. The chain the server sends (its certificate and the
+// tickets): a partner that reconnects makes a full handshake, proves again
+// that it holds its key, and its certificate's subject is checked again.
+// The chain's verification (signatures, validity, CRLs) is remembered per
+// SSL_CTX (VerifiedChains): a reload, and so a new CRL, starts afresh. The server key must be ECDSA
+// P-256/P-384 or RSA >= 3072 bits. The chain the server sends (its certificate and the
 // intermediates, not the root) is built once here, not by OpenSSL on every
 // handshake.
 // A client certificate is required, verified against tls.client_ca (a chain
@@ -43,6 +45,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/config.h"
@@ -75,6 +78,10 @@ class ServerTlsContext {
   std::optional<std::string> ExpectedOin(const std::string& partner) const {
     return expected_oin_(partner);
   }
+  // Handshakes whose client chain was taken from VerifiedChains (not
+  // verified again), since the start.
+  int64_t chains_remembered() const { return chains_remembered_.load(); }
+  void CountRememberedChain() { ++chains_remembered_; }
 
   // Reads the four files again when `force`, or when one of them changed
   // since the last attempt. True when a new context is in force, false when
@@ -112,7 +119,35 @@ class ServerTlsContext {
   std::vector<FileStamp> tried_;  // Reload's thread: the stamps of the last attempt
   std::atomic<int64_t> crl_next_update_{0};
   std::atomic<int64_t> certificate_expiry_{0};
+  std::atomic<int64_t> chains_remembered_{0};
   int64_t cert_warned_at_ = 0, crl_warned_at_ = 0;  // WarnOfExpiry's thread
+};
+
+// Client certificate chains that verified under one SSL_CTX (its CAs, CRLs
+// and verify flags), so that a partner that reconnects does not pay for the
+// chain's signatures and CRL checks again. Keyed by the SHA-256 of each
+// certificate the client sent, in order. A chain holds from its latest
+// notBefore to the earliest of its notAfters, the CRLs' nextUpdate and
+// limits::kTlsChainMemory after it verified. Failures are not remembered.
+// At most limits::kTlsChainsRemembered chains: when full, it starts over.
+// Thread-safe (the handshakes of every I/O thread).
+class VerifiedChains {
+ public:
+  explicit VerifiedChains(int64_t crl_next_update) : crl_next_update_(crl_next_update) {}
+  // True when `key` verified and `now` (unix seconds) lies in its window.
+  bool Holds(const std::string& key, int64_t now) const;
+  // `key` verified at `now`; its certificates are valid from `not_before`
+  // to `not_after` (the latest and earliest of the chain).
+  void Remember(const std::string& key, int64_t now, int64_t not_before, int64_t not_after);
+  std::size_t size() const;
+
+ private:
+  struct Window {
+    int64_t from = 0, until = 0;
+  };
+  const int64_t crl_next_update_;  // 0: none known
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Window> windows_;
 };
 
 // What the verify callback found wrong with one connection's client

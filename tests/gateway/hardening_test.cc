@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -295,6 +296,43 @@ TEST_F(HardeningTest, TheCrlIsReloadedOnSighupAndWhenItChanges) {
       << gw_->Log();
   EXPECT_EQ(status("b"), "000");
   EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+}
+
+// A partner that reconnects is not verified from scratch each time (its
+// chain is remembered), but never past its certificate's notAfter.
+TEST_F(HardeningTest, ARememberedChainEndsWithItsCertificate) {
+  Start();
+  TestCa ca(gw_->dir() + "/pki");
+  const auto end = std::chrono::system_clock::now() + 6s;
+  const std::time_t end_t = std::chrono::system_clock::to_time_t(end);
+  char enddate[32];
+  std::strftime(enddate, sizeof enddate, "%Y%m%d%H%M%SZ", std::gmtime(&end_t));
+  ASSERT_TRUE(ca.Sign("short",
+                      "/O=politie/OU=participant/CN=Kort/serialNumber=00000001003214345000",
+                      "client", std::string("-enddate ") + enddate));
+  auto curl = [&] {
+    std::string out, err;
+    RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
+                gw_->certs_dir() + "/ca.crt", "--cert", ca.Cert("short"), "--key", ca.Key("short"),
+                "https://localhost:" + std::to_string(gw_->port()) + "/v1/health"},
+               &out, &err);
+    return out;
+  };
+  const std::string remembered = "vhgate_client_chains_remembered_total";
+  ASSERT_EQ(curl(), "200");
+  const int64_t before = MetricValue(gw_->Metrics(), remembered);
+  ASSERT_EQ(curl(), "200");
+  EXPECT_EQ(MetricValue(gw_->Metrics(), remembered), before + 1) << "the second was remembered";
+
+  std::this_thread::sleep_until(end + 1s);
+  EXPECT_EQ(curl(), "000");
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return MetricValue(gw_->Metrics(), "vhgate_handshake_failures_total{reason=\"expired\"}") >=
+               1;
+      },
+      10s))
+      << gw_->Metrics();
 }
 
 // The server certificate too, with its expiry as a metric and a warning
