@@ -221,15 +221,9 @@ void App::AddRoutes() {
         return ApiResponse::FromSharedText(200, ok.body);
       },
       Dispatch::kInline);
+  // Administration is the house's: a partner's admin certificate is refused
+  // before this runs (Handle: house_only).
   router_.Add("POST", "/v1/admin/policy/reload", {Role::kAdmin}, [this](const ApiRequest& req) {
-    // Administration is the house's: an admin certificate of a partner is
-    // refused (and the refusal audited).
-    if (!services_.covenant.Get()->IsHouse(req.identity.partner)) {
-      Status refused = Status::Make(Code::kPermissionDenied, "admin_not_house",
-                                    "only the house's admin certificates may reload the covenant");
-      RecordRefusal(req, refused);
-      return ApiResponse::FromStatus(refused);
-    }
     Status s = ReloadPolicy(ActorOf(req));
     if (!s.ok()) return ApiResponse::FromStatus(s);
     Json body = {{"reloaded", true}, {"convenant", CovenantSummary(*services_.covenant.Get())}};
@@ -315,6 +309,21 @@ void App::RecordRefusal(const ApiRequest& req, const Status& status) {
   if (!st.ok()) LogError("audit_refusal_not_recorded", {{"reason", st.reason()}});
 }
 
+Status App::CheckHouseOnly(const ApiRequest& req, Role role, const Router::Match& m) const {
+  if (!m.house_only || services_.covenant.Get()->IsHouse(req.identity.partner)) {
+    return Status::Ok();
+  }
+  // Refused before the handler reads the body: a partner's certificate learns
+  // nothing from a house route, not even whether its body would do.
+  if (role == Role::kAdmin) {
+    return Status::Make(
+        Code::kPermissionDenied, "admin_not_house",
+        "only the house's admin certificates may call " + req.method + " " + m.route);
+  }
+  return Status::PermissionDenied("only coordinators of the house may call " + req.method + " " +
+                                  m.route);
+}
+
 Status App::CovenantInForce() const {
   auto c = services_.covenant.Get();
   std::string today = FormatDate(DateOf(clock_.Now()));
@@ -373,6 +382,9 @@ ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
         if (m.status.code() == Code::kPermissionDenied) RecordRefusal(req, m.status);
         resp = ApiResponse::FromStatus(m.status);
         if (!m.allow.empty()) resp.headers.emplace_back("Allow", m.allow);
+      } else if (Status house = CheckHouseOnly(req, *role, m); !house.ok()) {
+        RecordRefusal(req, house);
+        resp = ApiResponse::FromStatus(house);
       } else if (Status query = CheckQuery(req, m); !query.ok()) {
         resp = ApiResponse::FromStatus(query);
       } else if (Status same_origin = CheckSameOrigin(req); !same_origin.ok()) {

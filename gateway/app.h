@@ -104,6 +104,10 @@ class App {
   void AddSampledMetrics();
   void RecordRefusal(const ApiRequest& req, const Status& status);
   bool KnownPartner(const std::string& partner) const;
+  // Ok, or PermissionDenied when the route is the house's (house_only) and
+  // the caller's partner is not the house: "admin_not_house" for an admin
+  // certificate, "forbidden" for a coordinator's.
+  Status CheckHouseOnly(const ApiRequest& req, Role role, const Router::Match& m) const;
   // Ok, or Unavailable "covenant_not_in_force" when today (UTC) lies outside
   // the covenant's valid_from..valid_until.
   Status CovenantInForce() const;

@@ -132,6 +132,9 @@ void Router::Add(std::string method, std::string pattern, Roles roles, Handler h
   for (std::size_t i = 0; i < segs.size; ++i) r.segments.emplace_back(segs.at[i]);
   r.pattern = std::move(pattern);
   r.roles = std::move(roles);
+  r.house_only = std::all_of(r.roles.begin(), r.roles.end(), [](Role role) {
+    return role == Role::kCoordinator || role == Role::kAdmin;
+  });
   r.handler = std::move(handler);
   r.dispatch = dispatch;
   routes_.push_back(std::move(r));
@@ -174,6 +177,7 @@ Router::Match Router::Find(const std::string& method, const std::string& path, R
     m.dispatch = r.dispatch;
     m.query = &r.query;
     m.any_query = r.any_query;
+    m.house_only = r.house_only;
     return m;
   }
   if (path_match) {

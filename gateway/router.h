@@ -4,7 +4,10 @@
 // Patterns are literal segments and "{name}" captures, e.g.
 // "/v1/meetings/{id}/dossier". Match() returns 404 when no pattern matches
 // the path, 405 when one matches but not with this method, 403 when the role
-// is not among the route's roles (kAnyRole: every role). Routes are added at start
+// is not among the route's roles (kAnyRole: every role). A route that admits
+// only the house's roles (coordinator, admin) is the house's: Match says so
+// (house_only), and App refuses other partners' certificates of those roles
+// before the handler reads the body. Routes are added at start
 // and read concurrently afterwards (no locking; REQUIRES: no Add after
 // serving starts).
 
@@ -64,6 +67,8 @@ class Router {
     bool any_query = false;
     // MethodNotAllowed: the methods the path takes ("GET, POST"), for Allow.
     std::string allow;
+    // The route admits only coordinator and admin certificates: the house's.
+    bool house_only = false;
   };
   Match Find(const std::string& method, const std::string& path, Role role) const;
 
@@ -86,6 +91,7 @@ class Router {
     std::vector<std::string> query;
     bool any_query = false;
     Roles roles;
+    bool house_only = false;
     Handler handler;
     Dispatch dispatch;
   };

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 #include <map>
 #include <set>
@@ -53,6 +54,10 @@ class RouteRefusalsTest : public ::testing::Test {
 
   ApiResponse Call(const Who& who, const std::string& method, const std::string& path,
                    const Json& body = nullptr) {
+    return CallRaw(who, method, path, body.is_null() ? "" : DumpJson(body));
+  }
+  ApiResponse CallRaw(const Who& who, const std::string& method, const std::string& path,
+                      std::string body) {
     ApiRequest r;
     r.method = method;
     auto q = path.find('?');
@@ -65,7 +70,7 @@ class RouteRefusalsTest : public ::testing::Test {
       at = end;
     }
     r.identity = {who.partner, who.role, who.cn, "", "fp-" + who.cn, "127.0.0.1:1"};
-    if (!body.is_null()) r.body = DumpJson(body);
+    r.body = std::move(body);
     ApiResponse resp = app_->Handle(std::move(r));
     if (!resp.deferred) return resp;
     std::promise<ApiResponse> done;
@@ -452,6 +457,40 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
   auto verified = app_->services().audit.Verify();
   ASSERT_TRUE(verified.ok());
   EXPECT_TRUE(verified->intact) << verified->problem;
+}
+
+// A route of the house's roles only (coordinator, admin), called by another
+// partner's certificate of that role: refused for who it is (403, one
+// access_refused event) before the body is read, whatever the body.
+TEST_F(RouteRefusalsTest, HouseRoutesRefuseOtherPartnersBeforeReadingTheBody) {
+  int house_routes = 0;
+  for (const auto& route : app_->router().Routes()) {
+    const bool house_only = std::all_of(route.roles.begin(), route.roles.end(), [](Role r) {
+      return r == Role::kCoordinator || r == Role::kAdmin;
+    });
+    if (!house_only) continue;
+    ++house_routes;
+    const bool admin = route.roles == Roles{Role::kAdmin};
+    const Who who{"politie", admin ? "admin" : "coordinator", "Iemand-Politie"};
+    std::string path;
+    for (std::string_view seg : Router::SplitPath(route.pattern).at) {
+      if (!seg.empty()) path += "/" + std::string(Router::IsParam(seg) ? "x" : seg);
+    }
+    for (const char* body : {"{", R"({"onbekend": 1})", ""}) {
+      SCOPED_TRACE(route.method + " " + path + " with body '" + body + "'");
+      const int64_t before = app_->services().audit.last_seq();
+      ApiResponse resp = CallRaw(who, route.method, path, body);
+      EXPECT_EQ(resp.status, 403) << resp.Body();
+      const Json err = Json::parse(resp.Body(), nullptr, false);
+      ASSERT_TRUE(err.is_object() && err.contains("error")) << resp.Body();
+      EXPECT_EQ(err["error"]["code"], admin ? "admin_not_house" : "forbidden");
+      const auto events = RefusalsAfter(before);
+      ASSERT_EQ(events.size(), 1u);
+      EXPECT_EQ(events[0].event.detail.value("route", ""), route.pattern);
+      EXPECT_EQ(events[0].event.actor.partner, "politie");
+    }
+  }
+  EXPECT_GE(house_routes, 10);
 }
 
 }  // namespace
