@@ -265,6 +265,15 @@ Result<std::vector<SupplierRequest>> Requests::List(const audit::Actor& caller,
   return out;
 }
 
+Status Requests::CheckSupplierOf(const audit::Actor& caller, std::string_view request_id) {
+  auto cp = ctx_.covenant();
+  if (!HasRole(caller, Role::kSupplier)) {
+    return ctx_.events.Refuse(caller, *cp, nullptr, "",
+                              Status::PermissionDenied("only suppliers answer or decline"));
+  }
+  return LoadOwnRequest(ctx_, caller, *cp, request_id).status();
+}
+
 Result<AnswerReceipt> Requests::Answer(const audit::Actor& caller, std::string_view request_id,
                                        const AnswerRequest& command) {
   auto cp = ctx_.covenant();

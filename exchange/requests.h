@@ -36,6 +36,10 @@ class Requests {
   Result<CreatedRequests> Create(const audit::Actor& caller, std::string_view meeting_id,
                                  const CreateRequests& command);
   Result<std::vector<SupplierRequest>> List(const audit::Actor& caller, RequestFilter filter);
+  // Ok when `caller` is a supplier certificate that may answer or decline
+  // request `request_id` (its partner's, in its circle, its subject a
+  // resident where that matters); else the refusal, audited.
+  Status CheckSupplierOf(const audit::Actor& caller, std::string_view request_id);
   Result<AnswerReceipt> Answer(const audit::Actor& caller, std::string_view request_id,
                                const AnswerRequest& command);
   Result<DeclinedRequest> Decline(const audit::Actor& caller, std::string_view request_id,

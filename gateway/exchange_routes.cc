@@ -63,7 +63,12 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
     if (!filter.ok()) return ApiResponse::FromStatus(filter.status());
     return Respond(200, ex->ListRequests(ActorOf(req), *filter), codecs::EncodeRequestList);
   });
+  // Whose request it is, before what the body says: another partner's
+  // system learns nothing from a body it sends to a request not its own.
   router.Add("PUT", "/v1/requests/{id}/answer", {Role::kSupplier}, [ex](const ApiRequest& req) {
+    if (Status own = ex->CheckSupplierOf(ActorOf(req), PathParam(req, 0)); !own.ok()) {
+      return ApiResponse::FromStatus(own);
+    }
     return WithBody(
         req, 200, codecs::DecodeAnswer,
         [&](const exchange::AnswerRequest& c) {
@@ -72,6 +77,9 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
         codecs::EncodeAnswerReceipt);
   });
   router.Add("POST", "/v1/requests/{id}/decline", {Role::kSupplier}, [ex](const ApiRequest& req) {
+    if (Status own = ex->CheckSupplierOf(ActorOf(req), PathParam(req, 0)); !own.ok()) {
+      return ApiResponse::FromStatus(own);
+    }
     return WithBody(
         req, 200, codecs::DecodeDecline,
         [&](const exchange::DeclineRequest& c) {

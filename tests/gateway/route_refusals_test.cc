@@ -459,6 +459,38 @@ TEST_F(RouteRefusalsTest, EveryRouteRefusesTheWrongCallerAndRecordsIt) {
   EXPECT_TRUE(verified->intact) << verified->problem;
 }
 
+// An answer or decline from another partner's system: refused for whose
+// request it is (403, audited) before the body is read; a request that does
+// not exist is 404 whatever the body. The owner's malformed body is the
+// body's error.
+TEST_F(RouteRefusalsTest, RequestsRefuseOtherSuppliersBeforeReadingTheBody) {
+  const std::string r = SendRequests(Create(MeetingBody("briefing", false)));
+  ASSERT_FALSE(r.empty());
+  const Who politie_supplier{"politie", "supplier", "BVH-koppelvlak"};
+  const Who om_supplier{"om", "supplier", "OM-Compas"};
+  struct Try {
+    Who who;
+    std::string id;
+    int status;
+    std::string code;
+    bool refusal;
+  };
+  for (const Try& t : {Try{om_supplier, r, 403, "forbidden", true},
+                       Try{om_supplier, "req-onbekend", 404, "not_found", false},
+                       Try{politie_supplier, r, 400, "malformed_json", false}}) {
+    for (const auto& [method, verb] : {std::pair{"PUT", "answer"}, std::pair{"POST", "decline"}}) {
+      SCOPED_TRACE(std::string(method) + " " + t.id + "/" + verb + " as " + t.who.partner);
+      const int64_t before = app_->services().audit.last_seq();
+      ApiResponse resp = CallRaw(t.who, method, "/v1/requests/" + t.id + "/" + verb, "{");
+      EXPECT_EQ(resp.status, t.status) << resp.Body();
+      const Json err = Json::parse(resp.Body(), nullptr, false);
+      ASSERT_TRUE(err.is_object() && err.contains("error")) << resp.Body();
+      EXPECT_EQ(err["error"]["code"], t.code);
+      EXPECT_EQ(RefusalsAfter(before).size(), t.refusal ? 1u : 0u);
+    }
+  }
+}
+
 // A route of the house's roles only (coordinator, admin), called by another
 // partner's certificate of that role: refused for who it is (403, one
 // access_refused event) before the body is read, whatever the body.
