@@ -69,7 +69,9 @@ class CaseService {
                               const exchange::Triage& command);
 
   // --- known or not (exchange/known_check.h) --------------------------------
-  // GET /v1/check?bsn= and POST /v1/check.
+  // GET /v1/check?bsn= and POST /v1/check; MayCheck before the question is
+  // read (a partner without check: true is refused whatever it asks).
+  Status MayCheck(const audit::Actor& caller);
   Result<KnownAnswer> Check(const audit::Actor& caller, const KnownCheck& command);
 
   // --- cases (exchange/cases.h) ----------------------------------------------

@@ -81,6 +81,9 @@ void RegisterCaseRoutes(Router& router, Services& services) {
   // --- known or not: POST preferred (no BSN in a URL) ------------------------------
   router.Add("POST", "/v1/check", {Role::kSupplier, Role::kParticipant},
              [cs](const ApiRequest& req) {
+               if (Status may = cs->MayCheck(ActorOf(req)); !may.ok()) {
+                 return ApiResponse::FromStatus(may);
+               }
                return WithBody(
                    req, 200, codecs::DecodeKnownCheck,
                    [&](const exchange::KnownCheck& c) { return cs->Check(ActorOf(req), c); },
@@ -88,6 +91,9 @@ void RegisterCaseRoutes(Router& router, Services& services) {
              });
   router.Add("GET", "/v1/check?bsn", {Role::kSupplier, Role::kParticipant},
              [cs](const ApiRequest& req) {
+               if (Status may = cs->MayCheck(ActorOf(req)); !may.ok()) {
+                 return ApiResponse::FromStatus(may);
+               }
                auto command = codecs::DecodeKnownCheckQuery(req.query);
                if (!command.ok()) return ApiResponse::FromStatus(command.status());
                return Respond(200, cs->Check(ActorOf(req), *command), codecs::EncodeKnownAnswer);

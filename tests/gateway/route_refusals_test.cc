@@ -491,6 +491,27 @@ TEST_F(RouteRefusalsTest, RequestsRefuseOtherSuppliersBeforeReadingTheBody) {
   }
 }
 
+// A partner the covenant does not let check whether a person is known is
+// refused (403, audited) whatever it asks: a malformed body or a BSN that
+// fails the 11-proef does not get it the body's error first.
+TEST_F(RouteRefusalsTest, CheckRefusesPartnersWithoutItBeforeReadingTheQuestion) {
+  const Who reclassering{"reclassering", "participant", "Toezichthouder-R"};
+  const std::vector<std::pair<std::string, std::string>> asks = {
+      {"POST", "{"}, {"POST", R"({"bsn": "123456789"})"}, {"POST", R"({"onbekend": 1})"}};
+  for (const auto& [method, body] : asks) {
+    SCOPED_TRACE(method + " " + body);
+    const int64_t before = app_->services().audit.last_seq();
+    ApiResponse resp = CallRaw(reclassering, method, "/v1/check", body);
+    EXPECT_EQ(resp.status, 403) << resp.Body();
+    EXPECT_EQ(Json::parse(resp.Body())["error"]["code"], "check_not_allowed");
+    EXPECT_EQ(RefusalsAfter(before).size(), 1u);
+  }
+  const int64_t before = app_->services().audit.last_seq();
+  ApiResponse resp = CallRaw(reclassering, "GET", "/v1/check?bsn=123456789", "");
+  EXPECT_EQ(resp.status, 403) << resp.Body();
+  EXPECT_EQ(RefusalsAfter(before).size(), 1u);
+}
+
 // A route of the house's roles only (coordinator, admin), called by another
 // partner's certificate of that role: refused for who it is (403, one
 // access_refused event) before the body is read, whatever the body.
