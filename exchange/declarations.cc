@@ -38,6 +38,11 @@ Result<Declaration> Declarations::Get(const audit::Actor& caller, std::string_vi
                      DeclarationStateOf(caller, **snap, *cp)};
 }
 
+Status Declarations::MaySign(const audit::Actor& caller, std::string_view meeting_id) {
+  auto cp = ctx_.covenant();
+  return InvitedMeeting(caller, *cp, meeting_id).status();
+}
+
 Result<DeclarationSignature> Declarations::Sign(const audit::Actor& caller,
                                                 std::string_view meeting_id,
                                                 const SignDeclaration& command) {

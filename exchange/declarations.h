@@ -27,6 +27,9 @@ class Declarations {
   Result<Declaration> Get(const audit::Actor& caller, std::string_view meeting_id);
   Result<DeclarationSignature> Sign(const audit::Actor& caller, std::string_view meeting_id,
                                     const SignDeclaration& command);
+  // Ok when `caller` may sign for meeting `meeting_id` (InvitedMeeting);
+  // else the refusal, audited.
+  Status MaySign(const audit::Actor& caller, std::string_view meeting_id);
 
  private:
   // The meeting, when the caller is a participant of an ad hoc partner

@@ -175,6 +175,13 @@ Result<Declaration> ExchangeService::GetDeclaration(const audit::Actor& caller,
                   parts_->declarations.Get(caller, meeting_id));
 }
 
+Status ExchangeService::MaySignDeclaration(const audit::Actor& caller,
+                                           std::string_view meeting_id) {
+  const uint64_t before = EventRecorder::RefusalsOnThisThread();
+  return Recorded(parts_->ctx, caller, Concern::kMeeting, meeting_id, before,
+                  parts_->declarations.MaySign(caller, meeting_id));
+}
+
 Result<DeclarationSignature> ExchangeService::SignDeclaration(
     const audit::Actor& caller, std::string_view meeting_id,
     const exchange::SignDeclaration& command) {

@@ -167,7 +167,10 @@ class ExchangeService {
   // GET /v1/meetings/{id}/declaration (participant of an invited ad hoc
   // partner): the text in force, its hash and the caller's own state.
   Result<Declaration> GetDeclaration(const audit::Actor& caller, std::string_view meeting_id);
-  // POST /v1/meetings/{id}/declarations.
+  // POST /v1/meetings/{id}/declarations; MaySignDeclaration before the body
+  // is read (403 not invited, outside the circle or closed, audited; 404 no
+  // such meeting).
+  Status MaySignDeclaration(const audit::Actor& caller, std::string_view meeting_id);
   Result<DeclarationSignature> SignDeclaration(const audit::Actor& caller,
                                                std::string_view meeting_id,
                                                const exchange::SignDeclaration& command);

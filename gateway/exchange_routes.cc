@@ -92,15 +92,18 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
                return Respond(200, ex->GetDeclaration(ActorOf(req), PathParam(req, 0)),
                               codecs::EncodeDeclaration);
              });
-  router.Add("POST", "/v1/meetings/{id}/declarations", {Role::kParticipant},
-             [ex](const ApiRequest& req) {
-               return WithBody(
-                   req, 201, codecs::DecodeSignDeclaration,
-                   [&](const exchange::SignDeclaration& c) {
-                     return ex->SignDeclaration(ActorOf(req), PathParam(req, 0), c);
-                   },
-                   codecs::EncodeDeclarationSignature);
-             });
+  router.Add(
+      "POST", "/v1/meetings/{id}/declarations", {Role::kParticipant}, [ex](const ApiRequest& req) {
+        if (Status may = ex->MaySignDeclaration(ActorOf(req), PathParam(req, 0)); !may.ok()) {
+          return ApiResponse::FromStatus(may);
+        }
+        return WithBody(
+            req, 201, codecs::DecodeSignDeclaration,
+            [&](const exchange::SignDeclaration& c) {
+              return ex->SignDeclaration(ActorOf(req), PathParam(req, 0), c);
+            },
+            codecs::EncodeDeclarationSignature);
+      });
   // Answered on the I/O thread, without waiting there: the body is sent when
   // the audit writer has committed the view's event (DeferredResponse). The
   // body is the exchange's rendered JSON text, shared (no codec, no copy).

@@ -491,6 +491,27 @@ TEST_F(RouteRefusalsTest, RequestsRefuseOtherSuppliersBeforeReadingTheBody) {
   }
 }
 
+// A participant not invited to sign for a meeting is refused (403,
+// audited) before the body of its signature is read.
+TEST_F(RouteRefusalsTest, DeclarationsRefuseTheUninvitedBeforeReadingTheBody) {
+  const std::string m = Create(MeetingBody("briefing", true));  // woningcorporatie ad hoc
+  const Who woco{"woningcorporatie", "participant", "Wijkconsulent-D"};
+  const Who uwv{"uwv", "participant", "Consulent-U"};
+  const std::string path = "/v1/meetings/" + m + "/declarations";
+  for (const char* body : {"{", R"({"onbekend": 1})"}) {
+    SCOPED_TRACE(body);
+    const int64_t before = app_->services().audit.last_seq();
+    ApiResponse resp = CallRaw(uwv, "POST", path, body);
+    EXPECT_EQ(resp.status, 403) << resp.Body();
+    EXPECT_EQ(RefusalsAfter(before).size(), 1u);
+    // The invited one gets the body's error, and no refusal.
+    const int64_t before_invited = app_->services().audit.last_seq();
+    ApiResponse own = CallRaw(woco, "POST", path, body);
+    EXPECT_TRUE(own.status == 400 || own.status == 422) << own.Body();
+    EXPECT_EQ(RefusalsAfter(before_invited).size(), 0u);
+  }
+}
+
 // A partner the covenant does not let check whether a person is known is
 // refused (403, audited) whatever it asks: a malformed body or a BSN that
 // fails the 11-proef does not get it the body's error first.
