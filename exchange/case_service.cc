@@ -73,7 +73,9 @@ Result<TriageResult> CaseService::Triage(const audit::Actor& caller, std::string
                       notifications_->Triage(caller, id, command));
 }
 
-Status CaseService::MayCheck(const audit::Actor& caller) { return MayCheckKnown(ctx_, caller); }
+Status CaseService::MayCheck(const audit::Actor& caller) {
+  return MayCheckKnown(ctx_, caller, *ctx_.covenant());
+}
 
 Result<KnownAnswer> CaseService::Check(const audit::Actor& caller, const KnownCheck& command) {
   return CheckKnown(ctx_, caller, command);

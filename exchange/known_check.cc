@@ -6,23 +6,21 @@
 
 namespace vh::exchange {
 
-Status MayCheckKnown(Context& ctx, const audit::Actor& caller) {
-  auto cp = ctx.covenant();
-  const policy::Partner* partner = cp->FindPartner(caller.partner);
+Status MayCheckKnown(Context& ctx, const audit::Actor& caller, const policy::Covenant& c) {
+  const policy::Partner* partner = c.FindPartner(caller.partner);
   const bool role = HasRole(caller, Role::kSupplier) || HasRole(caller, Role::kParticipant);
   if (role && partner != nullptr && partner->check) return Status::Ok();
   return ctx.events.Refuse(
-      caller, *cp, nullptr, "",
+      caller, c, nullptr, "",
       Status::Make(Code::kPermissionDenied, "check_not_allowed",
                    "the covenant does not let this partner check whether a person is known"));
 }
 
 Result<KnownAnswer> CheckKnown(Context& ctx, const audit::Actor& caller,
                                const KnownCheck& command) {
-  VH_RETURN_IF_ERROR(MayCheckKnown(ctx, caller));
   auto cp = ctx.covenant();
-  const policy::Partner* partner = cp->FindPartner(caller.partner);
-  if (partner == nullptr) return Status::Internal("partner left the covenant");
+  VH_RETURN_IF_ERROR(MayCheckKnown(ctx, caller, *cp));
+  const policy::Partner* partner = cp->FindPartner(caller.partner);  // there: MayCheckKnown
   std::optional<std::string> bsn = NormaliseBsn(command.bsn);
   if (!bsn || !IsValidBsn(*bsn))
     return Invalid("invalid_bsn", "/bsn", "not a valid BSN (11-proef)");

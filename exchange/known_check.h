@@ -25,7 +25,7 @@ namespace vh::exchange {
 // Ok when the covenant lets the caller's partner ask (check: true, a
 // supplier or participant certificate); else 403 "check_not_allowed",
 // audited. CheckKnown asks it first.
-Status MayCheckKnown(Context& ctx, const audit::Actor& caller);
+Status MayCheckKnown(Context& ctx, const audit::Actor& caller, const policy::Covenant& c);
 Result<KnownAnswer> CheckKnown(Context& ctx, const audit::Actor& caller, const KnownCheck& command);
 
 }  // namespace vh::exchange

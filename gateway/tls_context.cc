@@ -183,8 +183,8 @@ int VerifyChain(X509_STORE_CTX* store, void* arg) {
     SSL* ssl = SslOf(store);
     ServerTlsContext* tls = ContextOf(ssl);
     X509* leaf = X509_STORE_CTX_get0_cert(store);
-    if (!tls || !leaf) return 0;
-    if (const char* reason = LeafRefusal(*tls, leaf)) {
+    const char* reason = !tls || !leaf ? "invalid_certificate" : LeafRefusal(*tls, leaf);
+    if (reason) {
       X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
       return Refuse(CheckOf(ssl), reason, leaf);
     }
@@ -193,8 +193,18 @@ int VerifyChain(X509_STORE_CTX* store, void* arg) {
   }
   const int ok = X509_verify_cert(store);
   if (ok != 1 || X509_STORE_CTX_get_error(store) != X509_V_OK || key.empty()) return ok;
-  int64_t not_before = 0, not_after = 0;
+  // Only a chain made of exactly what was sent: extra certificates the
+  // verification passed over would let one certificate make endless keys.
   STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(store);
+  STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store);
+  for (int i = 0; i < sk_X509_num(sent); ++i) {
+    bool used = false;
+    for (int j = 0; chain && j < sk_X509_num(chain) && !used; ++j) {
+      used = X509_cmp(sk_X509_value(sent, i), sk_X509_value(chain, j)) == 0;
+    }
+    if (!used) return ok;
+  }
+  int64_t not_before = 0, not_after = 0;
   for (int i = 0; chain && i < sk_X509_num(chain); ++i) {
     X509* cert = sk_X509_value(chain, i);
     const int64_t from = UnixSeconds(X509_get0_notBefore(cert));
@@ -475,7 +485,9 @@ bool VerifiedChains::Holds(const std::string& key, int64_t now) const {
 void VerifiedChains::Remember(const std::string& key, int64_t now, int64_t not_before,
                               int64_t not_after) {
   Window w;
-  w.from = not_before;
+  // From when it verified: a clock set back (before a CRL's lastUpdate, say)
+  // verifies again.
+  w.from = std::max(not_before, now);
   w.until = std::min<int64_t>(not_after, now + limits::kTlsChainMemory.count());
   if (crl_next_update_ > 0) w.until = std::min(w.until, crl_next_update_);
   if (w.until <= now) return;

@@ -126,9 +126,12 @@ class ServerTlsContext {
 // Client certificate chains that verified under one SSL_CTX (its CAs, CRLs
 // and verify flags), so that a partner that reconnects does not pay for the
 // chain's signatures and CRL checks again. Keyed by the SHA-256 of each
-// certificate the client sent, in order. A chain holds from its latest
-// notBefore to the earliest of its notAfters, the CRLs' nextUpdate and
-// limits::kTlsChainMemory after it verified. Failures are not remembered.
+// certificate the client sent, in order. A chain holds from the time it
+// verified to the earliest of its notAfters, the CRLs' nextUpdate and
+// limits::kTlsChainMemory after that; only chains made of exactly the
+// certificates sent are remembered, and never failures. Nothing reads a
+// connection's verified chain (SSL_get0_verified_chain is null after a
+// remembered one).
 // At most limits::kTlsChainsRemembered chains: when full, it starts over.
 // Thread-safe (the handshakes of every I/O thread).
 class VerifiedChains {
@@ -137,7 +140,7 @@ class VerifiedChains {
   // True when `key` verified and `now` (unix seconds) lies in its window.
   bool Holds(const std::string& key, int64_t now) const;
   // `key` verified at `now`; its certificates are valid from `not_before`
-  // to `not_after` (the latest and earliest of the chain).
+  // to `not_after` (the latest and earliest of the chain). Holds from `now`.
   void Remember(const std::string& key, int64_t now, int64_t not_before, int64_t not_after);
   std::size_t size() const;
 

@@ -310,10 +310,12 @@ TEST_F(HardeningTest, ARememberedChainEndsWithItsCertificate) {
   ASSERT_TRUE(ca.Sign("short",
                       "/O=politie/OU=participant/CN=Kort/serialNumber=00000001003214345000",
                       "client", std::string("-enddate ") + enddate));
-  auto curl = [&] {
+  ASSERT_TRUE(ca.Sign("a-server-cert", "/O=politie/OU=participant/CN=Extra", "server"));
+  auto curl = [&](const std::string& cert_file = "") {
     std::string out, err;
     RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
-                gw_->certs_dir() + "/ca.crt", "--cert", ca.Cert("short"), "--key", ca.Key("short"),
+                gw_->certs_dir() + "/ca.crt", "--cert",
+                cert_file.empty() ? ca.Cert("short") : cert_file, "--key", ca.Key("short"),
                 "https://localhost:" + std::to_string(gw_->port()) + "/v1/health"},
                &out, &err);
     return out;
@@ -323,6 +325,17 @@ TEST_F(HardeningTest, ARememberedChainEndsWithItsCertificate) {
   const int64_t before = MetricValue(gw_->Metrics(), remembered);
   ASSERT_EQ(curl(), "200");
   EXPECT_EQ(MetricValue(gw_->Metrics(), remembered), before + 1) << "the second was remembered";
+  // The same certificate with one the chain does not need sent after it:
+  // accepted, but not remembered (else padding would make endless keys).
+  const std::string padded = gw_->dir() + "/padded.crt";
+  {
+    std::ofstream out(padded);
+    out << std::ifstream(ca.Cert("short")).rdbuf()
+        << std::ifstream(ca.Cert("a-server-cert")).rdbuf();
+  }
+  ASSERT_EQ(curl(padded), "200");
+  ASSERT_EQ(curl(padded), "200");
+  EXPECT_EQ(MetricValue(gw_->Metrics(), remembered), before + 1) << "padded: verified each time";
 
   std::this_thread::sleep_until(end + 1s);
   EXPECT_EQ(curl(), "000");

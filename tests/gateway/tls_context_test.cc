@@ -135,7 +135,7 @@ TEST(TlsContextTest, AVerifiedChainHoldsWithinItsWindowOnly) {
   EXPECT_TRUE(chains.Holds("a", now));
   EXPECT_TRUE(chains.Holds("a", now + 59));
   EXPECT_FALSE(chains.Holds("a", now + 60)) << "past the notAfter";
-  EXPECT_FALSE(chains.Holds("a", now - 101)) << "before the notBefore (a clock set back)";
+  EXPECT_FALSE(chains.Holds("a", now - 1)) << "before it verified (a clock set back)";
   EXPECT_FALSE(chains.Holds("b", now));
 
   chains.Remember("long", now, now - 100, now + 10 * memory);
