@@ -26,6 +26,8 @@ inline constexpr std::size_t kMaxChunkLineBytes = 4096;
 // checked for a change (modification time, inode, size); SIGHUP reloads
 // them at once.
 inline constexpr std::chrono::seconds kTlsFilePoll{2};
+// Intermediates between a client certificate and the covenant CA, at most.
+inline constexpr int kClientChainDepth = 4;
 // A client certificate chain verified under the TLS files in force is
 // remembered this long (never past a certificate's notAfter or the CRLs'
 // nextUpdate), at most this many chains; a reload starts afresh.

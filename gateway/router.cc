@@ -128,7 +128,8 @@ void Router::Add(std::string method, std::string pattern, Roles roles, Handler h
     pattern.resize(q);
   }
   const Segments segs = SplitPath(pattern);
-  if (segs.too_long) std::abort();  // a route the router could never match: a bug
+  // A route the router could never match, or that nobody may call: a bug.
+  if (segs.too_long || roles.empty()) std::abort();
   for (std::size_t i = 0; i < segs.size; ++i) r.segments.emplace_back(segs.at[i]);
   r.pattern = std::move(pattern);
   r.roles = std::move(roles);
@@ -152,7 +153,7 @@ std::vector<Router::RouteInfo> Router::Routes() const {
   std::vector<RouteInfo> out;
   out.reserve(routes_.size());
   for (const Route& r : routes_)
-    out.push_back({r.method, r.pattern, r.roles, r.query, r.any_query});
+    out.push_back({r.method, r.pattern, r.roles, r.query, r.any_query, r.house_only});
   return out;
 }
 

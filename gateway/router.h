@@ -7,7 +7,7 @@
 // is not among the route's roles (kAnyRole: every role). A route that admits
 // only the house's roles (coordinator, admin) is the house's: Match says so
 // (house_only), and App refuses other partners' certificates of those roles
-// before the handler reads the body. Routes are added at start
+// before the handler parses the body. Routes are added at start
 // and read concurrently afterwards (no locking; REQUIRES: no Add after
 // serving starts).
 
@@ -80,6 +80,7 @@ class Router {
     Roles roles;
     std::vector<std::string> query;
     bool any_query = false;
+    bool house_only = false;
   };
   std::vector<RouteInfo> Routes() const;
 

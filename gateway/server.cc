@@ -90,10 +90,11 @@ class Server {
     app_.metrics().AddSampled("vhgate_server_certificate_expiry_timestamp_seconds", "gauge",
                               "The notAfter of the server certificate in force (unix seconds).",
                               [t] { return t->certificate_expiry(); });
-    app_.metrics().AddSampled("vhgate_client_chains_remembered_total", "counter",
-                              "Handshakes whose client certificate chain had verified before under "
-                              "the TLS files in force (its subject checked again, not its chain).",
-                              [t] { return t->chains_remembered(); });
+    app_.metrics().AddSampled(
+        "vhgate_client_chains_remembered_total", "counter",
+        "Handshakes whose client certificate chain had verified before under "
+        "the TLS files in force (key and subject checked again, not the chain).",
+        [t] { return t->chains_remembered(); });
     tls_->WarnOfExpiry(NowSeconds());
     VH_RETURN_IF_ERROR(Bind(config_.listen, &acceptor_, "listen"));
     VH_RETURN_IF_ERROR(Bind(config_.metrics_listen, &metrics_acceptor_, "metrics_listen"));

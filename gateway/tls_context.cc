@@ -161,7 +161,7 @@ int VerifyClientCertificate(int preverify_ok, X509_STORE_CTX* store) {
 std::string ChainKey(STACK_OF(X509) * sent) {
   std::string key;
   const int n = sent ? sk_X509_num(sent) : 0;
-  if (n == 0 || n > 8 || !Sha256()) return {};
+  if (n == 0 || n > limits::kClientChainDepth + 2 || !Sha256()) return {};  // leaf, CAs, root
   for (int i = 0; i < n; ++i) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
@@ -204,16 +204,13 @@ int VerifyChain(X509_STORE_CTX* store, void* arg) {
     }
     if (!used) return ok;
   }
-  int64_t not_before = 0, not_after = 0;
+  int64_t not_after = 0;  // the chain's earliest
   for (int i = 0; chain && i < sk_X509_num(chain); ++i) {
-    X509* cert = sk_X509_value(chain, i);
-    const int64_t from = UnixSeconds(X509_get0_notBefore(cert));
-    const int64_t until = UnixSeconds(X509_get0_notAfter(cert));
+    const int64_t until = UnixSeconds(X509_get0_notAfter(sk_X509_value(chain, i)));
     if (until <= 0) return ok;  // not remembered: a date it cannot read
-    not_before = std::max(not_before, from);
     not_after = not_after == 0 ? until : std::min(not_after, until);
   }
-  if (not_after > 0) chains->Remember(key, now, not_before, not_after);
+  if (not_after > 0) chains->Remember(key, now, not_after);
   return ok;
 }
 
@@ -246,7 +243,8 @@ Status Configure(SSL_CTX* c, const TlsConfig& tls, bool at_start, int64_t* crl_n
   // No resumption: no session cache and no TLS 1.3 tickets (with
   // SSL_OP_NO_TICKET alone, OpenSSL would issue stateful tickets and keep
   // every session in a cache it then sweeps under a lock). A partner
-  // reconnecting makes a full handshake with its certificate checked again.
+  // reconnecting makes a full handshake: its key and subject are checked
+  // again, its chain may be remembered (VerifiedChains).
   SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_num_tickets(c, 0);
   static const unsigned char kSid[] = "vhgate";
@@ -355,7 +353,7 @@ Status Configure(SSL_CTX* c, const TlsConfig& tls, bool at_start, int64_t* crl_n
   // Every certificate of the chain is checked against its issuer's CRL.
   X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
   SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, VerifyClientCertificate);
-  SSL_CTX_set_verify_depth(c, 4);
+  SSL_CTX_set_verify_depth(c, limits::kClientChainDepth);
   auto* chains = new VerifiedChains(next_update);
   if (SSL_CTX_set_ex_data(c, ChainsIndex(), chains) != 1) {
     delete chains;
@@ -482,12 +480,11 @@ bool VerifiedChains::Holds(const std::string& key, int64_t now) const {
   return it != windows_.end() && it->second.from <= now && now < it->second.until;
 }
 
-void VerifiedChains::Remember(const std::string& key, int64_t now, int64_t not_before,
-                              int64_t not_after) {
+void VerifiedChains::Remember(const std::string& key, int64_t now, int64_t not_after) {
   Window w;
   // From when it verified: a clock set back (before a CRL's lastUpdate, say)
   // verifies again.
-  w.from = std::max(not_before, now);
+  w.from = now;
   w.until = std::min<int64_t>(not_after, now + limits::kTlsChainMemory.count());
   if (crl_next_update_ > 0) w.until = std::min(w.until, crl_next_update_);
   if (w.until <= now) return;

@@ -139,9 +139,8 @@ class VerifiedChains {
   explicit VerifiedChains(int64_t crl_next_update) : crl_next_update_(crl_next_update) {}
   // True when `key` verified and `now` (unix seconds) lies in its window.
   bool Holds(const std::string& key, int64_t now) const;
-  // `key` verified at `now`; its certificates are valid from `not_before`
-  // to `not_after` (the latest and earliest of the chain). Holds from `now`.
-  void Remember(const std::string& key, int64_t now, int64_t not_before, int64_t not_after);
+  // `key` verified at `now`; `not_after` is the earliest of its chain's.
+  void Remember(const std::string& key, int64_t now, int64_t not_after);
   std::size_t size() const;
 
  private:

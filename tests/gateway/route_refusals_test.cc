@@ -539,10 +539,12 @@ TEST_F(RouteRefusalsTest, CheckRefusesPartnersWithoutItBeforeReadingTheQuestion)
 TEST_F(RouteRefusalsTest, HouseRoutesRefuseOtherPartnersBeforeReadingTheBody) {
   int house_routes = 0;
   for (const auto& route : app_->router().Routes()) {
-    const bool house_only = std::all_of(route.roles.begin(), route.roles.end(), [](Role r) {
+    // The router's own rule, checked against the roles as added.
+    const bool house_roles = std::all_of(route.roles.begin(), route.roles.end(), [](Role r) {
       return r == Role::kCoordinator || r == Role::kAdmin;
     });
-    if (!house_only) continue;
+    ASSERT_EQ(route.house_only, house_roles) << route.method << " " << route.pattern;
+    if (!route.house_only) continue;
     ++house_routes;
     const bool admin = route.roles == Roles{Role::kAdmin};
     const Who who{"politie", admin ? "admin" : "coordinator", "Iemand-Politie"};

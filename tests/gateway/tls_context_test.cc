@@ -131,27 +131,27 @@ TEST(TlsContextTest, AVerifiedChainHoldsWithinItsWindowOnly) {
   const int64_t now = 1'800'000'000, memory = limits::kTlsChainMemory.count();
   VerifiedChains chains(now + 3600);
   EXPECT_FALSE(chains.Holds("a", now));
-  chains.Remember("a", now, now - 100, now + 60);
+  chains.Remember("a", now, now + 60);
   EXPECT_TRUE(chains.Holds("a", now));
   EXPECT_TRUE(chains.Holds("a", now + 59));
   EXPECT_FALSE(chains.Holds("a", now + 60)) << "past the notAfter";
   EXPECT_FALSE(chains.Holds("a", now - 1)) << "before it verified (a clock set back)";
   EXPECT_FALSE(chains.Holds("b", now));
 
-  chains.Remember("long", now, now - 100, now + 10 * memory);
+  chains.Remember("long", now, now + 10 * memory);
   EXPECT_TRUE(chains.Holds("long", now + std::min<int64_t>(memory, 3600) - 1));
   EXPECT_FALSE(chains.Holds("long", now + 3600)) << "past the CRLs' nextUpdate";
   VerifiedChains no_crl_date(0);
-  no_crl_date.Remember("long", now, now - 100, now + 10 * memory);
+  no_crl_date.Remember("long", now, now + 10 * memory);
   EXPECT_TRUE(no_crl_date.Holds("long", now + memory - 1));
   EXPECT_FALSE(no_crl_date.Holds("long", now + memory)) << "remembered for a while only";
 
-  chains.Remember("expired", now, now - 100, now);
+  chains.Remember("expired", now, now);
   EXPECT_FALSE(chains.Holds("expired", now));
 
   // Full: it starts over rather than grow.
   for (std::size_t i = 0; i < limits::kTlsChainsRemembered + 1; ++i) {
-    chains.Remember("k" + std::to_string(i), now, now - 1, now + 60);
+    chains.Remember("k" + std::to_string(i), now, now + 60);
   }
   EXPECT_LE(chains.size(), limits::kTlsChainsRemembered);
   EXPECT_TRUE(chains.Holds("k" + std::to_string(limits::kTlsChainsRemembered), now));
