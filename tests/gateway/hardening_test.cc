@@ -16,6 +16,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -346,6 +347,47 @@ TEST_F(HardeningTest, ARememberedChainEndsWithItsCertificate) {
       },
       10s))
       << gw_->Metrics();
+}
+
+// A remembered chain is not a remembered subject: the OIN the covenant
+// gives the partner is checked on every handshake, so a covenant reload that
+// changes it refuses a certificate whose chain was remembered.
+TEST_F(HardeningTest, ARememberedChainHasItsOinCheckedAfterACovenantReload) {
+  const std::string covenant = ::testing::TempDir() + "/remembered-oin-convenant.json";
+  fs::copy_file(GatewayHarness::SourceDir() + "/examples/convenant.json", covenant,
+                fs::copy_options::overwrite_existing);
+  Start({{"policy", covenant}});
+  const std::string remembered = "vhgate_client_chains_remembered_total";
+  ASSERT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+  const int64_t before = MetricValue(gw_->Metrics(), remembered);
+  ASSERT_EQ(gw_->Get("politie.participant", "/v1/health").status, 200);
+  ASSERT_EQ(MetricValue(gw_->Metrics(), remembered), before + 1) << "remembered";
+
+  // Politie's OIN is another one now.
+  std::string text;
+  {
+    std::ifstream in(covenant);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string oin = "\"oin\": \"00000001003214345000\"";
+  const auto at = text.find(oin);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, oin.size(), "\"oin\": \"00000001003214345099\"");
+  { std::ofstream(covenant + ".new") << text; }
+  fs::rename(covenant + ".new", covenant);
+  ASSERT_EQ(gw_->Post("veiligheidshuis-hm.admin", "/v1/admin/policy/reload", Json::object()).status,
+            200)
+      << gw_->Log();
+
+  EXPECT_EQ(gw_->Get("politie.participant", "/v1/health").status, 0);
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return MetricValue(gw_->Metrics(),
+                           "vhgate_handshake_failures_total{reason=\"oin_mismatch\"}") >= 1;
+      },
+      10s))
+      << gw_->Metrics();
+  EXPECT_EQ(gw_->Get("om.participant", "/v1/health").status, 200) << "the others are served";
 }
 
 // The server certificate too, with its expiry as a metric and a warning
