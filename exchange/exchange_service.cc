@@ -138,10 +138,10 @@ Result<std::vector<SupplierRequest>> ExchangeService::ListRequests(const audit::
                   parts_->requests.List(caller, filter));
 }
 
-Status ExchangeService::CheckSupplierOf(const audit::Actor& caller, std::string_view request_id) {
+Status ExchangeService::MayAnswer(const audit::Actor& caller, std::string_view request_id) {
   const uint64_t before = EventRecorder::RefusalsOnThisThread();
   return Recorded(parts_->ctx, caller, Concern::kRequest, request_id, before,
-                  parts_->requests.CheckSupplierOf(caller, request_id));
+                  parts_->requests.MayAnswer(caller, request_id));
 }
 
 Result<AnswerReceipt> ExchangeService::Answer(const audit::Actor& caller,

@@ -143,7 +143,7 @@ class ExchangeService {
   // Before the body of an answer or decline is read: Ok when the caller may
   // answer request `request_id`; else its refusal: 403 another partner's or
   // outside the circle (audited like the answer's own), 404 none such.
-  Status CheckSupplierOf(const audit::Actor& caller, std::string_view request_id);
+  Status MayAnswer(const audit::Actor& caller, std::string_view request_id);
   // PUT /v1/requests/{id}/answer. Fields the covenant does not let the
   // supplier supply, or the request did not ask for, are withheld and never
   // stored. Another partner's request: 403 (audited). Closed meeting: 409. A

@@ -265,7 +265,7 @@ Result<std::vector<SupplierRequest>> Requests::List(const audit::Actor& caller,
   return out;
 }
 
-Status Requests::CheckSupplierOf(const audit::Actor& caller, std::string_view request_id) {
+Status Requests::MayAnswer(const audit::Actor& caller, std::string_view request_id) {
   auto cp = ctx_.covenant();
   if (!HasRole(caller, Role::kSupplier)) {
     return ctx_.events.Refuse(caller, *cp, nullptr, "",

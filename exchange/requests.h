@@ -39,7 +39,7 @@ class Requests {
   // Ok when `caller` is a supplier certificate that may answer or decline
   // request `request_id` (its partner's, in its circle, its subject a
   // resident where that matters); else the refusal, audited.
-  Status CheckSupplierOf(const audit::Actor& caller, std::string_view request_id);
+  Status MayAnswer(const audit::Actor& caller, std::string_view request_id);
   Result<AnswerReceipt> Answer(const audit::Actor& caller, std::string_view request_id,
                                const AnswerRequest& command);
   Result<DeclinedRequest> Decline(const audit::Actor& caller, std::string_view request_id,

@@ -81,11 +81,8 @@ void RegisterCaseRoutes(Router& router, Services& services) {
   // --- known or not: POST preferred (no BSN in a URL) ------------------------------
   router.Add("POST", "/v1/check", {Role::kSupplier, Role::kParticipant},
              [cs](const ApiRequest& req) {
-               if (Status may = cs->MayCheck(ActorOf(req)); !may.ok()) {
-                 return ApiResponse::FromStatus(may);
-               }
                return WithBody(
-                   req, 200, codecs::DecodeKnownCheck,
+                   req, cs->MayCheck(ActorOf(req)), 200, codecs::DecodeKnownCheck,
                    [&](const exchange::KnownCheck& c) { return cs->Check(ActorOf(req), c); },
                    codecs::EncodeKnownAnswer);
              });

@@ -66,22 +66,16 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
   // Whose request it is, before what the body says: another partner's
   // system learns nothing from a body it sends to a request not its own.
   router.Add("PUT", "/v1/requests/{id}/answer", {Role::kSupplier}, [ex](const ApiRequest& req) {
-    if (Status own = ex->CheckSupplierOf(ActorOf(req), PathParam(req, 0)); !own.ok()) {
-      return ApiResponse::FromStatus(own);
-    }
     return WithBody(
-        req, 200, codecs::DecodeAnswer,
+        req, ex->MayAnswer(ActorOf(req), PathParam(req, 0)), 200, codecs::DecodeAnswer,
         [&](const exchange::AnswerRequest& c) {
           return ex->Answer(ActorOf(req), PathParam(req, 0), c);
         },
         codecs::EncodeAnswerReceipt);
   });
   router.Add("POST", "/v1/requests/{id}/decline", {Role::kSupplier}, [ex](const ApiRequest& req) {
-    if (Status own = ex->CheckSupplierOf(ActorOf(req), PathParam(req, 0)); !own.ok()) {
-      return ApiResponse::FromStatus(own);
-    }
     return WithBody(
-        req, 200, codecs::DecodeDecline,
+        req, ex->MayAnswer(ActorOf(req), PathParam(req, 0)), 200, codecs::DecodeDecline,
         [&](const exchange::DeclineRequest& c) {
           return ex->Decline(ActorOf(req), PathParam(req, 0), c);
         },
@@ -92,18 +86,16 @@ void RegisterExchangeRoutes(Router& router, Services& services) {
                return Respond(200, ex->GetDeclaration(ActorOf(req), PathParam(req, 0)),
                               codecs::EncodeDeclaration);
              });
-  router.Add(
-      "POST", "/v1/meetings/{id}/declarations", {Role::kParticipant}, [ex](const ApiRequest& req) {
-        if (Status may = ex->MaySignDeclaration(ActorOf(req), PathParam(req, 0)); !may.ok()) {
-          return ApiResponse::FromStatus(may);
-        }
-        return WithBody(
-            req, 201, codecs::DecodeSignDeclaration,
-            [&](const exchange::SignDeclaration& c) {
-              return ex->SignDeclaration(ActorOf(req), PathParam(req, 0), c);
-            },
-            codecs::EncodeDeclarationSignature);
-      });
+  router.Add("POST", "/v1/meetings/{id}/declarations", {Role::kParticipant},
+             [ex](const ApiRequest& req) {
+               return WithBody(
+                   req, ex->MaySignDeclaration(ActorOf(req), PathParam(req, 0)), 201,
+                   codecs::DecodeSignDeclaration,
+                   [&](const exchange::SignDeclaration& c) {
+                     return ex->SignDeclaration(ActorOf(req), PathParam(req, 0), c);
+                   },
+                   codecs::EncodeDeclarationSignature);
+             });
   // Answered on the I/O thread, without waiting there: the body is sent when
   // the audit writer has committed the view's event (DeferredResponse). The
   // body is the exchange's rendered JSON text, shared (no codec, no copy).

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include "core/json.h"
 #include "core/status.h"
@@ -32,6 +33,17 @@ ApiResponse WithBody(const ApiRequest& req, int ok_status, Decode&& decode, Call
   auto command = decode(*body);
   if (!command.ok()) return ApiResponse::FromStatus(command.status());
   return Respond(ok_status, call(*command), encode);
+}
+
+// WithBody for a route where who may call it is known before the body
+// (`may`: the use case's own check, which audits its refusal): a caller it
+// refuses gets that refusal whatever its body holds.
+template <typename Decode, typename Call, typename Encode>
+ApiResponse WithBody(const ApiRequest& req, const Status& may, int ok_status, Decode&& decode,
+                     Call&& call, Encode&& encode) {
+  if (!may.ok()) return ApiResponse::FromStatus(may);
+  return WithBody(req, ok_status, std::forward<Decode>(decode), std::forward<Call>(call),
+                  std::forward<Encode>(encode));
 }
 
 // The i-th {param} of the route's pattern ("" when there is none).
