@@ -138,7 +138,30 @@ void Router::Add(std::string method, std::string pattern, Roles roles, Handler h
   });
   r.handler = std::move(handler);
   r.dispatch = dispatch;
+  Shape& shape = shapes_[segs.size];
+  if (segs.size > 0 && IsParam(segs.at[segs.size - 1])) {
+    shape.param_last.push_back(routes_.size());
+  } else {
+    shape.by_last[std::string(segs.size > 0 ? segs.at[segs.size - 1] : "")].push_back(
+        routes_.size());
+  }
   routes_.push_back(std::move(r));
+}
+
+template <typename F>
+void Router::ForEachCandidate(const Segments& segs, F f) const {
+  if (segs.too_long) return;
+  const Shape& shape = shapes_[segs.size];
+  static const std::vector<std::size_t> kNone;
+  auto it = shape.by_last.find(segs.size > 0 ? segs.at[segs.size - 1] : std::string_view());
+  const std::vector<std::size_t>& literal = it == shape.by_last.end() ? kNone : it->second;
+  const std::vector<std::size_t>& param = shape.param_last;
+  // The two ascending lists merged: the routes in the order added.
+  for (std::size_t i = 0, j = 0; i < literal.size() || j < param.size();) {
+    const bool take_literal = j == param.size() || (i < literal.size() && literal[i] < param[j]);
+    const Route& r = routes_[take_literal ? literal[i++] : param[j++]];
+    if (MatchSegments(r, segs) && f(r)) return;
+  }
 }
 
 bool Router::MatchSegments(const Route& r, const Segments& segs) {
@@ -161,10 +184,15 @@ Router::Match Router::Find(const std::string& method, const std::string& path, R
   Match m;
   const Segments segs = SplitPath(path);
   const Route* path_match = nullptr;
-  for (const Route& r : routes_) {
-    if (!MatchSegments(r, segs)) continue;
+  const Route* found = nullptr;
+  ForEachCandidate(segs, [&](const Route& r) {
     path_match = &r;
-    if (r.method != method) continue;
+    if (r.method != method) return false;
+    found = &r;
+    return true;
+  });
+  if (found) {
+    const Route& r = *found;
     m.route = r.pattern;
     for (std::size_t i = 0; i < segs.size; ++i) {
       if (IsParam(r.segments[i])) m.params.emplace_back(segs.at[i]);
@@ -184,9 +212,10 @@ Router::Match Router::Find(const std::string& method, const std::string& path, R
   if (path_match) {
     m.route = path_match->pattern;
     std::set<std::string_view> methods;  // sorted: "GET, POST"
-    for (const Route& r : routes_) {
-      if (MatchSegments(r, segs)) methods.insert(r.method);
-    }
+    ForEachCandidate(segs, [&](const Route& r) {
+      methods.insert(r.method);
+      return false;
+    });
     for (std::string_view each : methods) {
       (m.allow += m.allow.empty() ? "" : ", ") += each;
     }

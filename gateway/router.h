@@ -12,6 +12,7 @@
 // serving starts).
 
 #include <array>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,7 +98,21 @@ class Router {
     Dispatch dispatch;
   };
   static bool MatchSegments(const Route& r, const Segments& segs);
+  // Calls f(route) for each route that could match `segs`, in the order
+  // added, until f returns true: the routes of the path's number of
+  // segments whose last segment is the path's or a parameter (a path is
+  // never compared with the routes of another shape).
+  template <typename F>
+  void ForEachCandidate(const Segments& segs, F f) const;
   std::vector<Route> routes_;
+  // By number of segments: the routes (indices into routes_, ascending)
+  // whose last segment is a literal, by that literal, and those whose last
+  // segment is a parameter.
+  struct Shape {
+    std::map<std::string, std::vector<std::size_t>, std::less<>> by_last;
+    std::vector<std::size_t> param_last;
+  };
+  std::array<Shape, kMaxSegments + 1> shapes_;
 };
 
 }  // namespace vh::gw

@@ -64,6 +64,27 @@ TEST_F(RouterTest, TrailingAndDoubleSlashesDoNotMatchOtherRoutes) {
             Code::kNotFound);
 }
 
+// The first route added that matches wins, whether its last segment is a
+// literal or a parameter; the methods of every route of the path are allowed.
+TEST(RouterOrderTest, TheFirstRouteAddedThatMatchesWins) {
+  Router r;
+  r.Add("GET", "/v1/cases/{id}", kAnyRole, Echo("case"));
+  r.Add("GET", "/v1/cases/open", kAnyRole, Echo("open"));
+  r.Add("POST", "/v1/cases/open", kAnyRole, Echo("open-post"));
+  r.Add("GET", "/v1/notes/open", kAnyRole, Echo("notes-open"));
+  r.Add("GET", "/v1/notes/{id}", kAnyRole, Echo("note"));
+  r.Add("GET", "/", kAnyRole, Echo("root"));
+  EXPECT_EQ(r.Find("GET", "/v1/cases/open", Role::kCoordinator).route, "/v1/cases/{id}");
+  EXPECT_EQ(r.Find("POST", "/v1/cases/open", Role::kCoordinator).route, "/v1/cases/open");
+  EXPECT_EQ(r.Find("GET", "/v1/notes/open", Role::kCoordinator).route, "/v1/notes/open");
+  EXPECT_EQ(r.Find("GET", "/v1/notes/n-1", Role::kCoordinator).route, "/v1/notes/{id}");
+  EXPECT_EQ(r.Find("PUT", "/v1/cases/open", Role::kCoordinator).allow, "GET, POST");
+  EXPECT_EQ(r.Find("PUT", "/v1/cases/c-1", Role::kCoordinator).allow, "GET");
+  EXPECT_EQ(r.Find("GET", "/", Role::kCoordinator).route, "/");
+  EXPECT_EQ(r.Find("GET", "//", Role::kCoordinator).route, "/");
+  EXPECT_EQ(r.Find("GET", "/open", Role::kCoordinator).status.code(), Code::kNotFound);
+}
+
 TEST(RouterQueryTest, APatternNamesTheQueryParametersItTakes) {
   Router r;
   r.Add("GET", "/v1/statistics?from&to", kAnyRole, Echo("stats"));
