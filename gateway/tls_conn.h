@@ -116,6 +116,11 @@ class TlsConn {
   // close_notify, ssl::error::stream_truncated when the TCP stream ends
   // without one.
   awaitable<std::pair<error_code, std::size_t>> ReadSome(void* data, std::size_t size) {
+    // With nothing from the socket and nothing in OpenSSL's buffers, a read
+    // could only ask for more: wait for the socket first.
+    if (in_begin_ == in_end_ && !in_eof_ && out_.empty() && SSL_has_pending(ssl_) == 0) {
+      if (error_code ec = co_await Fill()) co_return std::pair{ec, std::size_t{0}};
+    }
     for (;;) {
       ClearErrors();
       std::size_t n = 0;
@@ -186,8 +191,18 @@ class TlsConn {
       broken_ = true;
       co_return error_code(boost::beast::error::timeout);
     }
-    auto [ec, n] = co_await boost::asio::async_write(sock_, boost::asio::buffer(out_), kTuple);
-    (void)n;
+    // Nearly always the kernel takes it all at once: sent here, without a
+    // round through the scheduler; what it does not take is sent when the
+    // socket can take more.
+    error_code ec;
+    std::size_t sent = 0;
+    if (!sock_.non_blocking()) sock_.non_blocking(true, ec);
+    if (!ec) sent = sock_.write_some(boost::asio::buffer(out_), ec);
+    if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) ec = {};
+    if (!ec && sent < out_.size()) {
+      std::tie(ec, std::ignore) = co_await boost::asio::async_write(
+          sock_, boost::asio::buffer(out_.data() + sent, out_.size() - sent), kTuple);
+    }
     out_.clear();
     if (out_.capacity() > 2 * kFlushBytes) out_.shrink_to_fit();
     co_return Broken(ec, false);
