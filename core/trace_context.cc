@@ -2,7 +2,9 @@
 
 #include <sys/random.h>
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace vh {
 namespace {
@@ -56,14 +58,30 @@ bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::strin
 }  // namespace
 
 std::string RandomHex(std::size_t bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  // Each byte's two hex digits, in one table.
+  static constexpr auto kPairs = [] {
+    constexpr char kHex[] = "0123456789abcdef";
+    std::array<char, 512> t{};
+    for (int b = 0; b < 256; ++b) {
+      t[2 * b] = kHex[b >> 4];
+      t[2 * b + 1] = kHex[b & 0xf];
+    }
+    return t;
+  }();
   thread_local IdGenerator gen;
   std::string out(bytes * 2, '0');
-  for (std::size_t at = 0; at < out.size();) {
+  char* at = out.data();
+  uint64_t any = 0;
+  for (std::size_t left = bytes; left > 0;) {
     uint64_t v = gen.Next();
-    for (int i = 0; i < 16 && at < out.size(); ++i, v >>= 4) out[at++] = kHex[v & 0xf];
+    const std::size_t take = left < 8 ? left : 8;
+    any |= take == 8 ? v : v & ((uint64_t{1} << (8 * take)) - 1);
+    for (std::size_t i = 0; i < take; ++i, v >>= 8, at += 2) {
+      std::memcpy(at, &kPairs[2 * (v & 0xff)], 2);
+    }
+    left -= take;
   }
-  if (AllZero(out)) out.back() = '1';
+  if (any == 0 && !out.empty()) out.back() = '1';
   return out;
 }
 

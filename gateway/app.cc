@@ -95,8 +95,8 @@ Status CheckQuery(const ApiRequest& req, const Router::Match& m) {
       takes += (i > 0 ? ", " : "") + (*m.query)[i];
     }
     return Status::InvalidArgument(
-        "bad_query", takes.empty() ? m.route + " takes no query parameters"
-                                   : "unknown query parameter: " + m.route + " takes " + takes);
+        "bad_query", takes.empty() ? req.route + " takes no query parameters"
+                                   : "unknown query parameter: " + req.route + " takes " + takes);
   }
   return Status::Ok();
 }
@@ -318,10 +318,10 @@ Status App::CheckHouseOnly(const ApiRequest& req, Role role, const Router::Match
   if (role == Role::kAdmin) {
     return Status::Make(
         Code::kPermissionDenied, "admin_not_house",
-        "only the house's admin certificates may call " + req.method + " " + m.route);
+        "only the house's admin certificates may call " + req.method + " " + req.route);
   }
   return Status::PermissionDenied("only coordinators of the house may call " + req.method + " " +
-                                  m.route);
+                                  req.route);
 }
 
 Status App::CovenantInForce() const {
@@ -345,21 +345,20 @@ std::optional<ApiResponse> App::HandleInline(ApiRequest& req) {
   if (!role || !KnownPartner(req.identity.partner)) return std::nullopt;
   Router::Match m = router_.Find(req.method, req.path, *role);
   if (!m.status.ok() || m.dispatch != Dispatch::kInline) return std::nullopt;
-  return Handle(std::move(req), std::move(m));
+  return Respond(req, std::move(m));
 }
 
-ApiResponse App::Handle(ApiRequest req) { return Handle(std::move(req), std::nullopt); }
+ApiResponse App::Handle(ApiRequest req) { return Respond(req, std::nullopt); }
 
-ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
+ApiResponse App::Respond(ApiRequest& req, std::optional<Router::Match> found) {
+  static const std::string kUnmatched = "unmatched";
   auto start = std::chrono::steady_clock::now();
   // Every log line and audit event of this request carries its ids
   // (core/trace_context.h), also those written on the audit writer's thread.
   std::shared_ptr<TraceContext> trace = TraceOfRequest(req, clock_.Now());
   ScopedTrace scope(trace);
   req.request_id = trace->request_id;
-  const std::string method = req.method;
   ApiResponse resp;
-  std::string route = "unmatched";
   std::optional<Role> role = ParseCertificateRole(req.identity.role);
   if (!role) {
     Status s = Status::PermissionDenied("certificate role is not one of the covenant roles");
@@ -372,12 +371,11 @@ ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
       resp = ApiResponse::FromStatus(s);
     } else {
       Router::Match m = found ? std::move(*found) : router_.Find(req.method, req.path, *role);
-      if (!m.route.empty()) route = m.route;
-      req.route = m.route;
+      req.route = std::move(m.route);
       // Read by the refusals the handler records (nothing else reads the
       // context before the handler runs).
       trace->method = req.method;
-      trace->route = route;
+      trace->route = req.route.empty() ? kUnmatched : req.route;
       if (!m.status.ok()) {
         if (m.status.code() == Code::kPermissionDenied) RecordRefusal(req, m.status);
         resp = ApiResponse::FromStatus(m.status);
@@ -391,7 +389,7 @@ ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
         RecordRefusal(req, same_origin);
         resp = ApiResponse::FromStatus(same_origin);
       } else if (Status in_force =
-                     NeedsCovenantInForce(req.method, m.route) ? CovenantInForce() : Status::Ok();
+                     NeedsCovenantInForce(req.method, req.route) ? CovenantInForce() : Status::Ok();
                  !in_force.ok()) {
         RecordRefusal(req, in_force);
         resp = ApiResponse::FromStatus(in_force);
@@ -401,28 +399,30 @@ ApiResponse App::Handle(ApiRequest req, std::optional<Router::Match> found) {
           resp = (*m.handler)(req);
         } catch (const std::exception&) {
           // Handlers return Status; a throw is a bug. Never echo its text.
-          LogError("handler_exception", {{"route", route}});
+          LogError("handler_exception", {{"route", req.route}});
           resp = ApiResponse::FromStatus(Status::Internal("internal error"));
         }
       }
     }
   }
+  const std::string& route = req.route.empty() ? kUnmatched : req.route;
   if (resp.deferred) {
     // Counted when it completes.
     auto outer = std::make_shared<DeferredResponse>();
-    resp.deferred->OnComplete([this, outer, route, method, start, trace](ApiResponse r) {
-      ScopedTrace completing(trace);  // on the thread that completes it
-      const auto took = std::chrono::steady_clock::now() - start;
-      metrics_.CountRequest(route, r.status, took);
-      FinishResponse(r, *trace, method, route, took);
-      outer->Complete(std::move(r));
-    });
+    resp.deferred->OnComplete(
+        [this, outer, route, method = req.method, start, trace](ApiResponse r) {
+          ScopedTrace completing(trace);  // on the thread that completes it
+          const auto took = std::chrono::steady_clock::now() - start;
+          metrics_.CountRequest(route, r.status, took);
+          FinishResponse(r, *trace, method, route, took);
+          outer->Complete(std::move(r));
+        });
     resp.deferred = std::move(outer);
     return resp;
   }
   const auto took = std::chrono::steady_clock::now() - start;
   metrics_.CountRequest(route, resp.status, took);
-  FinishResponse(resp, *trace, method, route, took);
+  FinishResponse(resp, *trace, req.method, route, took);
   return resp;
 }
 

@@ -98,7 +98,7 @@ class App {
 
  private:
   // Handle, with the route already found for an inline request.
-  ApiResponse Handle(ApiRequest req, std::optional<Router::Match> found);
+  ApiResponse Respond(ApiRequest& req, std::optional<Router::Match> found);
   App(const Config& config, const Clock& clock, std::unique_ptr<Modules> modules);
   void AddRoutes();
   void AddSampledMetrics();

@@ -93,21 +93,25 @@ awaitable<beast::error_code> ReadMessage(TlsConn& conn, beast::flat_buffer& buff
 
 void AppendResponseHead(const ApiResponse& r, std::size_t body_size, unsigned version,
                         bool keep_alive, std::string* out) {
+  using namespace std::string_view_literals;
+  // The lines every response has, joined once.
+  static const std::string kEveryResponse =
+      std::string(
+          "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff"
+          "\r\nStrict-Transport-Security: max-age=31536000\r\n") +
+      std::string(kBrowserHeaderLines);
   std::string& h = *out;
-  h.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-  h.append(std::to_string(r.status)).append(" ");
+  h.append(version == 10 ? "HTTP/1.0 "sv : "HTTP/1.1 "sv);
+  h.append(std::to_string(r.status)).push_back(' ');
   h.append(http::obsolete_reason(static_cast<http::status>(r.status)));
-  h.append("\r\nServer: vhgate\r\nContent-Type: ").append(r.content_type);
-  h.append(
-      "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff"
-      "\r\nStrict-Transport-Security: max-age=31536000\r\n");
-  h.append(kBrowserHeaderLines);
+  h.append("\r\nServer: vhgate\r\nContent-Type: "sv).append(r.content_type);
+  h.append(kEveryResponse);
   for (const auto& [name, value] : r.headers) {
-    h.append(name).append(": ").append(value).append("\r\n");
+    h.append(name).append(": "sv).append(value).append("\r\n"sv);
   }
-  if (version == 10 && keep_alive) h.append("Connection: keep-alive\r\n");
-  if (version != 10 && !keep_alive) h.append("Connection: close\r\n");
-  h.append("Content-Length: ").append(std::to_string(body_size)).append("\r\n\r\n");
+  if (version == 10 && keep_alive) h.append("Connection: keep-alive\r\n"sv);
+  if (version != 10 && !keep_alive) h.append("Connection: close\r\n"sv);
+  h.append("Content-Length: "sv).append(std::to_string(body_size)).append("\r\n\r\n"sv);
 }
 
 // The head leaves with the start of the body, in one buffer of at most one
@@ -119,7 +123,7 @@ awaitable<beast::error_code> WriteResponse(TlsConn& conn, ApiResponse r, unsigne
   constexpr std::size_t kTlsRecord = 16384;  // the most plaintext one record holds
   const std::string_view body = r.Body();
   std::string first;
-  first.reserve(std::min(kTlsRecord, 256 + r.content_type.size() + body.size()));
+  first.reserve(std::min(kTlsRecord, 1024 + r.content_type.size() + body.size()));
   AppendResponseHead(r, body.size(), version, keep_alive, &first);
   const std::size_t k = std::min(body.size(), kTlsRecord - std::min(kTlsRecord, first.size()));
   first.append(body.substr(0, k));

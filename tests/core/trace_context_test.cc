@@ -70,6 +70,21 @@ TEST(TraceContextTest, IdsAreDistinct) {
   EXPECT_EQ(NewRequestId().size(), 32u);
 }
 
+TEST(TraceContextTest, IdsAreLowerHexOfTheirLengthWithEveryDigit) {
+  std::set<char> digits;
+  for (std::size_t bytes : {1u, 3u, 8u, 13u, 16u}) {
+    for (int i = 0; i < 200; ++i) {
+      const std::string id = RandomHex(bytes);
+      ASSERT_EQ(id.size(), 2 * bytes);
+      for (char c : id) {
+        ASSERT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) << id;
+        digits.insert(c);
+      }
+    }
+  }
+  EXPECT_EQ(digits.size(), 16u);
+}
+
 TEST(RequestIdTest, SaneLengthAndCharsetNotDigitsOnly) {
   EXPECT_TRUE(IsValidRequestId("req-42.a:b_c"));
   EXPECT_TRUE(IsValidRequestId(std::string(128, 'a')));
