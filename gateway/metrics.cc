@@ -19,14 +19,17 @@ std::string FormatValue(double v) {
 }  // namespace
 
 void Metrics::CountRequest(const std::string& route, int status, std::chrono::nanoseconds latency) {
+  static std::atomic<std::size_t> threads{0};
+  thread_local const std::size_t mine = threads.fetch_add(1, std::memory_order_relaxed) % kShards;
   double secs = std::chrono::duration<double>(latency).count();
-  std::lock_guard<std::mutex> lock(mu_);
-  ++requests_[{route, status}];
+  RequestShard& shard = shards_[mine];
+  std::lock_guard<std::mutex> lock(shard.mu);
+  ++shard.requests[{route, status}];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (secs <= kBuckets[i]) ++latency_buckets_[i];
+    if (secs <= kBuckets[i]) ++shard.latency_buckets[i];
   }
-  ++latency_count_;
-  latency_sum_ += secs;
+  ++shard.latency_count;
+  shard.latency_sum += secs;
 }
 
 void Metrics::CountHandshakeFailure(const std::string& reason) {
@@ -76,9 +79,21 @@ std::string Metrics::Render() const {
 }
 
 void Metrics::RenderCountersLocked(std::ostringstream& o) const {
+  std::map<std::pair<std::string, int>, int64_t> requests;
+  std::array<int64_t, kBuckets.size()> latency_buckets{};
+  int64_t latency_count = 0;
+  double latency_sum = 0;
+  for (RequestShard& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    for (const auto& [k, v] : shard.requests) requests[k] += v;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i)
+      latency_buckets[i] += shard.latency_buckets[i];
+    latency_count += shard.latency_count;
+    latency_sum += shard.latency_sum;
+  }
   o << "# HELP vhgate_requests_total HTTP requests by route template and status.\n"
     << "# TYPE vhgate_requests_total counter\n";
-  for (const auto& [k, v] : requests_) {
+  for (const auto& [k, v] : requests) {
     o << "vhgate_requests_total{route=\"" << k.first << "\",status=\"" << k.second << "\"} " << v
       << "\n";
   }
@@ -91,11 +106,11 @@ void Metrics::RenderCountersLocked(std::ostringstream& o) const {
     << "# TYPE vhgate_request_duration_seconds histogram\n";
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     o << "vhgate_request_duration_seconds_bucket{le=\"" << kBuckets[i] << "\"} "
-      << latency_buckets_[i] << "\n";
+      << latency_buckets[i] << "\n";
   }
-  o << "vhgate_request_duration_seconds_bucket{le=\"+Inf\"} " << latency_count_ << "\n"
-    << "vhgate_request_duration_seconds_sum " << latency_sum_ << "\n"
-    << "vhgate_request_duration_seconds_count " << latency_count_ << "\n";
+  o << "vhgate_request_duration_seconds_bucket{le=\"+Inf\"} " << latency_count << "\n"
+    << "vhgate_request_duration_seconds_sum " << latency_sum << "\n"
+    << "vhgate_request_duration_seconds_count " << latency_count << "\n";
   o << "# HELP vhgate_open_connections Open client connections.\n"
     << "# TYPE vhgate_open_connections gauge\n"
     << "vhgate_open_connections " << open_connections_.load() << "\n";

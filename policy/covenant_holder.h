@@ -7,8 +7,14 @@
 // Reload() reads the same file again; when the new file does not validate,
 // the old covenant stays in force and the error carries every validation
 // line (also available as last_problems()).
-// Thread-safety: every method may be called from any thread.
+// Thread-safety: every method may be called from any thread. Get() is read by
+// every request on every thread: it takes no lock and touches nothing another
+// thread writes while the covenant stays the same (each thread keeps the
+// snapshot it last saw, under a version that every reload of every holder
+// makes new, and hands out copies that count on a count of its own).
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,9 +47,13 @@ class CovenantHolder {
   const std::string& path() const { return path_; }
 
  private:
+  // A number no other snapshot of any holder has had.
+  static uint64_t NewVersion();
+
   const std::string path_;
   mutable std::mutex mu_;
   std::shared_ptr<const Covenant> current_;  // guarded by mu_
+  std::atomic<uint64_t> version_;            // current_'s; written under mu_
   std::vector<std::string> last_problems_;   // guarded by mu_
   std::mutex reload_mu_;                     // one reload at a time
 };

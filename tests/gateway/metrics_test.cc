@@ -27,6 +27,29 @@ TEST(MetricsTest, RendersCountersHistogramAndGauge) {
   EXPECT_EQ(m.HandshakeFailures("revoked"), 1);
 }
 
+// Each thread counts in a shard of its own; the scrape adds them all up.
+TEST(MetricsTest, RequestsCountedOnManyThreadsAddUp) {
+  Metrics m;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 12; ++t) {
+    threads.emplace_back([&m, t] {
+      for (int i = 0; i < 100; ++i) {
+        m.CountRequest("/v1/health", t % 2 == 0 ? 200 : 503, std::chrono::microseconds(100));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const std::string text = m.Render();
+  EXPECT_NE(text.find("vhgate_requests_total{route=\"/v1/health\",status=\"200\"} 600\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("vhgate_requests_total{route=\"/v1/health\",status=\"503\"} 600\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("vhgate_request_duration_seconds_bucket{le=\"0.0005\"} 1200\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("vhgate_request_duration_seconds_count 1200\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vh::gw
 

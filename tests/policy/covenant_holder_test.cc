@@ -99,5 +99,56 @@ TEST_F(CovenantHolderTest, ConcurrentReadersDuringReload) {
   EXPECT_GT(reads.load(), 0);
 }
 
+// Each thread keeps the snapshot it last saw: a reload reaches every thread
+// at its next Get, and two holders read on one thread never lend each other
+// theirs (also a holder made where another was, after it went).
+TEST_F(CovenantHolderTest, EveryThreadSeesAReloadAtItsNextGet) {
+  Write(SmallCovenant(kHolderRule));
+  auto h = CovenantHolder::Open(path_);
+  ASSERT_TRUE(h.ok());
+  CovenantHolder* holder = h->get();
+  const std::string first_sha = holder->Get()->sha256();
+  std::string seen_before, seen_after;
+  std::atomic<int> step{0};
+  std::thread other([&] {
+    seen_before = holder->Get()->sha256();
+    step = 1;
+    while (step.load() != 2) std::this_thread::yield();
+    seen_after = holder->Get()->sha256();
+  });
+  while (step.load() != 1) std::this_thread::yield();
+  Write(SmallCovenant(std::string(kHolderRule) + R"(, {"id": "B2", "field": "aantal",
+        "from": ["politie"], "to": ["@members"], "as": "full"})"));
+  ASSERT_TRUE(holder->Reload().ok());
+  step = 2;
+  other.join();
+  const std::string second_sha = holder->Get()->sha256();
+  EXPECT_NE(second_sha, first_sha);
+  EXPECT_EQ(seen_before, first_sha);
+  EXPECT_EQ(seen_after, second_sha);
+
+  // Another holder of the first file, read in turns on this thread.
+  Write(SmallCovenant(kHolderRule));
+  auto again = CovenantHolder::Open(path_);
+  ASSERT_TRUE(again.ok());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ((*again)->Get()->sha256(), first_sha);
+    EXPECT_EQ(holder->Get()->sha256(), second_sha);
+  }
+  // A holder in the place of one that went has a snapshot of its own.
+  again->reset();
+  auto third = CovenantHolder::Open(path_);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ((*third)->Get()->FindOverlegvorm("briefing")->rules.size(), 1u);
+  third->reset();
+  auto fourth = std::make_unique<CovenantHolder>(path_, holder->Get());
+  EXPECT_EQ(fourth->Get()->sha256(), second_sha);
+  // A snapshot outlives the holder's reloads and the holder.
+  auto kept = holder->Get();
+  ASSERT_TRUE(holder->Reload().ok());
+  h->reset();
+  EXPECT_EQ(kept->sha256(), second_sha);
+}
+
 }  // namespace
 }  // namespace vh::policy
